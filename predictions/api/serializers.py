@@ -1,0 +1,204 @@
+"""API shapes. A prediction carries every field of the import format plus id, status, logged_at and
+pundit as {slug, name}; requests name the pundit by slug."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC
+
+from rest_framework import serializers
+
+from predictions.confidence import probability_for_phrase
+from predictions.models import (
+    URL_MAX,
+    Evidence,
+    Outcome,
+    Prediction,
+    ProbabilitySource,
+    Pundit,
+    Resolution,
+    Stance,
+    Status,
+)
+
+
+class PunditRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pundit
+        fields = ["slug", "name"]
+
+
+class PunditSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=220, required=False)
+
+    class Meta:
+        model = Pundit
+        fields = ["slug", "name", "bio", "links", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_links(self, value):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise serializers.ValidationError("A list of URLs is required.")
+        url = serializers.URLField(max_length=URL_MAX)
+        return [url.run_validation(v) for v in value]
+
+    def validate_slug(self, value):
+        if Pundit.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():
+            raise serializers.ValidationError("A pundit with this slug exists.")
+        return value
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(max_length=URL_MAX, required=False, allow_blank=True)
+    authors = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.CONTEXT)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "outlet", "authors", "published_at", "stance", "added_at"]
+        read_only_fields = ["id", "added_at"]
+
+    def validate(self, attrs):
+        if not attrs.get("url") and not attrs.get("title"):
+            raise serializers.ValidationError({"url": ["Evidence needs a url or a title."]})
+        return attrs
+
+
+class ResolutionSerializer(serializers.ModelSerializer):
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = ["id", "outcome", "note", "evidence_url", "resolved_at", "created_at", "resolved_by", "automatic"]
+
+
+class ResolveSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=URL_MAX, default="")
+    resolved_at = serializers.DateTimeField(required=False)
+
+
+class UnresolveSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class PredictionSerializer(serializers.ModelSerializer):
+    """Read shape (list and detail)."""
+
+    pundit = PunditRefSerializer(read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Prediction
+        fields = [
+            "id",
+            "external_id",
+            "pundit",
+            "statement",
+            "quote",
+            "made_at",
+            "logged_at",
+            "resolve_by",
+            "probability",
+            "probability_source",
+            "confidence_phrase",
+            "resolution_criteria",
+            "rationale",
+            "tags",
+            "evidence",
+            "status",
+            "outcome",
+            "resolved_at",
+            "due",
+            "late_logged",
+        ]
+        read_only_fields = fields
+
+    def get_due(self, obj) -> bool:
+        return obj.due_since is not None and obj.outcome is None
+
+
+class PredictionDetailSerializer(PredictionSerializer):
+    resolutions = ResolutionSerializer(many=True, read_only=True)
+
+    class Meta(PredictionSerializer.Meta):
+        fields = PredictionSerializer.Meta.fields + ["resolutions"]
+        read_only_fields = fields
+
+
+class PredictionWriteSerializer(serializers.Serializer):
+    """Create (editors): the import format's fields less outcome; pundit by slug."""
+
+    pundit = serializers.SlugRelatedField(slug_field="slug", queryset=Pundit.objects.all())
+    statement = serializers.CharField(max_length=5000, trim_whitespace=True)
+    quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    made_at = serializers.DateTimeField()
+    resolve_by = serializers.DateField()
+    probability = serializers.FloatField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
+    probability_source = serializers.ChoiceField(choices=ProbabilitySource.choices, required=False)
+    confidence_phrase = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=100, default=""
+    )
+    resolution_criteria = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
+    )
+    external_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
+    evidence = EvidenceSerializer(many=True, required=False, default=list)
+    status = serializers.ChoiceField(
+        choices=[(Status.DRAFT, "Draft"), (Status.PUBLISHED, "Published")], required=False, default=Status.DRAFT
+    )
+
+    def validate_probability(self, value):
+        if value is not None and not math.isfinite(value):
+            raise serializers.ValidationError("A finite number in [0, 1] is required.")
+        return value
+
+    def validate_external_id(self, value):
+        if (
+            value
+            and Prediction.objects.filter(external_id=value).exclude(pk=getattr(self.instance, "pk", None)).exists()
+        ):
+            raise serializers.ValidationError("A prediction with this external_id exists.")
+        return value or None
+
+    def validate(self, attrs):
+        made_at, resolve_by = attrs.get("made_at"), attrs.get("resolve_by")
+        if self.instance is not None:
+            made_at = made_at or self.instance.made_at
+            resolve_by = resolve_by or self.instance.resolve_by
+        if made_at and resolve_by and resolve_by < made_at.astimezone(UTC).date():
+            raise serializers.ValidationError({"resolve_by": ["Must not be before the date of made_at."]})
+        if self.instance is None or "probability" in attrs or "confidence_phrase" in attrs:
+            if attrs.get("probability") is None:
+                phrase = attrs.get("confidence_phrase") or ""
+                inferred = probability_for_phrase(phrase)
+                if inferred is None and (self.instance is None or "probability" in attrs):
+                    raise serializers.ValidationError(
+                        {"probability": ["A probability in [0, 1] is required, or a confidence_phrase from the table."]}
+                    )
+                if inferred is not None:
+                    attrs["probability"] = inferred
+                    attrs["probability_source"] = ProbabilitySource.INFERRED
+            else:
+                attrs.setdefault("probability_source", ProbabilitySource.STATED)
+        return attrs
+
+
+class PredictionPatchSerializer(PredictionWriteSerializer):
+    pundit = serializers.SlugRelatedField(slug_field="slug", queryset=Pundit.objects.all(), required=False)
+    statement = serializers.CharField(max_length=5000, required=False)
+    made_at = serializers.DateTimeField(required=False)
+    resolve_by = serializers.DateField(required=False)
+    evidence = None
+    status = None
+    revision_reason = serializers.CharField(
+        required=False,
+        max_length=5000,
+        help_text="Required to correct a published prediction's statement, "
+        "quote, probability, made_at, resolve_by or resolution criteria: the change becomes a public revision.",
+    )

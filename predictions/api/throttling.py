@@ -1,0 +1,26 @@
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from predictions.roles import role_of
+
+
+class RoleRateThrottle(SimpleRateThrottle):
+    """One rate per role (THROTTLE_ANON / THROTTLE_CONSUMER / THROTTLE_EDITOR); admins are not throttled."""
+
+    def get_rate(self):  # the rate is chosen per request in allow_request
+        return None
+
+    def allow_request(self, request, view):
+        role = role_of(request.user)
+        if role == "admin":
+            return True
+        self.scope = role
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(role)  # read per request: tests override it
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

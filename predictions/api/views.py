@@ -1,0 +1,153 @@
+"""The ledger's endpoints: pundits, predictions, evidence, resolutions, and the health check."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from predictions.api.filters import PredictionFilter
+from predictions.api.permissions import EditorOnly
+from predictions.api.serializers import (
+    EvidenceSerializer,
+    PredictionDetailSerializer,
+    PredictionPatchSerializer,
+    PredictionSerializer,
+    PredictionWriteSerializer,
+    PunditSerializer,
+    ResolutionSerializer,
+    ResolveSerializer,
+    UnresolveSerializer,
+)
+from predictions.models import Prediction, Pundit, Status
+from predictions.roles import role_of
+from predictions.services import predictions as svc
+
+
+def service_call(fn, **kwargs):
+    """Run a service; its refusals become 400 with a message per field."""
+    try:
+        return fn(**kwargs)
+    except svc.ServiceError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+class PunditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Pundits: everyone reads; editors add."""
+
+    queryset = Pundit.objects.all()
+    serializer_class = PunditSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def perform_create(self, serializer):
+        name = serializer.validated_data["name"]
+        serializer.save(slug=serializer.validated_data.get("slug") or svc.unique_slug(name))
+
+
+def visible_predictions(user):
+    """Published, resolved and withdrawn predictions for everyone; drafts only to the editor who wrote them
+    (and to admins)."""
+    qs = Prediction.objects.all()
+    role = role_of(user)
+    if role == "admin":
+        return qs
+    public = Q(status__in=[Status.PUBLISHED, Status.RESOLVED, Status.WITHDRAWN])
+    if role == "editor":
+        return qs.filter(public | Q(status=Status.DRAFT, created_by=user))
+    return qs.filter(public)
+
+
+class PredictionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Predictions: everyone reads what is public; editors create, correct, publish, resolve. Nothing is deleted."""
+
+    filterset_class = PredictionFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        qs = visible_predictions(self.request.user).select_related("pundit").prefetch_related("tags", "evidence")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("resolutions__resolved_by")
+        return qs.order_by("-made_at", "-id")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return PredictionWriteSerializer
+        if self.action == "partial_update":
+            return PredictionPatchSerializer
+        return PredictionDetailSerializer if self.action == "retrieve" else PredictionSerializer
+
+    @extend_schema(request=PredictionWriteSerializer, responses={201: PredictionDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = PredictionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        prediction = service_call(svc.prediction_create, **data, created_by=request.user)
+        return Response(PredictionDetailSerializer(self._reload(prediction)).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):  # PUT is not offered
+        raise ValidationError({"detail": ["Use PATCH."]})
+
+    @extend_schema(request=PredictionPatchSerializer, responses={200: PredictionDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        prediction = self.get_object()
+        serializer = PredictionPatchSerializer(instance=prediction, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason = data.pop("revision_reason", "")
+        prediction = service_call(
+            svc.prediction_update, prediction=prediction, changes=data, editor=request.user, reason=reason
+        )
+        return Response(PredictionDetailSerializer(self._reload(prediction)).data)
+
+    def _reload(self, prediction):
+        return (
+            Prediction.objects.select_related("pundit")
+            .prefetch_related("tags", "evidence", "resolutions")
+            .get(pk=prediction.pk)
+        )
+
+    @extend_schema(request=None, responses={200: PredictionDetailSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[EditorOnly])
+    def publish(self, request, pk=None):
+        prediction = service_call(svc.prediction_publish, prediction=self.get_object())
+        return Response(PredictionDetailSerializer(self._reload(prediction)).data)
+
+    @extend_schema(request=EvidenceSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[EditorOnly])
+    def evidence(self, request, pk=None):
+        prediction = self.get_object()
+        serializer = EvidenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence = service_call(
+            svc.evidence_add, prediction=prediction, added_by=request.user, **serializer.validated_data
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["POST"], request=ResolveSerializer, responses={201: ResolutionSerializer})
+    @extend_schema(methods=["DELETE"], request=UnresolveSerializer, responses={200: ResolutionSerializer})
+    @action(detail=True, methods=["post", "delete"], permission_classes=[EditorOnly])
+    def resolution(self, request, pk=None):
+        prediction = self.get_object()
+        if request.method == "DELETE":
+            serializer = UnresolveSerializer(data=request.data or {})
+            serializer.is_valid(raise_exception=True)
+            entry = service_call(
+                svc.prediction_unresolve, prediction=prediction, resolved_by=request.user, **serializer.validated_data
+            )
+            return Response(ResolutionSerializer(entry).data)
+        serializer = ResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = service_call(
+            svc.prediction_resolve, prediction=prediction, resolved_by=request.user, **serializer.validated_data
+        )
+        return Response(ResolutionSerializer(entry).data, status=status.HTTP_201_CREATED)

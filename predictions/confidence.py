@@ -1,0 +1,77 @@
+"""Confidence phrases → probabilities.
+
+When a pundit hedges in words instead of numbers, Reckoner turns the phrase into the probability readers
+typically mean by it. The table uses the medians from Andrew Mauboussin & Michael J. Mauboussin,
+"If You Say Something Is 'Likely,' How Likely Do People Think It Is?", Harvard Business Review, July 2018
+(1,700 respondents), with the words of Sherman Kent's "Words of Estimative Probability" (CIA, 1964)
+filled in from Kent's own table where the HBR survey has no entry. Probabilities are for the statement as
+worded; a negated phrase ("I doubt", "unlikely") already carries the low value.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: phrase → probability (median reading). Sources: M&M = Mauboussin & Mauboussin 2018; Kent = Kent 1964.
+CONFIDENCE_TABLE: dict[str, float] = {
+    "certainly": 0.99,  # Kent: "certain" 100%, kept off the edge
+    "almost certainly": 0.95,  # M&M median 95%; Kent 93%
+    "virtually certain": 0.95,  # M&M
+    "definitely": 0.95,  # Kent/common usage as "almost certainly"
+    "highly likely": 0.90,  # M&M 90%
+    "very likely": 0.85,  # M&M ~85%
+    "very probably": 0.85,  # Kent "probable" range upper half
+    "probably": 0.70,  # M&M "probable" 70%; Kent "probable" 75%
+    "probable": 0.70,  # M&M
+    "likely": 0.70,  # M&M 70%
+    "we believe": 0.75,  # M&M 75%
+    "I believe": 0.75,  # M&M "we believe"
+    "is going to": 0.80,  # plain assertion of the future: M&M "will" ~ "very likely" lower edge
+    "will": 0.80,  # idem
+    "real possibility": 0.55,  # M&M ~55%
+    "chances are": 0.65,  # Kent "chances about even" to "probable"
+    "better than even": 0.60,  # Kent
+    "about even": 0.50,  # Kent "chances about even" 50%
+    "toss-up": 0.50,  # M&M "about even"
+    "maybe": 0.50,  # M&M 50%
+    "might": 0.40,  # M&M "might happen" ~40%
+    "may": 0.40,  # idem
+    "possibly": 0.40,  # M&M "possible" ~40%
+    "possible": 0.40,  # M&M
+    "could": 0.35,  # M&M "could happen"
+    "unlikely": 0.20,  # M&M 20%
+    "probably not": 0.25,  # M&M 25%; Kent "probably not" 30%
+    "I doubt": 0.20,  # M&M "we doubt" 20%
+    "we doubt": 0.20,  # M&M
+    "doubtful": 0.20,  # Kent "probably not" lower edge
+    "do not think": 0.20,  # negated belief, read as "we doubt"
+    "don't think": 0.20,  # idem
+    "highly unlikely": 0.05,  # M&M 5%
+    "very unlikely": 0.10,  # M&M ~10%
+    "little chance": 0.10,  # Kent "almost certainly not" band 2-12%
+    "almost no chance": 0.03,  # M&M ~3%; Kent 7%
+    "almost certainly not": 0.05,  # Kent
+    "no chance": 0.01,  # M&M ~1%
+    "impossible": 0.01,  # kept off the edge
+}
+
+_NORMALISE = re.compile(r"[\s\u00a0]+")
+
+
+def normalise_phrase(phrase: str) -> str:
+    return _NORMALISE.sub(" ", phrase.replace("’", "'")).strip().lower()
+
+
+_LOWER = {normalise_phrase(k): v for k, v in CONFIDENCE_TABLE.items()}
+
+
+def probability_for_phrase(phrase: str | None) -> float | None:
+    """The table's probability for a confidence phrase, or None when the phrase is not in the table."""
+    if not phrase:
+        return None
+    return _LOWER.get(normalise_phrase(phrase))
+
+
+def known_phrases() -> list[str]:
+    """Phrases longest first, so that "probably not" wins over "probably" when scanning text."""
+    return sorted(_LOWER, key=len, reverse=True)

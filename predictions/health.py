@@ -1,0 +1,44 @@
+"""GET /healthz: 200 when the database and the broker answer, else 503, with the state of each."""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return "ok"
+    except Exception as exc:  # any failure means "down", with the reason
+        return f"down: {exc.__class__.__name__}"
+
+
+def broker_state() -> str:
+    from project.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=1.0)
+            if conn.transport.driver_type == "redis":
+                conn.default_channel.client.ping()
+        return "ok"
+    except Exception as exc:  # any failure means "down", with the reason
+        return f"down: {exc.__class__.__name__}"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    started = time.perf_counter()
+    state = {"database": database_state(), "broker": broker_state()}
+    ok = all(v == "ok" for v in state.values())
+    state["status"] = "ok" if ok else "degraded"
+    state["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return JsonResponse(state, status=200 if ok else 503)

@@ -1,0 +1,16 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from predictions.services.importing import predictions_export
+
+
+class Command(BaseCommand):
+    help = "Write every published prediction in the import format (JSON Lines or CSV) to standard output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+
+    def handle(self, *args, format: str, **options):
+        count = predictions_export(out=sys.stdout, fmt=format)
+        self.stderr.write(f"exported {count} predictions")

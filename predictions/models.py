@@ -1,0 +1,434 @@
+"""The domain: pundits, their predictions, evidence and resolutions; the news watch; the ledger; stored scores.
+
+What must never happen is enforced by the database (CheckConstraint / UniqueConstraint), not only by forms.
+Writes go through predictions.services, reads through predictions.selectors.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+URL_MAX = 2000
+
+
+class UTCDate(models.Func):
+    """The UTC calendar date of a datetime column, usable in a CheckConstraint on SQLite and PostgreSQL."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others
+        return super().as_sql(compiler, connection, template="((%(expressions)s) AT TIME ZONE 'UTC')::date", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="date(%(expressions)s)", **extra)
+
+
+class Pundit(models.Model):
+    """A person or an outlet's editor whose predictions are tracked. Names need not be unique; slugs are."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    bio = models.TextField(blank=True)
+    links = models.JSONField(default=list, blank=True, help_text="URLs: homepage, column, social profiles.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    """Where predictions were made: a column, a blog post, an interview."""
+
+    url = models.URLField(max_length=URL_MAX, blank=True)
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    pundit = models.ForeignKey(Pundit, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RESOLVED = "resolved", "Resolved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Outcome(models.TextChoices):
+    TRUE = "true", "True"
+    FALSE = "false", "False"
+    AMBIGUOUS = "ambiguous", "Ambiguous"
+    ANNULLED = "annulled", "Annulled"
+
+
+SCORED_OUTCOMES = (Outcome.TRUE, Outcome.FALSE)
+
+
+class ProbabilitySource(models.TextChoices):
+    STATED = "stated", "Stated by the pundit"
+    INFERRED = "inferred", "Inferred from a confidence phrase"
+    EDITOR = "editor", "Set by an editor"
+
+
+class PredictionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=[Status.PUBLISHED, Status.RESOLVED, Status.WITHDRAWN])
+
+    def open(self):
+        return self.filter(status=Status.PUBLISHED, outcome__isnull=True)
+
+    def due(self, *, today=None):
+        today = today or timezone.now().date()
+        return self.open().filter(resolve_by__lt=today).order_by("resolve_by", "id")
+
+
+class Prediction(models.Model):
+    """A resolvable proposition with the pundit's probability that it comes true.
+
+    `outcome` and `resolved_at` mirror the newest Resolution entry (the history is append-only)."""
+
+    pundit = models.ForeignKey(Pundit, on_delete=models.PROTECT, related_name="predictions")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="predictions")
+    external_id = models.CharField(max_length=255, null=True, blank=True)
+    statement = models.TextField(help_text="The prediction as a resolvable proposition.")
+    quote = models.TextField(blank=True, help_text="The pundit's own words, verbatim.")
+    made_at = models.DateTimeField(help_text="When the pundit made the prediction.")
+    logged_at = models.DateTimeField(default=timezone.now, editable=False, help_text="When Reckoner logged it.")
+    resolve_by = models.DateField(help_text="The date by which the statement is judged.")
+    probability = models.FloatField(help_text="The pundit's probability, in [0, 1], that the statement comes true.")
+    probability_source = models.CharField(
+        max_length=10, choices=ProbabilitySource.choices, default=ProbabilitySource.STATED
+    )
+    confidence_phrase = models.CharField(max_length=100, blank=True)
+    resolution_criteria = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="predictions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    due_since = models.DateField(null=True, blank=True, help_text="Set by the deadline job when resolve_by passed.")
+    late_logged = models.BooleanField(
+        default=False, help_text="Logged long after it was made (hindsight risk): flagged and optionally unscored."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PredictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=0.0) & Q(probability__lte=1.0), name="prediction_probability_0_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolve_by__gte=UTCDate(F("made_at"))), name="prediction_resolve_by_after_made_at"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="prediction_status_valid"),
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True) | Q(outcome__in=Outcome.values), name="prediction_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RESOLVED) | Q(outcome__isnull=False), name="prediction_resolved_has_outcome"
+            ),
+            models.UniqueConstraint(fields=["external_id"], name="prediction_external_id_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["pundit", "status"]),
+            models.Index(
+                fields=["resolve_by"],
+                condition=Q(status="published", outcome__isnull=True),
+                name="prediction_open_due_idx",
+            ),
+            models.Index(fields=["status", "-made_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class DuePrediction(Prediction):
+    """The editors' "due" list in the admin: published, past resolve_by, unresolved; oldest first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "due prediction"
+        verbose_name_plural = "due predictions"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+class Evidence(models.Model):
+    prediction = models.ForeignKey(Prediction, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(max_length=URL_MAX, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    authors = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    news_item = models.ForeignKey("NewsItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["published_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [models.CheckConstraint(condition=Q(stance__in=Stance.values), name="evidence_stance_valid")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Resolution(models.Model):
+    """One entry of a prediction's append-only resolution history; the newest counts.
+
+    outcome NULL records an unresolution ("back to open"); nothing is ever deleted or edited."""
+
+    prediction = models.ForeignKey(Prediction, on_delete=models.PROTECT, related_name="resolutions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, null=True, blank=True)
+    note = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=URL_MAX, blank=True)
+    resolved_at = models.DateTimeField(default=timezone.now, help_text="When the outcome became known.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    automatic = models.BooleanField(default=False, help_text="Made by an auto-resolution rule, not by hand.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True) | Q(outcome__in=Outcome.values), name="resolution_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id}: {self.outcome or 'unresolved'}"
+
+
+class PunditScore(models.Model):
+    """Stored sufficient statistics of a pundit's track record (tag NULL = all tags), kept by the scoring task.
+
+    Reads of track records and leaderboards use these rows and never scan predictions."""
+
+    pundit = models.ForeignKey(Pundit, on_delete=models.CASCADE, related_name="scores")
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    n_true = models.PositiveIntegerField(default=0)
+    n_false = models.PositiveIntegerField(default=0)
+    ambiguous = models.PositiveIntegerField(default=0)
+    annulled = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    brier = models.FloatField(null=True, blank=True)
+    adjusted_brier = models.FloatField(null=True, blank=True)
+    log_score = models.FloatField(null=True, blank=True)
+    stats = models.JSONField(default=dict, help_text="scoring.ScoreStats as a dict (sums and calibration bins).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pundit"], condition=Q(tag__isnull=True), name="punditscore_one_overall"),
+            models.UniqueConstraint(
+                fields=["pundit", "tag"], condition=Q(tag__isnull=False), name="punditscore_one_per_tag"
+            ),
+        ]
+        indexes = [models.Index(fields=["tag", "brier"]), models.Index(fields=["tag", "adjusted_brier"])]
+
+    def __str__(self) -> str:
+        return f"{self.pundit_id}/{self.tag_id or 'all'}: n={self.resolved} brier={self.brier}"
+
+
+# --- The news watch ---
+
+
+class Feed(models.Model):
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=URL_MAX, unique=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    poll_interval = models.PositiveIntegerField(default=900, help_text="Seconds between polls.")
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["next_poll_at"], condition=Q(active=True), name="feed_active_next_poll_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NewsItem(models.Model):
+    """A feed entry, stored once per (feed, guid) and once per canonical URL across feeds."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
+    guid = models.CharField(max_length=1000)
+    url = models.URLField(max_length=URL_MAX, blank=True)
+    canonical_url = models.CharField(max_length=URL_MAX, blank=True)
+    canonical_url_hash = models.CharField(max_length=64, null=True, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    summary = models.TextField(blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "guid"], name="newsitem_feed_guid_unique"),
+            models.UniqueConstraint(fields=["canonical_url_hash"], name="newsitem_canonical_url_unique"),
+        ]
+        indexes = [models.Index(fields=["id"], condition=Q(matched_at__isnull=True), name="newsitem_unmatched_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class AutoRule(models.TextChoices):
+    NONE = "none", "No automatic resolution"
+    OUTLETS_TRUE = "outlets_true", "True when at least N independent outlets report it"
+
+
+class WatchTerms(models.Model):
+    """What the news watch looks for on behalf of one open prediction. Derived, then editable by editors."""
+
+    prediction = models.OneToOneField(Prediction, on_delete=models.CASCADE, related_name="watch")
+    all_of = models.JSONField(default=list, blank=True)
+    any_of = models.JSONField(default=list, blank=True)
+    none_of = models.JSONField(default=list, blank=True)
+    outlets = models.JSONField(default=list, blank=True, help_text="Allowlist of outlets; empty means any.")
+    grace_days = models.PositiveIntegerField(default=30)
+    edited = models.BooleanField(default=False, help_text="An editor changed the terms: do not re-derive them.")
+    auto_rule = models.CharField(max_length=20, choices=AutoRule.choices, default=AutoRule.NONE)
+    auto_min_outlets = models.PositiveIntegerField(default=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "watch terms"
+
+    def __str__(self) -> str:
+        return f"watch for {self.prediction_id}"
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Candidate(models.Model):
+    """A news item the watcher matched to a prediction, waiting for an editor's decision."""
+
+    prediction = models.ForeignKey(Prediction, on_delete=models.CASCADE, related_name="candidates")
+    news_item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="candidates")
+    score = models.FloatField()
+    matched_terms = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["prediction", "news_item"], name="candidate_once_per_item"),
+            models.CheckConstraint(condition=Q(status__in=CandidateStatus.values), name="candidate_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id} ← {self.news_item_id} ({self.status})"
+
+
+# --- Integrity ---
+
+
+class LedgerEntry(models.Model):
+    """One link of the public hash chain: hash = SHA-256(canonical JSON of {seq, kind, prediction, payload, prev})."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=20)
+    prediction = models.ForeignKey(Prediction, null=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    payload = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "ledger entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.hash[:12]}"
+
+
+class Revision(models.Model):
+    """A correction to a published prediction: the fields before and after, why, by whom, when."""
+
+    prediction = models.ForeignKey(Prediction, on_delete=models.PROTECT, related_name="revisions")
+    changes = models.JSONField(help_text='{"field": {"before": ..., "after": ...}}')
+    reason = models.TextField()
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"revision of {self.prediction_id} at {self.created_at:%Y-%m-%d}"
+
+
+class AuditLog(models.Model):
+    """Every editor action: who, what, when, before and after."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=50)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"

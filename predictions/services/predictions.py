@@ -1,0 +1,318 @@
+"""Writes on predictions: create, publish, resolve and unresolve, add evidence, mark due.
+
+Every write that changes a track record asks for the pundit's stored scores to be refreshed once the transaction
+commits (never inside it: a worker must see the committed rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from predictions.models import (
+    Evidence,
+    Outcome,
+    Prediction,
+    ProbabilitySource,
+    Pundit,
+    Resolution,
+    Stance,
+    Status,
+    Tag,
+)
+from predictions.services.ledger import ledger_append, prediction_payload, resolution_payload
+
+
+class ServiceError(Exception):
+    """A write refused for a reason the caller can show: {field: [messages]}."""
+
+    def __init__(self, errors: dict[str, list[str]] | str):
+        self.errors = errors if isinstance(errors, dict) else {"detail": [errors]}
+        super().__init__(str(self.errors))
+
+
+def scores_changed(*, pundit_ids: Iterable[int]) -> None:
+    """Refresh the stored scores of these pundits after the current transaction commits."""
+    from predictions.tasks import scores_update_task
+
+    ids = sorted(set(pundit_ids))
+    if ids:
+        transaction.on_commit(lambda: scores_update_task.delay(pundit_ids=ids))
+
+
+def unique_slug(name: str, *, taken: set[str] | None = None) -> str:
+    """A slug for a new pundit that no pundit has yet: "ann-lee", then "ann-lee-2", "ann-lee-3"..."""
+    base = slugify(name)[:200] or "pundit"
+    existing = set(Pundit.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if taken:
+        existing |= {s for s in taken if s.startswith(base)}
+    slug, n = base, 1
+    while slug in existing:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def pundit_get_or_create(*, name: str) -> Pundit:
+    """The pundit with exactly this name (case and spacing count), created with a unique slug if new."""
+    pundit = Pundit.objects.filter(name=name).order_by("id").first()
+    if pundit is None:
+        pundit = Pundit.objects.create(name=name, slug=unique_slug(name))
+    return pundit
+
+
+def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
+    clean = sorted({n.strip().lower() for n in names if n and n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    missing = [Tag(name=n) for n in clean if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    return [existing[n] for n in clean]
+
+
+def validate_prediction_fields(*, probability: Any, made_at: datetime | None, resolve_by: date | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if probability is None or isinstance(probability, bool) or not isinstance(probability, int | float):
+        errors["probability"] = ["A number in [0, 1] is required."]
+    elif not 0.0 <= float(probability) <= 1.0:
+        errors["probability"] = [f"Must be between 0 and 1; got {probability}."]
+    if made_at and resolve_by and resolve_by < made_at.astimezone(UTC).date():
+        errors["resolve_by"] = ["Must not be before the date of made_at."]
+    if errors:
+        raise ServiceError(errors)
+
+
+@transaction.atomic
+def prediction_create(
+    *,
+    pundit: Pundit,
+    statement: str,
+    made_at: datetime,
+    resolve_by: date,
+    probability: float,
+    quote: str = "",
+    probability_source: str = ProbabilitySource.STATED,
+    confidence_phrase: str = "",
+    resolution_criteria: str = "",
+    rationale: str = "",
+    tags: Iterable[str] = (),
+    external_id: str | None = None,
+    article=None,
+    evidence: Iterable[dict] = (),
+    status: str = Status.DRAFT,
+    created_by=None,
+) -> Prediction:
+    """Create a prediction (a draft unless status says published) with its tags and evidence."""
+    validate_prediction_fields(probability=probability, made_at=made_at, resolve_by=resolve_by)
+    if not statement or not statement.strip():
+        raise ServiceError({"statement": ["This field may not be blank."]})
+    prediction = Prediction.objects.create(
+        pundit=pundit,
+        article=article,
+        external_id=external_id or None,
+        statement=statement.strip(),
+        quote=quote,
+        made_at=made_at,
+        resolve_by=resolve_by,
+        probability=float(probability),
+        probability_source=probability_source,
+        confidence_phrase=confidence_phrase or "",
+        resolution_criteria=resolution_criteria,
+        rationale=rationale,
+        status=Status.DRAFT,
+        created_by=created_by,
+    )
+    prediction.tags.set(tags_get_or_create(names=tags))
+    for item in evidence:
+        evidence_add(prediction=prediction, added_by=created_by, **item)
+    if status == Status.PUBLISHED:
+        prediction_publish(prediction=prediction)
+    return prediction
+
+
+@transaction.atomic
+def prediction_publish(*, prediction: Prediction) -> Prediction:
+    """Draft → published; appends the publication to the ledger. Publishing twice is a no-op."""
+    claimed = Prediction.objects.filter(pk=prediction.pk, status=Status.DRAFT).update(status=Status.PUBLISHED)
+    if claimed != 1:
+        prediction.refresh_from_db()
+        return prediction
+    prediction.refresh_from_db()
+    ledger_append(kind="publication", prediction_id=prediction.pk, payload=prediction_payload(prediction))
+    scores_changed(pundit_ids=[prediction.pundit_id])
+    return prediction
+
+
+def evidence_add(
+    *,
+    prediction: Prediction,
+    url: str = "",
+    title: str = "",
+    outlet: str = "",
+    authors: str | list[str] = "",
+    published_at: datetime | None = None,
+    stance: str = Stance.CONTEXT,
+    news_item=None,
+    added_by=None,
+) -> Evidence:
+    if isinstance(authors, list):
+        authors = ", ".join(authors)
+    if not (url or title):
+        raise ServiceError({"url": ["Evidence needs a url or a title."]})
+    return Evidence.objects.create(
+        prediction=prediction,
+        url=url or "",
+        title=title or "",
+        outlet=outlet or "",
+        authors=authors or "",
+        published_at=published_at,
+        stance=stance or Stance.CONTEXT,
+        news_item=news_item,
+        added_by=added_by,
+    )
+
+
+@transaction.atomic
+def prediction_resolve(
+    *,
+    prediction: Prediction,
+    outcome: str,
+    note: str = "",
+    evidence_url: str = "",
+    resolved_at: datetime | None = None,
+    resolved_by=None,
+    automatic: bool = False,
+) -> Resolution:
+    """Append a resolution; the newest one counts. Re-resolving (true → false) is another entry."""
+    if outcome not in Outcome.values:
+        raise ServiceError({"outcome": [f"Must be one of {', '.join(Outcome.values)}; got {outcome!r}."]})
+    prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
+    if prediction.status not in (Status.PUBLISHED, Status.RESOLVED):
+        raise ServiceError(
+            {"status": [f"Only published predictions can be resolved; this one is {prediction.status}."]}
+        )
+    resolution = Resolution.objects.create(
+        prediction=prediction,
+        outcome=outcome,
+        note=note,
+        evidence_url=evidence_url or "",
+        resolved_at=resolved_at or timezone.now(),
+        resolved_by=resolved_by,
+        automatic=automatic,
+    )
+    Prediction.objects.filter(pk=prediction.pk).update(
+        outcome=outcome, resolved_at=resolution.resolved_at, status=Status.RESOLVED, due_since=None
+    )
+    ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))
+    scores_changed(pundit_ids=[prediction.pundit_id])
+    return resolution
+
+
+@transaction.atomic
+def prediction_unresolve(*, prediction: Prediction, note: str = "", resolved_by=None) -> Resolution:
+    """Back to open: appends an entry with no outcome; the earlier entries stay in the history."""
+    prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
+    if prediction.status != Status.RESOLVED:
+        raise ServiceError({"status": ["This prediction is not resolved."]})
+    resolution = Resolution.objects.create(prediction=prediction, outcome=None, note=note, resolved_by=resolved_by)
+    Prediction.objects.filter(pk=prediction.pk).update(outcome=None, resolved_at=None, status=Status.PUBLISHED)
+    ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))
+    scores_changed(pundit_ids=[prediction.pundit_id])
+    return resolution
+
+
+def predictions_mark_due(*, today: date | None = None) -> int:
+    """Flag open predictions whose resolve_by has passed (compare-and-swap: only unflagged rows). Returns count."""
+    today = today or timezone.now().date()
+    return Prediction.objects.open().filter(resolve_by__lt=today, due_since__isnull=True).update(due_since=today)
+
+
+#: What a pundit said: never changed in place once published; corrections are public revisions.
+IMMUTABLE_WHEN_PUBLISHED = ("statement", "quote", "probability", "made_at", "resolve_by", "resolution_criteria")
+_EDITABLE = IMMUTABLE_WHEN_PUBLISHED + (
+    "pundit",
+    "probability_source",
+    "confidence_phrase",
+    "rationale",
+    "external_id",
+)
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+@transaction.atomic
+def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor=None, reason: str = "") -> Prediction:
+    """Change a prediction. Drafts change freely; a published prediction's words, probability and dates change
+    only as a revision (reason, editor, time) that is appended to the ledger and shown next to the original."""
+    from predictions.models import Revision
+
+    prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
+    tags = changes.pop("tags", None)
+    unknown = set(changes) - set(_EDITABLE)
+    if unknown:
+        raise ServiceError({k: ["This field cannot be changed."] for k in sorted(unknown)})
+    diff = {k: v for k, v in changes.items() if getattr(prediction, k) != v}
+    if prediction.status == Status.WITHDRAWN:
+        raise ServiceError({"status": ["A withdrawn prediction cannot be changed."]})
+    published = prediction.status != Status.DRAFT
+    guarded = {k: v for k, v in diff.items() if k in IMMUTABLE_WHEN_PUBLISHED or k == "pundit"}
+    if published and guarded and not reason.strip():
+        raise ServiceError(
+            {k: ["Published predictions are corrected through revisions: give a revision_reason."] for k in guarded}
+        )
+    merged_made_at = diff.get("made_at", prediction.made_at)
+    validate_prediction_fields(
+        probability=diff.get("probability", prediction.probability),
+        made_at=merged_made_at,
+        resolve_by=diff.get("resolve_by", prediction.resolve_by),
+    )
+    before = {k: _jsonable(getattr(prediction, k)) if k != "pundit" else prediction.pundit.slug for k in diff}
+    old_pundit_id = prediction.pundit_id
+    for key, value in diff.items():
+        setattr(prediction, key, value)
+    prediction.save()
+    if tags is not None:
+        prediction.tags.set(tags_get_or_create(names=tags))
+    if published and guarded:
+        after = {k: _jsonable(v) if k != "pundit" else v.slug for k, v in guarded.items()}
+        revision = Revision.objects.create(
+            prediction=prediction,
+            changes={k: {"before": before[k], "after": after[k]} for k in guarded},
+            reason=reason.strip(),
+            editor=editor,
+        )
+        ledger_append(
+            kind="revision",
+            prediction_id=prediction.pk,
+            payload={
+                "revision": revision.pk,
+                "reason": revision.reason,
+                "changes": revision.changes,
+                "prediction": prediction_payload(prediction),
+            },
+        )
+        scores_changed(pundit_ids={prediction.pundit_id, old_pundit_id})
+    return prediction
+
+
+@transaction.atomic
+def prediction_withdraw(*, prediction: Prediction, reason: str, editor=None) -> Prediction:
+    """A published prediction is never deleted; withdrawal is a visible state, recorded in the ledger."""
+    claimed = Prediction.objects.filter(pk=prediction.pk, status__in=[Status.PUBLISHED, Status.RESOLVED]).update(
+        status=Status.WITHDRAWN
+    )
+    if claimed != 1:
+        raise ServiceError({"status": ["Only published predictions can be withdrawn."]})
+    prediction.refresh_from_db()
+    ledger_append(
+        kind="withdrawal", prediction_id=prediction.pk, payload={"prediction": prediction.pk, "reason": reason}
+    )
+    scores_changed(pundit_ids=[prediction.pundit_id])
+    return prediction
