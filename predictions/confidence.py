@@ -26,10 +26,13 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "likely": 0.70,  # M&M 70%
     "we believe": 0.75,  # M&M 75%
     "I believe": 0.75,  # M&M "we believe"
+    "I think": 0.75,  # no survey entry of its own; read as M&M "we believe" (75%)
+    "I expect": 0.75,  # idem
     "is going to": 0.80,  # plain assertion of the future: M&M "will" ~ "very likely" lower edge
     "will": 0.80,  # idem
     "real possibility": 0.55,  # M&M ~55%
     "chances are": 0.65,  # Kent "chances about even" to "probable"
+    "odds are": 0.65,  # same reading as "chances are" (Kent)
     "better than even": 0.60,  # Kent
     "about even": 0.50,  # Kent "chances about even" 50%
     "toss-up": 0.50,  # M&M "about even"
