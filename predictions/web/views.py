@@ -1,0 +1,485 @@
+"""Readers' pages: server-rendered, read-only, public predictions only (published, resolved, withdrawn; never drafts).
+
+Figures come from predictions.selectors, the same functions the API answers with, so a page and
+/api/v1/pundits/{slug}/track-record/ always show the same numbers. Filters arrive as GET parameters and are checked
+with Django forms: a malformed one is reported on the page and left out, never a 500. Unknown pundits, predictions
+and tags are 404s.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from predictions import selectors
+from predictions.confidence import CONFIDENCE_TABLE, probability_for_phrase
+from predictions.models import (
+    LedgerEntry,
+    Outcome,
+    Prediction,
+    ProbabilitySource,
+    Pundit,
+    Status,
+    Tag,
+)
+from predictions.web import charts
+
+PAGE_SIZE = 50
+PUBLIC = (Status.PUBLISHED, Status.RESOLVED, Status.WITHDRAWN)
+SEARCH_MAX = 200
+
+ORDERINGS = [
+    ("brier", "Brier score (lowest first)"),
+    ("adjusted_brier", "Adjusted Brier (favours longer records)"),
+    ("-resolved", "Most resolved predictions"),
+]
+
+STATES = [
+    ("", "All"),
+    ("open", "Open"),
+    ("due", "Due"),
+    ("resolved", "Resolved"),
+    ("withdrawn", "Withdrawn"),
+]
+
+OUTCOME_LABELS = {
+    Outcome.TRUE: "Came true",
+    Outcome.FALSE: "Did not come true",
+    Outcome.AMBIGUOUS: "Ambiguous",
+    Outcome.ANNULLED: "Annulled",
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------------------------------------
+
+
+class TagField(forms.CharField):
+    """A tag name that must exist; the value is the tag's (lower-case) name."""
+
+    def clean(self, value: Any) -> str:
+        value = (super().clean(value) or "").strip().lower()
+        if value and not Tag.objects.filter(name=value).exists():
+            raise forms.ValidationError(f"There is no tag called “{value}”.")
+        return value
+
+
+class PeriodForm(forms.Form):
+    tag = TagField(required=False, max_length=100, label="Tag")
+    since = forms.DateField(required=False, label="Made since", error_messages={"invalid": "Enter a date."})
+    until = forms.DateField(required=False, label="Made until", error_messages={"invalid": "Enter a date."})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "“Until” must not be before “since”.")
+        return data
+
+
+class LeaderboardForm(PeriodForm):
+    ordering = forms.ChoiceField(required=False, choices=ORDERINGS, label="Order by")
+    min_resolved = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="At least resolved")
+
+
+class PunditFilterForm(forms.Form):
+    tag = TagField(required=False, max_length=100, label="Tag")
+    state = forms.ChoiceField(required=False, choices=STATES, label="Show")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=SEARCH_MAX, label="Search")
+
+
+def checked(form: forms.Form) -> tuple[dict[str, Any], list[str]]:
+    """The valid filters (empty ones dropped) and a message for each invalid one, naming the field."""
+    form.is_valid()
+    values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    messages = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            messages.append(f"{label}: {error}" if label else error)
+    return values, messages
+
+
+def page_of(request: HttpRequest, items: QuerySet, messages: list[str], *, per_page: int = PAGE_SIZE) -> Page:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit():
+        messages.append(f"Page: “{raw[:20]}” is not a page number; showing the first page.")
+    return Paginator(items, per_page).get_page(raw)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The current query string without ``page``, for pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Presentation helpers
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def percent(p: float | None) -> str:
+    """0.8 -> "80%", 0.125 -> "12.5%"."""
+    if p is None:
+        return "–"
+    value = round(p * 100, 1)
+    return f"{value:.0f}%" if value == int(value) else f"{value}%"
+
+
+def state_of(prediction: Prediction, today: date) -> tuple[str, str]:
+    """(css key, words) for a prediction's state as a reader sees it."""
+    if prediction.status == Status.WITHDRAWN:
+        return "withdrawn", "Withdrawn"
+    if prediction.outcome:
+        return prediction.outcome, OUTCOME_LABELS[prediction.outcome]
+    if prediction.resolve_by < today:
+        return "due", "Due: awaiting resolution"
+    return "open", "Open"
+
+
+def decorate(predictions) -> list[Prediction]:
+    """Attach what the templates show: state, state label and the probability as a percentage."""
+    today = timezone.now().date()
+    items = list(predictions)
+    for p in items:
+        p.state, p.state_label = state_of(p, today)
+        p.percent = percent(p.probability)
+    return items
+
+
+def provenance(prediction: Prediction) -> str:
+    if prediction.probability_source == ProbabilitySource.INFERRED:
+        phrase = prediction.confidence_phrase or "a confidence phrase"
+        return f"Inferred from the phrase “{phrase}”"
+    if prediction.probability_source == ProbabilitySource.EDITOR:
+        return "Set by an editor"
+    return "Stated by the pundit"
+
+
+def with_pundit(predictions):
+    """A selector's predictions with their pundits joined in (one query, not one per row)."""
+    return predictions.select_related("pundit") if isinstance(predictions, QuerySet) else predictions
+
+
+def table_note(prediction: Prediction) -> str:
+    """How an inferred probability relates to the confidence table's value for the phrase, when they differ."""
+    table = probability_for_phrase(prediction.confidence_phrase)
+    if prediction.probability_source != ProbabilitySource.INFERRED or table is None:
+        return ""
+    if abs(table - prediction.probability) < 1e-9:
+        return ""
+    if abs((1 - table) - prediction.probability) < 1e-9:
+        return (
+            f"the table reads the phrase as {percent(table)}; the pundit said it of the opposite of this statement, "
+            f"so the statement gets {percent(prediction.probability)}"
+        )
+    return f"the table reads the phrase as {percent(table)}; the editors set {percent(prediction.probability)}"
+
+
+def public_predictions() -> QuerySet[Prediction]:
+    return Prediction.objects.filter(status__in=PUBLIC).select_related("pundit").prefetch_related("tags")
+
+
+def filter_state(qs: QuerySet[Prediction], state: str | None) -> QuerySet[Prediction]:
+    today = timezone.now().date()
+    if state == "open":
+        return qs.filter(status=Status.PUBLISHED, outcome__isnull=True, resolve_by__gte=today)
+    if state == "due":
+        return qs.filter(status=Status.PUBLISHED, outcome__isnull=True, resolve_by__lt=today)
+    if state == "resolved":
+        return qs.filter(status=Status.RESOLVED)
+    if state == "withdrawn":
+        return qs.filter(status=Status.WITHDRAWN)
+    return qs
+
+
+def board_caption(filters: dict[str, Any]) -> str:
+    """The leaderboard table's caption, naming the filters in force."""
+    by = {"brier": "Brier score", "adjusted_brier": "adjusted Brier score", "-resolved": "number resolved"}
+    parts = ["Pundits ranked by " + by[filters.get("ordering", "brier")]]
+    if filters.get("tag"):
+        parts.append(f"on “{filters['tag']}”")
+    if filters.get("since"):
+        parts.append(f"made since {filters['since']:%-d %b %Y}")
+    if filters.get("until"):
+        parts.append(f"made until {filters['until']:%-d %b %Y}")
+    return " ".join(parts)
+
+
+def record_summary(record: dict[str, Any]) -> dict[str, Any]:
+    """The calibration rows with their "X of Y" words, for the table under the chart."""
+    rows = []
+    for b in record.get("calibration") or []:
+        rows.append(
+            {
+                **b,
+                "range": charts.bin_range(b["lower"], b["upper"]),
+                "of": charts.of_label(b["true"], b["count"]) if b["count"] else "–",
+                "observed_pct": charts.pct(b["observed"]),
+                "mean_pct": charts.pct(b["mean_probability"]),
+                "interval": (
+                    f"{charts.pct(b['interval_low'])}–{charts.pct(b['interval_high'])}" if b["count"] else "–"
+                ),
+            }
+        )
+    return {"calibration_rows": rows}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    form = LeaderboardForm(request.GET or None)
+    filters, messages = checked(form) if request.GET else ({}, [])
+    board = selectors.leaderboard(
+        tag=filters.get("tag"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        min_resolved=filters.get("min_resolved", 1),
+        ordering=filters.get("ordering", "brier"),
+    )
+    recent = decorate(with_pundit(selectors.recently_resolved(limit=10)))
+    due = decorate(with_pundit(selectors.due_predictions(limit=10)))
+    return render(
+        request,
+        "predictions/home.html",
+        {
+            "form": form,
+            "filters": filters,
+            "messages_": messages,
+            "leaderboard": board[:100],
+            "leaderboard_total": len(board),
+            "recent": recent,
+            "due": due,
+            "tags": Tag.objects.order_by("name").values_list("name", flat=True),
+            "orderings": ORDERINGS,
+            "board_caption": board_caption(filters),
+            "nav": "home",
+        },
+    )
+
+
+@require_safe
+def pundit_list(request: HttpRequest) -> HttpResponse:
+    messages: list[str] = []
+    pundits = Pundit.objects.annotate(
+        n_public=Count("predictions", filter=Q(predictions__status__in=PUBLIC)),
+        n_resolved=Count("predictions", filter=Q(predictions__status=Status.RESOLVED)),
+    ).order_by("name", "id")
+    page = page_of(request, pundits, messages, per_page=100)
+    return render(request, "predictions/pundit_list.html", {"page": page, "messages_": messages, "nav": "pundits"})
+
+
+@require_safe
+def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pundit = get_object_or_404(Pundit, slug=slug)
+    form = PunditFilterForm(request.GET or None)
+    filters, messages = checked(form) if request.GET else ({}, [])
+    tag = filters.get("tag")
+    state = filters.get("state", "")
+
+    record = selectors.track_record(pundit=pundit, tag=tag)
+    series = selectors.score_series(pundit=pundit, tag=tag)
+
+    mine = Prediction.objects.filter(pundit=pundit, status__in=PUBLIC)
+    if tag:
+        mine = mine.filter(tags__name=tag)
+    today = timezone.now().date()
+    open_q = Q(status=Status.PUBLISHED, outcome__isnull=True)
+    tallies = mine.aggregate(
+        all=Count("id"),
+        open=Count("id", filter=open_q & Q(resolve_by__gte=today)),
+        due=Count("id", filter=open_q & Q(resolve_by__lt=today)),
+        resolved=Count("id", filter=Q(status=Status.RESOLVED)),
+        withdrawn=Count("id", filter=Q(status=Status.WITHDRAWN)),
+    )
+    listed = filter_state(mine, state).prefetch_related("tags").order_by("-made_at", "-id")
+    page = page_of(request, listed, messages)
+    pundit_tags = (
+        Tag.objects.filter(predictions__pundit=pundit, predictions__status__in=PUBLIC)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    title = f"{pundit.name}’s calibration" + (f" on “{tag}”" if tag else "")
+    return render(
+        request,
+        "predictions/pundit_detail.html",
+        {
+            "pundit": pundit,
+            "form": form,
+            "filters": filters,
+            "tag": tag,
+            "state": state,
+            "states": [(key, label, tallies["all" if not key else key]) for key, label in STATES],
+            "messages_": messages,
+            "record": record,
+            **record_summary(record),
+            "series": series,
+            "calibration_svg": charts.calibration_chart(record["calibration"], prefix="calibration", title=title),
+            "score_svg": charts.score_chart(series, prefix="score", title=f"{pundit.name}’s Brier score over time"),
+            "page": page,
+            "predictions": decorate(page.object_list),
+            "page_query": query_without_page(request),
+            "pundit_tags": pundit_tags,
+            "nav": "pundits",
+        },
+    )
+
+
+@require_safe
+def prediction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    prediction = get_object_or_404(
+        Prediction.objects.filter(status__in=PUBLIC).select_related("pundit", "article").prefetch_related("tags"),
+        pk=pk,
+    )
+    decorate([prediction])
+    evidence = list(prediction.evidence.all())
+    resolutions = list(prediction.resolutions.order_by("-created_at", "-id"))
+    for resolution in resolutions:
+        resolution.label = OUTCOME_LABELS.get(resolution.outcome, "Back to open")
+    revisions = list(prediction.revisions.order_by("created_at", "id"))
+    ledger = LedgerEntry.objects.filter(prediction=prediction).order_by("-seq").first()
+    ledger_count = LedgerEntry.objects.filter(prediction=prediction).count()
+    brier_term = None
+    if prediction.outcome in (Outcome.TRUE, Outcome.FALSE) and prediction.status == Status.RESOLVED:
+        o = 1.0 if prediction.outcome == Outcome.TRUE else 0.0
+        brier_term = (prediction.probability - o) ** 2
+    originals = {}
+    for revision in revisions:
+        for field, change in (revision.changes or {}).items():
+            originals.setdefault(field, change.get("before"))
+        revision.rows = [
+            {"field": field.replace("_", " "), "before": c.get("before"), "after": c.get("after")}
+            for field, c in (revision.changes or {}).items()
+        ]
+    return render(
+        request,
+        "predictions/prediction_detail.html",
+        {
+            "prediction": prediction,
+            "pundit": prediction.pundit,
+            "evidence": evidence,
+            "resolutions": resolutions,
+            "revisions": revisions,
+            "originals": originals,
+            "ledger": ledger,
+            "ledger_count": ledger_count,
+            "provenance": provenance(prediction),
+            "table_note": table_note(prediction),
+            "brier_term": brier_term,
+            "record": selectors.track_record(pundit=prediction.pundit),
+        },
+    )
+
+
+@require_safe
+def tag_list(request: HttpRequest) -> HttpResponse:
+    tags = (
+        Tag.objects.annotate(n=Count("predictions", filter=Q(predictions__status__in=PUBLIC)))
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    return render(request, "predictions/tag_list.html", {"tags": tags, "nav": "tags"})
+
+
+@require_safe
+def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
+    if "\x00" in name:  # PostgreSQL refuses NUL in a string literal; no tag can contain one
+        raise Http404("No such tag.")
+    tag = get_object_or_404(Tag, name=name)
+    form = PunditFilterForm(request.GET or None)
+    filters, messages = checked(form) if request.GET else ({}, [])
+    filters.pop("tag", None)
+    board = selectors.leaderboard(tag=tag.name)
+    listed = filter_state(public_predictions().filter(tags=tag), filters.get("state")).order_by("-made_at", "-id")
+    page = page_of(request, listed, messages)
+    return render(
+        request,
+        "predictions/tag_detail.html",
+        {
+            "tag": tag,
+            "leaderboard": board[:50],
+            "leaderboard_total": len(board),
+            "page": page,
+            "predictions": decorate(page.object_list),
+            "page_query": query_without_page(request),
+            "state": filters.get("state", ""),
+            "states": STATES,
+            "messages_": messages,
+            "board_caption": f"Pundits ranked by Brier score on “{tag.name}”",
+            "nav": "tags",
+        },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    filters, messages = checked(form) if request.GET else ({}, [])
+    q = " ".join(filters.get("q", "").split())
+    context: dict[str, Any] = {
+        "q": q,
+        "messages_": messages,
+        "searched": False,
+        "notice_title": "Your search could not be run",
+    }
+    if q and len(q) < 2:
+        messages.append("Search: type at least two characters.")
+    elif q:
+        words = q.split()[:10]
+        match = Q()
+        for word in words:
+            match &= Q(statement__icontains=word) | Q(quote__icontains=word)
+        found = public_predictions().filter(match).order_by("-made_at", "-id")
+        page = page_of(request, found, messages)
+        name_match = Q()
+        for word in words:
+            name_match &= Q(name__icontains=word)
+        context.update(
+            searched=True,
+            page=page,
+            predictions=decorate(page.object_list),
+            page_query=query_without_page(request),
+            pundits=list(Pundit.objects.filter(name_match).order_by("name")[:20]),
+            tags=list(Tag.objects.filter(name_match).order_by("name")[:20]),
+        )
+    return render(request, "predictions/search.html", context)
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    table = sorted(CONFIDENCE_TABLE.items(), key=lambda kv: (-kv[1], kv[0]))
+    return render(
+        request,
+        "predictions/about.html",
+        {"confidence_table": [(k, percent(v)) for k, v in table], "nav": "about"},
+    )
+
+
+@require_safe
+def badge(request: HttpRequest, slug: str) -> HttpResponse:
+    pundit = get_object_or_404(Pundit, slug=slug)
+    record = selectors.track_record(pundit=pundit)
+    svg = charts.badge_svg(name=pundit.name, brier=record["brier"], resolved=record["resolved"])
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=600"
+    # Other sites may show the badge with <img>.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
