@@ -1,0 +1,290 @@
+"""Watch terms and the match index: the seed's predictions against the seed's headlines and unrelated feeds."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from predictions.newswatch.match import Match, MatchIndex, WatchRule, derive_terms, stem, stems_of, tokens
+from predictions.newswatch.parse import parse_feed
+from tests.newswatch.httpserver import FIXTURES, SHARED
+
+SEED = (SHARED / "seed" / "000_1bb819558ca2b178.txt").read_text(encoding="utf-8")
+#: The seed's "Headline — Outlet" lines (the last one names CNN after its authors).
+HEADLINES: list[tuple[str, str]] = [
+    (line.rsplit(" — ", 1)[0], line.rsplit(" — ", 1)[1].split(", ")[-1]) for line in SEED.splitlines() if " — " in line
+]
+QUOTE = SEED.split("WNU Editor: ", 1)[1].split("\n", 1)[0]
+CONTEXT = QUOTE + "\n" + "\n".join(title for title, _outlet in HEADLINES)
+MADE_AT = datetime(2020, 9, 14, tzinfo=UTC)
+SEED_DAY = datetime(2020, 9, 14, 12, 0, tzinfo=UTC)
+
+WINTER = (
+    "The protests in Belarus will not be tempered down by winter.",
+    "True if mass protests against the government continue in Belarus through the winter of 2020–21.",
+)
+SOLIDARITY = (
+    "Belarus will follow Poland's Solidarity path: the government collapses and the opposition takes over.",
+    "True if Lukashenko's government falls and opposition leaders take power in Belarus.",
+)
+
+
+def seed_rules() -> list[WatchRule]:
+    rules = []
+    for prediction_id, (statement, criteria) in ((1, WINTER), (2, SOLIDARITY)):
+        all_of, any_of = derive_terms(statement, criteria, context=CONTEXT)
+        rules.append(
+            WatchRule(
+                prediction_id=prediction_id,
+                all_of=all_of,
+                any_of=any_of,
+                window_start=MADE_AT,
+                window_end=datetime(2021, 4, 30, tzinfo=UTC) + timedelta(days=14),
+            )
+        )
+    return rules
+
+
+def fixture_items() -> list[tuple[str, str | None, datetime | None]]:
+    items = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix not in {".xml", ".json"}:
+            continue
+        feed = parse_feed(path.read_bytes())
+        for entry in feed.entries:
+            items.append((f"{entry.title} {entry.summary}", entry.outlet or feed.title, entry.published))
+    return items
+
+
+# --- text -------------------------------------------------------------------------------------------------------
+
+
+def test_the_seed_has_twelve_headlines() -> None:
+    assert len(HEADLINES) == 12
+    assert HEADLINES[0] == ("Putin, Lukashenko begin talks in Sochi", "TASS")
+    assert HEADLINES[-1][1] == "CNN"
+    assert QUOTE.startswith("Both leaders are hoping that winter will temper down these protests.")
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["protest", "protests", "protested", "protesting"],
+        ["collapse", "collapses", "collapsed", "collapsing"],
+        ["talk", "talks", "talked", "talking"],
+        ["temper", "tempered", "tempering", "tempers"],
+        ["agency", "agencies"],
+        ["tax", "taxes"],
+        ["continue", "continues", "continued", "continuing"],
+        ["stop", "stopped", "stopping", "stops"],
+    ],
+)
+def test_stemming_is_consistent(family: list[str]) -> None:
+    assert len({stem(word) for word in family}) == 1
+
+
+@pytest.mark.parametrize("name", ["belarus", "lukashenko", "sochi", "putin", "tikhanovskaya", "minsk", "crisis"])
+def test_names_survive_stemming(name: str) -> None:
+    assert stem(name) == name
+
+
+def test_tokens_drop_possessives_and_numbers() -> None:
+    assert tokens("Lukashenko seeks Putin’s help, Russia's $1.5bn loan in 2020") == [
+        "lukashenko", "seeks", "putin", "help", "russia", "bn", "loan", "in",
+    ]  # fmt: skip
+    assert stems_of("Protesters protested") == {"protester", "protest"}
+
+
+# --- derived terms ----------------------------------------------------------------------------------------------
+
+
+def test_derived_terms_for_the_winter_prediction() -> None:
+    all_of, any_of = derive_terms(*WINTER, context=CONTEXT)
+    assert len(all_of) == 1
+    group = all_of[0].split("|")
+    assert group[0] == "belarus"
+    assert {"belarusians", "lukashenko"} <= set(group)
+    assert {"protests", "winter", "tempered"} <= set(any_of)
+    assert "will" not in any_of and "the" not in any_of
+
+
+def test_derived_terms_for_the_solidarity_prediction() -> None:
+    all_of, any_of = derive_terms(*SOLIDARITY, context=CONTEXT)
+    assert all_of[0].split("|")[0] == "belarus"
+    assert "lukashenko" in all_of[0].split("|")
+    assert {"government", "opposition", "collapses", "poland", "solidarity"} <= set(any_of)
+
+
+def test_other_names_of_the_statement_are_not_aliases() -> None:
+    all_of, any_of = derive_terms(*SOLIDARITY, context=QUOTE)  # Poland and Solidarity share sentences with Belarus
+    assert all_of == ["belarus|lukashenko"]
+    assert {"poland", "solidarity"} <= set(any_of)
+
+
+def test_derived_terms_without_context_anchor_on_the_statement() -> None:
+    all_of, any_of = derive_terms(*WINTER)
+    assert all_of == ["belarus"]
+    assert any_of[:2] == ["protests", "winter"]
+
+
+def test_derived_terms_without_names_take_the_topic_word() -> None:
+    all_of, any_of = derive_terms("inflation will be above five percent", "")
+    assert all_of == ["inflation"]
+    assert set(any_of) == {"five", "percent"}
+    all_of, _any_of = derive_terms("prices will rise", "true if consumer prices rise by five percent")
+    assert all_of == ["prices"]
+    assert derive_terms("it will be so", "") == ([], [])
+
+
+def test_title_case_headlines_do_not_make_names() -> None:
+    context = "Russia Remains Committed To Belarus\nRussia Stresses Support For Belarus"
+    all_of, any_of = derive_terms("The talks in Belarus will fail", "", context=context)
+    assert all_of == ["belarus"]  # "Russia" shares two lines with Belarus, but Title Case proves no name
+    assert "russia" in any_of
+
+
+def test_a_capital_at_the_start_of_a_sentence_is_no_evidence_of_a_name() -> None:
+    all_of, any_of = derive_terms("Protests in Minsk will grow", "")
+    assert all_of == ["minsk"]
+    assert "protests" in any_of
+
+
+# --- the seed ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "outlet"), HEADLINES, ids=[outlet for _t, outlet in HEADLINES])
+def test_every_seed_headline_is_a_candidate_for_both_seed_predictions(title: str, outlet: str) -> None:
+    index = MatchIndex(seed_rules())
+    matches = index.match(title, outlet=outlet, published=SEED_DAY)
+    assert sorted(m.prediction_id for m in matches) == [1, 2]
+    for match in matches:
+        assert 0 < match.score <= 1
+        assert set(match.matched_terms) & {"belarus", "belarusians", "lukashenko", "putin"}
+
+
+def test_the_protest_headlines_rank_higher_for_the_protest_prediction() -> None:
+    index = MatchIndex(seed_rules())
+    protests = index.match("Lukashenko seeks Putin’s help in attempt to survive mass protests", published=SEED_DAY)
+    plain = index.match("Putin faces tough choice on Belarus", published=SEED_DAY)
+    by_id = {m.prediction_id: m for m in protests}
+    assert "protests" in by_id[1].matched_terms and "mass" in by_id[1].matched_terms
+    assert by_id[1].score > {m.prediction_id: m for m in plain}[1].score
+
+
+def test_unrelated_fixture_news_does_not_match_the_seed_predictions() -> None:
+    items = fixture_items()
+    assert len(items) > 90
+    index = MatchIndex(seed_rules())
+    flooded = [(text[:60], index.match(text, outlet=outlet)) for text, outlet, _published in items]
+    assert [hit for hit in flooded if hit[1]] == []
+
+
+# --- conditions -------------------------------------------------------------------------------------------------
+
+RULE = WatchRule(
+    prediction_id=7,
+    all_of=["belarus|lukashenko"],
+    any_of=["protests", "winter"],
+    none_of=["ice hockey"],
+    outlets=["TASS", "Al  Jazeera"],
+    window_start=datetime(2020, 9, 14, tzinfo=UTC),
+    window_end=datetime(2021, 3, 31, tzinfo=UTC),
+)
+
+
+def test_window_is_inclusive_and_enforced() -> None:
+    index = MatchIndex([RULE])
+    text = "Belarus protests go on"
+    assert index.match(text, "TASS", datetime(2020, 9, 14, tzinfo=UTC))
+    assert index.match(text, "TASS", datetime(2021, 3, 31, tzinfo=UTC))
+    assert index.match(text, "TASS", datetime(2020, 9, 13, 23, 59, tzinfo=UTC)) == []
+    assert index.match(text, "TASS", datetime(2021, 3, 31, 0, 0, 1, tzinfo=UTC)) == []
+    assert index.match(text, "TASS", datetime(2020, 12, 1))  # naive: taken as UTC
+    assert index.match(text, "TASS", None)  # no date: the window is not checked
+
+
+def test_outlet_allowlist() -> None:
+    index = MatchIndex([RULE])
+    text = "Belarus protests go on"
+    assert index.match(text, "tass", SEED_DAY)
+    assert index.match(text, "Al Jazeera", SEED_DAY)
+    assert index.match(text, "Bloomberg", SEED_DAY) == []
+    assert index.match(text, None, SEED_DAY) == []
+    open_rule = WatchRule(prediction_id=8, all_of=["belarus"])
+    assert MatchIndex([open_rule]).match(text, None, SEED_DAY)
+
+
+def test_none_of_vetoes_and_multiword_terms_need_every_word() -> None:
+    index = MatchIndex([RULE])
+    assert index.match("Belarus wins the ice hockey final", "TASS", SEED_DAY) == []
+    assert index.match("Belarus: thin ice for Lukashenko; hockey later", "TASS", SEED_DAY) == []
+    assert index.match("Belarus: thin ice for Lukashenko", "TASS", SEED_DAY)
+
+
+def test_all_of_entries_must_all_match() -> None:
+    rule = WatchRule(prediction_id=1, all_of=["belarus|belarusian", "election"], any_of=["fraud"])
+    index = MatchIndex([rule])
+    assert index.match("Belarus prepares") == []
+    assert index.match("An election somewhere") == []
+    [match] = index.match("Belarusian election marred by fraud")
+    assert match == Match(prediction_id=1, score=1.0, matched_terms=("belarusian", "election", "fraud"))
+
+
+def test_any_of_only_rules_need_two_terms() -> None:
+    index = MatchIndex([WatchRule(prediction_id=3, any_of=["inflation", "percent", "eurozone"])])
+    assert index.match("Inflation is a word") == []
+    [match] = index.match("Eurozone inflation hits 5 percent")
+    assert match.score == 1.0
+    single = MatchIndex([WatchRule(prediction_id=4, any_of=["recession"])])
+    assert single.match("Recession fears")
+
+
+def test_score_weights_and_min_score() -> None:
+    rule = WatchRule(prediction_id=5, all_of=["belarus"], any_of=["protests", "winter", "snow", "march"])
+    index = MatchIndex([rule])
+    [low] = index.match("Belarus today")
+    [high] = index.match("Belarus protests march through the winter snow")
+    assert low.score == pytest.approx(2 / 6, abs=1e-4)
+    assert high.score == 1.0
+    assert MatchIndex([rule], min_score=0.5).match("Belarus today") == []
+
+
+def test_empty_rules_are_ignored() -> None:
+    index = MatchIndex([WatchRule(prediction_id=1), WatchRule(prediction_id=2, all_of=["the"], any_of=[])])
+    assert len(index) == 1
+    assert index.match("the end") and index.match("the end")[0].prediction_id == 2
+
+
+# --- the index is not a loop ------------------------------------------------------------------------------------
+
+
+def test_candidates_come_from_the_index_not_from_every_rule() -> None:
+    rng = random.Random(11)
+    vocabulary = [f"subject{n}" for n in range(5000)]
+    filler = [f"word{n}" for n in range(300)]
+    others = [
+        WatchRule(
+            prediction_id=1000 + n,
+            all_of=[rng.choice(vocabulary)],
+            any_of=rng.sample(filler, 5),
+            window_start=MADE_AT,
+        )
+        for n in range(10_000)
+    ]
+    index = MatchIndex([*seed_rules(), *others])
+    assert len(index) == 10_002
+    text = "Russia to extend $1.5 bln loan to Belarus " + " ".join(filler[:40])
+    candidates = index.candidates(stems_of(text))
+    assert len(candidates) <= 2  # only the seed's rules are filed under words of this item
+    assert sorted(m.prediction_id for m in index.match(text, published=SEED_DAY)) == [1, 2]
+
+
+def test_rules_are_filed_under_their_rarest_all_of_entry() -> None:
+    common = [WatchRule(prediction_id=n, all_of=["russia", f"topic{n}"]) for n in range(100)]
+    index = MatchIndex(common)
+    assert len(index.candidates(stems_of("russia"))) == 0  # "russia" is in every rule: never the key
+    assert len(index.candidates(stems_of("russia topic42"))) == 1
+    [match] = index.match("Russia and topic42")
+    assert match.prediction_id == 42
