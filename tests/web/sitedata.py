@@ -107,7 +107,9 @@ def build_site() -> Site:
         published_at=datetime(2020, 6, 1, tzinfo=UTC),
         stance="supports",
     )
-    other_prediction = make(other, "Otto's only claim", 0.8, tags=["sports"])
+    other_prediction = make(
+        other, "Otto's only claim", 0.8, tags=["sports"], made_at=datetime(2020, 6, 1, 12, tzinfo=UTC)
+    )
     prediction_resolve(prediction=other_prediction, outcome="true", resolved_at=datetime(2021, 4, 1, tzinfo=UTC))
     pundit_scores_recompute(pundit_ids=[pundit.pk, other.pk, demo.pk])
     return s
