@@ -1,7 +1,9 @@
 """The demo: the seed post (War News Updates, Monday 14 September 2020) as an editor would log it.
 
 The pundit gave no deadline and no numbers; the horizons and resolution criteria are the editors', and the
-probabilities come from the confidence table (predictions.confidence) for his own hedges."""
+probabilities come from the confidence table (predictions.confidence) for his own hedges. The predictions are
+published and left open (both are past their horizon, so they show on the editors' due list): resolving them is
+an editor's call, made with evidence, not something a demo should assert."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from predictions.services.predictions import (
     evidence_add,
     prediction_create,
     prediction_publish,
-    prediction_resolve,
 )
+from predictions.services.scores import pundit_scores_recompute
 
 MADE_AT = datetime(2020, 9, 14, 12, 0, tzinfo=UTC)
 PUNDIT = {
@@ -70,11 +72,7 @@ PREDICTIONS = [
         "Belarus in each of December 2020, January 2021 and February 2021. False if by 31 March 2021 they "
         "report that the mass protests have faded (no such march in one of those months).",
         "rationale": "He knows many people in Belarus and they all want change and Lukashenko gone.",
-        "tags": ["belarus", "protests"],
-        "outcome": "false",
-        "note": "Demo resolution: the weekly mass marches of autumn 2020 dwindled under arrests in the winter; "
-        "by February 2021 the opposition had called off mass street marches.",
-        "resolved_at": datetime(2021, 3, 31, 12, 0, tzinfo=UTC),
+        "tags": ["lukashenko", "protests"],
     },
     {
         "external_id": "demo:wnu:2020-09-14:solidarity",
@@ -91,11 +89,7 @@ PREDICTIONS = [
         "presidency or lead the government. False if Lukashenko or a successor from his government holds power "
         "on that date.",
         "rationale": "Solidarity was suppressed for years, but in the end the Communist government collapsed.",
-        "tags": ["belarus", "politics"],
-        "outcome": "false",
-        "note": "Demo resolution: Lukashenko was inaugurated for another term in March 2025 and held power on "
-        "31 December 2025.",
-        "resolved_at": datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
+        "tags": ["lukashenko", "regime-change"],
     },
 ]
 
@@ -129,7 +123,5 @@ def demo_load() -> bool:
         for title, outlet, authors in EVIDENCE:
             evidence_add(prediction=prediction, title=title, outlet=outlet, authors=authors, published_at=MADE_AT)
         prediction_publish(prediction=prediction)
-        prediction_resolve(
-            prediction=prediction, outcome=spec["outcome"], note=spec["note"], resolved_at=spec["resolved_at"]
-        )
+    pundit_scores_recompute(pundit_ids=[pundit.pk])  # the track record counts the demo at once, worker or not
     return True
