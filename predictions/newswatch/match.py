@@ -11,8 +11,9 @@ which must appear, in any order); an ``all_of`` entry may list alternatives sepa
 rules that need it. A rule with ``all_of`` entries is filed under its most selective entry only (the entry whose
 stems occur in the fewest rules, a stand-in for rarity in the news), so it becomes a candidate only when that
 entry's term is in the item; the rest of the rule is then verified. A rule with only ``any_of`` terms is filed under
-each of them and needs two of them (one, if it has only one). The work per item is therefore proportional to its
-distinct words plus the candidates it raises, not to the number of open predictions.
+each of them and needs two of them (one, if it has only one): the index counts its terms' hits and verifies it
+only when there are enough. The work per item is therefore proportional to its distinct words plus the postings
+they touch, not to the number of open predictions.
 
 **Score**: a simple weighted overlap, in (0, 1]: every ``all_of`` entry weighs 2, every ``any_of`` term 1;
 score = matched weight / total weight of the rule. Items that pass the rule's conditions and reach ``min_score``
@@ -384,27 +385,41 @@ class MatchIndex:
             return min(sorted(term[1]), key=lambda s: frequency[s])
 
         postings: defaultdict[str, list[int]] = defaultdict(list)
+        any_postings: defaultdict[str, list[int]] = defaultdict(list)
         for number, compiled in enumerate(self._rules):
             if compiled.all_groups:
                 rarest = min(compiled.all_groups, key=lambda group: sum(frequency[key_of(term)] for term in group))
-                keys = {key_of(term) for term in rarest}
+                for key in {key_of(term) for term in rarest}:
+                    postings[key].append(number)
             else:
-                keys = {key_of(term) for term in compiled.any_terms}
-            for key in keys:
-                postings[key].append(number)
+                for term in compiled.any_terms:
+                    any_postings[key_of(term)].append(number)
         self._postings: dict[str, list[int]] = dict(postings)
+        self._any_postings: dict[str, list[int]] = dict(any_postings)
 
     def __len__(self) -> int:
         return len(self._rules)
 
     def candidates(self, item_stems: set[str]) -> set[int]:
-        """Positions of the rules whose index key occurs among ``item_stems`` (before verification)."""
+        """Positions of the rules worth verifying for an item with ``item_stems``.
+
+        A rule with ``all_of`` entries is a candidate when the key of its most selective entry occurs; a rule with
+        only ``any_of`` terms when the keys of at least as many of its terms occur as it needs (counted here, so
+        that rules touched by one common word are not verified).
+        """
         found: set[int] = set()
-        postings = self._postings
+        hits: defaultdict[int, int] = defaultdict(int)
+        postings, any_postings = self._postings, self._any_postings
         for item_stem in item_stems:
             numbers = postings.get(item_stem)
             if numbers:
                 found.update(numbers)
+            numbers = any_postings.get(item_stem)
+            if numbers:
+                for number in numbers:
+                    hits[number] += 1
+        rules = self._rules
+        found.update(number for number, count in hits.items() if count >= rules[number].min_any)
         return found
 
     def match(self, item_text: str, outlet: str | None = None, published: datetime | None = None) -> list[Match]:

@@ -235,6 +235,8 @@ def test_all_of_entries_must_all_match() -> None:
 def test_any_of_only_rules_need_two_terms() -> None:
     index = MatchIndex([WatchRule(prediction_id=3, any_of=["inflation", "percent", "eurozone"])])
     assert index.match("Inflation is a word") == []
+    assert index.candidates(stems_of("Inflation is a word")) == set()  # one hit: not even verified
+    assert index.candidates(stems_of("Inflation in percent")) == {0}
     [match] = index.match("Eurozone inflation hits 5 percent")
     assert match.score == 1.0
     single = MatchIndex([WatchRule(prediction_id=4, any_of=["recession"])])
