@@ -141,6 +141,8 @@ class DuePredictionAdmin(admin.ModelAdmin):
     list_select_related = ["pundit"]
     search_fields = ["statement", "pundit__name"]
     actions = [_resolve_action(o) for o in models.Outcome.values]
+    # Oldest deadline first; without this the changelist re-sorts by the model's Meta ordering (newest made_at).
+    ordering = ["resolve_by", "id"]
 
     @admin.display(description="statement")
     def statement_short(self, obj):

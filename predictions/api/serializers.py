@@ -129,6 +129,15 @@ class PredictionDetailSerializer(PredictionSerializer):
         read_only_fields = fields
 
 
+class ProbabilityField(serializers.FloatField):
+    """A number in [0, 1]; JSON true/false are not numbers (float(True) would pass as 1.0)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PredictionWriteSerializer(serializers.Serializer):
     """Create (editors): the import format's fields less outcome; pundit by slug."""
 
@@ -137,7 +146,7 @@ class PredictionWriteSerializer(serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
     made_at = serializers.DateTimeField()
     resolve_by = serializers.DateField()
-    probability = serializers.FloatField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
+    probability = ProbabilityField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
     probability_source = serializers.ChoiceField(choices=ProbabilitySource.choices, required=False)
     confidence_phrase = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=100, default=""

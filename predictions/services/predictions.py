@@ -5,6 +5,7 @@ commits (never inside it: a worker must see the committed rows)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,6 +27,8 @@ from predictions.models import (
 )
 from predictions.services.ledger import ledger_append, prediction_payload, resolution_payload
 
+logger = logging.getLogger(__name__)
+
 
 class ServiceError(Exception):
     """A write refused for a reason the caller can show: {field: [messages]}."""
@@ -37,11 +40,25 @@ class ServiceError(Exception):
 
 def scores_changed(*, pundit_ids: Iterable[int]) -> None:
     """Refresh the stored scores of these pundits after the current transaction commits."""
-    from predictions.tasks import scores_update_task
-
     ids = sorted(set(pundit_ids))
     if ids:
-        transaction.on_commit(lambda: scores_update_task.delay(pundit_ids=ids))
+        transaction.on_commit(lambda: _scores_dispatch(ids))
+
+
+def _scores_dispatch(ids: list[int]) -> None:
+    """Queue the recomputation for a worker; when the broker does not answer, recompute here instead, so that the
+    write that was just committed neither fails (a 500 after the commit) nor leaves the track records stale."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from predictions.tasks import scores_update_task
+
+    try:
+        scores_update_task.apply_async(kwargs={"pundit_ids": ids}, retry=False)
+    except (BrokerError, OSError):
+        logger.warning("broker unavailable: recomputing the scores of pundits %s in-process", ids, exc_info=True)
+        from predictions.services.scores import pundit_scores_recompute
+
+        pundit_scores_recompute(pundit_ids=ids)
 
 
 def unique_slug(name: str, *, taken: set[str] | None = None) -> str:

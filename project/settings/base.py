@@ -93,7 +93,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-# Request bodies: the article import takes up to 1 MB of text; anything larger is refused with 413.
+# Request bodies: the article import takes up to 1 MB of text; anything larger is refused with 400.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES + 65_536
 

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand
 
 from predictions.services.importing import predictions_export
@@ -12,5 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
 
     def handle(self, *args, format: str, **options):
-        count = predictions_export(out=sys.stdout, fmt=format)
+        # self.stdout (not sys.stdout), so that call_command(stdout=...) captures it; the writers end their own lines.
+        self.stdout.ending = ""
+        count = predictions_export(out=self.stdout, fmt=format)
         self.stderr.write(f"exported {count} predictions")
