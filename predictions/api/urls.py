@@ -3,12 +3,14 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from predictions.api import views
+from predictions.api import scoring_views, views
 
 router = DefaultRouter()
 router.register("pundits", views.PunditViewSet, basename="pundit")
 router.register("predictions", views.PredictionViewSet, basename="prediction")
 
 urlpatterns = [
+    path("pundits/<slug:slug>/track-record/", scoring_views.TrackRecordView.as_view(), name="pundit-track-record"),
+    path("leaderboard/", scoring_views.LeaderboardView.as_view(), name="leaderboard"),
     path("", include(router.urls)),
 ]

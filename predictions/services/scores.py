@@ -1,22 +1,77 @@
 """Stored track-record statistics: sufficient statistics per pundit and per pundit × tag (PunditScore rows).
 
-pundit_scores_recompute() rebuilds a pundit's rows from its predictions; it is what the scoring task runs after
-every resolution change, and it is idempotent (running it twice stores the same figures)."""
+``pundit_scores_recompute()`` rebuilds a pundit's rows from its predictions. It is what the scoring task runs after
+every change that moves a track record (publish, resolve, re-resolve, unresolve, withdraw, revise; dispatched with
+``transaction.on_commit``), and what the importer runs at the end of an import. It is a recomputation, not a delta,
+so it is idempotent: running it twice, or late, or out of order, stores the same figures. Concurrent runs for the
+same pundit are serialised by a row lock on the pundit, and each run reads the predictions after taking the lock,
+so the last run to commit has seen every committed change.
+
+Only published and resolved predictions count; drafts and withdrawn predictions never do.
+
+``scores_differences()`` recomputes from scratch, in memory, and compares with what is stored (``recompute_scores
+--check``): counts exactly, sums with ``ScoreStats.is_close``, and the denormalised columns the leaderboard sorts on.
+"""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from predictions import scoring
-from predictions.models import Prediction, PunditScore, Status
+from predictions.models import Prediction, Pundit, PunditScore, Status, Tag
 
 COUNTED = (Status.PUBLISHED, Status.RESOLVED)
+CHUNK = 500
+
+#: (pundit id, tag id); tag id None is the pundit's overall record.
+Key = tuple[int, int | None]
 
 
-def _fill(score: PunditScore, stats: scoring.ScoreStats, counts: dict[str, int]) -> PunditScore:
+@dataclass
+class Record:
+    """A track record's counts (``scoring.COUNT_KEYS``) and the statistics of its scored predictions."""
+
+    counts: dict[str, int] = field(default_factory=scoring.empty_counts)
+    stats: scoring.ScoreStats = field(default_factory=scoring.ScoreStats.empty)
+
+
+def scores_compute(*, pundit_ids: Iterable[int]) -> dict[Key, Record]:
+    """The records of these pundits, computed from scratch from their published and resolved predictions.
+
+    Every pundit gets an overall record (key ``(id, None)``), even with no predictions; a pundit × tag record exists
+    for every tag on at least one counted prediction. Two queries, whatever the number of pundits.
+    """
+    ids = sorted(set(pundit_ids))
+    records: dict[Key, Record] = {(pid, None): Record() for pid in ids}
+    tags_of: dict[int, list[int]] = defaultdict(list)
+    tag_rows = Prediction.tags.through.objects.filter(
+        prediction__pundit_id__in=ids, prediction__status__in=COUNTED
+    ).values_list("prediction_id", "tag_id")
+    for prediction_id, tag_id in tag_rows.iterator(chunk_size=5000):
+        tags_of[prediction_id].append(tag_id)
+    rows = Prediction.objects.filter(pundit_id__in=ids, status__in=COUNTED).values_list(
+        "id", "pundit_id", "probability", "outcome"
+    )
+    for prediction_id, pundit_id, probability, outcome in rows.iterator(chunk_size=5000):
+        for tag_id in [None, *tags_of.get(prediction_id, ())]:
+            record = records.get((pundit_id, tag_id))
+            if record is None:
+                record = records[(pundit_id, tag_id)] = Record()
+            record.counts["total"] += 1
+            record.counts[scoring.count_key(outcome)] += 1
+            if scoring.is_scored(outcome):
+                record.stats.add(probability, outcome == scoring.OUTCOME_TRUE)
+    return records
+
+
+def score_fill(score: PunditScore, record: Record) -> PunditScore:
+    """Set a PunditScore's columns from a record (counts, denormalised figures, the statistics as JSON)."""
+    counts, stats = record.counts, record.stats
     score.total = counts["total"]
     score.open = counts["open"]
     score.n_true = counts["true"]
@@ -31,43 +86,103 @@ def _fill(score: PunditScore, stats: scoring.ScoreStats, counts: dict[str, int])
     return score
 
 
-def _empty_counts() -> dict[str, int]:
-    return {"total": 0, "open": 0, "true": 0, "false": 0, "ambiguous": 0, "annulled": 0}
+def score_record(*, total: int, open: int, n_true: int, n_false: int, ambiguous: int, annulled: int, stats: dict):
+    """The Record stored in a PunditScore row, from its column values (an empty ``stats`` is an empty record)."""
+    counts = {
+        "total": total,
+        "open": open,
+        "true": n_true,
+        "false": n_false,
+        "ambiguous": ambiguous,
+        "annulled": annulled,
+    }
+    return Record(counts=counts, stats=scoring.ScoreStats.from_dict(stats) if stats else scoring.ScoreStats.empty())
+
+
+RECORD_FIELDS = ("total", "open", "n_true", "n_false", "ambiguous", "annulled", "stats")
 
 
 def pundit_scores_recompute(*, pundit_ids: Iterable[int]) -> None:
+    """Rebuild the stored records of these pundits (idempotent), 500 pundits per transaction."""
     ids = sorted(set(pundit_ids))
-    for start in range(0, len(ids), 500):
-        _recompute_chunk(ids[start : start + 500])
+    for start in range(0, len(ids), CHUNK):
+        _recompute_chunk(ids[start : start + CHUNK])
 
 
 def _recompute_chunk(ids: list[int]) -> None:
-    stats: dict[tuple[int, int | None], scoring.ScoreStats] = defaultdict(scoring.ScoreStats.empty)
-    counts: dict[tuple[int, int | None], dict[str, int]] = defaultdict(_empty_counts)
-    rows = Prediction.objects.filter(pundit_id__in=ids, status__in=COUNTED).values_list(
-        "id", "pundit_id", "probability", "outcome"
-    )
-    tag_rows = Prediction.tags.through.objects.filter(
-        prediction__pundit_id__in=ids, prediction__status__in=COUNTED
-    ).values_list("prediction_id", "tag_id")
-    tags_of: dict[int, list[int]] = defaultdict(list)
-    for prediction_id, tag_id in tag_rows.iterator(chunk_size=5000):
-        tags_of[prediction_id].append(tag_id)
-    for pid in ids:
-        counts[(pid, None)]  # every pundit gets an overall row, even with no predictions
-    for prediction_id, pundit_id, probability, outcome in rows.iterator(chunk_size=5000):
-        for key in [(pundit_id, None)] + [(pundit_id, t) for t in tags_of.get(prediction_id, ())]:
-            c = counts[key]
-            c["total"] += 1
-            c[outcome or "open"] += 1
-            if outcome in ("true", "false"):
-                stats[key].add(probability, outcome == "true")
     with transaction.atomic():
-        PunditScore.objects.filter(pundit_id__in=ids).delete()
+        # Lock the pundits first (pk order, so two runs cannot deadlock), then read: a run waiting here sees every
+        # change committed before the run ahead of it finished.
+        locked = list(Pundit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        records = scores_compute(pundit_ids=locked)
+        PunditScore.objects.filter(pundit_id__in=locked).delete()
         PunditScore.objects.bulk_create(
             [
-                _fill(PunditScore(pundit_id=pid, tag_id=tag_id), stats[(pid, tag_id)], c)
-                for (pid, tag_id), c in counts.items()
+                score_fill(PunditScore(pundit_id=pid, tag_id=tag_id), record)
+                for (pid, tag_id), record in records.items()
             ],
             batch_size=2000,
         )
+
+
+def scores_recompute_all() -> int:
+    """Rebuild every pundit's stored records; returns the number of pundits."""
+    ids = list(Pundit.objects.order_by("pk").values_list("pk", flat=True))
+    pundit_scores_recompute(pundit_ids=ids)
+    return len(ids)
+
+
+# --- checking stored against fresh ---------------------------------------------------------------------------------
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _difference(stored: PunditScore | None, fresh: Record) -> str | None:
+    """Why a stored row does not match a fresh record, or None when it does. A missing row matches an empty record."""
+    if stored is None:
+        return None if fresh.counts["total"] == 0 else "no stored row"
+    mine = score_record(**{f: getattr(stored, f) for f in RECORD_FIELDS})
+    if mine.counts != fresh.counts:
+        return f"counts {mine.counts} != {fresh.counts}"
+    if stored.resolved != fresh.stats.n:
+        return f"resolved {stored.resolved} != {fresh.stats.n}"
+    if not mine.stats.is_close(fresh.stats):
+        return "statistics differ"
+    for name in ("brier", "adjusted_brier", "log_score"):
+        want = getattr(fresh.stats, name)()
+        if not _close(getattr(stored, name), want):
+            return f"{name} {getattr(stored, name)} != {want}"
+    return None
+
+
+def scores_differences(*, pundit_ids: Iterable[int] | None = None) -> Iterator[str]:
+    """Recompute from scratch and compare with the stored rows; yields one line per record that differs, naming the
+    pundit (slug) and the tag ("all" for the overall record). Yields nothing when everything agrees."""
+    if pundit_ids is None:
+        pundit_ids = Pundit.objects.order_by("pk").values_list("pk", flat=True)
+    ids = sorted(set(pundit_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        fresh = scores_compute(pundit_ids=chunk)
+        stored: dict[Key, PunditScore] = {}
+        duplicates: set[Key] = set()
+        for score in PunditScore.objects.filter(pundit_id__in=chunk):
+            key = (score.pundit_id, score.tag_id)
+            if key in stored:
+                duplicates.add(key)
+            stored[key] = score
+        problems: list[tuple[Key, str]] = [(key, "more than one stored row") for key in duplicates]
+        for key in sorted(set(fresh) | set(stored), key=lambda k: (k[0], k[1] or 0)):
+            reason = _difference(stored.get(key), fresh.get(key, Record()))
+            if reason:
+                problems.append((key, reason))
+        if problems:
+            slugs = dict(Pundit.objects.filter(pk__in={k[0] for k, _ in problems}).values_list("pk", "slug"))
+            tags = dict(Tag.objects.filter(pk__in={k[1] for k, _ in problems if k[1]}).values_list("pk", "name"))
+            for (pid, tag_id), reason in sorted(problems, key=lambda item: (item[0][0], item[0][1] or 0)):
+                tag = "all" if tag_id is None else tags.get(tag_id, tag_id)
+                yield f"pundit {slugs.get(pid, pid)} (id {pid}), tag {tag}: {reason}"
