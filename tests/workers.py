@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from project.celery import app
+from project.settings.base import filesystem_broker_options
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_QUEUES = "default,polling,matching,scoring"
@@ -61,16 +62,20 @@ def start_worker(*, broker_url: str | None = None, queues: str = ALL_QUEUES, ext
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     })
-    log_path = ROOT / "var" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
+    log_path = Path(settings.VAR_DIR) / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
     log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "project", "worker", "-P", "solo", "-Q", queues,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO", "-n", f"test-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    old_eager, old_url = app.conf.task_always_eager, app.conf.broker_url
+    old = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
+    old_env = os.environ.get("CELERY_BROKER_URL")
     app.conf.task_always_eager = False
     app.conf.broker_url = broker_url
+    os.environ["CELERY_BROKER_URL"] = broker_url  # Celery reads the environment before its configuration
+    if broker_url.startswith("filesystem"):
+        app.conf.broker_transport_options = filesystem_broker_options(Path(settings.VAR_DIR))
     _reset_pools()
     try:
         wait_for(lambda: "ready." in log_path.read_text(), timeout=ready_timeout,
@@ -78,7 +83,11 @@ def start_worker(*, broker_url: str | None = None, queues: str = ALL_QUEUES, ext
         proc.log_path = log_path
         yield proc
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = old_eager, old_url
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = old
+        if old_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = old_env
         _reset_pools()
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
