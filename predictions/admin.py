@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from predictions import models
+from predictions.admin_audit import AuditedModelAdmin
+from predictions.hindsight import is_late_logged
 from predictions.services import predictions as svc
 
 
@@ -81,7 +83,7 @@ def _resolve_action(outcome: str):
 
 
 @admin.register(models.Prediction)
-class PredictionAdmin(admin.ModelAdmin):
+class PredictionAdmin(AuditedModelAdmin):
     list_display = [
         "statement_short",
         "pundit",
@@ -99,7 +101,7 @@ class PredictionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["pundit", "article"]
     filter_horizontal = ["tags"]
     inlines = [EvidenceInline, ResolutionInline, RevisionInline]
-    readonly_fields = ["logged_at", "status", "outcome", "resolved_at", "due_since", "created_by"]
+    readonly_fields = ["logged_at", "late_logged", "status", "outcome", "resolved_at", "due_since", "created_by"]
     actions = ["publish"] + [_resolve_action(o) for o in models.Outcome.values]
 
     @admin.display(description="statement")
@@ -124,13 +126,15 @@ class PredictionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        if obj.status == models.Status.DRAFT:  # the hindsight flag, as the services compute it
+            obj.late_logged = is_late_logged(made_at=obj.made_at, logged_at=obj.logged_at, resolve_by=obj.resolve_by)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish selected drafts", permissions=["change"])
     def publish(self, request, queryset):
         count = 0
         for prediction in queryset.filter(status=models.Status.DRAFT).order_by("pk"):
-            svc.prediction_publish(prediction=prediction)
+            svc.prediction_publish(prediction=prediction, actor=request.user)
             count += 1
         self.message_user(request, f"Published {count} prediction(s).")
 
@@ -162,18 +166,18 @@ class DuePredictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Pundit)
-class PunditAdmin(admin.ModelAdmin):
+class PunditAdmin(AuditedModelAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(models.Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditedModelAdmin):
     list_display = ["title", "outlet", "published_at", "pundit"]
     search_fields = ["title", "outlet", "url"]
 
 
 @admin.register(models.Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedModelAdmin):
     search_fields = ["name"]

@@ -419,6 +419,7 @@ class AuditLog(models.Model):
     """Every editor action: who, what, when, before and after."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True, help_text="The username, kept if the user is deleted.")
     action = models.CharField(max_length=50)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=64)

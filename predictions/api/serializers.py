@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import UTC
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from predictions.confidence import probability_for_phrase
@@ -17,6 +18,7 @@ from predictions.models import (
     ProbabilitySource,
     Pundit,
     Resolution,
+    Revision,
     Stance,
     Status,
 )
@@ -121,12 +123,41 @@ class PredictionSerializer(serializers.ModelSerializer):
         return obj.due_since is not None and obj.outcome is None
 
 
+class RevisionSerializer(serializers.ModelSerializer):
+    """A public correction: each changed field with its value before (the original) and after, why, by whom."""
+
+    editor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Revision
+        fields = ["id", "changes", "reason", "editor", "created_at"]
+        read_only_fields = fields
+
+
+class WithdrawalSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    withdrawn_at = serializers.DateTimeField()
+    ledger_seq = serializers.IntegerField()
+
+
 class PredictionDetailSerializer(PredictionSerializer):
     resolutions = ResolutionSerializer(many=True, read_only=True)
+    revisions = RevisionSerializer(many=True, read_only=True)
+    withdrawal = serializers.SerializerMethodField()
 
     class Meta(PredictionSerializer.Meta):
-        fields = PredictionSerializer.Meta.fields + ["resolutions"]
+        fields = PredictionSerializer.Meta.fields + ["resolutions", "revisions", "withdrawal"]
         read_only_fields = fields
+
+    @extend_schema_field(WithdrawalSerializer(allow_null=True))
+    def get_withdrawal(self, obj) -> dict | None:
+        """Why and when a withdrawn prediction was withdrawn (from its ledger entry); null otherwise."""
+        if obj.status != Status.WITHDRAWN:
+            return None
+        entry = obj.ledger_entries.filter(kind="withdrawal").order_by("-seq").first()
+        if entry is None:
+            return None
+        return {"reason": entry.payload.get("reason", ""), "withdrawn_at": entry.created_at, "ledger_seq": entry.seq}
 
 
 class ProbabilityField(serializers.FloatField):
@@ -166,6 +197,9 @@ class PredictionWriteSerializer(serializers.Serializer):
         if value is not None and not math.isfinite(value):
             raise serializers.ValidationError("A finite number in [0, 1] is required.")
         return value
+
+    def validate_confidence_phrase(self, value):
+        return value or ""  # null means "no phrase": the column holds "" for that
 
     def validate_external_id(self, value):
         if (

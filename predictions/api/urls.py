@@ -3,11 +3,12 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from predictions.api import scoring_views, views
+from predictions.api import integrity_views, scoring_views, views
 
 router = DefaultRouter()
 router.register("pundits", views.PunditViewSet, basename="pundit")
 router.register("predictions", views.PredictionViewSet, basename="prediction")
+router.register("ledger", integrity_views.LedgerViewSet, basename="ledger")
 
 urlpatterns = [
     path("pundits/<slug:slug>/track-record/", scoring_views.TrackRecordView.as_view(), name="pundit-track-record"),

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from predictions.api.filters import PredictionFilter
+from predictions.api.integrity_views import WithdrawSerializer
 from predictions.api.permissions import EditorOnly
 from predictions.api.serializers import (
     EvidenceSerializer,
@@ -76,7 +77,7 @@ class PredictionViewSet(
     def get_queryset(self):
         qs = visible_predictions(self.request.user).select_related("pundit").prefetch_related("tags", "evidence")
         if self.action == "retrieve":
-            qs = qs.prefetch_related("resolutions__resolved_by")
+            qs = qs.prefetch_related("resolutions__resolved_by", "revisions__editor")
         return qs.order_by("-made_at", "-id")
 
     def get_serializer_class(self):
@@ -112,14 +113,26 @@ class PredictionViewSet(
     def _reload(self, prediction):
         return (
             Prediction.objects.select_related("pundit")
-            .prefetch_related("tags", "evidence", "resolutions")
+            .prefetch_related("tags", "evidence", "resolutions", "revisions")
             .get(pk=prediction.pk)
         )
 
     @extend_schema(request=None, responses={200: PredictionDetailSerializer})
     @action(detail=True, methods=["post"], permission_classes=[EditorOnly])
     def publish(self, request, pk=None):
-        prediction = service_call(svc.prediction_publish, prediction=self.get_object())
+        prediction = service_call(svc.prediction_publish, prediction=self.get_object(), actor=request.user)
+        return Response(PredictionDetailSerializer(self._reload(prediction)).data)
+
+    @extend_schema(request=WithdrawSerializer, responses={200: PredictionDetailSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[EditorOnly])
+    def withdraw(self, request, pk=None):
+        """Withdraw a published prediction: it stays public, marked withdrawn with the reason (never deleted)."""
+        prediction = self.get_object()
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        prediction = service_call(
+            svc.prediction_withdraw, prediction=prediction, editor=request.user, **serializer.validated_data
+        )
         return Response(PredictionDetailSerializer(self._reload(prediction)).data)
 
     @extend_schema(request=EvidenceSerializer, responses={201: EvidenceSerializer})

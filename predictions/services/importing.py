@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from predictions.confidence import probability_for_phrase
+from predictions.hindsight import is_late_logged
 from predictions.models import (
     URL_MAX,
     Evidence,
@@ -426,6 +427,13 @@ def _insert(rows: list[Row], *, batch_size: int) -> set[int]:
             status=Status.RESOLVED if r.outcome else Status.PUBLISHED,
             outcome=r.outcome,
             resolved_at=(r.resolved_at or now) if r.outcome else None,
+            late_logged=is_late_logged(
+                made_at=r.made_at,
+                logged_at=now,
+                resolve_by=r.resolve_by,
+                resolved_at=(r.resolved_at or now) if r.outcome else None,
+                evidence=r.evidence,
+            ),
         )
         for r in rows
     ]

@@ -2,6 +2,15 @@
 
 hash = SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of
 {"seq", "kind", "prediction", "payload", "prev_hash", "created_at"}; the first entry's prev_hash is 64 zeros.
+created_at is the ISO 8601 text of the UTC time (Python's datetime.isoformat(), "+00:00"), exactly as the API's
+GET /api/v1/ledger/ gives it, so anyone can recompute the chain from the public API (scripts/verify_ledger_api.py).
+
+`ledger_verify` checks the chain (every hash recomputes from its content, every prev_hash links to the entry
+before, seq runs 1, 2, 3... without gaps) and then checks the rows against it: each published prediction's words,
+probability, dates and flags equal what its latest publication or revision entry recorded, its outcome and status
+equal what its resolution and withdrawal entries say, and every Resolution and Revision row has its entry and
+every such entry its row. So an edited, deleted, reordered or inserted entry, and a row changed directly in the
+database, are found and named.
 """
 
 from __future__ import annotations
@@ -9,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from predictions.models import LedgerEntry, Prediction, Resolution
+from predictions.models import LedgerEntry, Prediction, Resolution, Revision, Status
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_200_914  # pg_advisory_xact_lock key serialising appends on PostgreSQL
@@ -33,9 +44,13 @@ def entry_hash(
         "prediction": prediction_id,
         "payload": payload,
         "prev_hash": prev_hash,
-        "created_at": created_at.isoformat(),
+        "created_at": created_at.astimezone(UTC).isoformat(),
     }
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def _utc(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
 
 
 def prediction_payload(prediction: Prediction) -> dict:
@@ -43,24 +58,26 @@ def prediction_payload(prediction: Prediction) -> dict:
     return {
         "id": prediction.pk,
         "external_id": prediction.external_id,
-        "pundit": {"slug": prediction.pundit.slug, "name": prediction.pundit.name},
+        "pundit": {"id": prediction.pundit_id, "slug": prediction.pundit.slug, "name": prediction.pundit.name},
         "statement": prediction.statement,
         "quote": prediction.quote,
-        "probability": prediction.probability,
-        "made_at": prediction.made_at.isoformat(),
+        "probability": float(prediction.probability),
+        "made_at": _utc(prediction.made_at),
         "resolve_by": prediction.resolve_by.isoformat(),
         "resolution_criteria": prediction.resolution_criteria,
-        "logged_at": prediction.logged_at.isoformat(),
+        "logged_at": _utc(prediction.logged_at),
+        "late_logged": bool(prediction.late_logged),
     }
 
 
 def resolution_payload(resolution: Resolution) -> dict:
     return {
+        "id": resolution.pk,
         "prediction": resolution.prediction_id,
         "outcome": resolution.outcome,
         "note": resolution.note,
         "evidence_url": resolution.evidence_url,
-        "resolved_at": resolution.resolved_at.isoformat(),
+        "resolved_at": _utc(resolution.resolved_at),
         "automatic": resolution.automatic,
     }
 
@@ -103,3 +120,254 @@ def ledger_append_many(*, entries: Iterable[tuple[str, int | None, dict]]) -> li
 
 def ledger_append(*, kind: str, prediction_id: int | None, payload: dict) -> LedgerEntry:
     return ledger_append_many(entries=[(kind, prediction_id, payload)])[0]
+
+
+# --- Verification ---
+
+#: What a publication or revision entry pins down about a prediction row (compared when the payload has the key).
+_PINNED = (
+    "statement",
+    "quote",
+    "probability",
+    "made_at",
+    "resolve_by",
+    "resolution_criteria",
+    "logged_at",
+    "late_logged",
+)
+
+
+class Verdict(NamedTuple):
+    ok: bool
+    first_bad_seq: int | None
+    reason: str
+
+
+@dataclass
+class _Replayed:
+    """A prediction as the ledger tells it."""
+
+    said: dict[str, Any] | None = None
+    said_seq: int | None = None
+    outcome: str | None = None
+    outcome_seq: int | None = None
+    withdrawn_seq: int | None = None
+    seqs: list[int] = field(default_factory=list)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def _chain(entries: Iterable[tuple]) -> Verdict | None:
+    expected_seq, prev = 1, GENESIS
+    for seq, kind, prediction_id, payload, prev_hash, digest, created_at in entries:
+        if seq != expected_seq:
+            what = "missing (deleted)" if seq > expected_seq else "duplicated or reordered"
+            return Verdict(False, seq, f"entry #{seq} follows #{expected_seq - 1}: entry #{expected_seq} is {what}")
+        if prev_hash != prev:
+            return Verdict(
+                False,
+                seq,
+                f"entry #{seq}: prev_hash does not link to entry #{seq - 1} (an entry was removed, "
+                "inserted or reordered before it)"
+                if seq > 1
+                else f"entry #{seq}: the first entry's prev_hash is not the genesis value",
+            )
+        recomputed = entry_hash(
+            seq=seq, kind=kind, prediction_id=prediction_id, payload=payload, prev_hash=prev_hash, created_at=created_at
+        )
+        if recomputed != digest:
+            return Verdict(
+                False, seq, f"entry #{seq}: its hash does not match its content (the entry was edited or moved)"
+            )
+        prev, expected_seq = digest, seq + 1
+    return None
+
+
+#: What only a revision changes; a revision entry must agree with the entry before it on everything else.
+_SAID = ("statement", "quote", "probability", "made_at", "resolve_by", "resolution_criteria", "logged_at")
+
+
+def _revision_contradiction(seq: int, payload: dict, state: _Replayed) -> Verdict | None:
+    """A revision records each changed field before and after, and the whole prediction after: the "before" values
+    and the unchanged fields must be what the previous publication or revision entry said."""
+    previous, after = state.said or {}, payload.get("prediction") or {}
+    changes = payload.get("changes") or {}
+    for key in _SAID:
+        if key not in previous:
+            continue
+        expected = changes[key].get("before") if key in changes else after.get(key, previous[key])
+        if expected != previous[key]:
+            return Verdict(
+                False,
+                state.said_seq,
+                f"prediction {after.get('id')}: entry #{state.said_seq} and entry #{seq} disagree: {key} was "
+                f"{_short(previous[key])} in #{state.said_seq} but {_short(expected)} before the revision in #{seq}",
+            )
+    return None
+
+
+def _replay(entries: Iterable[tuple]):
+    predictions: dict[int, _Replayed] = {}
+    resolutions: dict[int, tuple[int, dict]] = {}
+    legacy_resolutions: dict[int, list[tuple[int, dict]]] = {}
+    revisions: dict[int, tuple[int, dict]] = {}
+    for seq, kind, prediction_id, payload, *_ in entries:
+        if prediction_id is None:
+            continue
+        state = predictions.setdefault(prediction_id, _Replayed())
+        state.seqs.append(seq)
+        if kind == "publication":
+            state.said, state.said_seq = payload, seq
+        elif kind == "revision":
+            problem = _revision_contradiction(seq, payload, state)
+            if problem:
+                return problem
+            state.said, state.said_seq = payload.get("prediction"), seq
+            if "revision" in payload:
+                revisions[payload["revision"]] = (seq, payload)
+        elif kind == "resolution":
+            state.outcome, state.outcome_seq = payload.get("outcome"), seq
+            if payload.get("id") is not None:
+                resolutions[payload["id"]] = (seq, payload)
+            else:  # entries written before resolution ids were recorded
+                legacy_resolutions.setdefault(prediction_id, []).append((seq, payload))
+        elif kind == "withdrawal":
+            state.withdrawn_seq = seq
+    return predictions, resolutions, legacy_resolutions, revisions
+
+
+def _check_predictions(predictions: dict[int, _Replayed]) -> Verdict | None:
+    seen: set[int] = set()
+    qs = Prediction.objects.select_related("pundit").order_by("pk")
+    for prediction in qs.iterator(chunk_size=2000):
+        seen.add(prediction.pk)
+        state = predictions.get(prediction.pk)
+        name = f"prediction {prediction.pk}"
+        if prediction.status == Status.DRAFT:
+            if state is not None:
+                return Verdict(False, state.seqs[0], f"{name} is a draft, but entry #{state.seqs[0]} is about it")
+            continue
+        if state is None or state.said is None:
+            return Verdict(False, None, f"{name} is {prediction.status} but no ledger entry published it")
+        current = prediction_payload(prediction)
+        for key in _PINNED:
+            if key in state.said and state.said[key] != current[key]:
+                return Verdict(
+                    False,
+                    state.said_seq,
+                    f"{name}: {key} is {_short(current[key])} in the database but entry #{state.said_seq} "
+                    f"recorded {_short(state.said[key])} (the row was changed outside the services)",
+                )
+        recorded_pundit = (state.said.get("pundit") or {}).get("id")
+        if recorded_pundit is not None and recorded_pundit != prediction.pundit_id:
+            return Verdict(
+                False,
+                state.said_seq,
+                f"{name}: pundit {prediction.pundit_id} in the database but entry #{state.said_seq} recorded "
+                f"pundit {recorded_pundit}",
+            )
+        if (prediction.outcome or None) != state.outcome:
+            seq = state.outcome_seq or state.said_seq
+            return Verdict(
+                False,
+                seq,
+                f"{name}: outcome {prediction.outcome!r} in the database but the ledger says {state.outcome!r} "
+                f"(entry #{seq})",
+            )
+        expected = Status.WITHDRAWN if state.withdrawn_seq else Status.RESOLVED if state.outcome else Status.PUBLISHED
+        if prediction.status != expected:
+            seq = state.withdrawn_seq or state.outcome_seq or state.said_seq
+            return Verdict(
+                False,
+                seq,
+                f"{name}: status {prediction.status!r} in the database but the ledger says {expected!r} (entry #{seq})",
+            )
+    for prediction_id, state in predictions.items():
+        if prediction_id not in seen:
+            return Verdict(
+                False,
+                state.seqs[0],
+                f"entry #{state.seqs[0]} is about prediction {prediction_id}, which is not in the database",
+            )
+    return None
+
+
+def _check_resolutions(resolutions: dict, legacy: dict[int, list[tuple[int, dict]]]) -> Verdict | None:
+    seen: set[int] = set()
+    for resolution in Resolution.objects.order_by("pk").iterator(chunk_size=2000):
+        current = resolution_payload(resolution)
+        recorded = resolutions.get(resolution.pk)
+        if recorded is None:
+            # An entry from before ids were recorded: match it by content.
+            candidates = legacy.get(resolution.prediction_id, [])
+            bare = {k: v for k, v in current.items() if k != "id"}
+            match = next((i for i, (_, payload) in enumerate(candidates) if payload == bare), None)
+            if match is None:
+                return Verdict(
+                    False,
+                    None,
+                    f"resolution {resolution.pk} (prediction {resolution.prediction_id}) has no ledger entry",
+                )
+            candidates.pop(match)
+            continue
+        seen.add(resolution.pk)
+        seq, payload = recorded
+        if payload != current:
+            diff = sorted(k for k in current if payload.get(k) != current[k])
+            return Verdict(False, seq, f"resolution {resolution.pk}: {', '.join(diff)} differ from entry #{seq}")
+    for resolution_id, (seq, _) in sorted(resolutions.items(), key=lambda item: item[1][0]):
+        if resolution_id not in seen:
+            return Verdict(False, seq, f"entry #{seq} records resolution {resolution_id}, which is not in the database")
+    return None
+
+
+def _check_revisions(revisions: dict[int, tuple[int, dict]]) -> Verdict | None:
+    seen: set[int] = set()
+    for revision in Revision.objects.order_by("pk").iterator(chunk_size=2000):
+        recorded = revisions.get(revision.pk)
+        if recorded is None:
+            return Verdict(
+                False, None, f"revision {revision.pk} (prediction {revision.prediction_id}) has no ledger entry"
+            )
+        seen.add(revision.pk)
+        seq, payload = recorded
+        if payload.get("reason") != revision.reason or payload.get("changes") != revision.changes:
+            return Verdict(False, seq, f"revision {revision.pk}: its reason or changes differ from entry #{seq}")
+    for revision_id, (seq, _) in sorted(revisions.items(), key=lambda item: item[1][0]):
+        if revision_id not in seen:
+            return Verdict(False, seq, f"entry #{seq} records revision {revision_id}, which is not in the database")
+    return None
+
+
+def _entries():
+    return (
+        LedgerEntry.objects.order_by("seq", "pk")
+        .values_list("seq", "kind", "prediction_id", "payload", "prev_hash", "hash", "created_at")
+        .iterator(chunk_size=2000)
+    )
+
+
+def ledger_verify() -> Verdict:
+    """(ok, first_bad_seq, reason): the chain first, then the rows against it. first_bad_seq names the first
+    entry that does not verify, or the entry a changed row contradicts; it is None when a row has no entry."""
+    problem = _chain(_entries())
+    if problem:
+        return problem
+    replayed = _replay(_entries())
+    if isinstance(replayed, Verdict):
+        return replayed
+    predictions, resolutions, legacy, revisions = replayed
+    problem = _check_predictions(predictions) or _check_resolutions(resolutions, legacy) or _check_revisions(revisions)
+    if problem:
+        return problem
+    count = LedgerEntry.objects.count()
+    return Verdict(True, None, f"{count} entries verified")
+
+
+def ledger_head() -> tuple[int, str]:
+    """(seq, hash) of the newest entry; (0, GENESIS) for an empty ledger."""
+    last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
+    return (last.seq, last.hash) if last else (0, GENESIS)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from predictions.hindsight import is_late_logged
 from predictions.models import (
     Evidence,
     Outcome,
@@ -25,6 +26,7 @@ from predictions.models import (
     Status,
     Tag,
 )
+from predictions.services.audit import audit_record, snapshot
 from predictions.services.ledger import ledger_append, prediction_payload, resolution_payload
 
 logger = logging.getLogger(__name__)
@@ -128,6 +130,8 @@ def prediction_create(
     validate_prediction_fields(probability=probability, made_at=made_at, resolve_by=resolve_by)
     if not statement or not statement.strip():
         raise ServiceError({"statement": ["This field may not be blank."]})
+    evidence = list(evidence)
+    logged_at = timezone.now()
     prediction = Prediction.objects.create(
         pundit=pundit,
         article=article,
@@ -143,24 +147,34 @@ def prediction_create(
         rationale=rationale,
         status=Status.DRAFT,
         created_by=created_by,
+        logged_at=logged_at,
+        late_logged=is_late_logged(made_at=made_at, logged_at=logged_at, resolve_by=resolve_by, evidence=evidence),
     )
     prediction.tags.set(tags_get_or_create(names=tags))
+    audit_record(actor=created_by, action="prediction.create", obj=prediction, after=snapshot(prediction))
     for item in evidence:
         evidence_add(prediction=prediction, added_by=created_by, **item)
     if status == Status.PUBLISHED:
-        prediction_publish(prediction=prediction)
+        prediction_publish(prediction=prediction, actor=created_by)
     return prediction
 
 
 @transaction.atomic
-def prediction_publish(*, prediction: Prediction) -> Prediction:
+def prediction_publish(*, prediction: Prediction, actor=None) -> Prediction:
     """Draft → published; appends the publication to the ledger. Publishing twice is a no-op."""
     claimed = Prediction.objects.filter(pk=prediction.pk, status=Status.DRAFT).update(status=Status.PUBLISHED)
     if claimed != 1:
         prediction.refresh_from_db()
         return prediction
     prediction.refresh_from_db()
-    ledger_append(kind="publication", prediction_id=prediction.pk, payload=prediction_payload(prediction))
+    entry = ledger_append(kind="publication", prediction_id=prediction.pk, payload=prediction_payload(prediction))
+    audit_record(
+        actor=actor,
+        action="prediction.publish",
+        obj=prediction,
+        before={"status": Status.DRAFT},
+        after={"status": prediction.status, "ledger_seq": entry.seq},
+    )
     scores_changed(pundit_ids=[prediction.pundit_id])
     return prediction
 
@@ -181,7 +195,7 @@ def evidence_add(
         authors = ", ".join(authors)
     if not (url or title):
         raise ServiceError({"url": ["Evidence needs a url or a title."]})
-    return Evidence.objects.create(
+    evidence = Evidence.objects.create(
         prediction=prediction,
         url=url or "",
         title=title or "",
@@ -192,6 +206,8 @@ def evidence_add(
         news_item=news_item,
         added_by=added_by,
     )
+    audit_record(actor=added_by, action="evidence.add", obj=evidence, after=snapshot(evidence))
+    return evidence
 
 
 @transaction.atomic
@@ -213,6 +229,7 @@ def prediction_resolve(
         raise ServiceError(
             {"status": [f"Only published predictions can be resolved; this one is {prediction.status}."]}
         )
+    before = {"status": prediction.status, "outcome": prediction.outcome}
     resolution = Resolution.objects.create(
         prediction=prediction,
         outcome=outcome,
@@ -225,7 +242,14 @@ def prediction_resolve(
     Prediction.objects.filter(pk=prediction.pk).update(
         outcome=outcome, resolved_at=resolution.resolved_at, status=Status.RESOLVED, due_since=None
     )
-    ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))
+    entry = ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))
+    audit_record(
+        actor=resolved_by,
+        action="prediction.resolve",
+        obj=prediction,
+        before=before,
+        after={"status": Status.RESOLVED, "resolution": snapshot(resolution), "ledger_seq": entry.seq},
+    )
     scores_changed(pundit_ids=[prediction.pundit_id])
     return resolution
 
@@ -238,7 +262,14 @@ def prediction_unresolve(*, prediction: Prediction, note: str = "", resolved_by=
         raise ServiceError({"status": ["This prediction is not resolved."]})
     resolution = Resolution.objects.create(prediction=prediction, outcome=None, note=note, resolved_by=resolved_by)
     Prediction.objects.filter(pk=prediction.pk).update(outcome=None, resolved_at=None, status=Status.PUBLISHED)
-    ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))
+    entry = ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))
+    audit_record(
+        actor=resolved_by,
+        action="prediction.unresolve",
+        obj=prediction,
+        before={"status": Status.RESOLVED, "outcome": prediction.outcome},
+        after={"status": Status.PUBLISHED, "resolution": snapshot(resolution), "ledger_seq": entry.seq},
+    )
     scores_changed(pundit_ids=[prediction.pundit_id])
     return resolution
 
@@ -292,11 +323,22 @@ def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor
     )
     before = {k: _jsonable(getattr(prediction, k)) if k != "pundit" else prediction.pundit.slug for k in diff}
     old_pundit_id = prediction.pundit_id
+    old_tags = sorted(t.name for t in prediction.tags.all()) if tags is not None else None
     for key, value in diff.items():
         setattr(prediction, key, value)
+    if "made_at" in diff or "resolve_by" in diff:  # the hindsight flag follows a corrected date (see hindsight.py)
+        late = is_late_logged(
+            made_at=prediction.made_at, logged_at=prediction.logged_at, resolve_by=prediction.resolve_by
+        )
+        if late != prediction.late_logged:
+            before["late_logged"], prediction.late_logged = prediction.late_logged, late
     prediction.save()
     if tags is not None:
         prediction.tags.set(tags_get_or_create(names=tags))
+    after_all = {k: _jsonable(getattr(prediction, k)) if k != "pundit" else prediction.pundit.slug for k in before}
+    if tags is not None:
+        before["tags"], after_all["tags"] = old_tags, sorted(t.name for t in prediction.tags.all())
+    revision = None
     if published and guarded:
         after = {k: _jsonable(v) if k != "pundit" else v.slug for k, v in guarded.items()}
         revision = Revision.objects.create(
@@ -316,20 +358,39 @@ def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor
             },
         )
         scores_changed(pundit_ids={prediction.pundit_id, old_pundit_id})
+    if before != after_all or revision is not None:
+        audit_record(
+            actor=editor,
+            action="prediction.revise" if revision is not None else "prediction.update",
+            obj=prediction,
+            before=before,
+            after={**after_all, **({"revision": revision.pk, "reason": revision.reason} if revision else {})},
+        )
     return prediction
 
 
 @transaction.atomic
 def prediction_withdraw(*, prediction: Prediction, reason: str, editor=None) -> Prediction:
     """A published prediction is never deleted; withdrawal is a visible state, recorded in the ledger."""
+    if not reason or not reason.strip():
+        raise ServiceError({"reason": ["Say why the prediction is withdrawn: the reason is shown publicly."]})
+    reason = reason.strip()
+    previous = Prediction.objects.filter(pk=prediction.pk).values_list("status", flat=True).first()
     claimed = Prediction.objects.filter(pk=prediction.pk, status__in=[Status.PUBLISHED, Status.RESOLVED]).update(
         status=Status.WITHDRAWN
     )
     if claimed != 1:
         raise ServiceError({"status": ["Only published predictions can be withdrawn."]})
     prediction.refresh_from_db()
-    ledger_append(
+    entry = ledger_append(
         kind="withdrawal", prediction_id=prediction.pk, payload={"prediction": prediction.pk, "reason": reason}
+    )
+    audit_record(
+        actor=editor,
+        action="prediction.withdraw",
+        obj=prediction,
+        before={"status": previous},
+        after={"status": Status.WITHDRAWN, "reason": reason, "ledger_seq": entry.seq},
     )
     scores_changed(pundit_ids=[prediction.pundit_id])
     return prediction

@@ -32,17 +32,21 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "predictions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "predictions.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "predictions.middleware.AuditFallbackMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -112,6 +116,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["predictions.api.permissions.ReadOnlyOrEditor"],
     "DEFAULT_PAGINATION_CLASS": "predictions.api.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "predictions.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["predictions.api.throttling.RoleRateThrottle"],
@@ -130,6 +139,16 @@ SPECTACULAR_SETTINGS = {
     "scoring rules (Brier, log score, calibration).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from this server (drf-spectacular-sidecar), not a CDN: the CSP allows 'self' only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several serializers have a "status" field with different choices; name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "PredictionStatusEnum": "predictions.models.Status",
+        "CreateStatusEnum": [("draft", "Draft"), ("published", "Published")],
+        "CandidateStatusEnum": "predictions.models.CandidateStatus",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -191,3 +210,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Security headers (every environment; HSTS, HTTPS redirect and secure cookies are in production.py) ---
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only; no plugins, no
+# framing, forms post here only. The one hash is the small inline <style> of drf-spectacular's Swagger UI page
+# (tests/test_hardening.py recomputes it). Pages that need an inline script use the request's csp_nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Integrity ---
+# The hindsight guard (predictions.hindsight): logged more than this many days after it was made is "late".
+LATE_LOGGING_DAYS = env.int("LATE_LOGGING_DAYS", default=7)
