@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from predictions import models
 from predictions.admin_audit import AuditedModelAdmin
+from predictions.admin_import import import_editorial_urls
 from predictions.hindsight import is_late_logged
 from predictions.services import predictions as svc
 
@@ -107,6 +108,9 @@ class PredictionAdmin(AuditedModelAdmin):
     @admin.display(description="statement")
     def statement_short(self, obj):
         return obj.statement[:100]
+
+    def get_urls(self):  # + /admin/predictions/prediction/import/ ("Import an editorial")
+        return import_editorial_urls(self) + super().get_urls()
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -1,0 +1,161 @@
+"""Precision and recall of the article import, per post and overall: predictions and evidence links.
+
+Every annotated post is scored: tests/fixtures/editorials/* (text, markdown, HTML: written for the extractor) and
+tests/fixtures/article_import/*.html (whole web pages around a post: the seed as a Blogger page, a WordPress op-ed).
+Each post has a .json next to it with what an editor would log. A prediction is correct when its quote contains the
+annotated quote; a link when it has the annotated URL and outlet (or, without a URL, the annotated title and
+outlet): the matching of tests/test_extraction.py, imported from there so that tests and figures agree.
+
+Three readings of each post are scored:
+
+* ``extractor``: predictions.extraction.extract_editorial on the file as it is (HTML included);
+* ``import``: what POST /api/v1/imports/article/ extracts: text and markdown as they are, HTML pages as if fetched
+  (decode_body, then page_from_html: trafilatura's main text and the page's metadata);
+* for the HTML pages only, trafilatura's three text outputs side by side (``txt``, ``markdown``, ``html``, the last
+  being what the import uses), given to extract_editorial with the page's author as default pundit.
+
+Run: ``.venv/bin/python bench/extraction_quality.py`` (no database, no network). It prints figures; it never fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+import trafilatura  # noqa: E402
+
+from predictions.extraction import Draft, extract_editorial  # noqa: E402
+from predictions.services.article_import import decode_body, page_from_html  # noqa: E402
+from tests.test_extraction import match_evidence, match_predictions  # noqa: E402
+
+EDITORIALS = ROOT / "tests" / "fixtures" / "editorials"
+PAGES = ROOT / "tests" / "fixtures" / "article_import"
+SUFFIXES = {".txt", ".md", ".html"}
+
+
+@dataclass
+class Score:
+    correct: int = 0
+    found: int = 0
+    expected: int = 0
+
+    def add(self, correct: int, found: int, expected: int) -> None:
+        self.correct += correct
+        self.found += found
+        self.expected += expected
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.expected if self.expected else 1.0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.correct:3d}/{self.found:3d} found, {self.expected:3d} expected: "
+            f"P {self.precision:.3f} R {self.recall:.3f}"
+        )
+
+
+def posts() -> list[Path]:
+    return sorted(p for folder in (EDITORIALS, PAGES) for p in folder.iterdir() if p.suffix in SUFFIXES)
+
+
+def annotations(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def html_of(path: Path) -> str:
+    return decode_body(path.read_bytes(), "text/html")[0]
+
+
+def as_extractor(path: Path, expected: dict) -> Draft:
+    return extract_editorial(html_of(path) if path.suffix == ".html" else path.read_text(encoding="utf-8"),
+                             default_pundit=expected["default_pundit"])  # fmt: skip
+
+
+def as_import(path: Path, expected: dict) -> Draft:
+    if path.suffix != ".html":
+        return as_extractor(path, expected)
+    page = page_from_html(html_of(path), base_url="https://example.org/post")
+    draft = page.draft or extract_editorial(page.text)
+    draft.pundit = draft.pundit or page.author or expected["default_pundit"]
+    return draft
+
+
+def as_trafilatura(output_format: str) -> Callable[[Path, dict], Draft]:
+    def read(path: Path, expected: dict) -> Draft:
+        html = html_of(path)
+        text = trafilatura.extract(
+            html,
+            output_format=output_format,
+            include_links=True,
+            include_formatting=output_format == "html",
+            include_tables=True,
+            include_comments=False,
+        )
+        metadata = trafilatura.extract_metadata(html, extensive=False)
+        author = metadata.author if metadata else None
+        return extract_editorial(text or "", default_pundit=author or expected["default_pundit"])
+
+    return read
+
+
+def score(paths: list[Path], read: Callable[[Path, dict], Draft], *, show: bool) -> tuple[Score, Score, int]:
+    predictions, links, pundits = Score(), Score(), 0
+    for path in paths:
+        expected = annotations(path)
+        draft = read(path, expected)
+        p = (len(match_predictions(draft.predictions, expected["predictions"])), len(draft.predictions),
+             len(expected["predictions"]))  # fmt: skip
+        e = (len(match_evidence(draft.evidence, expected["evidence"])), len(draft.evidence), len(expected["evidence"]))
+        predictions.add(*p)
+        links.add(*e)
+        pundits += draft.pundit == expected["pundit"]
+        if show:
+            flag = "" if p[0] == p[1] == p[2] and e[0] == e[1] == e[2] else "   <-"
+            print(f"  {path.parent.name[:9]:9s} {path.name[:36]:36s} predictions {p[0]}/{p[1]}/{p[2]}  "
+                  f"links {e[0]:2d}/{e[1]:2d}/{e[2]:2d}  pundit {'ok' if draft.pundit == expected['pundit'] else 'NO'}"
+                  f"{flag}")  # fmt: skip
+    return predictions, links, pundits
+
+
+def main() -> None:
+    every = posts()
+    pages = [p for p in every if p.suffix == ".html"]
+    print(f"{len(every)} annotated posts ({len(pages)} HTML); per post: correct/found/expected\n")
+    for label, read, paths, show in [
+        ("extractor (extract_editorial on the file as it is)", as_extractor, every, False),
+        ("import (what POST /api/v1/imports/article/ reads)", as_import, every, True),
+    ]:
+        print(label)
+        predictions, links, pundits = score(paths, read, show=show)
+        print(f"  TOTAL predictions {predictions} | links {links} | pundit right {pundits}/{len(paths)}\n")
+    print(f"HTML pages only ({len(pages)}), by reading")
+    for label, read in [
+        ("raw HTML", as_extractor),
+        ("trafilatura txt", as_trafilatura("txt")),
+        ("trafilatura markdown", as_trafilatura("markdown")),
+        ("trafilatura html (the import)", as_import),
+    ]:
+        predictions, links, pundits = score(pages, read, show=False)
+        print(f"  {label:30s} predictions {predictions} | links {links} | pundit right {pundits}/{len(pages)}")
+
+
+if __name__ == "__main__":
+    main()
