@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from django.conf import settings
 
@@ -24,7 +25,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core's script as the PyPI package axe-playwright-python ships it (no npm needed on a fresh machine).
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "tests" / "artifacts" / "screenshots"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {
@@ -50,7 +52,7 @@ def browser():
 @pytest.fixture(scope="session")
 def axe_source() -> Path:
     if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm install` at the project root (or ci/browser-setup.sh).")
+        pytest.fail(f"{AXE} is missing: reinstall the dev dependencies (axe-playwright-python).")
     return AXE
 
 
