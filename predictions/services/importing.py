@@ -36,10 +36,10 @@ from predictions.models import (
 from predictions.services.ledger import ledger_append_many, prediction_payload, resolution_payload
 from predictions.services.predictions import (
     ServiceError,
+    first_free_slug,
     prediction_resolve,
     prediction_unresolve,
     tags_get_or_create,
-    unique_slug,
 )
 
 FIELDS = [
@@ -381,28 +381,33 @@ def predictions_import(*, records: Iterable[tuple[int, object]], batch_size: int
 
 
 def _pundits_for(rows: list[Row]) -> dict[tuple[str, str | None], Pundit]:
-    """Pundits by (name, slug): an existing slug wins; otherwise the exact name; otherwise a new pundit."""
+    """Pundits by (name, slug): an existing slug wins; otherwise the exact name; otherwise a new pundit
+    (created in one bulk insert, with a slug no pundit has)."""
     by_slug = {p.slug: p for p in Pundit.objects.filter(slug__in={r.pundit_slug for r in rows if r.pundit_slug})}
     by_name: dict[str, Pundit] = {}
     for p in Pundit.objects.filter(name__in={r.pundit for r in rows}).order_by("-id"):
         by_name[p.name] = p  # the oldest pundit of that name wins
+    taken = set(Pundit.objects.values_list("slug", flat=True))
     result: dict[tuple[str, str | None], Pundit] = {}
-    taken: set[str] = set()
+    new: list[Pundit] = []
     for row in rows:
         key = (row.pundit, row.pundit_slug)
         if key in result:
             continue
         pundit = by_slug.get(row.pundit_slug) if row.pundit_slug else None
-        if pundit is None and row.pundit_slug and row.pundit_slug not in taken and row.pundit not in by_name:
-            pundit = Pundit.objects.create(name=row.pundit, slug=unique_slug(row.pundit_slug))
-            by_slug[pundit.slug] = pundit
+        if pundit is None and row.pundit_slug and row.pundit not in by_name:
+            pundit = Pundit(name=row.pundit, slug=first_free_slug(row.pundit_slug, taken))
+            by_slug[row.pundit_slug] = pundit
+            new.append(pundit)
         if pundit is None:
             pundit = by_name.get(row.pundit)
         if pundit is None:
-            pundit = Pundit.objects.create(name=row.pundit, slug=unique_slug(row.pundit, taken=taken))
+            pundit = Pundit(name=row.pundit, slug=first_free_slug(row.pundit, taken))
+            new.append(pundit)
         by_name.setdefault(pundit.name, pundit)
         taken.add(pundit.slug)
         result[key] = pundit
+    Pundit.objects.bulk_create(new, batch_size=1000)
     return result
 
 

@@ -63,17 +63,21 @@ def _scores_dispatch(ids: list[int]) -> None:
         pundit_scores_recompute(pundit_ids=ids)
 
 
-def unique_slug(name: str, *, taken: set[str] | None = None) -> str:
-    """A slug for a new pundit that no pundit has yet: "ann-lee", then "ann-lee-2", "ann-lee-3"..."""
+def first_free_slug(name: str, taken: set[str]) -> str:
+    """A slug for `name` not in `taken`: "ann-lee", then "ann-lee-2", "ann-lee-3"..."""
     base = slugify(name)[:200] or "pundit"
-    existing = set(Pundit.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if taken:
-        existing |= {s for s in taken if s.startswith(base)}
     slug, n = base, 1
-    while slug in existing:
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def unique_slug(name: str, *, taken: set[str] | None = None) -> str:
+    """A slug for a new pundit that no pundit has yet (nor any slug in `taken`)."""
+    base = slugify(name)[:200] or "pundit"
+    existing = set(Pundit.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    return first_free_slug(name, existing | (taken or set()))
 
 
 def pundit_get_or_create(*, name: str) -> Pundit:
@@ -358,6 +362,8 @@ def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor
             },
         )
         scores_changed(pundit_ids={prediction.pundit_id, old_pundit_id})
+    elif published and tags is not None and before.get("tags") != after_all.get("tags"):
+        scores_changed(pundit_ids=[prediction.pundit_id])  # the per-tag track records change with the tags
     if before != after_all or revision is not None:
         audit_record(
             actor=editor,
