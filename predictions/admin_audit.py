@@ -1,10 +1,12 @@
 """The editors' desk keeps the audit trail too: every add, change and delete made in the admin is recorded with
-the object before and after (including many-to-many fields and inline rows such as evidence)."""
+the object before and after (including many-to-many fields and inline rows such as evidence). The audit log and
+the ledger are shown read-only."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from predictions.models import AuditLog, LedgerEntry
 from predictions.services.audit import audit_record, snapshot
 
 
@@ -58,3 +60,33 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The history, for reading at the desk: nothing here is added, changed or deleted (the database refuses too)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_name", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_name", "action", "object_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "actor", "actor_name", "action", "object_type", "object_id", "before", "after"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "kind", "prediction", "created_at", "hash"]
+    list_filter = ["kind"]
+    search_fields = ["hash", "prediction__id"]
+    readonly_fields = ["seq", "kind", "prediction", "payload", "prev_hash", "hash", "created_at"]

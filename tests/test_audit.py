@@ -180,3 +180,17 @@ def test_the_audit_log_is_not_public(anon_client, consumer_client, editor_client
     for client in (anon_client, consumer_client, editor_client):
         assert client.get("/api/v1/audit/").status_code == 404
     assert Pundit.objects.count() == 0
+
+
+def test_the_desk_shows_the_audit_log_and_the_ledger_read_only(editor_web, editor_user, pundit):
+    PredictionFactory(pundit=pundit, published=True, created_by=editor_user)
+    entry = AuditLog.objects.get(actor=editor_user, action="prediction.create")
+    assert editor_web.get("/admin/predictions/auditlog/").status_code == 200
+    page = editor_web.get(f"/admin/predictions/auditlog/{entry.pk}/change/")
+    assert page.status_code == 200 and b"prediction.create" in page.content
+    assert editor_web.post(f"/admin/predictions/auditlog/{entry.pk}/change/", {"action": "x"}).status_code == 403
+    assert editor_web.get("/admin/predictions/auditlog/add/").status_code == 403
+    assert editor_web.post(f"/admin/predictions/auditlog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert editor_web.get("/admin/predictions/ledgerentry/").status_code == 200
+    assert editor_web.post("/admin/predictions/ledgerentry/1/delete/", {"post": "yes"}).status_code == 403
+    assert AuditLog.objects.filter(pk=entry.pk, action="prediction.create").exists()

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -160,14 +161,17 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
-def _chain(entries: Iterable[tuple]) -> Verdict | None:
+def _chain(entries: Iterable[tuple]) -> Iterator[tuple | Verdict]:
+    """The entries, each after its link in the chain checked; a Verdict (and nothing more) at the first bad one."""
     expected_seq, prev = 1, GENESIS
-    for seq, kind, prediction_id, payload, prev_hash, digest, created_at in entries:
+    for entry in entries:
+        seq, kind, prediction_id, payload, prev_hash, digest, created_at = entry
         if seq != expected_seq:
             what = "missing (deleted)" if seq > expected_seq else "duplicated or reordered"
-            return Verdict(False, seq, f"entry #{seq} follows #{expected_seq - 1}: entry #{expected_seq} is {what}")
+            yield Verdict(False, seq, f"entry #{seq} follows #{expected_seq - 1}: entry #{expected_seq} is {what}")
+            return
         if prev_hash != prev:
-            return Verdict(
+            yield Verdict(
                 False,
                 seq,
                 f"entry #{seq}: prev_hash does not link to entry #{seq - 1} (an entry was removed, "
@@ -175,15 +179,17 @@ def _chain(entries: Iterable[tuple]) -> Verdict | None:
                 if seq > 1
                 else f"entry #{seq}: the first entry's prev_hash is not the genesis value",
             )
+            return
         recomputed = entry_hash(
             seq=seq, kind=kind, prediction_id=prediction_id, payload=payload, prev_hash=prev_hash, created_at=created_at
         )
         if recomputed != digest:
-            return Verdict(
+            yield Verdict(
                 False, seq, f"entry #{seq}: its hash does not match its content (the entry was edited or moved)"
             )
+            return
         prev, expected_seq = digest, seq + 1
-    return None
+        yield entry
 
 
 #: What only a revision changes; a revision entry must agree with the entry before it on everything else.
@@ -210,11 +216,16 @@ def _revision_contradiction(seq: int, payload: dict, state: _Replayed) -> Verdic
 
 
 def _replay(entries: Iterable[tuple]):
+    """One pass over the entries: check each link of the chain, and replay what the entries say about each
+    prediction, resolution and revision (for the row checks). Returns a Verdict at the first entry that fails."""
     predictions: dict[int, _Replayed] = {}
     resolutions: dict[int, tuple[int, dict]] = {}
     legacy_resolutions: dict[int, list[tuple[int, dict]]] = {}
     revisions: dict[int, tuple[int, dict]] = {}
-    for seq, kind, prediction_id, payload, *_ in entries:
+    for entry in _chain(entries):
+        if isinstance(entry, Verdict):
+            return entry
+        seq, kind, prediction_id, payload, *_ = entry
         if prediction_id is None:
             continue
         state = predictions.setdefault(prediction_id, _Replayed())
@@ -239,10 +250,25 @@ def _replay(entries: Iterable[tuple]):
     return predictions, resolutions, legacy_resolutions, revisions
 
 
+def _pinned(row: dict) -> dict:
+    """A row's pinned fields formatted as prediction_payload formats them."""
+    return {
+        "statement": row["statement"],
+        "quote": row["quote"],
+        "probability": float(row["probability"]),
+        "made_at": _utc(row["made_at"]),
+        "resolve_by": row["resolve_by"].isoformat(),
+        "resolution_criteria": row["resolution_criteria"],
+        "logged_at": _utc(row["logged_at"]),
+        "late_logged": bool(row["late_logged"]),
+    }
+
+
 def _check_predictions(predictions: dict[int, _Replayed]) -> Verdict | None:
     seen: set[int] = set()
-    qs = Prediction.objects.select_related("pundit").order_by("pk")
-    for prediction in qs.iterator(chunk_size=2000):
+    rows = Prediction.objects.order_by("pk").values("pk", "status", "outcome", "pundit_id", *_PINNED)
+    for row in rows.iterator(chunk_size=2000):
+        prediction = SimpleNamespace(**row)
         seen.add(prediction.pk)
         state = predictions.get(prediction.pk)
         name = f"prediction {prediction.pk}"
@@ -252,7 +278,7 @@ def _check_predictions(predictions: dict[int, _Replayed]) -> Verdict | None:
             continue
         if state is None or state.said is None:
             return Verdict(False, None, f"{name} is {prediction.status} but no ledger entry published it")
-        current = prediction_payload(prediction)
+        current = _pinned(row)
         for key in _PINNED:
             if key in state.said and state.said[key] != current[key]:
                 return Verdict(
@@ -353,9 +379,6 @@ def _entries():
 def ledger_verify() -> Verdict:
     """(ok, first_bad_seq, reason): the chain first, then the rows against it. first_bad_seq names the first
     entry that does not verify, or the entry a changed row contradicts; it is None when a row has no entry."""
-    problem = _chain(_entries())
-    if problem:
-        return problem
     replayed = _replay(_entries())
     if isinstance(replayed, Verdict):
         return replayed
