@@ -30,10 +30,14 @@ def csp(response) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
-@pytest.mark.parametrize("url", ["/api/v1/predictions/", "/api/docs/", "/admin/login/", "/api/schema/"])
+@pytest.mark.parametrize("url", ["/api/v1/predictions/", "/api/docs/", "/admin/login/", "/api/schema/", "/"])
 def test_security_headers(anon_client, url):
     r = anon_client.get(url)
     assert r.status_code == 200
+    if r["Content-Type"].startswith("text/html"):  # nothing inline that the policy would block
+        html = r.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "an inline <script>"
+        assert " style=" not in html and " onclick=" not in html and " onload=" not in html
     policy = csp(r)
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]  # no inline scripts, no eval, no CDN
