@@ -162,6 +162,9 @@ class Prediction(models.Model):
                 name="prediction_open_due_idx",
             ),
             models.Index(fields=["status", "-made_at"]),
+            # Lists show the newest first: a scan of this index stops after one page (bench/list_latency.py).
+            models.Index(fields=["-made_at", "-id"], name="prediction_newest_idx"),
+            models.Index(fields=["outcome"], name="prediction_outcome_idx"),
         ]
 
     def __str__(self) -> str:
