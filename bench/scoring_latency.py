@@ -16,7 +16,8 @@ What it does (everything on 127.0.0.1):
 4. starts a real Celery worker on Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/7: its own Redis database,
    so that no test worker on database 0 takes the bench's tasks), resolves open predictions of the busiest pundit
    one at a time with the service (which dispatches the scoring task on commit), and polls the track-record endpoint
-   until it shows the change: the delay from commit to an updated track record.
+   until it shows the change: the delay from commit to an updated track record. Each is then unresolved the same
+   way (also timed), which leaves the database as it was for the next run (--keep).
 
 Anonymous throttling is raised for the run (THROTTLE_ANON) so that 200+ requests a minute are not refused; the
 throttle itself still runs on every request. Figures are printed; nothing passes or fails.
@@ -245,29 +246,35 @@ def time_raw_sql(url: str, rounds: int) -> list[float]:
     return samples
 
 
-def resolution_delays(port: int, slug: str, trials: int) -> list[float]:
+def resolution_delays(port: int, slug: str, trials: int) -> tuple[list[float], list[float]]:
     """Resolve open predictions one at a time (the service commits, then dispatches the task) and poll the track
-    record until its count of resolved predictions has moved; milliseconds from commit to the updated record."""
+    record until its count of resolved predictions has moved; milliseconds from commit to the updated record. Each
+    prediction is then unresolved the same way (timed too), so the database is left as it was."""
     from predictions.models import Prediction
-    from predictions.services.predictions import prediction_resolve
+    from predictions.services.predictions import prediction_resolve, prediction_unresolve
 
     client = Client(port)
     path = f"/api/v1/pundits/{slug}/track-record/"
-    delays = []
+
+    def resolved() -> int:
+        return json.loads(client.get(path)[1])["resolved"]
+
+    def wait_for(count: int, committed: float) -> float:
+        while resolved() != count:
+            if time.perf_counter() > committed + 30:
+                raise SystemExit("the track record did not change within 30 s: is the worker running?")
+        return (time.perf_counter() - committed) * 1000
+
+    resolve_delays, unresolve_delays = [], []
     open_ones = list(Prediction.objects.filter(pundit__slug=slug, outcome__isnull=True).order_by("pk")[:trials])
     for prediction in open_ones:
-        before = json.loads(client.get(path)[1])["resolved"]
+        before = resolved()
         prediction_resolve(prediction=prediction, outcome="true" if prediction.pk % 2 else "false")
-        committed = time.perf_counter()
-        deadline = committed + 30
-        while True:
-            if json.loads(client.get(path)[1])["resolved"] == before + 1:
-                delays.append((time.perf_counter() - committed) * 1000)
-                break
-            if time.perf_counter() > deadline:
-                raise SystemExit("the track record did not change within 30 s: is the worker running?")
+        resolve_delays.append(wait_for(before + 1, time.perf_counter()))
+        prediction_unresolve(prediction=prediction, note="bench: back to open")
+        unresolve_delays.append(wait_for(before, time.perf_counter()))
     client.close()
-    return delays
+    return resolve_delays, unresolve_delays
 
 
 def main() -> None:
@@ -355,11 +362,14 @@ def main() -> None:
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the worker did not start: {worker_log.read_text()[-2000:]}")
             time.sleep(0.2)
-        delays = resolution_delays(port, busiest.slug, args.trials)
-        median, p99 = summary(delays)
+        resolves, unresolves = resolution_delays(port, busiest.slug, args.trials)
         print(
-            f"resolution -> updated track record with a real worker (Redis broker, {len(delays)} resolutions): "
-            f"median {median:.0f} ms, max {max(delays):.0f} ms"
+            f"resolution -> updated track record, real worker on Redis ({len(resolves)} resolutions): "
+            f"median {statistics.median(resolves):.0f} ms, max {max(resolves):.0f} ms"
+        )
+        print(
+            f"unresolution -> updated track record ({len(unresolves)}): "
+            f"median {statistics.median(unresolves):.0f} ms, max {max(unresolves):.0f} ms"
         )
     finally:
         if worker is not None:

@@ -37,7 +37,7 @@ from django.db.models.functions import TruncMonth
 
 from predictions import scoring
 from predictions.models import Prediction, Pundit, PunditScore, Status, Tag
-from predictions.services.scores import COUNTED, RECORD_FIELDS, Record, score_record
+from predictions.services.scores import COUNTED, RECORD_FIELDS, Record, group_columns, record_add_group, score_record
 
 STORED_BINS = scoring.DEFAULT_BINS
 ORDERINGS = ("brier", "adjusted_brier", "-resolved")
@@ -99,30 +99,18 @@ def _aggregate_record(
     """A pundit's record over the filtered predictions: one ``GROUP BY outcome, bin`` query; Python only adds up the
     at most 5 × ``bins`` groups it returns."""
     qn = connection.ops.quote_name
-    sql = scoring.sql_expressions(p=f"pr.{qn('probability')}", outcome=f"pr.{qn('outcome')}", bins=bins)
     source, source_params = _source(tag=tag)
     where, where_params = _where(since=since, until=until, exclude_late=exclude_late)
     # Only constant expressions and quoted names are formatted in; every value is a parameter.
     query = (
-        f"SELECT pr.{qn('outcome')}, {sql['bin']}, COUNT(*), {sql['n_true']}, {sql['sum_sq']}, {sql['sum_sq2']}, "  # noqa: S608
-        f"{sql['sum_log']}, {sql['sum_baseline']}, {sql['hits']}, {sql['hit_n']}, {sql['bin_sum_p']} "
-        f"FROM {source} WHERE pr.{qn('pundit_id')} = %s AND {where} GROUP BY 1, 2"
+        f"SELECT {group_columns(bins=bins)} FROM {source} "  # noqa: S608
+        f"WHERE pr.{qn('pundit_id')} = %s AND {where} GROUP BY 1, 2"
     )
     record = Record(stats=scoring.ScoreStats.empty(bins))
     with connection.cursor() as cursor:
         cursor.execute(query, [*source_params, pundit_id, *where_params])
-        groups = cursor.fetchall()
-    for outcome, index, count, n_true, sum_sq, sum_sq2, sum_log, sum_baseline, hits, hit_n, sum_p in groups:
-        record.counts["total"] += count
-        record.counts[scoring.count_key(outcome)] += count
-        if not scoring.is_scored(outcome):
-            continue
-        group = scoring.ScoreStats.empty(bins)
-        group.n, group.n_true, group.hits, group.hit_n = count, int(n_true), int(hits), int(hit_n)
-        group.sum_sq, group.sum_sq2 = float(sum_sq), float(sum_sq2)
-        group.sum_log, group.sum_baseline = float(sum_log), float(sum_baseline)
-        group.bin_count[index], group.bin_true[index], group.bin_sum_p[index] = count, int(n_true), float(sum_p)
-        record.stats.merge(group)
+        for group in cursor.fetchall():
+            record_add_group(record, group)
     return record
 
 
@@ -193,13 +181,12 @@ def _entry(*, rank: int, slug: str, name: str, resolved: int, total: int, stats:
 class StoredLeaderboard(Sequence[dict]):
     """A leaderboard read from the stored rows, lazily, so that a paginator fetches only the page it shows.
 
-    ``len()`` is one COUNT; a slice is one ``ORDER BY key, name, slug LIMIT/OFFSET`` query over the stored rows of
-    one tag (a partial index holds the overall rows, and ``(tag, brier)`` / ``(tag, adjusted_brier)`` the others;
-    with a few thousand pundits PostgreSQL reads them and keeps the top rows in a heap sort, about a millisecond).
-    Competition ranks need no window over the whole board: the
-    first row of a page is ranked 1 + the number of rows with a strictly better key (one more COUNT, only for pages
-    after the first), and each following row shares its predecessor's rank when the key is equal, else takes its
-    position + 1.
+    ``len()`` is one COUNT and a slice one ``ORDER BY key, name, slug LIMIT/OFFSET`` query over the stored rows of
+    one tag. For the overall board (tag NULL) both are index-only scans of a partial covering index per ordering
+    (migration 0006), and the page query stops after the page's rows; tag boards use ``(tag, brier)`` /
+    ``(tag, adjusted_brier)``. Competition ranks need no window over the whole board: the first row of a page is
+    ranked 1 + the number of rows with a strictly better key (one more COUNT, only for pages after the first), and
+    each following row shares its predecessor's rank when the key is equal, else takes its position + 1.
     """
 
     FIELDS = ("pundit__slug", "pundit__name", "resolved", "total", "brier", "adjusted_brier", "log_score")
@@ -234,7 +221,7 @@ class StoredLeaderboard(Sequence[dict]):
         if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
             raise ValueError("a leaderboard slice takes a non-negative start and stop and no step")
         start = index.start or 0
-        rows = list(self._ordered.values(*self.FIELDS)[index])
+        rows = list(self._ordered.values(*self.FIELDS)[start : index.stop])
         entries: list[dict] = []
         for position, row in enumerate(rows, start):
             if entries and row[self._field] == rows[position - start - 1][self._field]:

@@ -128,6 +128,8 @@ def test_the_task_is_idempotent(pundit):
 
 @pytest.mark.parametrize("seed", [30, 31])
 def test_stored_rows_equal_one_sql_aggregate_and_a_python_recomputation(seed):
+    """The stored rows are built by one SQL aggregate (scores_aggregate); a plain Python pass (scores_compute) and
+    the selectors' filtered aggregate must give the same records."""
     rows = random_rows(seed, "Ann Lee", 300) + random_rows(seed + 1, "Bob Stone", 200)
     import_rows(rows)
     fresh = scores_compute(pundit_ids=PunditScore.objects.values_list("pundit_id", flat=True))
@@ -135,6 +137,10 @@ def test_stored_rows_equal_one_sql_aggregate_and_a_python_recomputation(seed):
     assert set(stored) == set(fresh)
     assert len(stored) == 2 * 4  # two pundits × (overall + three tags)
     for key, score in stored.items():
+        counts = (score.total, score.open, score.n_true, score.n_false, score.ambiguous, score.annulled)
+        assert counts == tuple(
+            fresh[key].counts[k] for k in ("total", "open", "true", "false", "ambiguous", "annulled")
+        )
         assert stats_of(score).is_close(fresh[key].stats)
         # the same figures from one SQL aggregate over the predictions (a date range forces that path)
         tag = score.tag.name if score.tag else None
