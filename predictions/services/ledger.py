@@ -115,8 +115,40 @@ def ledger_append_many(*, entries: Iterable[tuple[str, int | None, dict]]) -> li
                 )
             )
             prev = digest
-        LedgerEntry.objects.bulk_create(rows, batch_size=2000)
+        _insert_entries(rows)
         return rows
+
+
+def _insert_entries(rows: list[LedgerEntry]) -> None:
+    """One executemany: an import appends tens of thousands of entries, and the ORM's per-field compilation
+    of bulk_create would cost more than the rest of the import (bench/import_speed.py)."""
+    if len(rows) < 50:
+        LedgerEntry.objects.bulk_create(rows)
+        return
+    ops = connection.ops
+    table = LedgerEntry._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (seq, kind, prediction_id, payload, prev_hash, hash, created_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
+    payload_field = LedgerEntry._meta.get_field("payload")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        r.seq,
+                        r.kind,
+                        r.prediction_id,
+                        payload_field.get_db_prep_save(r.payload, connection),
+                        r.prev_hash,
+                        r.hash,
+                        ops.adapt_datetimefield_value(r.created_at),
+                    )
+                    for r in rows[start : start + 5000]
+                ],
+            )
 
 
 def ledger_append(*, kind: str, prediction_id: int | None, payload: dict) -> LedgerEntry:
