@@ -11,6 +11,7 @@ from django.utils import timezone
 from predictions import models
 from predictions.admin_audit import AuditedModelAdmin
 from predictions.admin_import import import_editorial_urls
+from predictions.admin_newswatch import WatchTermsInline
 from predictions.hindsight import is_late_logged
 from predictions.services import predictions as svc
 
@@ -101,7 +102,7 @@ class PredictionAdmin(AuditedModelAdmin):
     date_hierarchy = "made_at"
     autocomplete_fields = ["pundit", "article"]
     filter_horizontal = ["tags"]
-    inlines = [EvidenceInline, ResolutionInline, RevisionInline]
+    inlines = [EvidenceInline, ResolutionInline, RevisionInline, WatchTermsInline]
     readonly_fields = ["logged_at", "late_logged", "status", "outcome", "resolved_at", "due_since", "created_by"]
     actions = ["publish"] + [_resolve_action(o) for o in models.Outcome.values]
 

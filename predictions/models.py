@@ -286,6 +286,9 @@ class Feed(models.Model):
     failure_count = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     last_status = models.PositiveIntegerField(null=True, blank=True)
+    polling_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set while a poll holds the feed (a lease: one poll per feed at a time)."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -340,6 +343,9 @@ class WatchTerms(models.Model):
     edited = models.BooleanField(default=False, help_text="An editor changed the terms: do not re-derive them.")
     auto_rule = models.CharField(max_length=20, choices=AutoRule.choices, default=AutoRule.NONE)
     auto_min_outlets = models.PositiveIntegerField(default=3)
+    auto_min_score = models.FloatField(
+        default=0.3, help_text="Only candidates scoring at least this count towards the automatic rule."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

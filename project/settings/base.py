@@ -195,11 +195,31 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 540},
     },
+    # Each feed keeps its own interval (Feed.next_poll_at): this only dispatches the feeds that are due.
+    "poll-due-feeds": {
+        "task": "predictions.tasks.poll_due_feeds_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "newswatch-digest": {
+        "task": "predictions.tasks.digest_task",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
 }
 
 # --- News watch ---
 NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = env("NEWSWATCH_ALLOW_PRIVATE_ADDRESSES")
 NEWSWATCH_MAX_BYTES = env.int("NEWSWATCH_MAX_BYTES", default=5 * 1024 * 1024)
+NEWSWATCH_FETCH_TIMEOUT = env.float("NEWSWATCH_FETCH_TIMEOUT", default=30.0)  # seconds for a whole fetch
+# A poll holds its feed this long at most; a poll whose worker died is taken over after it.
+NEWSWATCH_POLL_LEASE_SECONDS = env.int("NEWSWATCH_POLL_LEASE_SECONDS", default=300)
+NEWSWATCH_MAX_BACKOFF_SECONDS = env.int("NEWSWATCH_MAX_BACKOFF_SECONDS", default=86400)
+NEWSWATCH_STORE_BATCH_SIZE = env.int("NEWSWATCH_STORE_BATCH_SIZE", default=500)  # items per committed batch
+NEWSWATCH_MAX_CANDIDATES_PER_ITEM = env.int("NEWSWATCH_MAX_CANDIDATES_PER_ITEM", default=50)
+NEWSWATCH_CYCLE_THREADS = env.int("NEWSWATCH_CYCLE_THREADS", default=8)  # downloads at once in poll_feeds
+# Fault-injection tests only: a pause after each committed batch, so that a worker can be killed mid-poll.
+NEWSWATCH_BATCH_PAUSE_SECONDS = env.float("NEWSWATCH_BATCH_PAUSE_SECONDS", default=0.0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="reckoner@localhost")

@@ -13,7 +13,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 
 # Dispatched tasks run in-process unless a test starts a real worker (tests/workers.py turns this off).
-CELERY_TASK_ALWAYS_EAGER = True
+# A real worker started with CELERY_TASK_ALWAYS_EAGER=0 sends the tasks it dispatches through its broker too.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # noqa: F405
 CELERY_TASK_EAGER_PROPAGATES = True
 
 REST_FRAMEWORK = {
