@@ -256,3 +256,15 @@ def test_selector_refuses_bad_arguments():
         selectors.leaderboard(ordering="name")
     with pytest.raises(ValueError):
         selectors.leaderboard(min_resolved=-1)
+
+
+def test_the_overall_board_has_an_index_per_ordering(db):
+    """Migration 0006: partial indexes on the overall rows (covering on PostgreSQL), one per ordering."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, PunditScore._meta.db_table)
+    for name, column in [
+        ("punditscore_overall_brier", "brier"),
+        ("punditscore_overall_adjusted", "adjusted_brier"),
+        ("punditscore_overall_resolved", "resolved"),
+    ]:
+        assert constraints[name]["index"] and constraints[name]["columns"][0] == column
