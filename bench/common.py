@@ -46,8 +46,9 @@ def setup_django(name: str) -> str:
 
 def recreate_postgres_database(url: str) -> None:
     """Drop and create the database named in a postgres:// URL (its append-only triggers forbid emptying it)."""
-    import psycopg
     from urllib.parse import urlsplit
+
+    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
@@ -142,7 +143,7 @@ def latencies(port: int, paths: dict[str, str], *, rounds: int = 200) -> dict[st
     """Interleave the paths round by round (so noise hits them alike); milliseconds per request."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     out: dict[str, list[float]] = {k: [] for k in paths}
-    for name, path in paths.items():  # warm up
+    for path in paths.values():  # warm up
         status, _ = get(port, path, conn)
         if status != 200:
             raise SystemExit(f"{path} answered {status}")

@@ -1,7 +1,7 @@
 """The prediction list endpoint at 50,000 predictions: median and p99 latency, each as a ratio to /healthz on the
 same server in the same run (requests interleaved, so noise hits both alike).
 
-    .venv/bin/python bench/list_latency.py [N]          (BENCH_DATABASE_URL=postgres://.../reckoner_bench for PostgreSQL)
+    .venv/bin/python bench/list_latency.py [N]    (BENCH_DATABASE_URL=postgres://.../reckoner_bench for PostgreSQL)
 """
 
 from __future__ import annotations

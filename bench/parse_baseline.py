@@ -12,7 +12,6 @@ Run it to print the figures for the shared feed-rs samples: ``.venv/bin/python b
 from __future__ import annotations
 
 import io
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -26,8 +25,7 @@ if str(REPO) not in sys.path:
 
 from predictions.newswatch.parse import parse_feed  # noqa: E402
 
-SHARED = Path(os.environ.get("RECKONER_SHARED_DIR") or REPO.parent / "shared")
-FIXTURES = SHARED / "fixtures" / "feeds" / "feed-rs"
+FIXTURES = REPO / "tests" / "fixtures" / "feeds" / "feed-rs"
 
 
 def fixture_documents(root: Path = FIXTURES) -> list[bytes]:

@@ -50,24 +50,52 @@ def redis_url() -> str:
 
 
 @contextlib.contextmanager
-def start_worker(*, broker_url: str | None = None, queues: str = ALL_QUEUES, extra_env: dict | None = None,
-                 ready_timeout: float = 60.0) -> Iterator[subprocess.Popen]:
+def start_worker(
+    *,
+    broker_url: str | None = None,
+    queues: str = ALL_QUEUES,
+    extra_env: dict | None = None,
+    ready_timeout: float = 60.0,
+) -> Iterator[subprocess.Popen]:
     """Run `celery worker` (solo pool) until the block ends; tasks sent in the block go to `broker_url`."""
     broker_url = broker_url or settings.CELERY_BROKER_URL
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "project.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "PYTHONUNBUFFERED": "1",
-        **(extra_env or {}),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "project.settings.test",
+            "DATABASE_URL": test_database_url(),
+            "CELERY_BROKER_URL": broker_url,
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+    )
     log_path = Path(settings.VAR_DIR) / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
     log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "project", "worker", "-P", "solo", "-Q", queues,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queues,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     old = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
     old_env = os.environ.get("CELERY_BROKER_URL")
@@ -78,8 +106,12 @@ def start_worker(*, broker_url: str | None = None, queues: str = ALL_QUEUES, ext
         app.conf.broker_transport_options = filesystem_broker_options(Path(settings.VAR_DIR))
     _reset_pools()
     try:
-        wait_for(lambda: "ready." in log_path.read_text(), timeout=ready_timeout,
-                 what=f"the worker to start (log: {log_path})", proc=proc)
+        wait_for(
+            lambda: "ready." in log_path.read_text(),
+            timeout=ready_timeout,
+            what=f"the worker to start (log: {log_path})",
+            proc=proc,
+        )
         proc.log_path = log_path
         yield proc
     finally:
@@ -105,8 +137,14 @@ def _reset_pools() -> None:
     app.amqp._producer_pool = None
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float = 60.0, what: str = "a condition",
-             proc: subprocess.Popen | None = None, interval: float = 0.2):
+def wait_for(
+    condition: Callable[[], object],
+    *,
+    timeout: float = 60.0,
+    what: str = "a condition",
+    proc: subprocess.Popen | None = None,
+    interval: float = 0.2,
+):
     """Poll `condition` until it is truthy (returning its value), for at most `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -15,9 +15,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from predictions.models import Feed
-from tests.newswatch.httpserver import SHARED, LocalHTTPServer
+from tests.newswatch.httpserver import SEED_PATH, LocalHTTPServer
 
-SEED = (SHARED / "seed" / "000_1bb819558ca2b178.txt").read_text(encoding="utf-8")
+SEED = SEED_PATH.read_text(encoding="utf-8")
 #: The seed's "Headline — Outlet" lines (the last one names CNN after its authors).
 HEADLINES: list[tuple[str, str]] = [
     (line.rsplit(" — ", 1)[0], line.rsplit(" — ", 1)[1].split(", ")[-1]) for line in SEED.splitlines() if " — " in line

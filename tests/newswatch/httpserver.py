@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
 import random
 import ssl
 import threading
@@ -40,9 +39,10 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-#: The shared feed samples; the repository's parent holds ``shared/`` (override with RECKONER_SHARED_DIR).
-SHARED = Path(os.environ.get("RECKONER_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-FIXTURES = SHARED / "fixtures" / "feeds" / "feed-rs"
+#: The real feed samples (feed-rs, MIT; copied from ../shared/fixtures/feeds so the suite runs from any clone).
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds" / "feed-rs"
+#: The seed editorial (a verbatim copy of ../shared/seed/000_1bb819558ca2b178.txt; tests/test_extraction.py pins it).
+SEED_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "editorials" / "000_seed_wnu_2020-09-14.txt"
 #: Fixed Last-Modified of every served file (1 September 2020), so that conditional GETs are reproducible.
 LAST_MODIFIED_TS = 1598918400.0
 MAX_SLEEP = 10.0

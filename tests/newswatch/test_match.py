@@ -9,9 +9,9 @@ import pytest
 
 from predictions.newswatch.match import Match, MatchIndex, WatchRule, derive_terms, stem, stems_of, tokens
 from predictions.newswatch.parse import parse_feed
-from tests.newswatch.httpserver import FIXTURES, SHARED
+from tests.newswatch.httpserver import FIXTURES, SEED_PATH
 
-SEED = (SHARED / "seed" / "000_1bb819558ca2b178.txt").read_text(encoding="utf-8")
+SEED = SEED_PATH.read_text(encoding="utf-8")
 #: The seed's "Headline — Outlet" lines (the last one names CNN after its authors).
 HEADLINES: list[tuple[str, str]] = [
     (line.rsplit(" — ", 1)[0], line.rsplit(" — ", 1)[1].split(", ")[-1]) for line in SEED.splitlines() if " — " in line
