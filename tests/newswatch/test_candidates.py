@@ -30,26 +30,10 @@ from predictions.services.predictions import ServiceError, prediction_resolve, p
 from predictions.tasks import digest_task
 from tests.factories import PredictionFactory
 from tests.newswatch.feedkit import HEADLINES, Item, filler_items, make_feed, seed_items, write_feed
-from tests.newswatch.httpserver import LocalHTTPServer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_ok")]  # the local server is on loopback
 
 SEED_OUTLETS = {outlet for _title, outlet in HEADLINES}
-
-
-@pytest.fixture
-def server(tmp_path):
-    with LocalHTTPServer(extra_root=tmp_path) as running:
-        running.root = tmp_path
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def private_ok(settings):
-    settings.NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = True
-    svc.match_index_forget()
-    yield
-    svc.match_index_forget()
 
 
 @pytest.fixture

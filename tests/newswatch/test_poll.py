@@ -31,23 +31,10 @@ from tests.newswatch.feedkit import (
     seed_items,
     write_feed,
 )
-from tests.newswatch.httpserver import FIXTURES, LocalHTTPServer
+from tests.newswatch.httpserver import FIXTURES
 
-
-@pytest.fixture
-def server(tmp_path):
-    with LocalHTTPServer(extra_root=tmp_path) as running:
-        running.root = tmp_path
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def private_ok(settings):
-    """The local server is on loopback: let the fetcher through (tests only; the default is off)."""
-    settings.NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = True
-    svc.match_index_forget()
-    yield
-    svc.match_index_forget()
+# Every test here polls the local server on loopback (tests/newswatch/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_ok")
 
 
 def entries_of(relative: str, *, base_url: str | None = None):

@@ -1,0 +1,23 @@
+"""Fixtures shared by the news-watch tests that poll the local HTTP server."""
+
+import pytest
+
+from predictions.services import newswatch as svc
+from tests.newswatch.httpserver import LocalHTTPServer
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The local HTTP server, serving the fixtures and files the test writes under tmp_path."""
+    with LocalHTTPServer(extra_root=tmp_path) as running:
+        running.root = tmp_path
+        yield running
+
+
+@pytest.fixture
+def private_ok(settings):
+    """The local server is on loopback: let the fetcher through (tests only; the default is off)."""
+    settings.NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = True
+    svc.match_index_forget()
+    yield
+    svc.match_index_forget()
