@@ -121,7 +121,9 @@ class PredictionAdmin(AuditedModelAdmin):
         return fields
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status == models.Status.DRAFT
+        """Drafts only, and only for those Django's permissions allow; published predictions are withdrawn."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == models.Status.DRAFT)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

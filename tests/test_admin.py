@@ -200,6 +200,15 @@ def test_editor_can_delete_a_draft(editor_web, desk):
     assert not Prediction.objects.filter(pk=desk["draft"].pk).exists()
 
 
+def test_staff_outside_the_editors_group_cannot_delete_a_draft(desk, client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("staffer", password="x", is_staff=True))  # noqa: S106
+    url = f"{CHANGELIST}{desk['draft'].pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Prediction.objects.filter(pk=desk["draft"].pk).exists()
+
+
 def test_published_statement_is_read_only_on_the_change_form(editor_web, desk):
     prediction = desk["future"]
     r = editor_web.get(f"{CHANGELIST}{prediction.pk}/change/")
