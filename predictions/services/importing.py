@@ -25,7 +25,6 @@ from predictions.hindsight import is_late_logged
 from predictions.models import (
     URL_MAX,
     Evidence,
-    LedgerEntry,
     Outcome,
     Prediction,
     ProbabilitySource,
@@ -528,5 +527,3 @@ def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
         count += 1
     return count
 
-
-__all__ = ["predictions_import", "predictions_export", "read_records", "parse_row", "ImportReport", "LedgerEntry"]
