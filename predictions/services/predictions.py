@@ -27,17 +27,10 @@ from predictions.models import (
     Tag,
 )
 from predictions.services.audit import audit_record, snapshot
+from predictions.services.errors import ServiceError  # noqa: F401  (re-exported: callers import it from here)
 from predictions.services.ledger import ledger_append, prediction_payload, resolution_payload
 
 logger = logging.getLogger(__name__)
-
-
-class ServiceError(Exception):
-    """A write refused for a reason the caller can show: {field: [messages]}."""
-
-    def __init__(self, errors: dict[str, list[str]] | str):
-        self.errors = errors if isinstance(errors, dict) else {"detail": [errors]}
-        super().__init__(str(self.errors))
 
 
 def scores_changed(*, pundit_ids: Iterable[int]) -> None:
