@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from predictions.confidence import normalise_phrase, probability_for_phrase
-from predictions.extraction.dates import _find_date
+from predictions.extraction.dates import _find_date, deadline_in, year_ahead
 from predictions.extraction.document import _HTML_HINT, _Doc, _parse_text
 from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
 from predictions.extraction.html import _parse_html
@@ -19,10 +21,12 @@ from predictions.extraction.sentences import (
     _sentences,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
-from predictions.extraction.voice import _Block, _blocks, _classify, _Info, _voice
+from predictions.extraction.voice import _Block, _blocks, _classify, _Info, _voice, line_sections
 
 
-def _prediction(quote: str, *, context: str | None, topic: str | None) -> DraftPrediction | None:
+def _prediction(
+    quote: str, *, context: str | None, topic: str | None, asserted: bool = False
+) -> DraftPrediction | None:
     content = _main_clause(quote)
     stated = _find_stated(content)
     phrase, table_p, _ = _confidence(content)
@@ -34,6 +38,8 @@ def _prediction(quote: str, *, context: str | None, topic: str | None) -> DraftP
         return DraftPrediction(statement, quote, stated.value, "stated", hedge, False)
     if phrase is not None:
         return DraftPrediction(statement, quote, table_p, "inferred", phrase, False)
+    if asserted:  # an item of a list of predictions, worded without "will" ("Xi remains leader of China")
+        return DraftPrediction(statement, quote, probability_for_phrase("will"), "inferred", None, False)
     return DraftPrediction(statement, quote, None, None, None, False)
 
 
@@ -61,10 +67,13 @@ def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: s
     return DraftPrediction(statement, quote, probability, "inferred", phrase, rejected)
 
 
-def _predictions(doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool) -> list[DraftPrediction]:
+def _predictions(
+    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool
+) -> list[tuple[DraftPrediction, _Block]]:
     source = doc.source
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
     results: list[DraftPrediction] = []
+    block_of: dict[int, _Block] = {}
     for block in sorted(voice, key=lambda b: b.start):
         if block.header:
             continue
@@ -96,15 +105,31 @@ def _predictions(doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: 
                 continue
             if _LABEL_ONLY.match(text.strip()):
                 continue
-            forced = block.header_item and i == 0
-            if not forced and not _is_candidate(text, opinion=opinion):
+            forced = (block.header_item or block.odds is not None) and i == 0
+            if not _is_candidate(text, opinion=opinion, forced=forced):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
-            pred = _prediction(text, context=context, topic=topic)
+            pred = _prediction(text, context=context, topic=topic, asserted=forced)
             if pred is not None:
+                if forced and block.odds is not None and pred.probability_source != "stated":
+                    pred.probability, pred.probability_source, pred.confidence_phrase = block.odds, "stated", None
                 results.append(pred)
                 last = (i, pred, s)
-    return results
+        for pred in results:
+            block_of.setdefault(id(pred), block)
+    return [(pred, block_of[id(pred)]) for pred in results]
+
+
+def _deadline(pred: DraftPrediction, block: _Block, title: str | None, base: date) -> tuple[date, str] | None:
+    """The deadline the text gives: in the prediction itself, else in the line announcing its list, else in the
+    heading above it, else in a year-ahead title ("2024 Predictions")."""
+    found = deadline_in(pred.quote, base)
+    for text in (block.context, block.heading, title):
+        if found is None and text:
+            found = deadline_in(text, base) or year_ahead(text)
+    if found is None or found[0] < base:
+        return None
+    return found
 
 
 def _title(doc: _Doc, infos: list[_Info]) -> str | None:
@@ -127,8 +152,11 @@ def _title(doc: _Doc, infos: list[_Info]) -> str | None:
     return None
 
 
-def extract_editorial(text: str, *, default_pundit: str | None = None) -> Draft:
-    """Turn an editorial (plain text, markdown or HTML) into a draft: see the module docstring for the rules."""
+def extract_editorial(text: str, *, default_pundit: str | None = None, published_on: date | None = None) -> Draft:
+    """Turn an editorial (plain text, markdown or HTML) into a draft: see the package docstring for the rules.
+
+    `published_on` is the post's date when the post does not give one itself; relative deadlines ("this year")
+    are read from the post's date, else from today."""
     doc = _parse_html(text) if _HTML_HINT.search(text) else _parse_text(text)
     infos = _classify(doc)
     blocks = _blocks(doc, infos)
@@ -138,14 +166,16 @@ def extract_editorial(text: str, *, default_pundit: str | None = None) -> Draft:
     pundit = pundit or next((info.byline[0] for info in infos if info.byline), None)
     pundit = pundit or doc.meta_author or default_pundit
 
+    given = published_on
     published_on = None
     if doc.meta_date and (hit := _find_date(doc.meta_date)):
         published_on = hit[0]
     published_on = published_on or next((info.date for info in infos if info.date), None)
 
+    sections = line_sections(doc, infos)
     evidence: list[DraftEvidence] = []
     seen: set[str] = set()
-    for info in infos:
+    for info, section in zip(infos, sections, strict=True):
         if info.evidence is None:
             continue
         for item in info.evidence.items:
@@ -153,12 +183,23 @@ def extract_editorial(text: str, *, default_pundit: str | None = None) -> Draft:
                 continue
             if item.url:
                 seen.add(item.url)
+            item.section = section
             evidence.append(item)
+
+    title = _title(doc, infos)
+    base = published_on or given or date.today()
+    predictions = []
+    for pred, block in _predictions(doc, blocks, voice, opinion):
+        pred.section = block.section
+        if deadline := _deadline(pred, block, title, base):
+            pred.resolve_by, pred.deadline_phrase = deadline
+        predictions.append(pred)
 
     return Draft(
         pundit=pundit,
-        published_on=published_on,
-        title=_title(doc, infos),
-        predictions=_predictions(doc, blocks, voice, opinion),
+        published_on=published_on or given,
+        title=title,
+        predictions=predictions,
         evidence=evidence,
+        outlet=next((info.outlet for info in infos if info.outlet), None),
     )

@@ -87,12 +87,16 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def _is_candidate(text: str, *, opinion: bool) -> bool:
+def _is_candidate(text: str, *, opinion: bool, forced: bool = False) -> bool:
+    """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
+    not speak of the future, but is still not a question, someone else's words or a remark on the list."""
     plain = _unquoted(text)
     if text.rstrip().endswith("?") or not plain.strip():
         return False
     if _ATTRIBUTION.search(plain) or _META.search(plain):
         return False
+    if forced:
+        return True
     positions = []
     if m := _STRONG.search(plain):
         positions.append(m.start())
