@@ -19,6 +19,7 @@ from predictions.extraction.sentences import (
     _is_candidate,
     _is_number_only,
     _sentences,
+    own_words,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
 from predictions.extraction.voice import _Block, _blocks, _classify, _Info, _voice, line_sections
@@ -78,6 +79,7 @@ def _predictions(
         if block.header:
             continue
         spans = _sentences(source, block.start, block.end)
+        own = own_words(source[block.start : block.end])
         last: tuple[int, DraftPrediction, int] | None = None  # (sentence index, prediction, quote start)
         for i, (s, e) in enumerate(spans):
             text = source[s:e]
@@ -106,7 +108,7 @@ def _predictions(
             if _LABEL_ONLY.match(text.strip()):
                 continue
             forced = (block.header_item or block.odds is not None) and i == 0
-            if not _is_candidate(text, opinion=opinion, forced=forced):
+            if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
             pred = _prediction(text, context=context, topic=topic, asserted=forced)

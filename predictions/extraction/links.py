@@ -22,7 +22,8 @@ _LABELS = {
     "reading", "ps", "p.s", "disclaimer", "author", "elsewhere", "also",
 }  # fmt: skip
 _DASH_SEP = re.compile(r"\s*—\s*|\s+(?:–|-{1,2}|\|)\s+")
-_SENTENCE_CHAIN = re.compile(r"[.!?][\"”’)]?\s+[\"“(]?[A-Z]")
+# A full stop ending a sentence and a capital starting the next; not "E.U. Leaders" nor "U.S. Sen."
+_SENTENCE_CHAIN = re.compile(r"(?<=[a-z0-9%)\]’”\"]{2})[.!?][\"”’)]?\s+[\"“(]?[A-Z]")
 _DOMAIN_OUTLETS = {
     "reuters.com": "Reuters", "apnews.com": "AP", "bbc.co.uk": "BBC", "bbc.com": "BBC", "cnn.com": "CNN",
     "theguardian.com": "The Guardian", "nytimes.com": "The New York Times", "washingtonpost.com": "The Washington Post",

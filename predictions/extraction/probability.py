@@ -69,8 +69,8 @@ def stated_probability(text: str) -> float | None:
 # Confidence phrases
 
 _TABLE_SPELLING = {normalise_phrase(k): k for k in CONFIDENCE_TABLE}
-_ASSERTION = {"will", "is going to"}
-_BELIEF = {"i think", "i believe", "we believe", "i expect"}
+_ASSERTION = {"will", "is going to", "i predict", "my prediction is"}
+_BELIEF = {"i think", "i believe", "we believe", "i expect", "expect", "i bet"}
 _PHRASES = [(p, re.compile(rf"(?<![\w']){re.escape(p)}(?![\w'])")) for p in known_phrases()]
 _NOUN_WILL = re.compile(r"\b(?:the|a|his|her|their|its|political|free|good|ill|popular)\s+will$")
 
@@ -83,13 +83,22 @@ def _normalise_for_phrases(text: str) -> str:
         t,
     )
     t = re.sub(r"\bwon't\b", "will not", t)
+    t = re.sub(r"(?<=\w)'ll\b", " will", t)
     t = re.sub(r"\bisn't\b", "is not", t)
     t = re.sub(r"(?:\s+(?:are|am)|'(?:s|re|m))\s+(?=(?:not\s+|never\s+)?going to\b)", " is ", t)
     return t
 
 
 def _confidence(text: str) -> tuple[str | None, float | None, bool]:
-    """(table phrase, its probability, syntactic negation of "will"/"is going to") for a sentence."""
+    """(table phrase, its probability, syntactic negation of "will"/"is going to") for a sentence. A hedge in a
+    second clause ("Slashdot will become less relevant, but Digg may not ...") is that clause's, not the first's."""
+    head = re.split(r",\s+but\s+|;\s+", text, maxsplit=1)[0]
+    if head != text and (found := _confidence_of(head))[0] is not None:
+        return found
+    return _confidence_of(text)
+
+
+def _confidence_of(text: str) -> tuple[str | None, float | None, bool]:
     norm = _normalise_for_phrases(text)
     negated = bool(re.search(r"\b(?:will|is)\s+(?:not|never)\b", norm))
     scan = re.sub(r"\b(is|will)\s+(?:not|never)\s+", r"\1 ", norm)

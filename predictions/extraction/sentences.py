@@ -47,19 +47,24 @@ _MODAL = re.compile(r"\b(?:may|might|could)\s+(?!have\b|not\b|n['’]t\b)(?:well
 _STRONG = re.compile(
     r"\b(?:I\s+(?:predict|expect|doubt|bet|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet)|mark my words"
     r"|chances\s+are|odds\s+are|(?:un)?likely|probabl[ey]|almost certainly"
-    r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect))\b",
+    r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect))\b"
+    r"|^\W*prediction\s*(?:#\s*)?\d*\s*:|\bbe prepared to\b|^(?:so\s+|and\s+)?(?:expect|look for)\b"
+    r"|\b(?:don['’]t|do not) be surprised\b|\bwould(?:n['’]t| not) be surprised\b|\blittle doubt\b"
+    r"|\bwould(?:n['’]t| not) bet\b|\bodds are against\b|\bI bet\b|\bbet the farm\b|\bmy guess is\b",
     re.I,
 )  # fmt: skip
 _ATTRIBUTION = re.compile(
-    r"(?<!\bI )(?<!\bwe )\b(?:said|says|say|told|according to|announced|claimed|claims|stated|reported|quoted|insisted"
-    r"|warned|added|confirmed|tweeted|wrote)\b",
+    r"(?<!\bI )(?<!\bwe )(?<!\bbe )\b(?:said|says|say|told|according to|announced|claimed|claims|stated|reported"
+    r"|quoted|insisted|warned|added|confirmed|tweeted|wrote)\b",
     re.I,
 )
 _OTHERS_STATE = re.compile(
     r"\b(?:hopes?|hoping|hoped|wish(?:es|ed|ing)?|wants?|wanted|wanting|fears|feared|fearing|plans|planned|planning"
     r"|betting|bets|expects|expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
     r"|vows|vowed|threatens|threatened|predicts|predicted|argues|argued|insists|assumes|assumed|assuming|counting on"
-    r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning)\b",
+    r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning"
+    r"|talks? about|talked about|writes|argue"
+    r"|(?:polls?|surveys?|models?)\s+(?:\w+\s+)?(?:show|suggest|telling|tell)\w*)\b",
     re.I,
 )
 _LABEL_ONLY = re.compile(
@@ -79,24 +84,59 @@ _BACKREF = re.compile(
 
 
 _META = re.compile(
-    r"\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong|we will see|time will tell)\b", re.I
+    r"\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong|we will see|time will tell"
+    r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
+    r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
+    re.I,
 )
+# A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
+# these predictions", "Welcome to the third annual Official Predictions". "My prediction is that ..." and
+# "Prediction #1: ..." are predictions.
+_ABOUT_PREDICTIONS = re.compile(r"\bpredictions?\b|\bprognosticat\w+|\bforecasts\b", re.I)
+_PREDICTION_FRAME = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:my|our)\s+(?:\w+\s+){0,2}predictions?\s*(?:is|are|:)|prediction\s*(?:#\s*)?\d*\s*:)",
+    re.I,
+)
+# An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
+_INDIRECT = re.compile(
+    r"\b(?:what|who|whether|when|how|which|why)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))[^,;.]*$", re.I
+)
+# The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
+_OWN_PLAN = re.compile(
+    r"^(?:\W*\w+\W+){0,6}?(?:(?<!\bthink )\bI|\bwe)\s+"
+    r"(?:will|shall|['’]ll|am\s+(?:now\s+)?going\s+to|['’]m\s+going\s+to)\s+"
+    r"|\byou\s+(?:will|['’]ll)\b",
+    re.I,
+)
+
+
+def own_words(paragraph: str) -> bool:
+    """A paragraph that is all one quotation, with nobody named as its speaker: the author quoting themself
+    (“Trump will not win.”) or a symposium's contributor under their name; not "..., she said"."""
+    p = paragraph.strip()
+    if not p or p[0] not in "“\"":
+        return False
+    closing = max(p.rfind("”"), p.rfind('"', 1))
+    after = p[closing + 1 :].strip() if closing > 0 else ""
+    return not after.strip(" .,!") and not _ATTRIBUTION.search(p)
 
 
 def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def _is_candidate(text: str, *, opinion: bool, forced: bool = False) -> bool:
+def _is_candidate(text: str, *, opinion: bool, forced: bool = False, own_words: bool = False) -> bool:
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
-    plain = _unquoted(text)
-    if text.rstrip().endswith("?") or not plain.strip():
+    plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
+    if text.rstrip().endswith(("?", "?”", '?"')) or not plain.strip():
         return False
     if _ATTRIBUTION.search(plain) or _META.search(plain):
         return False
     if forced:
         return True
+    if _ABOUT_PREDICTIONS.search(plain) and not _PREDICTION_FRAME.search(plain):
+        return False
     positions = []
     if m := _STRONG.search(plain):
         positions.append(m.start())
@@ -107,6 +147,8 @@ def _is_candidate(text: str, *, opinion: bool, forced: bool = False) -> bool:
     if not positions:
         return False
     before = plain[: min(positions)]
+    if _INDIRECT.search(before) or _OWN_PLAN.search(plain[: min(positions) + 30]) and not _STRONG.search(plain):
+        return False
     if (others := _OTHERS_STATE.search(before)) and not re.search(r"\bI\s+$", before[: others.start()]):
         return False
     if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before):

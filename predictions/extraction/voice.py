@@ -123,15 +123,16 @@ def _classify(doc: _Doc) -> list[_Info]:
         if evidence and evidence.shape != "inline":
             infos.append(_Info("evidence", evidence=evidence))
             continue
+        if not evidence and not line.heading and (odds := _odds_line(body)) is not None:
+            infos.append(_Info("list", odds=odds))
+            continue
         if line.heading or (not line.list_item and not evidence and _looks_like_heading(body)):
             infos.append(_Info("heading", evidence=evidence))
             continue
         if not evidence and _TAIL_NUMBER.search(body) and len(_words(body)) <= 30:
             infos.append(_Info("list"))  # "PiS wins the most votes: 85%" lines are items even without bullets
             continue
-        if not evidence and (odds := _odds_line(body)) is not None:
-            infos.append(_Info("list", odds=odds))
-            continue
+
         infos.append(_Info("list" if line.list_item else "prose", evidence=evidence))
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
@@ -146,13 +147,17 @@ def _classify(doc: _Doc) -> list[_Info]:
         if not (doc.lines[i].list_item or near or under_label or title_line or (nxt is not None and nxt in near)):
             info.kind = "list" if doc.lines[i].list_item else "prose"
             info.evidence = None
-    # An odds line stands in a run of odds lines, or says "%" itself ("40% chance the Giants ...").
-    for i, info in enumerate(infos):
-        if info.odds is None or "%" in doc.lines[i].body or "percent" in doc.lines[i].body.lower():
-            continue
-        around = [j for j in range(max(0, i - 4), min(len(infos), i + 5)) if j != i and infos[j].odds is not None]
-        if not around:
-            info.kind, info.odds = "prose", None
+    # An odds line stands in a run of odds lines, or says "%" itself ("40% chance the Giants ..."). A run numbered
+    # 1, 2, 3 ... is an enumeration ("1 The Huskies will win ...", "2 The Democrats will fight ..."), not odds.
+    odds_at = [i for i, info in enumerate(infos) if info.odds is not None and not _says_percent(doc.lines[i].body)]
+    for i in odds_at:
+        run = [j for j in odds_at if abs(j - i) <= 4 and j != i]
+        if not run:
+            infos[i].kind, infos[i].odds = "prose", None
+    numbers = [round(infos[i].odds * 100) for i in odds_at if infos[i].odds is not None]
+    if numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 2:
+        for i in odds_at:
+            infos[i].odds = None
     # The article a post quotes: after an "Outlet: Headline" line, up to "Read more" or the next heading.
     quoting = False
     for i, info in enumerate(infos):
@@ -168,6 +173,10 @@ def _classify(doc: _Doc) -> list[_Info]:
 _READ_MORE = re.compile(r"^(?:read more|continue reading|full story|more here)\b", re.I)
 _ODDS_RATIO = re.compile(r"^(?P<a>\d[\d,]*)\s*:\s*(?P<b>\d[\d,]*)\s*[–—-]+\s*(?=\S)")
 _ODDS_NUMBER = re.compile(r"^(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<pct>%|percent\b)?\s*(?:[:–—]\s*|-\s+|\s+)(?=[A-Z“\"‘'])")
+
+
+def _says_percent(body: str) -> bool:
+    return "%" in body or "percent" in body.lower()
 
 
 def _odds_line(body: str) -> float | None:
