@@ -105,24 +105,46 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
     if not seps:
         return None
     sep = seps[-1]
-    title, attribution = text[: sep.start()].strip(), text[sep.end() :].strip()
+    title, attribution = _UPDATE_PREFIX.sub("", text[: sep.start()].strip()), text[sep.end() :].strip()
     if not _headline_ok(title) or not _is_attribution(attribution):
         return None
     outlet, authors = _outlet_and_authors(attribution)
     return title, outlet, authors
 
 
-def _colon_shape(text: str) -> tuple[str, str] | None:
-    """ "Outlet: Headline" → (title, outlet), for headline-length lines only."""
-    m = re.match(r"^(?P<outlet>[^:]{1,40}?):\s+(?P<title>\S.*)$", text)
+def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
+    """ "Outlet: Headline" or "Author, Outlet: Headline" → (title, outlet, authors), for headline-length lines."""
+    m = re.match(r"^(?P<outlet>[^:]{1,70}?):\s+(?P<title>\S.*)$", text)
     if not m:
         return None
-    outlet, title = m["outlet"].strip(), m["title"].strip()
-    if len(_words(outlet)) > 5 or outlet.lower() in _LABELS or not _is_attribution(outlet) or "," in outlet:
+    attribution, title = m["outlet"].strip(), m["title"].strip()
+    if attribution.lower() in _LABELS or not _is_attribution(attribution):
+        return None
+    outlet, authors = _outlet_and_authors(attribution)
+    if len(_words(outlet)) > 5 or "," in outlet:
         return None
     if len(title) > 200 or title.endswith((".", ":")) or _SENTENCE_CHAIN.search(title) or not _headline_ok(title):
         return None
-    return title, outlet
+    return title, outlet, authors
+
+
+# "... replacement .... Pressure is on Newsom to appoint Feinstein's replacement (Politico)." in a comment: a
+# headline the post links to, named by its outlet in brackets after an ellipsis or a colon.
+_INLINE_HEADLINE = re.compile(
+    r"(?:\.{3,}|…|:)\s+(?P<title>[A-Z](?:(?!\.\.\.|…)[^():]){15,200}?)\s+\((?P<outlet>[A-Z][^()]{1,40})\)(?=\s*(?:[.;,]|$))"
+)
+
+
+def _inline_headlines(text: str) -> list[tuple[str, str]]:
+    found = []
+    for m in _INLINE_HEADLINE.finditer(text):
+        title, outlet = m["title"].strip(), m["outlet"].strip()
+        if _is_attribution(outlet) and _headline_ok(title) and not _SENTENCE_CHAIN.search(title):
+            found.append((title, outlet))
+    return found
+
+
+_UPDATE_PREFIX = re.compile(r"^(?:update[sd]?|related|see also|more)\s*(?:#\s*\d+)?\s*[:—–-]\s*", re.I)
 
 
 @dataclass
@@ -151,7 +173,7 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
                     if shape := _dash_shape(bare):
                         title, outlet, authors = shape
                     elif colon := _colon_shape(remainder.rstrip(" :")):
-                        title, outlet = colon
+                        title, outlet, authors = colon
                     elif _is_attribution(bare):
                         outlet, authors = _outlet_and_authors(bare)
                     elif bare.lower() not in _LABELS and len(_words(bare)) <= 30 and not _SENTENCE_CHAIN.search(bare):
@@ -167,6 +189,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")
     if colon := _colon_shape(body):
-        title, outlet = colon
-        return _LineEvidence([DraftEvidence(title, outlet, [], None, line.number)], "colon")
+        title, outlet, authors = colon
+        return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
+    if inline := _inline_headlines(body):
+        return _LineEvidence([DraftEvidence(t, o, [], None, line.number) for t, o in inline], "inline")
     return None

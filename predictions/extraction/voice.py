@@ -107,8 +107,15 @@ def _classify(doc: _Doc) -> list[_Info]:
             continue
         if m := _MARKER.match(body):
             qual = (m["qual"] or "").strip()
+            evidence = _line_evidence(line)
             infos.append(
-                _Info("prose", marker=m["label"], marker_name=f"{qual} Editor" if qual else None, marker_end=m.end())
+                _Info(
+                    "prose",
+                    evidence=evidence if evidence and evidence.shape == "inline" else None,
+                    marker=m["label"],
+                    marker_name=f"{qual} Editor" if qual else None,
+                    marker_end=m.end(),
+                )
             )
             continue
         if byline := _byline(body):
