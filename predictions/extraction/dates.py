@@ -102,7 +102,8 @@ _DEADLINE = re.compile(
 _TITLE_YEAR = re.compile(
     r"(?:\b(?:predictions?|forecasts?|guesses|bets|outlook|odds|expectations)\b[^.!?]{0,40}?\b(?P<after>(?:19|20)\d\d)\b"
     r"|\b(?P<before>(?:19|20)\d\d)\b[^.!?]{0,25}?\b(?:predictions?|forecasts?|guesses|bets|outlook|odds)\b"
-    r"|\bwhat\b[^.!?]{0,30}?\b(?P<will>(?:19|20)\d\d)\s+(?:will|might|may)\s+(?:bring|hold)\b)",
+    r"|\bwhat\b[^.!?]{0,30}?\b(?P<will>(?:19|20)\d\d)\s+(?:will|might|may)\s+(?:bring|hold)\b"
+    r"|\bpredictions?\s+['’](?P<short>\d\d)\b)",
     re.I,
 )
 
@@ -198,5 +199,5 @@ def year_ahead(text: str) -> tuple[date, str] | None:
     m = _TITLE_YEAR.search(text)
     if not m:
         return None
-    year = m["after"] or m["before"] or m["will"]
-    return date(int(year), 12, 31), year
+    year = m["after"] or m["before"] or m["will"] or (f"20{m['short']}" if m["short"] else None)
+    return date(int(year), 12, 31), m.group(0) if m["short"] else year

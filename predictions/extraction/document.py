@@ -61,11 +61,30 @@ def _links_in(body: str) -> list[_Link]:
     return sorted(links, key=lambda link: link.start)
 
 
+_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|date|author)\s*:\s*(?P<value>.+?)\s*$", re.I)
+
+
+def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
+    """A Jekyll/Hugo post's YAML front matter ("---" ... "---" at the top): (lines it takes, title/date/author)."""
+    if not raw_lines or raw_lines[0].strip() != "---":
+        return 0, {}
+    for end in range(1, min(len(raw_lines), 60)):
+        if raw_lines[end].strip() in {"---", "..."}:
+            fields = {}
+            for raw in raw_lines[1:end]:
+                if m := _FRONT_MATTER_FIELD.match(raw.strip()):
+                    fields[m["key"].lower()] = m["value"].strip("\"'")
+            return end + 1, fields
+    return 0, {}
+
+
 def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
-    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
-        content = raw.rstrip("\r\n")
+    raw_lines = text.splitlines(keepends=True)
+    skip, front = _front_matter(raw_lines)
+    for number, raw in enumerate(raw_lines, start=1):
+        content = raw.rstrip("\r\n") if number > skip else ""
         pos = 0
         quoted = heading = list_item = False
         if m := _QUOTE_MARKER.match(content):
@@ -89,4 +108,10 @@ def _parse_text(text: str) -> _Doc:
             )
         )
         offset += len(raw)
-    return _Doc(source=text, lines=lines)
+    return _Doc(
+        source=text,
+        lines=lines,
+        meta_author=front.get("author"),
+        meta_date=front.get("date"),
+        meta_title=front.get("title"),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
@@ -122,20 +123,39 @@ def _predictions(
     return [(pred, block_of[id(pred)]) for pred in results]
 
 
-def _deadline(pred: DraftPrediction, block: _Block, title: str | None, base: date) -> tuple[date, str] | None:
-    """The deadline the text gives: in the prediction itself, else in the line announcing its list, else in the
-    heading above it, else in a year-ahead title ("2024 Predictions")."""
+def _deadline(
+    pred: DraftPrediction, block: _Block, before: list[str], title: str | None, base: date
+) -> tuple[date, str] | None:
+    """The deadline the text gives: in the prediction itself, else in the line announcing its list or the heading
+    above it, else the year a year-ahead title or an earlier line of its part of the post announces ("2024
+    Predictions", "what 2017 might hold")."""
     found = deadline_in(pred.quote, base)
-    for text in (block.context, block.heading, title):
+    for text in (block.context, block.heading):
         if found is None and text:
             found = deadline_in(text, base) or year_ahead(text)
+    for text in (title, *before):
+        if found is None and text:
+            found = year_ahead(text)
     if found is None or found[0] < base:
         return None
     return found
 
 
+_NEW_YEAR = re.compile(r"\b(?:happy new year|new year['’]?s|the (?:new|coming) year|happy (?:19|20)\d\d)\b", re.I)
+
+
+def _relative_base(published_on: date, doc: _Doc, title: str | None) -> date:
+    """The day relative deadlines are read from: the post's date; but a New Year's column written in the last
+    days of December ("Happy 2007", "predictions for the coming year") means the coming year by "this year"."""
+    if published_on.month == 12 and published_on.day >= 15:
+        ahead = year_ahead(title or "")
+        if (ahead and ahead[0].year == published_on.year + 1) or _NEW_YEAR.search(doc.source[:3000]):
+            return date(published_on.year + 1, 1, 1)
+    return published_on
+
+
 def _title(doc: _Doc, infos: list[_Info]) -> str | None:
-    if doc.is_html:
+    if doc.is_html or doc.meta_title:
         return doc.meta_title
     for line, info in zip(doc.lines, infos, strict=True):
         if info.kind == "blank":
@@ -189,11 +209,14 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
-    base = published_on or given or date.today()
+    base = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
     for pred, block in _predictions(doc, blocks, voice, opinion):
         pred.section = block.section
-        if deadline := _deadline(pred, block, title, base):
+        before = [
+            doc.source[b.start : b.end] for b in reversed(blocks) if b.section == block.section and b.end <= block.start
+        ]
+        if deadline := _deadline(pred, block, before[:8], title, base):
             pred.resolve_by, pred.deadline_phrase = deadline
         predictions.append(pred)
 

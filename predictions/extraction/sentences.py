@@ -114,7 +114,7 @@ def own_words(paragraph: str) -> bool:
     """A paragraph that is all one quotation, with nobody named as its speaker: the author quoting themself
     (“Trump will not win.”) or a symposium's contributor under their name; not "..., she said"."""
     p = paragraph.strip()
-    if not p or p[0] not in "“\"":
+    if not p or p[0] not in '“"':
         return False
     closing = max(p.rfind("”"), p.rfind('"', 1))
     after = p[closing + 1 :].strip() if closing > 0 else ""
