@@ -37,7 +37,11 @@ class _Doc:
     is_html: bool = False
 
 
-_HTML_HINT = re.compile(r"<(?:html|body|p|div|article|br|li|h[1-6]|a\s[^>]*href)\b", re.I)
+# HTML is recognised by its block tags; markdown with a few inline <a href> anchors stays markdown.
+_HTML_HINT = re.compile(r"<(?:html|body|p|div|article|br|li|ul|ol|h[1-6]|blockquote|table)\b", re.I)
+_ANCHOR = re.compile(
+    r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I
+)
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 _QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")
@@ -47,6 +51,9 @@ _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 def _links_in(body: str) -> list[_Link]:
     links = [_Link(m["text"].strip(), m["url"], m.start(), m.end()) for m in _MD_LINK.finditer(body)]
+    for m in _ANCHOR.finditer(body):
+        text = re.sub(r"<[^>]+>", "", m["text"]).strip()
+        links.append(_Link(text or None, m["url"], m.start(), m.end()))
     taken = [(link.start, link.end) for link in links]
     for m in _BARE_URL.finditer(body):
         if any(s <= m.start() < e for s, e in taken):

@@ -161,7 +161,7 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             remainder = remainder[: link.start] + " " + remainder[link.end :]
         remainder = re.sub(r"\s+", " ", remainder).strip()
         bare = remainder.strip(" \t—–-|:•·,;()[]")
-        is_list = line.list_item or len(_words(bare)) <= 12
+        is_list = len(_words(bare)) <= 12  # a list item of prose with a link in it is prose
         items: list[DraftEvidence] = []
         for link in line.links:
             number = link.number or line.number

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
-from predictions.extraction.document import _BARE_URL, _MD_LINK
+from predictions.extraction.document import _ANCHOR, _BARE_URL, _MD_LINK
 from predictions.extraction.links import _words
 from predictions.extraction.probability import _NUM
 from predictions.extraction.sentences import _FUTURE
@@ -218,6 +218,7 @@ def _statement(
     text: str, *, phrase: str | None, context: str | None, topic: str | None, negate: bool = False
 ) -> str | None:
     s = _MD_LINK.sub(lambda m: m["text"], text)
+    s = _ANCHOR.sub(lambda m: re.sub(r"<[^>]+>", "", m["text"]), s)
     s = _BARE_URL.sub("", s).strip().strip("*_").strip()
     if m := _PUT_CHANCE.match(s):
         x = m["x"].strip()  # "of a 50-point cut" → "there will be a 50-point cut"; "that X wins" → "X wins"
