@@ -336,7 +336,7 @@ def test_a_post_naming_nobody_needs_a_default_pundit(editor_client):
 
 
 def test_a_prediction_without_probability_gets_a_placeholder_and_a_warning(editor_client):
-    r = editor_client.post(URL, {"text": "By Jane Doe\n\nI predict Lukashenko resigns in 2027."}, format="json")
+    r = editor_client.post(URL, {"text": "By Jane Doe\n\nLukashenko resigns in 2027, mark my words."}, format="json")
     assert r.status_code == 201
     (p,) = r.json()["predictions"]
     assert (p["probability"], p["probability_source"]) == (PLACEHOLDER_PROBABILITY, "editor")

@@ -39,9 +39,7 @@ class _Doc:
 
 # HTML is recognised by its block tags; markdown with a few inline <a href> anchors stays markdown.
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|article|br|li|ul|ol|h[1-6]|blockquote|table)\b", re.I)
-_ANCHOR = re.compile(
-    r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I
-)
+_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 _QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")

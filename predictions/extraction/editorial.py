@@ -109,7 +109,7 @@ def _predictions(
             if _LABEL_ONLY.match(text.strip()):
                 continue
             forced = (block.header_item or block.odds is not None) and i == 0
-            if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own):
+            if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
             pred = _prediction(text, context=context, topic=topic, asserted=forced)

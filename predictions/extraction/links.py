@@ -144,6 +144,7 @@ def _inline_headlines(text: str) -> list[tuple[str, str]]:
     return found
 
 
+_CLAIM = re.compile(r"\b(?:will|won['’]t|shall|going to)\b|['’]ll\b", re.I)
 _UPDATE_PREFIX = re.compile(r"^(?:update[sd]?|related|see also|more)\s*(?:#\s*\d+)?\s*[:—–-]\s*", re.I)
 
 
@@ -161,7 +162,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             remainder = remainder[: link.start] + " " + remainder[link.end :]
         remainder = re.sub(r"\s+", " ", remainder).strip()
         bare = remainder.strip(" \t—–-|:•·,;()[]")
-        is_list = len(_words(bare)) <= 12  # a list item of prose with a link in it is prose
+        # A line that is only links and their labels is a link list; prose with a link in it is prose.
+        is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
         for link in line.links:
             number = link.number or line.number

@@ -43,14 +43,18 @@ _FUTURE = re.compile(
     r"|['’]ll\b",
     re.I,
 )
-_MODAL = re.compile(r"\b(?:may|might|could)\s+(?!have\b|not\b|n['’]t\b)(?:well\s+|soon\s+|yet\s+|still\s+)?[a-z]+")
+_MODAL = re.compile(
+    r"\b(?:may|might|could)\s+(?!have\b(?!\s+to\b)|not\b|n['’]t\b)(?:well\s+|soon\s+|yet\s+|still\s+)?[a-z]+"
+)
 _STRONG = re.compile(
-    r"\b(?:I\s+(?:predict|expect|doubt|bet|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet)|mark my words"
+    r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet)|mark my words"
     r"|chances\s+are|odds\s+are|(?:un)?likely|probabl[ey]|almost certainly"
     r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect))\b"
-    r"|^\W*prediction\s*(?:#\s*)?\d*\s*:|\bbe prepared to\b|^(?:so\s+|and\s+)?(?:expect|look for)\b"
+    r"|^\W*prediction\s*(?:#\s*)?\d*\s*:|\bbe prepared to\b"
+    r"|^(?:so\s+|and\s+)?(?:expect|look for)\b"
     r"|\b(?:don['’]t|do not) be surprised\b|\bwould(?:n['’]t| not) be surprised\b|\blittle doubt\b"
-    r"|\bwould(?:n['’]t| not) bet\b|\bodds are against\b|\bI bet\b|\bbet the farm\b|\bmy guess is\b",
+    r"|\bwould(?:n['’]t| not) bet\b|\bodds are against\b|\bbet the farm\b|\bmy guess is\b"
+    r"|\bI bet\b(?!\s+(?:him|her|them|you)\b)",
     re.I,
 )  # fmt: skip
 _ATTRIBUTION = re.compile(
@@ -103,9 +107,9 @@ _INDIRECT = re.compile(
 )
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
-    r"^(?:\W*\w+\W+){0,6}?(?:(?<!\bthink )\bI|\bwe)\s+"
+    r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)\s+"
     r"(?:will|shall|['’]ll|am\s+(?:now\s+)?going\s+to|['’]m\s+going\s+to)\s+"
-    r"|\byou\s+(?:will|['’]ll)\b",
+    r"|\byou\s+(?:will|['’]ll|figure|know|see|can see)\b",
     re.I,
 )
 
@@ -125,7 +129,9 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def _is_candidate(text: str, *, opinion: bool, forced: bool = False, own_words: bool = False) -> bool:
+def _is_candidate(
+    text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
+) -> bool:
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
@@ -133,10 +139,10 @@ def _is_candidate(text: str, *, opinion: bool, forced: bool = False, own_words: 
         return False
     if _ATTRIBUTION.search(plain) or _META.search(plain):
         return False
-    if forced:
-        return True
     if _ABOUT_PREDICTIONS.search(plain) and not _PREDICTION_FRAME.search(plain):
         return False
+    if forced:
+        return bulleted or not _OWN_PLAN.search(plain)
     positions = []
     if m := _STRONG.search(plain):
         positions.append(m.start())

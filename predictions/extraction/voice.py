@@ -353,7 +353,7 @@ def _voice(doc: _Doc, infos: list[_Info], blocks: list[_Block]) -> tuple[list[_B
     byline_at = next((i for i, info in enumerate(infos) if info.kind == "byline"), None)
     if byline_at is None and doc.meta_author:
         byline_at = 0
-    if byline_at is not None:
+    if byline_at is not None and any(b.first_line > byline_at and b.kind in {"prose", "list"} for b in blocks):
         voice = [b for b in blocks if b.first_line > byline_at and b.kind in {"prose", "list"}]
         unquoted = " ".join(_QUOTED.sub(" ", doc.source[b.start : b.end]) for b in voice)
         opinion = bool(_FIRST_PERSON.search(unquoted)) or any(b.header for b in blocks)
