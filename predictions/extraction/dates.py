@@ -29,10 +29,14 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _FULL_DATE = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "PREFER_DATES_FROM": "past"}
 
 
+_DATE_HINT = re.compile(rf"(?:\b{_MONTH}|\d{{4}}-\d\d-\d\d)", re.I)
+
+
+@lru_cache(maxsize=256)
 def _find_date(text: str) -> tuple[date, int, int] | None:
     """The first calendar date (day, month and year all written) in a short `text`, with its span."""
-    if len(text) > 200 or not _YEAR.search(text):
-        return None  # a date line is short and names its year; this gate keeps dateparser off long prose
+    if len(text) > 200 or not _YEAR.search(text) or not _DATE_HINT.search(text):
+        return None  # a date line is short and names its year and month; this keeps dateparser off prose
     # "Jan. 21, 2024": dateparser wants "Jan, 21, 2024"; a comma for the full stop keeps every offset.
     normalised = _MONTH_STOP.sub(lambda m: m[1] + ",", text)
     found = search_dates(normalised, languages=["en"], settings=_FULL_DATE)
@@ -142,6 +146,7 @@ def _add(base: date, count: int, unit: str) -> date:
     return date(year, month + 1, min(base.day, calendar.monthrange(year, month + 1)[1]))
 
 
+@lru_cache(maxsize=1024)
 def _calendar_date(expression: str, base: date) -> date | None:
     """The last day of the period `expression` names ("2025", "September 2025", "next year", "the end of the
     year", "next November", "July 4th"), relative to `base`."""

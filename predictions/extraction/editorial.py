@@ -76,6 +76,7 @@ def _predictions(
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
     results: list[DraftPrediction] = []
     block_of: dict[int, _Block] = {}
+    done = 0
     for block in sorted(voice, key=lambda b: b.start):
         if block.header:
             continue
@@ -102,7 +103,7 @@ def _predictions(
                     pred = _backref_prediction(source[prev[0] : e], claim_text, text, topic=topic)
                     if pred is not None:
                         if last is not None and last[0] == i - 1:
-                            results.remove(last[1])
+                            del results[next(k for k in range(len(results) - 1, -1, -1) if results[k] is last[1])]
                         results.append(pred)
                         last = (i, pred, prev[0])
                 continue
@@ -118,8 +119,9 @@ def _predictions(
                     pred.probability, pred.probability_source, pred.confidence_phrase = block.odds, "stated", None
                 results.append(pred)
                 last = (i, pred, s)
-        for pred in results:
-            block_of.setdefault(id(pred), block)
+        for pred in results[done:]:
+            block_of[id(pred)] = block
+        done = len(results)
     return [(pred, block_of[id(pred)]) for pred in results]
 
 
@@ -211,12 +213,13 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     title = _title(doc, infos)
     base = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
+    position = {id(b): i for i, b in enumerate(blocks)}
     for pred, block in _predictions(doc, blocks, voice, opinion):
         pred.section = block.section
-        before = [
-            doc.source[b.start : b.end] for b in reversed(blocks) if b.section == block.section and b.end <= block.start
-        ]
-        if deadline := _deadline(pred, block, before[:8], title, base):
+        at = position[id(block)]
+        nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))
+        before = [doc.source[b.start : b.end] for b in nearby if b.section == block.section]
+        if deadline := _deadline(pred, block, before, title, base):
             pred.resolve_by, pred.deadline_phrase = deadline
         predictions.append(pred)
 

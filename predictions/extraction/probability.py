@@ -71,7 +71,7 @@ def stated_probability(text: str) -> float | None:
 _TABLE_SPELLING = {normalise_phrase(k): k for k in CONFIDENCE_TABLE}
 _ASSERTION = {"will", "is going to", "i predict", "my prediction is"}
 _BELIEF = {"i think", "i believe", "we believe", "i expect", "expect", "i bet"}
-_PHRASES = [(p, re.compile(rf"(?<![\w']){re.escape(p)}(?![\w'])")) for p in known_phrases()]
+_ANY_PHRASE = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in known_phrases()) + r")(?![\w'])")
 _NOUN_WILL = re.compile(r"\b(?:the|a|his|her|their|its|political|free|good|ill|popular)\s+will$")
 
 
@@ -102,22 +102,23 @@ def _confidence_of(text: str) -> tuple[str | None, float | None, bool]:
     norm = _normalise_for_phrases(text)
     negated = bool(re.search(r"\b(?:will|is)\s+(?:not|never)\b", norm))
     scan = re.sub(r"\b(is|will)\s+(?:not|never)\s+", r"\1 ", norm)
-    taken: list[tuple[int, int]] = []
     hits: list[tuple[int, int, str]] = []  # (tier, start, phrase)
-    for phrase, pattern in _PHRASES:  # longest first; each phrase's first occurrence not inside a longer one
-        for m in pattern.finditer(scan):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            if phrase == "may" and not re.search(r"\bmay\b", text):
-                break  # the month
-            if phrase == "will" and (
-                _NOUN_WILL.search(scan[max(0, m.start() - 20) : m.end()]) or scan.startswith(" of ", m.end())
-            ):
-                continue  # "the will of the people"
-            taken.append((m.start(), m.end()))
-            tier = 0 if phrase in _ASSERTION else 1 if phrase in _BELIEF else 2
-            hits.append((tier, m.start(), phrase))
-            break
+    seen: set[str] = set()
+    # One scan, longest phrase first at each place: a phrase inside a longer one ("probably" in "probably not")
+    # is not counted; each phrase counts at its first occurrence.
+    for m in _ANY_PHRASE.finditer(scan):
+        phrase = m.group(0)
+        if phrase in seen:
+            continue
+        if phrase == "may" and not re.search(r"\bmay\b", text):
+            continue  # the month
+        if phrase == "will" and (
+            _NOUN_WILL.search(scan[max(0, m.start() - 20) : m.end()]) or scan.startswith(" of ", m.end())
+        ):
+            continue  # "the will of the people"
+        seen.add(phrase)
+        tier = 0 if phrase in _ASSERTION else 1 if phrase in _BELIEF else 2
+        hits.append((tier, m.start(), phrase))
     if not hits:
         return None, None, negated
     tier, _, phrase = min(hits, key=lambda h: (-h[0], h[1]))

@@ -95,8 +95,14 @@ class _Info:
     outlet: str | None = None  # a byline's outlet ("By Jane Doe, The Northern Ledger")
 
 
+#: Date lines and bylines are looked for (with dateparser, ~10 ms a line) on this many candidate lines at most: a
+#: post's date stands near its top, and a 1 MB paste must not spend seconds on dates.
+DATE_LOOKUPS = 40
+
+
 def _classify(doc: _Doc) -> list[_Info]:
     infos: list[_Info] = []
+    lookups = 0
     for line in doc.lines:
         body = line.body
         if not body:
@@ -118,13 +124,18 @@ def _classify(doc: _Doc) -> list[_Info]:
                 )
             )
             continue
-        if byline := _byline(body):
+        dated = len(body) <= 120 and _DATE_OR_BYLINE.search(body) is not None and lookups < DATE_LOOKUPS
+        lookups += dated
+        if dated and (byline := _byline(body)):
             m = _BYLINE.match(re.sub(r"[*_]+", "", body).strip())
             outlet = _byline_outlet(m["tail"]) if m else None
             infos.append(_Info("byline", byline=byline, date=byline[1], outlet=outlet))
             continue
-        if (day := _dateline(body)) is not None:
+        if dated and (day := _dateline(body)) is not None:
             infos.append(_Info("dateline", date=day))
+            continue
+        if len(body) > 400 and not line.links:  # a paragraph: no headline, heading or odds line is this long
+            infos.append(_Info("list" if line.list_item else "prose"))
             continue
         evidence = _line_evidence(line)
         if evidence and evidence.shape != "inline":
@@ -157,9 +168,9 @@ def _classify(doc: _Doc) -> list[_Info]:
     # An odds line stands in a run of odds lines, or says "%" itself ("40% chance the Giants ..."). A run numbered
     # 1, 2, 3 ... is an enumeration ("1 The Huskies will win ...", "2 The Democrats will fight ..."), not odds.
     odds_at = [i for i, info in enumerate(infos) if info.odds is not None and not _says_percent(doc.lines[i].body)]
-    for i in odds_at:
-        run = [j for j in odds_at if abs(j - i) <= 4 and j != i]
-        if not run:
+    for k, i in enumerate(odds_at):
+        near = (k > 0 and i - odds_at[k - 1] <= 4) or (k + 1 < len(odds_at) and odds_at[k + 1] - i <= 4)
+        if not near:
             infos[i].kind, infos[i].odds = "prose", None
     numbers = [round(infos[i].odds * 100) for i in odds_at if infos[i].odds is not None]
     if numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 2:
@@ -177,6 +188,7 @@ def _classify(doc: _Doc) -> list[_Info]:
     return infos
 
 
+_DATE_OR_BYLINE = re.compile(r"(?:19|20)\d\d|^\W*(?:by|written by|posted by|author:)\s", re.I)
 _READ_MORE = re.compile(r"^(?:read more|continue reading|full story|more here)\b", re.I)
 _ODDS_RATIO = re.compile(r"^(?P<a>\d[\d,]*)\s*:\s*(?P<b>\d[\d,]*)\s*[–—-]+\s*(?=\S)")
 _ODDS_NUMBER = re.compile(r"^(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<pct>%|percent\b)?\s*(?:[:–—]\s*|-\s+|\s+)(?=[A-Z“\"‘'])")
@@ -349,7 +361,8 @@ def _voice(doc: _Doc, infos: list[_Info], blocks: list[_Block]) -> tuple[list[_B
                 inside = False
             if inside and block.kind in {"prose", "list"}:
                 voice.append(block)
-        return voice + [b for b in blocks if b.header_item and b not in voice], True
+        inside_ids = {id(b) for b in voice}
+        return voice + [b for b in blocks if b.header_item and id(b) not in inside_ids], True
     byline_at = next((i for i, info in enumerate(infos) if info.kind == "byline"), None)
     if byline_at is None and doc.meta_author:
         byline_at = 0
