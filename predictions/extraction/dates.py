@@ -176,6 +176,16 @@ def _calendar_date(expression: str, base: date) -> date | None:
     return _end_of(parsed.date_obj, parsed.period or "day")
 
 
+def _day_before(expression: str, last_day: date) -> date:
+    """The day before the period `expression` names starts, given the period's last day."""
+    e = expression.strip()
+    if re.fullmatch(r"(?:19|20)\d\d", e):
+        return date(last_day.year - 1, 12, 31)
+    if not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b(?!\d)|/", e):  # a month ("before March 2026")
+        return last_day.replace(day=1) - timedelta(days=1)
+    return last_day - timedelta(days=1)
+
+
 def deadline_in(text: str, base: date) -> tuple[date, str] | None:
     """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase)."""
     found: list[tuple[int, date, str]] = []
@@ -190,6 +200,8 @@ def deadline_in(text: str, base: date) -> tuple[date, str] | None:
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
             continue  # the verb
         day = _calendar_date(expression, base)
+        if day is not None and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I):
+            day = _day_before(expression, day)  # "before 2028" is by the end of 2027
         if day is not None and day >= base:
             found.append((m.start(), day, m.group(0).strip(" ().")))
     if not found:

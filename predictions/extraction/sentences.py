@@ -93,6 +93,15 @@ _META = re.compile(
     r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
     re.I,
 )
+# A comment, not a forecast: "That will not rescue the doom-mongers on housing, though." (a fact's consequence,
+# said rhetorically); "a sobering read, and probably right" (a judgement of someone's article or claim).
+_RHETORICAL = re.compile(
+    r"^(?:but\s+|and\s+)?(?:that|this)\s+(?:alone\s+)?(?:will|won['’]t|is\s+not\s+going\s+to)\s+(?:not\s+)?"
+    r"(?:rescue|save|help|change|matter|stop|satisfy|convince|please|impress|fix|solve|do|win over|reassure)\b"
+    r"|,\s*though\s*[.!]?$"
+    r"|\b(?:probably|likely|almost certainly|quite possibly)\s+(?:right|wrong|correct|true|accurate|spot on)\b",
+    re.I,
+)
 # A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
 # these predictions", "Welcome to the third annual Official Predictions". "My prediction is that ..." and
 # "Prediction #1: ..." are predictions.
@@ -137,7 +146,7 @@ def _is_candidate(
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
     if text.rstrip().endswith(("?", "?”", '?"')) or not plain.strip():
         return False
-    if _ATTRIBUTION.search(plain) or _META.search(plain):
+    if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
         return False
     if _ABOUT_PREDICTIONS.search(plain) and not _PREDICTION_FRAME.search(plain):
         return False
