@@ -69,6 +69,10 @@ def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: s
     return DraftPrediction(statement, quote, probability, "inferred", phrase, rejected)
 
 
+#: More predictions than an editor reviews in one draft: a paste of many posts, or of a whole archive page.
+MAX_PREDICTIONS = 200
+
+
 def _predictions(
     doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool
 ) -> list[tuple[DraftPrediction, _Block]]:
@@ -78,6 +82,8 @@ def _predictions(
     block_of: dict[int, _Block] = {}
     done = 0
     for block in sorted(voice, key=lambda b: b.start):
+        if len(results) >= MAX_PREDICTIONS:
+            break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
         if block.header:
             continue
         spans = _sentences(source, block.start, block.end)
@@ -224,6 +230,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         predictions.append(pred)
 
     return Draft(
+        truncated=len(predictions) >= MAX_PREDICTIONS,
         pundit=pundit,
         published_on=published_on or given,
         title=title,

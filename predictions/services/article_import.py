@@ -549,6 +549,11 @@ def article_import(
             )
             result.warnings = warnings
             return result
+    if draft.truncated:
+        warnings.append(
+            f"The post holds more than {len(draft.predictions)} predictions: only the first {len(draft.predictions)} "
+            "were drafted. Import it in parts (one editorial at a time)."
+        )
     placed = {p.section for p in draft.predictions}
     if unplaced := [e for e in draft.evidence if e.section not in placed]:
         warnings.append(
