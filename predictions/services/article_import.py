@@ -528,10 +528,6 @@ def article_import(
         warnings.append("No predictions were found in the post: nothing was saved.")
         result.warnings = warnings
         return result
-    if not draft.pundit:
-        raise ImportRefused(
-            {"default_pundit": ["The post names no pundit (no byline, no 'Name:' marker): give default_pundit."]}
-        )
     article_url = page.final_url if page.final_url and len(page.final_url) <= URL_MAX else (page.url or "")
     fingerprint = text_fingerprint(page.text)
     if seen := _imported_before(article_url, fingerprint):
@@ -549,6 +545,10 @@ def article_import(
             )
             result.warnings = warnings
             return result
+    if not draft.pundit:
+        raise ImportRefused(
+            {"default_pundit": ["The post names no pundit (no byline, no 'Name:' marker): give default_pundit."]}
+        )
     if draft.truncated:
         warnings.append(
             f"The post holds more than {len(draft.predictions)} predictions: only the first {len(draft.predictions)} "
