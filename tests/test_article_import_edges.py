@@ -126,3 +126,21 @@ def test_links_of_another_part_are_left_for_the_editor(editor_client):
 def test_the_byline_outlet_becomes_the_articles_outlet(editor_client):
     r = post_text(editor_client, "By Jane Doe, The Northern Ledger\n\nI think the mayor will resign this year.")
     assert r.status_code == 201 and Article.objects.get().outlet == "The Northern Ledger"
+
+
+def test_the_desk_page_shows_a_re_import_with_links_to_the_existing_drafts(editor_user):
+    from django.test import Client
+
+    web = Client()
+    web.force_login(editor_user)
+    page = "/admin/predictions/prediction/import/"
+    assert web.post(page, {"text": seed_text(), "_import": "1"}).status_code == 302
+    ids = list(Prediction.objects.order_by("id").values_list("id", flat=True))
+    r = web.post(page, {"text": seed_text(), "_import": "1"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "Imported before" in html and "Import again anyway" in html
+    for pk in ids:
+        assert f'href="/admin/predictions/prediction/{pk}/change/"' in html
+    assert Prediction.objects.count() == 2
+    again = web.post(page, {"text": seed_text(), "_import": "1", "allow_duplicate": "on"})
+    assert again.status_code == 302 and Prediction.objects.count() == 4
