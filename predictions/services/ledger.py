@@ -83,7 +83,8 @@ def resolution_payload(resolution: Resolution) -> dict:
     }
 
 
-def _lock_chain() -> None:
+def ledger_lock() -> None:
+    """Serialise ledger appends (and whatever the caller does in the same transaction) until it commits."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
@@ -93,7 +94,7 @@ def _lock_chain() -> None:
 def ledger_append_many(*, entries: Iterable[tuple[str, int | None, dict]]) -> list[LedgerEntry]:
     """Append (kind, prediction_id, payload) entries in order, in the caller's transaction."""
     with transaction.atomic():
-        _lock_chain()
+        ledger_lock()
         last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
         now = timezone.now()
