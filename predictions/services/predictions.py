@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -129,24 +129,32 @@ def prediction_create(
         raise ServiceError({"statement": ["This field may not be blank."]})
     evidence = list(evidence)
     logged_at = timezone.now()
-    prediction = Prediction.objects.create(
-        pundit=pundit,
-        article=article,
-        external_id=external_id or None,
-        statement=statement.strip(),
-        quote=quote,
-        made_at=made_at,
-        resolve_by=resolve_by,
-        probability=float(probability),
-        probability_source=probability_source,
-        confidence_phrase=confidence_phrase or "",
-        resolution_criteria=resolution_criteria,
-        rationale=rationale,
-        status=Status.DRAFT,
-        created_by=created_by,
-        logged_at=logged_at,
-        late_logged=is_late_logged(made_at=made_at, logged_at=logged_at, resolve_by=resolve_by, evidence=evidence),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two requests with one external_id at once, one goes through
+            prediction = Prediction.objects.create(
+                pundit=pundit,
+                article=article,
+                external_id=external_id or None,
+                statement=statement.strip(),
+                quote=quote,
+                made_at=made_at,
+                resolve_by=resolve_by,
+                probability=float(probability) + 0.0,  # -0.0 stored as 0.0
+                probability_source=probability_source,
+                confidence_phrase=confidence_phrase or "",
+                resolution_criteria=resolution_criteria,
+                rationale=rationale,
+                status=Status.DRAFT,
+                created_by=created_by,
+                logged_at=logged_at,
+                late_logged=is_late_logged(
+                    made_at=made_at, logged_at=logged_at, resolve_by=resolve_by, evidence=evidence
+                ),
+            )
+    except IntegrityError:
+        if external_id and Prediction.objects.filter(external_id=external_id).exists():
+            raise ServiceError({"external_id": ["A prediction with this external_id exists."]}) from None
+        raise
     prediction.tags.set(tags_get_or_create(names=tags))
     audit_record(actor=created_by, action="prediction.create", obj=prediction, after=snapshot(prediction))
     for item in evidence:
