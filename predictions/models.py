@@ -33,6 +33,10 @@ class Pundit(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     bio = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True, help_text="URLs: homepage, column, social profiles.")
+    # Set (if unset) in the same transaction as every write that changes the pundit's track record, cleared by the
+    # recomputation that holds the pundit's row lock: a pundit whose mark is older than a minute or two lost its
+    # scoring message, and the reconciliation beat recomputes it (predictions.services.scores).
+    scores_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

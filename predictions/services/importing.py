@@ -51,6 +51,7 @@ from predictions.services.ledger import (
     prediction_payload,
     resolution_payload,
 )
+from predictions.services.scores import scores_mark_stale
 from predictions.services.predictions import (
     ServiceError,
     first_free_slug,
@@ -510,6 +511,7 @@ def _write(rows: list[Row]) -> tuple[_Plan, set[int]]:
         ledger_lock()
         plan = _plan(rows)
         touched = _insert(plan.new_rows) if plan.new_rows else set()
+        scores_mark_stale(pundit_ids=touched)  # cleared by the recomputation at the end (or the reconciliation)
     return plan, touched
 
 
