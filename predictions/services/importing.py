@@ -51,7 +51,6 @@ from predictions.services.ledger import (
     prediction_payload,
     resolution_payload,
 )
-from predictions.services.scores import scores_mark_stale
 from predictions.services.predictions import (
     ServiceError,
     first_free_slug,
@@ -59,6 +58,7 @@ from predictions.services.predictions import (
     prediction_unresolve,
     tags_get_or_create,
 )
+from predictions.services.scores import scores_mark_stale
 
 FIELDS = [
     "external_id",
