@@ -422,10 +422,24 @@ def _read_csv(stream: io.TextIOBase) -> Iterator[tuple[int, object]]:
             yield line, exc
 
 
+# CSV cells that a spreadsheet would run as a formula (OWASP, "CSV injection") are written with a leading apostrophe,
+# the spreadsheet convention for "this is text"; so is a cell that itself begins with an apostrophe. Import removes
+# one leading apostrophe from every cell, so export → import gives back exactly what was exported.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
+
+
 def _csv_to_record(record: dict) -> dict:
     if None in record:
         raise LineError("more values than columns")
-    out: dict = {k: (v if v != "" else None) for k, v in record.items() if k}
+    out: dict = {k: (csv_uncell(v) if v != "" else None) for k, v in record.items() if k}
     for key in ("tags", "evidence"):
         value = out.get(key)
         if value is None:
@@ -706,6 +720,7 @@ def prediction_record(prediction: Prediction) -> dict:
                 "url": e.url,
                 "title": e.title,
                 "outlet": e.outlet,
+                "authors": e.authors,
                 "published_at": e.published_at.isoformat() if e.published_at else None,
                 "stance": e.stance,
             }
@@ -733,7 +748,7 @@ def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
         if writer:
             record["tags"] = json.dumps(record["tags"])
             record["evidence"] = json.dumps(record["evidence"])
-            writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+            writer.writerow({k: csv_cell("" if v is None else str(v)) for k, v in record.items()})
         else:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
