@@ -65,6 +65,9 @@ class Article(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     pundit = models.ForeignKey(Pundit, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    # SHA-256 of the imported text (whitespace collapsed, case folded): a re-import of the same editorial is found
+    # by it even without a URL (services/article_import.py). Blank for articles not made by the article import.
+    text_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.title
