@@ -11,8 +11,9 @@ English stemmer (``snowballstemmer``), so "protests", "protested" and "protestin
 **Weights: rarity among stored news.** A term weighs its inverse document frequency among the news items stored
 so far (:class:`TermStats`, kept current as items arrive), smoothed by a general-English prior: ``wordfreq``'s
 frequency of the word stands for its share of documents in ``PRIOR_DOCUMENTS`` imaginary ones, so a cold start
-(no stored items) still knows that "Sbarro" is rare and "government" is not. A phrase weighs the sum of its
-words. An ``all_of`` entry weighs its heaviest alternative.
+(no stored items) still knows that "Sbarro" is rare and "government" is not. A phrase
+weighs its rarest word plus a quarter of the others (one concept, not several); an
+``all_of`` entry weighs its heaviest alternative.
 
 **Score** = the weight of what matched ÷ the weight of the rule's ``NORM_TERMS`` heaviest terms, capped at 1, less
 the penalties that matched (each ``strength × weight ÷ the same norm``). So a headline that names the rule's two or
@@ -433,7 +434,11 @@ class _Term:
         return " ".join(self.stems) in phrases
 
     def weight(self, stats: TermStats) -> float:
-        return sum(stats.weight(key, word) for key, word in zip(self.stems, self.words, strict=True))
+        """A phrase is one concept: it weighs its rarest word, plus a quarter of the others."""
+        weights = sorted(
+            (stats.weight(key, word) for key, word in zip(self.stems, self.words, strict=True)), reverse=True
+        )
+        return weights[0] + 0.25 * sum(weights[1:])
 
 
 def _compile_terms(values: Iterable[str]) -> list[_Term]:

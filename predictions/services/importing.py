@@ -526,4 +526,3 @@ def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
-
