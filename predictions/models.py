@@ -333,6 +333,17 @@ class NewsItem(models.Model):
         return self.title or self.url
 
 
+class NewsTermStat(models.Model):
+    """How many stored news items contain a stem: the document frequencies that weigh watch terms (rarer is
+    heavier). Kept current as items are matched; the row with ``term = ""`` counts the documents."""
+
+    term = models.CharField(max_length=100, unique=True)
+    df = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term or '(documents)'}: {self.df}"
+
+
 class AutoRule(models.TextChoices):
     NONE = "none", "No automatic resolution"
     OUTLETS_TRUE = "outlets_true", "True when at least N independent outlets report it"
@@ -353,6 +364,12 @@ class WatchTerms(models.Model):
     auto_min_score = models.FloatField(
         default=0.3, help_text="Only candidates scoring at least this count towards the automatic rule."
     )
+    # What editors' decisions taught the watch (services/newswatch/candidates.py): stems of rejected items with a
+    # strength each (matching items score lower for this prediction), and terms suggested for none_of (from
+    # rejections) and any_of (from acceptances) that an editor can accept.
+    penalties = models.JSONField(default=dict, blank=True)
+    suggested_none_of = models.JSONField(default=list, blank=True)
+    suggested_any_of = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
