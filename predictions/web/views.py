@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from predictions import search as fts
 from predictions import selectors
 from predictions.confidence import CONFIDENCE_TABLE, probability_for_phrase
 from predictions.models import (
@@ -574,23 +575,35 @@ def search(request: HttpRequest) -> HttpResponse:
     if q and len(q) < 2:
         messages.append("Search: type at least two characters.")
     elif q:
-        words = q.split()[:10]
-        match = Q()
-        for word in words:
-            match &= Q(statement__icontains=word) | Q(quote__icontains=word)
-        found = public_predictions().filter(match).order_by("-made_at", "-id")
-        page = page_of(request, found, messages)
-        name_match = Q()
-        for word in words:
-            name_match &= Q(name__icontains=word)
-        context.update(
-            searched=True,
-            page=page,
-            predictions=list_rows(page.object_list),
-            page_query=query_without_page(request),
-            pundits=list(Pundit.objects.filter(name_match).order_by("name")[:20]),
-            tags=list(Tag.objects.filter(name_match).order_by("name")[:20]),
-        )
+        try:
+            words = fts.query_words(q)
+        except fts.SearchError as exc:
+            messages.append(f"Search: {exc}")
+            words = []
+        if words:
+            found = fts.search_predictions(public_predictions(), q)
+            page = page_of(request, found, messages)
+            rows = list_rows(page.object_list)
+            for row in rows:
+                row.statement_html = fts.highlight(row.statement, q)
+            name_match = Q()
+            for word in words:
+                name_match &= Q(name__icontains=word)
+            any_word = Q()
+            for word in words:
+                any_word |= Q(name__icontains=word)
+            context.update(
+                searched=True,
+                page=page,
+                predictions=rows,
+                page_query=query_without_page(request),
+                pundits=[
+                    (p, fts.highlight(p.name, q)) for p in Pundit.objects.filter(name_match).order_by("name")[:20]
+                ],
+                tags=[(t, fts.highlight(t.name, q)) for t in Tag.objects.filter(any_word).order_by("name")[:20]],
+            )
+        elif not messages:
+            messages.append("Search: type a word (letters or digits).")
     return render(request, "predictions/search.html", context)
 
 

@@ -111,7 +111,7 @@ else:
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "predictions.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["predictions.api.permissions.ReadOnlyOrEditor"],
@@ -151,6 +151,11 @@ SPECTACULAR_SETTINGS = {
         "CandidateStatusEnum": "predictions.models.CandidateStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the API's one error shape (predictions.api.exceptions).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "predictions.api.exceptions.add_error_responses",
+    ],
 }
 
 # --- Celery ---
