@@ -129,6 +129,7 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "consumer": env("THROTTLE_CONSUMER", default="600/min"),
         "editor": env("THROTTLE_EDITOR", default="1200/min"),
+        "export": env("THROTTLE_EXPORT", default="20/hour"),  # GET /api/v1/export/, per client
     },
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
