@@ -15,9 +15,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -342,10 +344,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def pundit_list(request: HttpRequest) -> HttpResponse:
     messages: list[str] = []
-    pundits = Pundit.objects.annotate(
-        n_public=Count("predictions", filter=Q(predictions__status__in=PUBLIC)),
-        n_resolved=Count("predictions", filter=Q(predictions__status=Status.RESOLVED)),
-    ).order_by("name", "id")
+    # From the stored overall scores (one row per pundit, joined): no count over the predictions table.
+    pundits = (
+        Pundit.objects.annotate(overall=FilteredRelation("scores", condition=Q(scores__tag__isnull=True)))
+        .annotate(
+            n_public=Coalesce(F("overall__total"), 0),
+            n_resolved=Coalesce(F("overall__total"), 0) - Coalesce(F("overall__open"), 0),
+            n_scored=Coalesce(F("overall__resolved"), 0),
+            brier=F("overall__brier"),
+        )
+        .order_by("name", "id")
+    )
     page = page_of(request, pundits, messages, per_page=100)
     return render(request, "predictions/pundit_list.html", {"page": page, "messages_": messages, "nav": "pundits"})
 
@@ -458,6 +467,7 @@ def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tag": tag,
             "state": state,
             "states": [(name, label, tallies[name or "all"]) for name, label in STATES],
+            "tallies": tallies,
             "messages_": messages,
             "record": record,
             **record_summary(record),
@@ -615,6 +625,16 @@ def about(request: HttpRequest) -> HttpResponse:
         "predictions/about.html",
         {"confidence_table": [(k, percent(v)) for k, v in table], "nav": "about"},
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every site (the pages also link the SVG icon)."""
+    path = finders.find("predictions/favicon.ico")
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe
