@@ -172,6 +172,10 @@ class Prediction(models.Model):
             # Lists show the newest first: a scan of this index stops after one page (bench/list_latency.py).
             models.Index(fields=["-made_at", "-id"], name="prediction_newest_idx"),
             models.Index(fields=["outcome"], name="prediction_outcome_idx"),
+            # The API's ?ordering= (both ways: an index serves either direction) and its date filters.
+            models.Index(fields=["resolve_by", "id"], name="prediction_resolve_by_idx"),
+            models.Index(fields=["resolved_at", "id"], name="prediction_resolved_at_idx"),
+            models.Index(fields=["probability", "id"], name="prediction_probability_idx"),
         ]
 
     def __str__(self) -> str:

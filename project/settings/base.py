@@ -125,7 +125,7 @@ else:
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "predictions.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["predictions.api.permissions.ReadOnlyOrEditor"],
@@ -143,6 +143,7 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "consumer": env("THROTTLE_CONSUMER", default="600/min"),
         "editor": env("THROTTLE_EDITOR", default="1200/min"),
+        "export": env("THROTTLE_EXPORT", default="20/hour"),  # GET /api/v1/export/, per client
     },
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -168,6 +169,11 @@ SPECTACULAR_SETTINGS = {
         "CandidateStatusEnum": "predictions.models.CandidateStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the API's one error shape (predictions.api.exceptions).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "predictions.api.exceptions.add_error_responses",
+    ],
 }
 
 # --- Celery ---
