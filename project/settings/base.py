@@ -269,7 +269,8 @@ NEWSWATCH_MAX_CANDIDATES_PER_ITEM = env.int("NEWSWATCH_MAX_CANDIDATES_PER_ITEM",
 # the labelled set (bench/news_relevance.py prints the curve and both parts' figures).
 NEWSWATCH_MIN_SCORE = env.float("NEWSWATCH_MIN_SCORE", default=0.2)
 # At most this many new candidates per prediction per matching run (one poll's items), best first. 12: the seed's
-# editorial lists 12 headlines of one day that all belong in the queue; a burst of 100 (tests/fixtures/news_eval) does not.
+# editorial lists 12 headlines of one day that all belong in the queue; a burst of 100
+# (tests/fixtures/news_eval) does not.
 NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION = env.int("NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION", default=12)
 NEWSWATCH_CYCLE_THREADS = env.int("NEWSWATCH_CYCLE_THREADS", default=8)  # downloads at once in poll_feeds
 # Fault-injection tests only: a pause after each committed batch, so that a worker can be killed mid-poll.
