@@ -1,4 +1,10 @@
-"""Sentences, and which of them are predictions."""
+"""Sentences, and which of them are predictions.
+
+Sentence splitting is hand-written: pysbd (in the lock) was measured against it on the tuning part of the real
+editorials (bench/extraction_quality.py's set): same recall, precision 0.855 against 0.833, all of the difference
+from keeping a quotation of several sentences whole, at ~60 times the cost (3 s of CPU for a 1 MB post, over the
+one-second budget). The splitter now keeps quotations whole too, which gives the same figures.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,9 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
         nxt = _NEXT_CHAR.match(source, m.end(), end)
         if not nxt or not (nxt[1].isupper() or nxt[1].isdigit() or nxt[1] in '"“‘('):
             continue
+        sentence = source[s : m.end()]
+        if sentence.count("“") > sentence.count("”"):
+            continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence
         word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
         if word and source[m.start()] == "." and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
             continue
