@@ -202,3 +202,23 @@ def test_front_matter_gives_title_date_and_author():
         "Oliver Thylmann",
     )
     assert draft.predictions[0].resolve_by == date(2008, 12, 31)  # the title's year
+
+
+def test_a_sentence_continuing_a_dated_one_keeps_its_deadline():
+    draft = extract_editorial(
+        "90% chance that this year talks will fail and sanctions will follow. And they won't work either.",
+        published_on=date(2010, 2, 26),
+    )
+    assert [(p.resolve_by, p.deadline_phrase) for p in draft.predictions] == [
+        (date(2010, 12, 31), "this year"),
+        (date(2010, 12, 31), "this year"),
+    ]
+
+
+def test_a_new_years_column_of_late_december_is_about_the_coming_year():
+    text = (
+        "Happy New Year. Herewith are some predictions about what may be in store in the coming year.\n\n"
+        "The economy will remain weak this year.\n\nThe governor will stay in office.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2009, 12, 28))
+    assert [p.resolve_by for p in draft.predictions] == [date(2010, 12, 31), date(2010, 12, 31)]

@@ -47,7 +47,9 @@ _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
-_MD_REFERENCE = re.compile(r"^\[(?P<text>[^\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?(?:\s+[\"'(](?P<title>[^\"')]+)[\"')])?\s*$")
+_MD_REFERENCE = re.compile(
+    r"^\[(?P<text>[^\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?(?:\s+[\"'(](?P<title>[^\"')]+)[\"')])?\s*$"
+)
 
 
 def _links_in(body: str) -> list[_Link]:
