@@ -222,3 +222,29 @@ def test_a_new_years_column_of_late_december_is_about_the_coming_year():
     )
     draft = extract_editorial(text, published_on=date(2009, 12, 28))
     assert [p.resolve_by for p in draft.predictions] == [date(2010, 12, 31), date(2010, 12, 31)]
+
+
+def test_the_same_shapes_in_html():
+    html = (
+        "<html><body><article><h3>Drought Pushes Prices Up</h3><p>Monday, March 3, 2025</p>"
+        '<p><a href="https://www.reuters.com/markets/grain">Reuters: Drought pushes grain prices to a ten-year high</a>'
+        "</p><p>Grain prices will keep rising, traders said.</p><p>Read more ....</p>"
+        "<p><b>WNU Editor:</b> Don't be surprised if bread prices double by the end of September 2025.</p>"
+        "<h3>My guesses for next year</h3><ol><li>The governor wins a second term.</li><li>No snap election.</li></ol>"
+        "<ul><li>the new phone model - 20%</li></ul></article></body></html>"
+    )
+    draft = extract_editorial(html)
+    assert (draft.pundit, draft.published_on) == ("WNU Editor", date(2025, 3, 3))
+    assert [(p.quote, p.probability, p.resolve_by) for p in draft.predictions] == [
+        (
+            "Don't be surprised if bread prices double by the end of September 2025.",
+            pytest.approx(0.6),
+            date(2025, 9, 30),
+        ),
+        ("The governor wins a second term.", pytest.approx(0.8), date(2026, 12, 31)),
+        ("No snap election.", pytest.approx(0.8), date(2026, 12, 31)),
+        ("the new phone model - 20%", 0.2, date(2026, 12, 31)),
+    ]
+    assert [(e.outlet, e.title) for e in draft.evidence] == [
+        ("Reuters", "Drought pushes grain prices to a ten-year high")
+    ]
