@@ -585,6 +585,7 @@ class MatchIndex:
         matched: list[str] = []
         got = 0.0
         weights: list[float] = []
+        lead = False  # the item names a group's first alternative (the subject), not only a secondary name
         for group in rule.all_groups:
             group_weights = [term.weight(stats) for term in group]
             hits = [(w, term.label) for w, term in zip(group_weights, group, strict=True) if term.found(item, phrases)]
@@ -593,6 +594,7 @@ class MatchIndex:
             weights.append(max(group_weights))
             got += max(w for w, _label in hits)
             matched.extend(label for _w, label in hits)
+            lead = lead or group[0].found(item, phrases)
         any_hits = 0
         for term in rule.any_terms:
             weight = term.weight(stats)
@@ -603,6 +605,8 @@ class MatchIndex:
                 matched.append(term.label)
         if any_hits < rule.min_any:
             return None
+        if rule.all_groups and not lead and len(matched) < 2:
+            return None  # one passing mention of a secondary name (an alias, another party) is not enough
         norm = sum(sorted(weights, reverse=True)[:NORM_TERMS])
         score = min(1.0, got / norm)
         penalties = rule.rule.penalties
