@@ -151,7 +151,19 @@ def tokens(text: str) -> list[str]:
     return [_fold(word) for word in _words(text)]
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+def _snowball():
+    """The Snowball English stemmer: PyStemmer's C implementation when installed (about 100x faster than the
+    pure-Python one ``snowballstemmer`` ships; the same algorithm, the same stems), its own cache off (ours is
+    below)."""
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english", 0)
+    except ImportError:  # pragma: no cover - pystemmer is in the lock; the pure-Python stemmer gives the same stems
+        return snowballstemmer.stemmer("english")
+
+
+_STEMMER = _snowball()
 
 
 @lru_cache(maxsize=200_000)
