@@ -189,6 +189,28 @@ def item_terms(text: str) -> tuple[set[str], set[str]]:
     return set(sequence), phrases
 
 
+class _Item:
+    """An item's stems, and (computed on first need: most items never reach a phrase term) its phrases."""
+
+    __slots__ = ("_phrases", "sequence", "stems")
+
+    def __init__(self, text: str) -> None:
+        self.sequence = [stem(word) for word in tokens(text[:MAX_MATCH_CHARS])]
+        self.stems = set(self.sequence)
+        self._phrases: set[str] | None = None
+
+    @property
+    def phrases(self) -> set[str]:
+        if self._phrases is None:
+            sequence = self.sequence
+            self._phrases = {
+                " ".join(sequence[start : start + size])
+                for size in range(2, MAX_PHRASE_WORDS + 1)
+                for start in range(len(sequence) - size + 1)
+            }
+        return self._phrases
+
+
 @lru_cache(maxsize=200_000)
 def _term_stems(term: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in tokens(term))
@@ -440,10 +462,10 @@ class _Term:
     stems: tuple[str, ...]  # in order; a phrase if more than one
     words: tuple[str, ...]
 
-    def found(self, item: set[str], phrases: set[str]) -> bool:
+    def found(self, item: _Item) -> bool:
         if len(self.stems) == 1:
-            return self.stems[0] in item
-        return " ".join(self.stems) in phrases
+            return self.stems[0] in item.stems
+        return " ".join(self.stems) in item.phrases
 
     def weight(self, stats: TermStats) -> float:
         """A phrase is one concept: it weighs its rarest word, plus a quarter of the others."""
@@ -570,20 +592,18 @@ class MatchIndex:
 
         ``outlet`` is checked against allowlists (an item without an outlet fails every allowlist); ``published``
         against windows (None skips the window check: pass the time the item was fetched when it has no date)."""
-        item, phrases = item_terms(item_text)
+        item = _Item(item_text)
         when = _aware(published)
         key = outlet_key(outlet) if outlet else None
         found = []
-        for number in self.candidates(item):
-            result = self._verify(self._rules[number], item, phrases, key, when)
+        for number in self.candidates(item.stems):
+            result = self._verify(self._rules[number], item, key, when)
             if result is not None:
                 found.append(result)
         found.sort(key=lambda m: (-m.score, m.prediction_id))
         return found
 
-    def _verify(
-        self, rule: _CompiledRule, item: set[str], phrases: set[str], outlet: str | None, when: datetime | None
-    ) -> Match | None:
+    def _verify(self, rule: _CompiledRule, item: _Item, outlet: str | None, when: datetime | None) -> Match | None:
         if when is not None and (
             (rule.window_start is not None and when < rule.window_start)
             or (rule.window_end is not None and when > rule.window_end)
@@ -591,7 +611,7 @@ class MatchIndex:
             return None
         if rule.outlets and outlet not in rule.outlets:
             return None
-        if any(term.found(item, phrases) for term in rule.none_terms):
+        if any(term.found(item) for term in rule.none_terms):
             return None
         stats = self.stats
         matched: list[str] = []
@@ -600,18 +620,18 @@ class MatchIndex:
         lead = False  # the item names a group's first alternative (the subject), not only a secondary name
         for group in rule.all_groups:
             group_weights = [term.weight(stats) for term in group]
-            hits = [(w, term.label) for w, term in zip(group_weights, group, strict=True) if term.found(item, phrases)]
+            hits = [(w, term.label) for w, term in zip(group_weights, group, strict=True) if term.found(item)]
             if not hits:
                 return None
             weights.append(max(group_weights))
             got += max(w for w, _label in hits)
             matched.extend(label for _w, label in hits)
-            lead = lead or group[0].found(item, phrases)
+            lead = lead or group[0].found(item)
         any_hits = 0
         for term in rule.any_terms:
             weight = term.weight(stats)
             weights.append(weight)
-            if term.found(item, phrases):
+            if term.found(item):
                 got += weight
                 any_hits += 1
                 matched.append(term.label)
@@ -623,7 +643,7 @@ class MatchIndex:
         score = min(1.0, got / norm)
         penalties = rule.rule.penalties
         if penalties:
-            lost = sum(strength * stats.weight(key, key) for key, strength in penalties.items() if key in item)
+            lost = sum(strength * stats.weight(key, key) for key, strength in penalties.items() if key in item.stems)
             score = max(0.0, score - lost / norm)
         if score < self.min_score or score <= 0:
             return None
