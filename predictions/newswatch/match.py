@@ -235,17 +235,28 @@ class TermStats:
         self.df: dict[str, int] = dict(df or {})
         self.documents = documents
         self.prior_documents = prior_documents
+        self._weights: dict[tuple[str, str], float] = {}  # until the next observe() or reload
 
     def observe(self, stems: Iterable[str]) -> None:
         self.documents += 1
         df = self.df
         for key in set(stems):
             df[key] = df.get(key, 0) + 1
+        self._weights.clear()
+
+    def replace(self, df: dict[str, int], documents: int) -> None:
+        """Take new counts (a reload from the database)."""
+        self.df, self.documents = df, documents
+        self._weights.clear()
 
     def weight(self, key: str, word: str) -> float:
+        cached = self._weights.get((key, word))
+        if cached is not None:
+            return cached
         prior = self.prior_documents
         expected = self.df.get(key, 0) + prior * _document_share(word) + 0.5
-        return max(0.05, math.log((self.documents + prior + 1) / expected))
+        weight = self._weights[(key, word)] = max(0.05, math.log((self.documents + prior + 1) / expected))
+        return weight
 
 
 # --- derived terms ----------------------------------------------------------------------------------------------
