@@ -54,7 +54,7 @@ from functools import lru_cache
 from typing import Final
 
 import snowballstemmer
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 __all__ = [
     "STOPWORDS",
@@ -216,10 +216,22 @@ def _term_stems(term: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in tokens(term))
 
 
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    """wordfreq's English word frequencies, loaded once (a direct lookup is ~1000x faster than ``word_frequency``,
+    which tokenizes its argument first)."""
+    return get_frequency_dict("en", wordlist="best")
+
+
 @lru_cache(maxsize=200_000)
 def _document_share(word: str) -> float:
     """wordfreq's estimate of the share of documents containing ``word`` (at least one in ten million)."""
-    frequency = 10 ** (zipf_frequency(word, "en") - 9) if word else 0.0
+    if not word:
+        return 1e-7
+    frequency = _frequencies().get(word)
+    if frequency is None:
+        # unknown as such: a plain word is simply rare; anything else goes through wordfreq's own tokenizer
+        frequency = 0.0 if word.isascii() and word.isalnum() else 10 ** (zipf_frequency(word, "en") - 9)
     return min(1.0, max(1e-7, frequency * DOCUMENT_WORDS))
 
 
