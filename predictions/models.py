@@ -33,6 +33,10 @@ class Pundit(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     bio = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True, help_text="URLs: homepage, column, social profiles.")
+    # Set (if unset) in the same transaction as every write that changes the pundit's track record, cleared by the
+    # recomputation that holds the pundit's row lock: a pundit whose mark is older than a minute or two lost its
+    # scoring message, and the reconciliation beat recomputes it (predictions.services.scores).
+    scores_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -61,6 +65,9 @@ class Article(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     pundit = models.ForeignKey(Pundit, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    # SHA-256 of the imported text (whitespace collapsed, case folded): a re-import of the same editorial is found
+    # by it even without a URL (services/article_import.py). Blank for articles not made by the article import.
+    text_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.title
@@ -165,6 +172,10 @@ class Prediction(models.Model):
             # Lists show the newest first: a scan of this index stops after one page (bench/list_latency.py).
             models.Index(fields=["-made_at", "-id"], name="prediction_newest_idx"),
             models.Index(fields=["outcome"], name="prediction_outcome_idx"),
+            # The API's ?ordering= (both ways: an index serves either direction) and its date filters.
+            models.Index(fields=["resolve_by", "id"], name="prediction_resolve_by_idx"),
+            models.Index(fields=["resolved_at", "id"], name="prediction_resolved_at_idx"),
+            models.Index(fields=["probability", "id"], name="prediction_probability_idx"),
         ]
 
     def __str__(self) -> str:

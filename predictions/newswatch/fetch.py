@@ -421,6 +421,8 @@ def _fetch_pinned(
             continue
         except httpx.TimeoutException as exc:
             raise FetchTimeout(f"timed out reading {url}: {type(exc).__name__}", url=str(url)) from exc
+        except httpx.InvalidURL as exc:  # httpx parses a redirect's Location even when not following it
+            raise InvalidURL(f"{url} answered with an invalid URL (a redirect location?): {exc}", url=str(url)) from exc
         except httpx.HTTPError as exc:
             raise FetchConnectionError(f"fetching {url} failed: {type(exc).__name__}: {exc}", url=str(url)) from exc
     if isinstance(last_error, httpx.ConnectTimeout):
