@@ -9,6 +9,7 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from predictions import limits
 from predictions.confidence import probability_for_phrase
 from predictions.models import (
     URL_MAX,
@@ -195,7 +196,7 @@ class PredictionWriteSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
     )
     external_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
-    evidence = EvidenceSerializer(many=True, required=False, default=list)
+    evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=limits.EVIDENCE_MAX)
     status = serializers.ChoiceField(
         choices=[(Status.DRAFT, "Draft"), (Status.PUBLISHED, "Published")], required=False, default=Status.DRAFT
     )
