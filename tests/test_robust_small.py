@@ -93,3 +93,16 @@ def test_behind_one_proxy_the_client_address_comes_from_x_forwarded_for(anon_cli
             assert anon_client.get("/api/v1/pundits/", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
         assert anon_client.get("/api/v1/pundits/", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
         assert anon_client.get("/api/v1/pundits/", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
+
+
+@pytest.mark.parametrize("slug", ["a\x00b", "\x00", "x" * 300, 7, ["ann-lee"]])
+def test_a_pundit_slug_no_pundit_can_have_is_a_400(editor_client, pundit, slug):
+    """Found by the property suite on PostgreSQL: a NUL in the pundit slug reached the query and answered 500."""
+    body = {**create_body(pundit), "pundit": slug}
+    r = editor_client.post("/api/v1/predictions/", body, format="json")
+    assert r.status_code == 400 and "pundit" in r.json(), r.content
+    published = PredictionFactory(pundit=pundit, published=True)
+    r = editor_client.patch(
+        f"/api/v1/predictions/{published.pk}/", {"pundit": slug, "revision_reason": "x"}, format="json"
+    )
+    assert r.status_code == 400 and "pundit" in r.json(), r.content
