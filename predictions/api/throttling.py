@@ -36,3 +36,26 @@ class RoleRateThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ExportRateThrottle(SimpleRateThrottle):
+    """The full dump is heavy: THROTTLE_EXPORT downloads per client (user, else address), on top of the role's rate;
+    admins are not throttled."""
+
+    scope = "export"
+
+    def get_rate(self):
+        return None
+
+    def allow_request(self, request, view):
+        if role_of(request.user) == "admin":
+            return True
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read per request: tests override it
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

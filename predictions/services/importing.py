@@ -731,25 +731,43 @@ def prediction_record(prediction: Prediction) -> dict:
     }
 
 
-def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
-    """Write every published prediction in the import format; returns the count."""
+def predictions_export_chunks(*, fmt: str = "jsonl", chunk_size: int = 2000) -> Iterator[tuple[str, int]]:
+    """Every published prediction in the import format, as (text, predictions in it) chunks of up to `chunk_size`
+    predictions (the CSV header in the first): what `export_predictions` writes and GET /api/v1/export/ streams.
+    Memory stays flat in the number of predictions (one chunk of rows at a time)."""
     qs = (
         Prediction.objects.filter(status__in=[Status.PUBLISHED, Status.RESOLVED])
         .select_related("pundit")
         .prefetch_related("tags", "evidence")
         .order_by("id")
     )
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n") if fmt == "csv" else None
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n") if fmt == "csv" else None
     if writer:
         writer.writeheader()
-    count = 0
-    for prediction in qs.iterator(chunk_size=2000):
+    lines = 0
+    for prediction in qs.iterator(chunk_size=chunk_size):
         record = prediction_record(prediction)
         if writer:
             record["tags"] = json.dumps(record["tags"])
             record["evidence"] = json.dumps(record["evidence"])
             writer.writerow({k: csv_cell("" if v is None else str(v)) for k, v in record.items()})
         else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        count += 1
+            buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
+        lines += 1
+        if lines == chunk_size:
+            yield buffer.getvalue(), lines
+            buffer.seek(0)
+            buffer.truncate()
+            lines = 0
+    if buffer.tell():
+        yield buffer.getvalue(), lines
+
+
+def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
+    """Write every published prediction in the import format; returns the count."""
+    count = 0
+    for text, predictions in predictions_export_chunks(fmt=fmt):
+        out.write(text)
+        count += predictions
     return count

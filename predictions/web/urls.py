@@ -17,5 +17,6 @@ urlpatterns = [
     path("tags/<path:name>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
     path("about/", views.about, name="about"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/resolutions/", feeds.ResolutionsFeed(), name="feed"),
 ]
