@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -313,7 +313,15 @@ def record_summary(record: dict[str, Any]) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     form = LeaderboardForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])
-    board = selectors.leaderboard(
+    # The first page a reader opens: cached whole under what it shows changes with (see home_version).
+    key = None
+    if not messages and CACHE_SECONDS:
+        key = cache_key("home", home_version(), timezone.now().date(), sorted(filters.items()))
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
+    # Lazy over the stored rows: one COUNT and the first 100 rows, however many pundits there are.
+    board = selectors.leaderboard_rows(
         tag=filters.get("tag"),
         since=filters.get("since"),
         until=filters.get("until"),
@@ -322,7 +330,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     recent = list_rows(selectors.recently_resolved(limit=10))
     due = list_rows(selectors.due_predictions(limit=10))
-    return render(
+    response = render(
         request,
         "predictions/home.html",
         {
@@ -339,6 +347,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "home",
         },
     )
+    if key:
+        cache.set(key, response.content, CACHE_SECONDS)
+    return response
+
+
+def home_version() -> str:
+    """What the home page's figures and lists change with: the ledger's head (every publication, revision,
+    resolution and withdrawal appends to it) and the newest stored-score row (the scoring task rewrites the rows
+    after the ledger moved). Two index lookups."""
+    seq = LedgerEntry.objects.aggregate(seq=Max("seq"))["seq"]
+    scored = PunditScore.objects.aggregate(at=Max("updated_at"))["at"]
+    return f"{seq}|{scored.isoformat() if scored else ''}"
 
 
 @require_safe
