@@ -33,10 +33,17 @@ class PunditRefSerializer(serializers.ModelSerializer):
 
 class PunditSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(max_length=220, required=False)
+    confirm_similar = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Create the pundit even though its name reads the same as an existing pundit's "
+        "(a different person with the same name).",
+    )
 
     class Meta:
         model = Pundit
-        fields = ["slug", "name", "bio", "links", "created_at"]
+        fields = ["slug", "name", "bio", "links", "created_at", "confirm_similar"]
         read_only_fields = ["created_at"]
 
     def validate_links(self, value):

@@ -26,6 +26,7 @@ from predictions.api.serializers import (
 from predictions.models import Prediction, Pundit, Status
 from predictions.roles import role_of
 from predictions.services import predictions as svc
+from predictions.services.pundits import pundit_create
 
 
 def service_call(fn, **kwargs):
@@ -45,8 +46,7 @@ class PunditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def perform_create(self, serializer):
-        name = serializer.validated_data["name"]
-        serializer.save(slug=serializer.validated_data.get("slug") or svc.unique_slug(name))
+        serializer.instance = service_call(pundit_create, **serializer.validated_data)
 
 
 def visible_predictions(user):

@@ -58,6 +58,7 @@ from predictions.services.predictions import (
     prediction_unresolve,
     tags_get_or_create,
 )
+from predictions.services.scores import scores_mark_stale
 
 FIELDS = [
     "external_id",
@@ -421,10 +422,24 @@ def _read_csv(stream: io.TextIOBase) -> Iterator[tuple[int, object]]:
             yield line, exc
 
 
+# CSV cells that a spreadsheet would run as a formula (OWASP, "CSV injection") are written with a leading apostrophe,
+# the spreadsheet convention for "this is text"; so is a cell that itself begins with an apostrophe. Import removes
+# one leading apostrophe from every cell, so export → import gives back exactly what was exported.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
+
+
 def _csv_to_record(record: dict) -> dict:
     if None in record:
         raise LineError("more values than columns")
-    out: dict = {k: (v if v != "" else None) for k, v in record.items() if k}
+    out: dict = {k: (csv_uncell(v) if v != "" else None) for k, v in record.items() if k}
     for key in ("tags", "evidence"):
         value = out.get(key)
         if value is None:
@@ -510,6 +525,7 @@ def _write(rows: list[Row]) -> tuple[_Plan, set[int]]:
         ledger_lock()
         plan = _plan(rows)
         touched = _insert(plan.new_rows) if plan.new_rows else set()
+        scores_mark_stale(pundit_ids=touched)  # cleared by the recomputation at the end (or the reconciliation)
     return plan, touched
 
 
@@ -704,6 +720,7 @@ def prediction_record(prediction: Prediction) -> dict:
                 "url": e.url,
                 "title": e.title,
                 "outlet": e.outlet,
+                "authors": e.authors,
                 "published_at": e.published_at.isoformat() if e.published_at else None,
                 "stance": e.stance,
             }
@@ -734,7 +751,7 @@ def predictions_export_chunks(*, fmt: str = "jsonl", chunk_size: int = 2000) -> 
         if writer:
             record["tags"] = json.dumps(record["tags"])
             record["evidence"] = json.dumps(record["evidence"])
-            writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+            writer.writerow({k: csv_cell("" if v is None else str(v)) for k, v in record.items()})
         else:
             buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
         lines += 1

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from predictions.web.xmltext import xml_safe
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2933"  # text: 14.7:1 on white
 MUTED = "#4a5563"  # secondary text: 7.6:1 on white
@@ -374,6 +376,7 @@ def badge_svg(*, name: str, brier: float | None, resolved: int) -> str:
     value_w = 10 + len(value) * 7
     width = label_w + value_w
     summary = f"{name}: Brier score {value}" if brier is not None else f"{name}: no resolved predictions yet"
+    summary = xml_safe(summary)  # a standalone XML document: no control characters
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" viewBox="0 0 {width} 20" '
         f'role="img" aria-label="{escape(summary)}">'
