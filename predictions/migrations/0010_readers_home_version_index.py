@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('predictions', '0008_readers_search_and_list_indexes'),
+        ('predictions', '0009_merge_robust_extract_news_readers'),
     ]
 
     operations = [
