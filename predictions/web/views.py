@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -313,10 +313,10 @@ def record_summary(record: dict[str, Any]) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     form = LeaderboardForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])
-    # The first page a reader opens: cached whole under what it shows changes with (see home_version).
+    # The first page a reader opens: cached whole under what it shows changes with (public_record_version).
     key = None
     if not messages and CACHE_SECONDS:
-        key = cache_key("home", home_version(), timezone.now().date(), sorted(filters.items()))
+        key = cache_key("home", selectors.public_record_version(), timezone.now().date(), sorted(filters.items()))
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
@@ -350,15 +350,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if key:
         cache.set(key, response.content, CACHE_SECONDS)
     return response
-
-
-def home_version() -> str:
-    """What the home page's figures and lists change with: the ledger's head (every publication, revision,
-    resolution and withdrawal appends to it) and the newest stored-score row (the scoring task rewrites the rows
-    after the ledger moved). Two index lookups."""
-    seq = LedgerEntry.objects.aggregate(seq=Max("seq"))["seq"]
-    scored = PunditScore.objects.aggregate(at=Max("updated_at"))["at"]
-    return f"{seq}|{scored.isoformat() if scored else ''}"
 
 
 @require_safe

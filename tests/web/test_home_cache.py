@@ -1,5 +1,5 @@
-"""The home page is cached whole under what it shows changes with (predictions.web.views.home_version): a hit costs
-two index lookups, and every publication, resolution or score rebuild shows at once."""
+"""The home page is cached whole under what it shows changes with (predictions.selectors.public_record_version):
+a hit costs two index lookups, and every publication, resolution or score rebuild shows at once."""
 
 from __future__ import annotations
 
