@@ -2,6 +2,7 @@ import functools
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -49,7 +50,10 @@ def count_cache_key(queryset, request) -> str | None:
         return None
     from predictions.selectors import public_record_version
 
-    sql = str(queryset.query)
+    try:
+        sql = str(queryset.query)
+    except EmptyResultSet:  # .none(): nothing to count
+        return None
     return "api-count:" + hashlib.sha256(f"{sql}|{public_record_version()}".encode()).hexdigest()
 
 
