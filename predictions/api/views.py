@@ -14,6 +14,7 @@ from predictions.api.integrity_views import WithdrawSerializer
 from predictions.api.permissions import EditorOnly
 from predictions.api.serializers import (
     EvidenceSerializer,
+    PredictionCreatedSerializer,
     PredictionDetailSerializer,
     PredictionPatchSerializer,
     PredictionSerializer,
@@ -26,6 +27,7 @@ from predictions.api.serializers import (
 from predictions.models import Prediction, Pundit, Status
 from predictions.roles import role_of
 from predictions.services import predictions as svc
+from predictions.services.questions import question_suggestions
 
 
 def service_call(fn, **kwargs):
@@ -88,13 +90,18 @@ class PredictionViewSet(
             return PredictionPatchSerializer
         return PredictionDetailSerializer if self.action == "retrieve" else PredictionSerializer
 
-    @extend_schema(request=PredictionWriteSerializer, responses={201: PredictionDetailSerializer})
+    @extend_schema(request=PredictionWriteSerializer, responses={201: PredictionCreatedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = PredictionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         prediction = service_call(svc.prediction_create, **data, created_by=request.user)
-        return Response(PredictionDetailSerializer(self._reload(prediction)).data, status=status.HTTP_201_CREATED)
+        body = PredictionDetailSerializer(self._reload(prediction)).data
+        # Likely existing questions, for the editor to link (issue 13).
+        body["suggested_questions"] = (
+            [] if prediction.question_id else question_suggestions(statement=prediction.statement)
+        )
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered
         raise ValidationError({"detail": ["Use PATCH."]})

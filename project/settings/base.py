@@ -196,6 +196,7 @@ CELERY_TASK_ROUTES = {
     "predictions.tasks.poll_due_feeds_task": {"queue": "polling"},
     "predictions.tasks.match_items_task": {"queue": "matching"},
     "predictions.tasks.scores_update_task": {"queue": "scoring"},
+    "predictions.tasks.skill_update_task": {"queue": "scoring"},
 }
 CELERY_BEAT_SCHEDULE = {
     "mark-due-predictions": {
