@@ -372,10 +372,12 @@ class SkillScope(models.TextChoices):
 
 
 class PunditSkill(models.Model):
-    """A pundit's stored skill figures (sums of their CallScore rows), one row per scope; reads never scan calls."""
+    """A pundit's stored skill figures (sums of their CallScore rows), per scope, overall (tag NULL) and per tag of
+    the final call's prediction; reads never scan calls."""
 
     pundit = models.ForeignKey(Pundit, on_delete=models.CASCADE, related_name="skill")
     scope = models.CharField(max_length=10, choices=SkillScope.choices)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     relative_n = models.PositiveIntegerField(default=0)
     relative_sum = models.FloatField(default=0.0)
     relative_sum_sq = models.FloatField(default=0.0)
@@ -388,16 +390,22 @@ class PunditSkill(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["pundit", "scope"], name="punditskill_one_per_scope"),
+            models.UniqueConstraint(
+                fields=["pundit", "scope"], condition=Q(tag__isnull=True), name="punditskill_one_overall"
+            ),
+            models.UniqueConstraint(
+                fields=["pundit", "scope", "tag"], condition=Q(tag__isnull=False), name="punditskill_one_per_tag"
+            ),
             models.CheckConstraint(condition=Q(scope__in=SkillScope.values), name="punditskill_scope_valid"),
         ]
         indexes = [
-            models.Index(fields=["scope", "relative_brier"], name="punditskill_relative_idx"),
-            models.Index(fields=["scope", "-peer_score"], name="punditskill_peer_idx"),
+            models.Index(fields=["scope", "tag", "relative_brier"], name="punditskill_relative_idx"),
+            models.Index(fields=["scope", "tag", "-peer_score"], name="punditskill_peer_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pundit_id}/{self.scope}: relative={self.relative_brier} peer={self.peer_score}"
+        where = f"{self.pundit_id}/{self.scope}/{self.tag_id or 'all'}"
+        return f"{where}: relative={self.relative_brier} peer={self.peer_score}"
 
 
 # --- The news watch ---

@@ -3,11 +3,11 @@ its calls and references, and a head-to-head comparison of two pundits.
 
 Where the figures come from
 ---------------------------
-* Unfiltered (no tag, no date range, no ``reference`` source), a pundit's figures are one stored ``PunditSkill`` row
-  (scope ``all``, or ``timely`` with ``exclude_late``): O(1) in the number of predictions. The leaderboard by
-  ``relative_brier`` / ``-peer_score`` pages over those rows with an index per ordering.
-* With a tag or a ``made_at`` range, the figures are the pundit's stored ``CallScore`` rows (one per final call) that
-  match: a final call counts when its prediction carries the tag / was made in the range.
+* Without a date range or a ``reference`` source, a pundit's figures are one stored ``PunditSkill`` row (scope
+  ``all``, or ``timely`` with ``exclude_late``; overall, or for one tag of the call's prediction): O(1) in the number
+  of predictions. The leaderboard by ``relative_brier`` / ``-peer_score`` pages over those rows with an index.
+* With a ``made_at`` range, the figures are the pundit's stored ``CallScore`` rows (one per final call) that match:
+  a final call counts when its prediction was made in the range (and carries the tag, if one is asked).
 * With ``reference=S``, each call's reference is re-read from source S's points only (the newest not after the
   call's ``made_at``) and its relative Brier recomputed; a call without one of S's points has no relative score.
 
@@ -45,8 +45,13 @@ def _scope(exclude_late: bool) -> str:
     return SkillScope.TIMELY if exclude_late else SkillScope.ALL
 
 
-def _stored_path(*, tag, since, until, reference) -> bool:
-    return not tag and since is None and until is None and not reference
+def _stored_path(*, since, until, reference) -> bool:
+    return since is None and until is None and not reference
+
+
+def _stored_rows(*, tag: str | None, exclude_late: bool) -> QuerySet[PunditSkill]:
+    rows = PunditSkill.objects.filter(scope=_scope(exclude_late))
+    return rows.filter(tag__name=tag) if tag else rows.filter(tag__isnull=True)
 
 
 def _filtered_calls(
@@ -92,8 +97,8 @@ def pundit_skill(
     reference: str | None = None,
 ) -> dict[str, Any]:
     """The six skill figures of a pundit's track record (contract names), for the filters given."""
-    if _stored_path(tag=tag, since=since, until=until, reference=reference):
-        row = PunditSkill.objects.filter(pundit_id=pundit_id, scope=_scope(exclude_late)).first()
+    if _stored_path(since=since, until=until, reference=reference):
+        row = _stored_rows(tag=tag, exclude_late=exclude_late).filter(pundit_id=pundit_id).first()
         return skill.skill_figures(*stored_stats(row))
     rows = _filtered_calls(tag=tag, since=since, until=until, exclude_late=exclude_late).filter(pundit_id=pundit_id)
     stats = calls_stats(rows, reference=reference).get(pundit_id)
@@ -105,8 +110,8 @@ def pundit_skill(
 
 def _figures_by_slug(slugs: list[str], **filters) -> dict[str, dict]:
     """The skill figures of these pundits (by slug): one query on the stored rows, or the filtered calls."""
-    if _stored_path(tag=filters["tag"], since=filters["since"], until=filters["until"], reference=filters["reference"]):
-        rows = PunditSkill.objects.filter(pundit__slug__in=slugs, scope=_scope(filters["exclude_late"]))
+    if _stored_path(since=filters["since"], until=filters["until"], reference=filters["reference"]):
+        rows = _stored_rows(tag=filters["tag"], exclude_late=filters["exclude_late"]).filter(pundit__slug__in=slugs)
         return {row["pundit__slug"]: skill.skill_figures(*stored_stats(row)) for row in rows.values(*_STORED)}
     calls = _filtered_calls(
         tag=filters["tag"], since=filters["since"], until=filters["until"], exclude_late=filters["exclude_late"]
@@ -183,10 +188,11 @@ class StoredSkillLeaderboard(Sequence[dict]):
     one ``ORDER BY figure, name, slug LIMIT/OFFSET`` query on the (scope, figure) index, plus one query for the
     page's Brier figures. Ranks as in ``selectors.StoredLeaderboard``."""
 
-    def __init__(self, *, ordering: str, min_resolved: int, exclude_late: bool):
+    def __init__(self, *, ordering: str, min_resolved: int, tag: str | None, exclude_late: bool):
         self._ordering, self._field = ordering, ordering.lstrip("-")
         count = "relative_n" if self._field == "relative_brier" else "peer_n"
-        self._rows = PunditSkill.objects.filter(scope=_scope(exclude_late), **{f"{count}__gte": min_resolved})
+        self._rows = _stored_rows(tag=tag, exclude_late=exclude_late).filter(**{f"{count}__gte": min_resolved})
+        self._tag = tag
         key = F(self._field).desc(nulls_last=True) if ordering.startswith("-") else F(self._field).asc(nulls_last=True)
         self._ordered = self._rows.order_by(key, "pundit__name", "pundit__slug")
         self._count: int | None = None
@@ -212,9 +218,7 @@ class StoredSkillLeaderboard(Sequence[dict]):
         rows = list(self._ordered.values("pundit_id", "pundit__name", *_STORED)[start : index.stop])
         scores = {
             s["pundit_id"]: s
-            for s in PunditScore.objects.filter(pundit_id__in=[r["pundit_id"] for r in rows], tag__isnull=True).values(
-                "pundit_id", "resolved", "total", "brier", "adjusted_brier", "log_score"
-            )
+            for s in self._scores(rows).values("pundit_id", "resolved", "total", "brier", "adjusted_brier", "log_score")
         }
         entries = []
         for row in rows:
@@ -248,6 +252,11 @@ class StoredSkillLeaderboard(Sequence[dict]):
     def __iter__(self) -> Iterator[dict]:
         return iter(self[:])
 
+    def _scores(self, rows: list[dict]) -> QuerySet[PunditScore]:
+        """The page's stored track records (overall, or of the tag)."""
+        scores = PunditScore.objects.filter(pundit_id__in=[r["pundit_id"] for r in rows])
+        return scores.filter(tag__name=self._tag) if self._tag else scores.filter(tag__isnull=True)
+
 
 def skill_leaderboard_rows(
     *,
@@ -261,8 +270,8 @@ def skill_leaderboard_rows(
 ) -> Sequence[dict]:
     """Pundits ranked by relative Brier (lowest first) or peer score (highest first), ``min_resolved`` applying to
     ``relative_n`` / ``peer_n``; ties by name, then slug."""
-    if _stored_path(tag=tag, since=since, until=until, reference=reference):
-        return StoredSkillLeaderboard(ordering=ordering, min_resolved=min_resolved, exclude_late=exclude_late)
+    if _stored_path(since=since, until=until, reference=reference):
+        return StoredSkillLeaderboard(ordering=ordering, min_resolved=min_resolved, tag=tag, exclude_late=exclude_late)
     from predictions import selectors
 
     stats = calls_stats(

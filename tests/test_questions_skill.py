@@ -30,8 +30,9 @@ def make_question(key: str, **kw) -> Question:
     return qsvc.question_create(key=key, statement=kw.pop("statement", f"Will {key} happen?"), **kw)
 
 
-def call(pundit, question, p, *, days=0.0, polarity="same"):
+def call(pundit, question, p, *, days=0.0, polarity="same", tags=()):
     return PredictionFactory(
+        tags=list(tags),
         pundit=pundit,
         made_at=at(days),
         resolve_by=date(2025, 1, 1),
@@ -45,7 +46,7 @@ def call(pundit, question, p, *, days=0.0, polarity="same"):
 # --- the independent computation -------------------------------------------------------------------------------------
 
 
-def expected(*, pundit_id: int, source: str | None = None) -> dict:
+def expected(*, pundit_id: int, source: str | None = None, tag: str | None = None, since: date | None = None) -> dict:
     """A pundit's six skill figures, from the rows as they are: every step written out, nothing shared with the
     code under test."""
     rows = list(
@@ -62,6 +63,10 @@ def expected(*, pundit_id: int, source: str | None = None) -> dict:
     relative, peer = [], []
     for (pid, qid), row in finals.items():
         if pid != pundit_id or outcomes[qid] not in ("true", "false"):
+            continue
+        if tag and not Prediction.objects.filter(pk=row["id"], tags__name=tag).exists():
+            continue
+        if since and row["made_at"].date() < since:
             continue
         o = 1 if outcomes[qid] == "true" else 0
         p = row["probability"] if row["question_polarity"] == "same" else 1 - row["probability"]
@@ -234,7 +239,8 @@ def test_random_questions_match_the_independent_computation(seed, anon_client):
         for pundit in rng.sample(pundits, rng.randint(1, 5)):
             for _ in range(rng.randint(1, 3)):
                 p = rng.choice([0.0, 1.0]) if rng.random() < 0.1 else round(rng.random(), 3)
-                call(pundit, q, p, days=rng.randint(0, 30), polarity=rng.choice(["same", "opposite"]))
+                tags = rng.sample(["economy", "elections"], rng.randint(0, 2))
+                call(pundit, q, p, days=rng.randint(0, 30), polarity=rng.choice(["same", "opposite"]), tags=tags)
         outcome = rng.choice(["true", "false", "true", "false", "ambiguous", None])
         if outcome:
             qsvc.question_resolve(question=q, outcome=outcome)
@@ -252,6 +258,15 @@ def test_random_questions_match_the_independent_computation(seed, anon_client):
             assert_figures(record, want)
             if source is None and pundit.slug in by_slug:
                 assert_figures(by_slug[pundit.slug], want)
+    for pundit in pundits:  # per tag (stored rows) and from a date on (the stored calls, filtered)
+        record = anon_client.get(f"/api/v1/pundits/{pundit.slug}/track-record/?tag=economy").json()
+        assert_figures(record, expected(pundit_id=pundit.pk, tag="economy"))
+        record = anon_client.get(f"/api/v1/pundits/{pundit.slug}/track-record/?since=2023-01-15").json()
+        assert_figures(record, expected(pundit_id=pundit.pk, since=date(2023, 1, 15)))
+    board = anon_client.get("/api/v1/leaderboard/?tag=elections&ordering=-peer_score&min_resolved=0").json()
+    for entry in board["results"]:
+        pk = next(p.pk for p in pundits if p.slug == entry["pundit"]["slug"])
+        assert_figures(entry, expected(pundit_id=pk, tag="elections"))
     call_command("recompute_scores", "--check")
 
 

@@ -140,22 +140,26 @@ def skill_refresh_for_pundits(*, pundit_ids: Iterable[int]) -> None:
 # --- the per-pundit sums ---------------------------------------------------------------------------------------------
 
 
-def _sums(rows, scope: str) -> dict[int, dict]:
-    """{pundit id: PunditSkill field values} from a CallScore queryset: one GROUP BY pundit."""
+def _sums(rows, scope: str) -> dict[tuple[int, int | None], dict]:
+    """{(pundit id, tag id or None): PunditSkill field values} from a CallScore queryset: one GROUP BY pundit for
+    the overall rows, one GROUP BY pundit, tag (of the call's prediction) for the per-tag rows."""
     sq = Cast(F("relative") * F("relative"), FloatField())
     psq = Cast(F("peer") * F("peer"), FloatField())
+    sums = {
+        "relative_n": Count("relative"),
+        "relative_sum": Sum("relative"),
+        "relative_sum_sq": Sum(sq),
+        "peer_n": Count("peer"),
+        "peer_sum": Sum("peer"),
+        "peer_sum_sq": Sum(psq),
+    }
+    overall = rows.values("pundit_id").annotate(**sums)
+    per_tag = rows.filter(prediction__tags__isnull=False).values("pundit_id", t=F("prediction__tags")).annotate(**sums)
     result = {}
-    for row in rows.values("pundit_id").annotate(
-        relative_n=Count("relative"),
-        relative_sum=Sum("relative"),
-        relative_sum_sq=Sum(sq),
-        peer_n=Count("peer"),
-        peer_sum=Sum("peer"),
-        peer_sum_sq=Sum(psq),
-    ):
+    for row in [*overall, *per_tag]:
         relative = skill.MeanStats(row["relative_n"], row["relative_sum"] or 0.0, row["relative_sum_sq"] or 0.0)
         peer = skill.MeanStats(row["peer_n"], row["peer_sum"] or 0.0, row["peer_sum_sq"] or 0.0)
-        result[row["pundit_id"]] = {"scope": scope, **stats_columns(relative, peer)}
+        result[(row["pundit_id"], row.get("t"))] = {"scope": scope, **stats_columns(relative, peer)}
     return result
 
 
@@ -196,8 +200,8 @@ def pundit_skill_rebuild(*, pundit_ids: Iterable[int]) -> None:
             timely = _sums(calls.filter(late=False), SkillScope.TIMELY)
             PunditSkill.objects.filter(pundit_id__in=locked_ids).delete()
             PunditSkill.objects.bulk_create(
-                [PunditSkill(pundit_id=pid, **values) for pid, values in every.items()]
-                + [PunditSkill(pundit_id=pid, **values) for pid, values in timely.items()],
+                [PunditSkill(pundit_id=pid, tag_id=tag, **values) for (pid, tag), values in every.items()]
+                + [PunditSkill(pundit_id=pid, tag_id=tag, **values) for (pid, tag), values in timely.items()],
                 batch_size=2000,
             )
 
@@ -261,23 +265,29 @@ def skill_differences() -> Iterator[str]:
         for name in ("probability", "reference", "relative", "peer"):
             if not _close(getattr(want, name), getattr(have, name)):
                 yield f"prediction {pk}: {name} {getattr(have, name)!r} != {getattr(want, name)!r}"
-    sums: dict[tuple[int, str], tuple[skill.MeanStats, skill.MeanStats]] = {}
+    tags_of: dict[int, list[int]] = defaultdict(list)
+    for prediction_id, tag_id in Prediction.tags.through.objects.filter(prediction_id__in=list(fresh)).values_list(
+        "prediction_id", "tag_id"
+    ):
+        tags_of[prediction_id].append(tag_id)
+    sums: dict[tuple[int, str, int | None], tuple[skill.MeanStats, skill.MeanStats]] = {}
     for row in fresh.values():
         for scope in (SkillScope.ALL, SkillScope.TIMELY):
             if scope == SkillScope.TIMELY and row.late:
                 continue
-            relative, peer = sums.setdefault((row.pundit_id, scope), (skill.MeanStats(), skill.MeanStats()))
-            if row.relative is not None:
-                relative.add(row.relative)
-            if row.peer is not None:
-                peer.add(row.peer)
-    stored_rows = {(r.pundit_id, r.scope): r for r in PunditSkill.objects.all()}
+            for tag in [None, *tags_of.get(row.prediction_id, ())]:
+                relative, peer = sums.setdefault((row.pundit_id, scope, tag), (skill.MeanStats(), skill.MeanStats()))
+                if row.relative is not None:
+                    relative.add(row.relative)
+                if row.peer is not None:
+                    peer.add(row.peer)
+    stored_rows = {(r.pundit_id, r.scope, r.tag_id): r for r in PunditSkill.objects.all()}
     slugs = dict(Pundit.objects.values_list("pk", "slug"))
-    for key in sorted(set(sums) | set(stored_rows)):
+    for key in sorted(set(sums) | set(stored_rows), key=lambda k: (k[0], k[1], k[2] or 0)):
         relative, peer = sums.get(key, (skill.MeanStats(), skill.MeanStats()))
         want = stats_columns(relative, peer)
         have = stored_rows.get(key)
-        name = f"pundit {slugs.get(key[0], key[0])} (id {key[0]}), skill {key[1]}"
+        name = f"pundit {slugs.get(key[0], key[0])} (id {key[0]}), skill {key[1]}, tag {key[2] or 'all'}"
         if have is None:
             if relative.n or peer.n:
                 yield f"{name}: no stored row"
