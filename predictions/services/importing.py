@@ -40,6 +40,7 @@ from predictions.services.predictions import (
     prediction_unresolve,
     tags_get_or_create,
 )
+from predictions.services.questions import import_fields, questions_for_import, settled_outcome
 
 FIELDS = [
     "external_id",
@@ -57,6 +58,8 @@ FIELDS = [
     "evidence",
     "outcome",
     "resolved_at",
+    "question",
+    "question_polarity",
 ]
 _url_ok = URLValidator(schemes=["http", "https"])
 
@@ -84,6 +87,9 @@ class Row:
     evidence: list[dict]
     outcome: str | None
     resolved_at: datetime | None
+    question: str | None = None  # a question key (services.questions.questions_for_import)
+    question_polarity: str = "same"
+    question_id: int | None = None
 
 
 @dataclass
@@ -230,6 +236,10 @@ def parse_row(data, line: int) -> Row:
         raise LineError(f"outcome: must be null, {', '.join(Outcome.values)}; got {outcome!r}")
     resolved_at = data.get("resolved_at")
     resolved_at = parse_datetime(resolved_at, "resolved_at") if resolved_at else None
+    try:
+        question, question_polarity = import_fields(data)
+    except ValueError as exc:
+        raise LineError(str(exc)) from None
     return Row(
         line=line,
         external_id=external_id,
@@ -248,6 +258,8 @@ def parse_row(data, line: int) -> Row:
         evidence=clean_evidence,
         outcome=outcome,
         resolved_at=resolved_at if outcome else None,
+        question=question,
+        question_polarity=question_polarity,
     )
 
 
@@ -354,7 +366,7 @@ def predictions_import(*, records: Iterable[tuple[int, object]], batch_size: int
                     "published predictions change only through revisions",
                 )
             )
-        elif (current.outcome or None) != row.outcome:
+        elif (current.outcome or None) != settled_outcome(prediction=current, outcome=row.outcome):
             try:
                 if row.outcome is None:
                     prediction_unresolve(prediction=current, note="import")
@@ -370,6 +382,9 @@ def predictions_import(*, records: Iterable[tuple[int, object]], batch_size: int
         else:
             report.unchanged += 1
 
+    new_rows, failures = questions_for_import(new_rows)  # questions named for the first time; outcomes agree
+    report.failed += len(failures)
+    report.errors = sorted(report.errors + failures)
     if new_rows:
         with transaction.atomic():
             touched |= _insert(new_rows, batch_size=batch_size)
@@ -438,6 +453,8 @@ def _insert(rows: list[Row], *, batch_size: int) -> set[int]:
                 resolved_at=(r.resolved_at or now) if r.outcome else None,
                 evidence=r.evidence,
             ),
+            question_id=r.question_id,
+            question_polarity=r.question_polarity,
         )
         for r in rows
     ]
@@ -501,6 +518,8 @@ def prediction_record(prediction: Prediction) -> dict:
         ],
         "outcome": prediction.outcome,
         "resolved_at": prediction.resolved_at.isoformat() if prediction.resolved_at else None,
+        "question": prediction.question.key if prediction.question_id else None,
+        "question_polarity": prediction.question_polarity,
     }
 
 
@@ -508,7 +527,7 @@ def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
     """Write every published prediction in the import format; returns the count."""
     qs = (
         Prediction.objects.filter(status__in=[Status.PUBLISHED, Status.RESOLVED])
-        .select_related("pundit")
+        .select_related("pundit", "question")
         .prefetch_related("tags", "evidence")
         .order_by("id")
     )

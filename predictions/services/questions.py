@@ -10,6 +10,8 @@ nothing. Skill figures are rebuilt after the transaction commits (``services.ski
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -560,3 +562,134 @@ def question_suggestions(*, statement: str, limit: int = 5) -> list[dict]:
             scored.append({**candidate, "score": round(score, 3)})
     scored.sort(key=lambda c: (-c["score"], c["key"]))
     return scored[:limit]
+
+
+# --- the importer's hook ---------------------------------------------------------------------------------------------
+
+
+def import_fields(data: dict) -> tuple[str | None, str]:
+    """The ``question`` and ``question_polarity`` of an import line, checked; raises ValueError with the reason."""
+    key = data.get("question")
+    polarity = data.get("question_polarity") or QuestionPolarity.SAME
+    if key in (None, ""):
+        if data.get("question_polarity") not in (None, "", QuestionPolarity.SAME):
+            raise ValueError("question_polarity: given without a question")
+        return None, QuestionPolarity.SAME
+    errors = key_errors(key)
+    if errors:
+        raise ValueError(f"question: {errors[0]}")
+    errors = polarity_errors(polarity)
+    if errors:
+        raise ValueError(f"question_polarity: {errors[0]}")
+    return key, polarity
+
+
+def settled_outcome(*, prediction: Prediction, outcome: str | None) -> str | None:
+    """The outcome an import line means for an existing prediction: an open line on a prediction that its question
+    resolved means "as resolved" (as when it was first imported), not "reopen"."""
+    if outcome is None and prediction.question_id is not None and prediction.outcome is not None:
+        return prediction.outcome
+    return outcome
+
+
+def questions_for_import(rows: list) -> tuple[list, list[tuple[int, str]]]:
+    """Prepare the new lines of an import that name a question (objects with ``line, question, question_polarity,
+    statement, resolution_criteria, resolve_by, outcome, resolved_at``).
+
+    A question named for the first time is created from the first line naming it (statement, criteria, deadline);
+    its outcome is the first outcome a line gives it (flipped for ``opposite``). A line whose outcome disagrees with
+    its question's fails with the reason; an open line on a resolved question takes the question's outcome (as a
+    link does). Sets ``row.question_id`` on the lines kept. Returns (the lines kept, the failures)."""
+    named = [row for row in rows if row.question]
+    if not named:
+        return rows, []
+    existing = {q.key: q for q in Question.objects.filter(key__in={row.question for row in named})}
+    outcome: dict[str, tuple[str | None, datetime | None]] = {
+        key: (q.outcome, q.resolved_at) for key, q in existing.items()
+    }
+    new: dict[str, Question] = {}
+    failures: list[tuple[int, str]] = []
+    failed_lines: set[int] = set()
+    for row in named:
+        if row.question not in existing and row.question not in new:
+            new[row.question] = Question(
+                key=row.question,
+                statement=row.statement,
+                resolution_criteria=row.resolution_criteria,
+                resolve_by=row.resolve_by,
+            )
+            outcome[row.question] = (None, None)
+        current, resolved_at = outcome[row.question]
+        if row.outcome is not None and current is None:
+            outcome[row.question] = (flip_outcome(row.outcome, row.question_polarity), row.resolved_at)
+            continue
+        reason = disagreement(question_outcome=current, prediction_outcome=row.outcome, polarity=row.question_polarity)
+        if reason:
+            failures.append((row.line, f"question {row.question}: {reason}"))
+            failed_lines.add(row.line)
+    with transaction.atomic():
+        for key, question in new.items():
+            question.outcome, question.resolved_at = outcome[key]
+        Question.objects.bulk_create(list(new.values()))
+        ids = {q.key: q.pk for q in Question.objects.filter(key__in={row.question for row in named})}
+        for key, question in existing.items():
+            if question.outcome is None and outcome[key][0] is not None:  # the import resolves an open question
+                question_resolve(question=question, outcome=outcome[key][0], resolved_at=outcome[key][1], note="import")
+    kept = []
+    for row in rows:
+        if row.line in failed_lines:
+            continue
+        if row.question:
+            row.question_id = ids[row.question]
+            settled, resolved_at = outcome[row.question]
+            if row.outcome is None and settled is not None:
+                row.outcome = flip_outcome(settled, row.question_polarity)
+                row.resolved_at = resolved_at
+        kept.append(row)
+    return kept, failures
+
+
+# --- reference files (manage.py import_references / export_references) ----------------------------------------------
+
+REFERENCE_FIELDS = ["question", "source", "probability", "at"]
+
+
+def reference_records(stream, *, fmt: str) -> Iterable[tuple[int, Any]]:
+    """(line number, decoded record or an exception) per non-empty line of a JSON Lines or CSV file."""
+    if fmt == "csv":
+        reader = csv.DictReader(stream)
+        for record in reader:
+            if None in record:
+                yield reader.line_num, ValueError("more values than columns")
+            else:
+                yield reader.line_num, {k: (v if v != "" else None) for k, v in record.items() if k}
+        return
+    for line, text in enumerate(stream, 1):
+        if not text.strip():
+            continue
+        try:
+            yield line, json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield line, ValueError(f"malformed JSON: {exc.msg} at column {exc.colno}")
+
+
+def references_export(*, out, fmt: str = "jsonl") -> int:
+    """Write every reference point in the import format; returns the count."""
+    rows = ReferencePoint.objects.select_related("question").order_by("question__key", "at", "source", "id")
+    writer = csv.DictWriter(out, fieldnames=REFERENCE_FIELDS, lineterminator="\n") if fmt == "csv" else None
+    if writer:
+        writer.writeheader()
+    count = 0
+    for point in rows.iterator(chunk_size=2000):
+        record = {
+            "question": point.question.key,
+            "source": point.source,
+            "probability": point.probability,
+            "at": point.at.isoformat(),
+        }
+        if writer:
+            writer.writerow(record)
+        else:
+            out.write(json.dumps(record) + "\n")
+        count += 1
+    return count
