@@ -380,6 +380,17 @@ def stored_version(*, pundit: Pundit, tag: str | None) -> str | None:
     return version.isoformat() if version else None
 
 
+def skill_version(*, pundit: Pundit) -> str | None:
+    """The version of the pundit's stored skill figures (their newest ``updated_at``), which change without the
+    track record when a question's references or other pundits' calls change."""
+    from django.db.models import Max
+
+    from predictions.models import PunditSkill
+
+    version = PunditSkill.objects.filter(pundit=pundit).aggregate(v=Max("updated_at"))["v"]
+    return version.isoformat() if version else None
+
+
 def cache_key(kind: str, *parts: Any) -> str:
     return f"web:{kind}:v1:" + hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
 
@@ -424,6 +435,7 @@ def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             state,
             request.GET.get("page", "1"),
             version,
+            skill_version(pundit=pundit),  # references and other pundits' calls move the skill figures (issue 13)
             timezone.now().date(),
             request.scheme,
             request.get_host(),
