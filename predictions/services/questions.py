@@ -420,15 +420,15 @@ class ReferenceReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _store_points(question: Question, points: list[dict], report: ReferenceReport, *, line_of=None) -> None:
+def _store_points(question: Question, points: list[dict], report: ReferenceReport) -> None:
     """Insert the points that are new; a point that exists (question + source + at) with the same probability is
-    unchanged, with another probability it fails (a ServiceError unless ``line_of`` reports per line)."""
+    unchanged; with another probability the whole request is refused."""
     existing = {
         (r.source, r.at): r.probability
         for r in ReferencePoint.objects.filter(question=question, source__in={p["source"] for p in points})
     }
     new = []
-    for index, point in enumerate(points):
+    for point in points:
         held = existing.get((point["source"], point["at"]))
         if held is None:
             existing[(point["source"], point["at"])] = point["probability"]
@@ -436,14 +436,8 @@ def _store_points(question: Question, points: list[dict], report: ReferenceRepor
         elif abs(held - point["probability"]) < 1e-12:
             report.unchanged += 1
         else:
-            reason = (
-                f"{question.key}: {point['source']} at {point['at'].isoformat()} holds {held}, "
-                f"not {point['probability']}"
-            )
-            if line_of is None:
-                raise ServiceError({"probability": [reason]})
-            report.failed += 1
-            report.errors.append((line_of[index], reason))
+            where = f"{point['source']} at {point['at'].isoformat()}"
+            raise ServiceError({"probability": [f"{question.key}: {where} holds {held}, not {point['probability']}"]})
     ReferencePoint.objects.bulk_create(new)
     report.created += len(new)
 
@@ -502,20 +496,39 @@ def references_import(*, records: Iterable[tuple[int, Any]]) -> ReferenceReport:
         except ServiceError as exc:
             report.failed += 1
             report.errors.append((line, _reason(exc)))
-    questions = {q.key: q for q in Question.objects.filter(key__in=list(by_key))}
-    touched = []
+    questions = {}
+    keys = list(by_key)
+    for start in range(0, len(keys), 900):
+        questions.update({q.key: q for q in Question.objects.filter(key__in=keys[start : start + 900])})
+    existing: dict[tuple[int, str, datetime], float] = {}
+    ids = [q.pk for q in questions.values()]
+    for start in range(0, len(ids), 900):
+        for qid, source, at, probability in ReferencePoint.objects.filter(
+            question_id__in=ids[start : start + 900]
+        ).values_list("question_id", "source", "at", "probability"):
+            existing[(qid, source, at)] = probability
+    new, touched = [], set()
     for key, items in by_key.items():
         question = questions.get(key)
-        if question is None:
-            for line, _ in items:
+        for line, point in items:
+            if question is None:
                 report.failed += 1
                 report.errors.append((line, f"question: no question has the key {key!r}"))
-            continue
-        with transaction.atomic():
-            before = report.created
-            _store_points(question, [p for _, p in items], report, line_of=[line for line, _ in items])
-            if report.created > before:
-                touched.append(question.pk)
+                continue
+            held = existing.get((question.pk, point["source"], point["at"]))
+            if held is None:
+                existing[(question.pk, point["source"], point["at"])] = point["probability"]
+                new.append(ReferencePoint(question=question, **point))
+                touched.add(question.pk)
+            elif abs(held - point["probability"]) < 1e-12:
+                report.unchanged += 1
+            else:
+                report.failed += 1
+                held_at = f"{point['source']} at {point['at'].isoformat()}"
+                report.errors.append((line, f"{key}: {held_at} holds {held}, not {point['probability']}"))
+    # ignore_conflicts: a point a concurrent import stored first is not stored twice (the unique constraint holds)
+    ReferencePoint.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    report.created = len(new)
     report.errors.sort()
     if touched:
         skill_recompute(question_ids=touched)  # the command returns with the figures up to date

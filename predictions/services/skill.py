@@ -20,8 +20,10 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Sum
 from django.db.models.functions import Cast
 
@@ -65,8 +67,23 @@ def question_references(question_ids: Iterable[int], *, source: str | None = Non
     return {qid: skill.References(p) for qid, p in points.items()}
 
 
-def call_scores_compute(question_ids: Iterable[int]) -> list[CallScore]:
-    """The CallScore rows these questions should have (unsaved): their final calls, if resolved true or false."""
+class CallRow(NamedTuple):
+    """A CallScore row as plain values (building 50,000 model instances costs seconds); the names are its columns."""
+
+    prediction_id: int
+    pundit_id: int
+    question_id: int
+    made_at: datetime
+    probability: float
+    outcome: int
+    reference: float | None
+    relative: float | None
+    peer: float | None
+    late: bool
+
+
+def call_scores_compute(question_ids: Iterable[int]) -> list[CallRow]:
+    """The CallScore rows these questions should have: their final calls, if resolved true or false."""
     ids = sorted(set(question_ids))
     outcomes = {
         pk: SCORED[outcome]
@@ -85,17 +102,17 @@ def call_scores_compute(question_ids: Iterable[int]) -> list[CallScore]:
         )
         for s in scored:
             rows.append(
-                CallScore(
-                    prediction_id=s.call.prediction_id,
-                    pundit_id=s.call.pundit_id,
-                    question_id=question_id,
-                    made_at=s.call.made_at,
-                    probability=s.call.probability,
-                    outcome=outcome,
-                    reference=s.reference,
-                    relative=s.relative,
-                    peer=s.peer,
-                    late=late[s.call.prediction_id],
+                CallRow(
+                    s.call.prediction_id,
+                    s.call.pundit_id,
+                    question_id,
+                    s.call.made_at,
+                    s.call.probability,
+                    outcome,
+                    s.reference,
+                    s.relative,
+                    s.peer,
+                    late[s.call.prediction_id],
                 )
             )
     return rows
@@ -115,26 +132,80 @@ def skill_recompute(*, question_ids: Iterable[int], pundit_ids: Iterable[int] = 
             pundits |= set(CallScore.objects.filter(question_id__in=chunk).values_list("pundit_id", flat=True))
             rows = call_scores_compute(locked_ids)
             CallScore.objects.filter(question_id__in=chunk).delete()
-            CallScore.objects.bulk_create(rows, batch_size=2000)
+            _insert_calls(rows)
             pundits |= {row.pundit_id for row in rows}
     pundit_skill_rebuild(pundit_ids=pundits)
     return pundits
 
 
+def _insert_calls(rows: list[CallRow]) -> None:
+    """Insert CallScore rows with one executemany (the ORM's bulk_create compiles every field of every row)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    columns = ", ".join(qn(name) for name in CallRow._fields)
+    marks = ", ".join(["%s"] * len(CallRow._fields))
+    # Only quoted column names are formatted in; every value is a parameter.
+    sql = f"INSERT INTO {qn(CallScore._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row[:3], adapt(row.made_at), *row[4:]) for row in rows])
+
+
 def skill_refresh_for_pundits(*, pundit_ids: Iterable[int]) -> None:
-    """After a pundit's predictions changed: rebuild the questions they answer (or were scored on)."""
+    """After a pundit's predictions changed: rebuild the questions where what is stored of the pundit's final call no
+    longer matches their predictions (a new, withdrawn, revised or re-resolved call; a question resolved or
+    reopened). Finding them costs two queries over the pundit's own rows, so a busy pundit's resolution does not
+    rebuild every question they ever answered."""
     ids = sorted(set(pundit_ids))
-    questions: set[int] = set()
+    stale: set[int] = set()
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        questions |= set(
-            Prediction.objects.filter(pundit_id__in=chunk, question__isnull=False).values_list("question_id", flat=True)
-        )
-        questions |= set(CallScore.objects.filter(pundit_id__in=chunk).values_list("question_id", flat=True))
-    if questions:
-        skill_recompute(question_ids=questions)
-    else:  # nothing on questions: make sure no stale figure is left
-        pundit_skill_rebuild(pundit_ids=ids)
+        stale |= questions_out_of_date(ids[start : start + CHUNK])
+    if stale:
+        skill_recompute(question_ids=stale, pundit_ids=ids)
+
+
+def questions_out_of_date(pundit_ids: list[int]) -> set[int]:
+    """The questions on which these pundits' stored final calls (CallScore rows) differ from their predictions."""
+    latest: dict[tuple[int, int], tuple] = {}
+    rows = Prediction.objects.filter(pundit_id__in=pundit_ids, question__isnull=False, status__in=COUNTED)
+    for pk, pundit_id, question_id, made_at, probability, polarity, late_logged, outcome in rows.values_list(
+        "id",
+        "pundit_id",
+        "question_id",
+        "made_at",
+        "probability",
+        "question_polarity",
+        "late_logged",
+        "question__outcome",
+    ).iterator(chunk_size=5000):
+        key = (pundit_id, question_id)
+        if key not in latest or (made_at, pk) > (latest[key][1], latest[key][0]):
+            latest[key] = (pk, made_at, skill.framed(probability, polarity), is_late(late_logged=late_logged), outcome)
+    expected = {
+        key: (pk, made_at, p, late, SCORED[outcome])
+        for key, (pk, made_at, p, late, outcome) in latest.items()
+        if outcome in SCORED
+    }
+    stored = {
+        (pundit_id, question_id): (pk, made_at, p, late, outcome)
+        for pk, pundit_id, question_id, made_at, p, late, outcome in CallScore.objects.filter(
+            pundit_id__in=pundit_ids
+        ).values_list("prediction_id", "pundit_id", "question_id", "made_at", "probability", "late", "outcome")
+    }
+    return {
+        question_id
+        for key in set(expected) | set(stored)
+        if _differs(expected.get(key), stored.get(key))
+        for question_id in [key[1]]
+    }
+
+
+def _differs(want: tuple | None, have: tuple | None) -> bool:
+    if want is None or have is None:
+        return want is not have
+    (pk, made_at, p, late, o), (pk2, made_at2, p2, late2, o2) = want, have
+    return (pk, made_at, late, o) != (pk2, made_at2, late2, o2) or not math.isclose(p, p2, abs_tol=1e-12)
 
 
 # --- the per-pundit sums ---------------------------------------------------------------------------------------------
