@@ -14,6 +14,8 @@ Views are thin: serializers check shapes, the services (``predictions.services.q
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -27,6 +29,7 @@ from predictions.api.serializers import PunditRefSerializer, QuestionSuggestionS
 from predictions.models import URL_MAX, Outcome, Prediction, Pundit, Question, QuestionPolarity
 from predictions.services import questions as svc
 
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
 BAD_INPUT = OpenApiResponse(description="Refused: {field: [reason]}; nothing was written.")
 NOT_FOUND = OpenApiResponse(description="No question has this key.")
 
@@ -120,7 +123,7 @@ class CompareQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError("Name exactly two pundits by slug: ?pundits=a,b.")
         if slugs[0] == slugs[1]:
             raise serializers.ValidationError("A pundit cannot be compared with themself.")
-        found = {p.slug: p for p in Pundit.objects.filter(slug__in=slugs)}
+        found = {p.slug: p for p in Pundit.objects.filter(slug__in=[s for s in slugs if SLUG.match(s)])}
         unknown = [s for s in slugs if s not in found]
         if unknown:
             raise serializers.ValidationError(f"No pundit has the slug {', '.join(repr(s[:60]) for s in unknown)}.")

@@ -80,7 +80,7 @@ def disagreement(*, question_outcome: str | None, prediction_outcome: str | None
 
 
 def question_get(*, key: str) -> Question:
-    question = Question.objects.filter(key=key).first() if isinstance(key, str) else None
+    question = Question.objects.filter(key=key).first() if not key_errors(key) else None
     if question is None:
         raise ServiceError({"question": [f"No question has the key {str(key)[:60]!r}."]})
     return question

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from predictions import selectors_skill
 from predictions.models import Pundit, Question, Status
+from predictions.services import questions as svc
 from predictions.web.question_charts import question_chart
 from predictions.web.views import checked, page_of, percent, query_without_page
 
@@ -35,6 +36,8 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def question_detail(request: HttpRequest, key: str) -> HttpResponse:
+    if svc.key_errors(key):  # not a key (PostgreSQL refuses NUL in a literal, for one)
+        raise Http404("No such question.")
     question = get_object_or_404(Question, key=key)
     detail = selectors_skill.question_detail(question=question)
     for call in detail["predictions"]:
