@@ -46,12 +46,19 @@ def call(pundit, question, p, *, days=0.0, polarity="same", tags=()):
 # --- the independent computation -------------------------------------------------------------------------------------
 
 
-def expected(*, pundit_id: int, source: str | None = None, tag: str | None = None, since: date | None = None) -> dict:
+def expected(
+    *,
+    pundit_id: int,
+    source: str | None = None,
+    tag: str | None = None,
+    since: date | None = None,
+    exclude_late: bool = False,
+) -> dict:
     """A pundit's six skill figures, from the rows as they are: every step written out, nothing shared with the
     code under test."""
     rows = list(
         Prediction.objects.filter(question__isnull=False, status__in=["published", "resolved"]).values(
-            "id", "pundit_id", "question_id", "made_at", "probability", "question_polarity"
+            "id", "pundit_id", "question_id", "made_at", "probability", "question_polarity", "late_logged"
         )
     )
     finals: dict[tuple[int, int], dict] = {}
@@ -67,6 +74,8 @@ def expected(*, pundit_id: int, source: str | None = None, tag: str | None = Non
         if tag and not Prediction.objects.filter(pk=row["id"], tags__name=tag).exists():
             continue
         if since and row["made_at"].date() < since:
+            continue
+        if exclude_late and row["late_logged"]:
             continue
         o = 1 if outcomes[qid] == "true" else 0
         p = row["probability"] if row["question_polarity"] == "same" else 1 - row["probability"]
@@ -472,3 +481,23 @@ def test_service_errors_are_service_errors():
     q = make_question("svc")
     with pytest.raises(ServiceError):
         qsvc.question_merge(source=q, target=q)
+
+
+def test_hindsight_prone_final_calls_are_left_out_on_request(anon_client):
+    pundits = [PunditFactory(name=n) for n in ("Ann", "Bob", "Cy")]
+    for k in range(4):
+        q = make_question(f"late{k}")
+        qsvc.references_add(question=q, points=[{"source": "s", "probability": 0.4, "at": at(0).isoformat()}])
+        for i, pundit in enumerate(pundits):
+            call(pundit, q, round(0.2 + 0.25 * i + 0.03 * k, 3), days=1 + i)
+        qsvc.question_resolve(question=q, outcome="true" if k % 2 else "false")
+    Prediction.objects.update(late_logged=False)
+    Prediction.objects.filter(pundit=pundits[0], question__key__in=["late0", "late3"]).update(late_logged=True)
+    call_command("recompute_scores")
+    for pundit in pundits:
+        for flag in ("true", "false"):
+            record = anon_client.get(f"/api/v1/pundits/{pundit.slug}/track-record/?exclude_late={flag}").json()
+            assert_figures(record, expected(pundit_id=pundit.pk, exclude_late=flag == "true"))
+    record = anon_client.get(f"/api/v1/pundits/{pundits[0].slug}/track-record/?exclude_late=true").json()
+    assert record["relative_n"] == 2 and record["peer_n"] == 2
+    call_command("recompute_scores", "--check")
