@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import latencies, live_server, setup_django, summary
+from common import ROOT, latencies, live_server, setup_django, summary
 
 PUNDITS = 2_000
 PREDICTIONS = 50_000
@@ -85,37 +86,48 @@ def data(seed: int = 20241105) -> tuple[list[dict], list[dict]]:
     return lines, points
 
 
+def reuse_django() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench' / 'skill_latency.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.local")
+    import django
+
+    django.setup()
+    return url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--reuse", action="store_true", help="time the database a previous run loaded")
     args = parser.parse_args()
-    url = setup_django("skill_latency")
+    if args.reuse:
+        url = reuse_django()
+    else:
+        url = setup_django("skill_latency")
     from django.db import connection
 
     from predictions.models import CallScore, Prediction, Pundit, PunditScore, Question
     from predictions.services.importing import predictions_import
     from predictions.services.questions import references_import
 
-    lines, points = data()
-    started = time.perf_counter()
-    report = predictions_import(records=list(enumerate(lines, 1)))
-    assert report.failed == 0, report.errors[:5]
-    imported = time.perf_counter() - started
-    started = time.perf_counter()
-    refs = references_import(records=list(enumerate(points, 1)))
-    assert refs.failed == 0, refs.errors[:5]
-    referenced = time.perf_counter() - started
-    if connection.vendor == "postgresql":
+    if not args.reuse:
+        lines, points = data()
+        started = time.perf_counter()
+        report = predictions_import(records=list(enumerate(lines, 1)))
+        assert report.failed == 0, report.errors[:5]
+        imported = time.perf_counter() - started
+        started = time.perf_counter()
+        refs = references_import(records=list(enumerate(points, 1)))
+        assert refs.failed == 0, refs.errors[:5]
+        referenced = time.perf_counter() - started
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        print(f"import {imported:.1f} s, {refs.created:,} reference points {referenced:.1f} s")
     print(f"database: {url.split('@')[-1]}")
     print(
-        f"loaded {Prediction.objects.count():,} predictions by {Pundit.objects.count():,} pundits on "
-        f"{Question.objects.count():,} questions ({CallScore.objects.count():,} scored final calls): import "
-        f"{imported:.1f} s, {refs.created:,} reference points {referenced:.1f} s"
+        f"{Prediction.objects.count():,} predictions by {Pundit.objects.count():,} pundits on "
+        f"{Question.objects.count():,} questions ({CallScore.objects.count():,} scored final calls)"
     )
     busiest = Pundit.objects.get(pk=PunditScore.objects.filter(tag=None).order_by("-total").values("pundit")[:1])
     connection.close()
@@ -126,7 +138,14 @@ def main() -> None:
         "leaderboard relative_brier": "/api/v1/leaderboard/?ordering=relative_brier",
         "leaderboard -peer_score": "/api/v1/leaderboard/?ordering=-peer_score",
     }
-    with live_server() as port:
+    # The server as production runs it (as bench/scoring_latency.py does): production settings, a Redis broker.
+    server_env = {
+        "DJANGO_SETTINGS_MODULE": "project.settings.production",
+        "SECRET_KEY": "bench-only-" + "x" * 60,
+        "SECURE_SSL_REDIRECT": "0",
+        "CELERY_BROKER_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+    }
+    with live_server(server_env) as port:
         samples = latencies(port, paths, rounds=args.rounds)
         from common import get
 

@@ -98,8 +98,9 @@ def pundit_skill(
 ) -> dict[str, Any]:
     """The six skill figures of a pundit's track record (contract names), for the filters given."""
     if _stored_path(since=since, until=until, reference=reference):
-        row = _stored_rows(tag=tag, exclude_late=exclude_late).filter(pundit_id=pundit_id).first()
-        return skill.skill_figures(*stored_stats(row))
+        # values() and no ORDER BY: one row by the (pundit, scope) unique index, no model instance.
+        rows = _stored_rows(tag=tag, exclude_late=exclude_late).filter(pundit_id=pundit_id).values(*_STORED[1:])[:1]
+        return skill.skill_figures(*stored_stats(next(iter(rows), None)))
     rows = _filtered_calls(tag=tag, since=since, until=until, exclude_late=exclude_late).filter(pundit_id=pundit_id)
     stats = calls_stats(rows, reference=reference).get(pundit_id)
     return skill.skill_figures(*stats) if stats else dict(EMPTY)
