@@ -47,7 +47,15 @@ class ImportEditorialForm(forms.Form):
         required=False,
         help_text="When the post was published (YYYY-MM-DD HH:MM), if the post does not say; default: now.",
     )
-    resolve_by = forms.DateField(required=False, help_text="Deadline for every draft; default: a year after.")
+    resolve_by = forms.DateField(
+        required=False,
+        help_text="Deadline for every draft; default: the deadline the post gives, else a year after.",
+    )
+    allow_duplicate = forms.BooleanField(
+        required=False,
+        label="Import again anyway",
+        help_text="When this editorial (same URL or same text) was imported before: make new drafts all the same.",
+    )
 
     def clean_text(self) -> str:
         text = self.cleaned_data.get("text") or ""
@@ -87,6 +95,7 @@ def import_editorial_view(request: HttpRequest, *, model_admin) -> HttpResponse:
                 default_pundit=data["default_pundit"] or None,
                 made_at=data["made_at"],
                 resolve_by=data["resolve_by"],
+                allow_duplicate=data["allow_duplicate"],
             )
         except (ImportRefused, ServiceError) as exc:
             _add_errors(form, exc.errors)
@@ -101,7 +110,7 @@ def import_editorial_view(request: HttpRequest, *, model_admin) -> HttpResponse:
                     request,
                     f"Imported “{result.article.title if result.article else ''}”: pundit {pundit}"
                     f"{' (new)' if result.pundit_created else ''}; {len(ids)} draft prediction(s) "
-                    f"#{', #'.join(map(str, ids))}, each with {links} evidence link(s). Nothing is published: "
+                    f"#{', #'.join(map(str, ids))}, with {links} evidence link(s). Nothing is published: "
                     "set each deadline and resolution criteria, then publish.",
                 )
                 changelist = reverse("admin:predictions_prediction_changelist")

@@ -14,8 +14,25 @@ from predictions.services import newswatch as svc
 from predictions.services.predictions import ServiceError
 
 
+class FeedAdminForm(forms.ModelForm):
+    """The feed's address is checked by the safe fetcher's rules when saved, with the poll's message."""
+
+    class Meta:
+        model = models.Feed
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets and readonly_fields decide what shows
+
+    def clean_url(self):
+        url = self.cleaned_data.get("url", "")
+        try:
+            svc.feed_address_check(url)
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.errors.get("url", ["Refused address."])) from exc
+        return url
+
+
 @admin.register(models.Feed)
 class FeedAdmin(AuditedModelAdmin):
+    form = FeedAdminForm
     list_display = [
         "name",
         "outlet",

@@ -55,6 +55,31 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "almost no chance": 0.03,  # M&M ~3%; Kent 7%
     "almost certainly not": 0.05,  # Kent
     "no chance": 0.01,  # M&M ~1%
+    # Phrases pundits use that neither survey lists, read as the nearest entry above:
+    "there is little doubt": 0.90,  # = "highly likely"
+    "little doubt": 0.90,  # idem
+    "no doubt": 0.95,  # = "almost certainly"
+    "I am certain": 0.95,  # idem
+    "I'm certain": 0.95,  # idem
+    "so certain": 0.95,  # idem
+    "I am confident": 0.85,  # = "very likely"
+    "I'm confident": 0.85,  # idem
+    "bet the farm": 0.95,  # = "almost certainly"
+    "my prediction is": 0.80,  # a plain forecast, = "will"
+    "I predict": 0.80,  # idem
+    "be prepared to": 0.80,  # idem
+    "I bet": 0.75,  # = "I believe"
+    "expect": 0.75,  # "expect months of recriminations": = "I expect"
+    "look for": 0.70,  # "look for X to win": = "probably"
+    "reasonably likely": 0.65,  # between "likely" and "better than even"
+    "don't be surprised": 0.60,  # an assertion in disguise: = "better than even"
+    "do not be surprised": 0.60,  # idem
+    "my guess is": 0.60,  # idem
+    "wouldn't be surprised": 0.45,  # a possibility the author takes seriously: between "might" and "even"
+    "would not be surprised": 0.45,  # idem
+    "odds are against": 0.25,  # = "probably not"
+    "wouldn't bet on": 0.25,  # idem
+    "would not bet on": 0.25,  # idem
     "impossible": 0.01,  # kept off the edge
 }
 

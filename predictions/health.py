@@ -1,4 +1,5 @@
-"""GET /healthz: 200 when the database and the broker answer, else 503, with the state of each."""
+"""GET /healthz: 200 when the database, the broker and the cache answer, else 503, with the state of each (and the
+reason). Readers are still served while the cache or the broker is down (the cache is ignored, writes fall back)."""
 
 from __future__ import annotations
 
@@ -34,11 +35,26 @@ def broker_state() -> str:
         return f"down: {exc.__class__.__name__}"
 
 
+def cache_state() -> str:
+    """The cache's own answer (its errors are otherwise ignored, see settings.CACHES), asked directly."""
+    from django.conf import settings
+
+    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
+        return "ok"
+    try:
+        from django_redis import get_redis_connection
+
+        get_redis_connection("default").ping()
+        return "ok"
+    except Exception as exc:  # any failure means "down", with the reason
+        return f"down: {exc.__class__.__name__}: {str(exc)[:120]}"
+
+
 @never_cache
 @require_GET
 def healthz(request):
     started = time.perf_counter()
-    state = {"database": database_state(), "broker": broker_state()}
+    state = {"database": database_state(), "broker": broker_state(), "cache": cache_state()}
     ok = all(v == "ok" for v in state.values())
     state["status"] = "ok" if ok else "degraded"
     state["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)

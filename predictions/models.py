@@ -33,6 +33,10 @@ class Pundit(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     bio = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True, help_text="URLs: homepage, column, social profiles.")
+    # Set (if unset) in the same transaction as every write that changes the pundit's track record, cleared by the
+    # recomputation that holds the pundit's row lock: a pundit whose mark is older than a minute or two lost its
+    # scoring message, and the reconciliation beat recomputes it (predictions.services.scores).
+    scores_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -61,6 +65,9 @@ class Article(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     pundit = models.ForeignKey(Pundit, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    # SHA-256 of the imported text (whitespace collapsed, case folded): a re-import of the same editorial is found
+    # by it even without a URL (services/article_import.py). Blank for articles not made by the article import.
+    text_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.title
@@ -178,6 +185,10 @@ class Prediction(models.Model):
             # Lists show the newest first: a scan of this index stops after one page (bench/list_latency.py).
             models.Index(fields=["-made_at", "-id"], name="prediction_newest_idx"),
             models.Index(fields=["outcome"], name="prediction_outcome_idx"),
+            # The API's ?ordering= (both ways: an index serves either direction) and its date filters.
+            models.Index(fields=["resolve_by", "id"], name="prediction_resolve_by_idx"),
+            models.Index(fields=["resolved_at", "id"], name="prediction_resolved_at_idx"),
+            models.Index(fields=["probability", "id"], name="prediction_probability_idx"),
         ]
 
     def __str__(self) -> str:
@@ -464,6 +475,17 @@ class NewsItem(models.Model):
         return self.title or self.url
 
 
+class NewsTermStat(models.Model):
+    """How many stored news items contain a stem: the document frequencies that weigh watch terms (rarer is
+    heavier). Kept current as items are matched; the row with ``term = ""`` counts the documents."""
+
+    term = models.CharField(max_length=100, unique=True)
+    df = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term or '(documents)'}: {self.df}"
+
+
 class AutoRule(models.TextChoices):
     NONE = "none", "No automatic resolution"
     OUTLETS_TRUE = "outlets_true", "True when at least N independent outlets report it"
@@ -484,6 +506,12 @@ class WatchTerms(models.Model):
     auto_min_score = models.FloatField(
         default=0.3, help_text="Only candidates scoring at least this count towards the automatic rule."
     )
+    # What editors' decisions taught the watch (services/newswatch/candidates.py): stems of rejected items with a
+    # strength each (matching items score lower for this prediction), and terms suggested for none_of (from
+    # rejections) and any_of (from acceptances) that an editor can accept.
+    penalties = models.JSONField(default=dict, blank=True)
+    suggested_none_of = models.JSONField(default=list, blank=True)
+    suggested_any_of = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -45,6 +45,11 @@ PROB_CLIP_HIGH = 0.999
 
 DEFAULT_BINS = 10
 
+# An absolute error |p - o| below this counts as 0 in the Brier sums. Its square (and the square's square, for the
+# interval) would be far below anything a figure shows, and in SQL it would underflow: PostgreSQL raises
+# "value out of range: underflow" for (1e-81)^4 instead of rounding to 0, which froze a pundit's stored scores.
+ERROR_FLOOR = 1e-30
+
 # Added to p * bins before truncating, so that a probability that is a bin's lower edge in decimal (0.3, 0.7, ...)
 # but lands a hair below it in binary floating point still falls into that bin; see ``bin_index``.
 BIN_EPSILON = 1e-9
@@ -130,8 +135,8 @@ def clip_probability(p: Probability) -> float:
 def squared_error(p: Probability, outcome_true: bool) -> float:
     """One prediction's Brier term, ``(p - o)**2`` with o = 1 if it came true, else 0 (Brier 1950)."""
     value = check_probability(p)
-    o = 1.0 if outcome_true else 0.0
-    return (value - o) ** 2
+    error = value - (1.0 if outcome_true else 0.0)
+    return 0.0 if abs(error) < ERROR_FLOOR else error * error
 
 
 def log_term(p: Probability, outcome_true: bool) -> float:
@@ -678,7 +683,8 @@ def sql_expressions(p: str = "probability", outcome: str = "outcome", bins: int 
     low, high = PROB_CLIP_LOW, PROB_CLIP_HIGH
     clipped = f"(CASE WHEN {p} < {low} THEN {low} WHEN {p} > {high} THEN {high} ELSE {p} END)"
     q = f"(CASE WHEN {outcome} = 'true' THEN {clipped} ELSE 1 - {clipped} END)"
-    sq = f"(({p} - {o}) * ({p} - {o}))"
+    error = f"(CASE WHEN ABS({p} - {o}) < {ERROR_FLOOR} THEN 0 ELSE {p} - {o} END)"  # see ERROR_FLOOR
+    sq = f"({error} * {error})"
     scaled = f"({p} * {bins} + {BIN_EPSILON})"
     return {
         "where": f"{outcome} IN ('true', 'false')",

@@ -373,7 +373,11 @@ def score_series(*, pundit: Pundit, tag: str | None = None) -> list[dict]:
     end). Months without a resolution are left out.
     """
     outcome = Case(When(outcome=scoring.OUTCOME_TRUE, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-    error = F("probability") - outcome
+    error = Case(  # an error below ERROR_FLOOR counts as 0: its square would underflow in PostgreSQL
+        When(outcome=scoring.OUTCOME_FALSE, probability__lt=scoring.ERROR_FLOOR, then=Value(0.0)),
+        default=F("probability") - outcome,
+        output_field=FloatField(),
+    )
     rows = Prediction.objects.filter(
         pundit=pundit, status__in=COUNTED, outcome__in=scoring.SCORED_OUTCOMES, resolved_at__isnull=False
     )

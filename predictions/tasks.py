@@ -50,6 +50,14 @@ def skill_update_task(*, question_ids: list[int], pundit_ids: list[int] | None =
     skill_recompute(question_ids=question_ids, pundit_ids=pundit_ids or ())
 
 
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def scores_reconcile_task() -> int:
+    """Beat: recompute the pundits whose stored scores stayed stale (a lost or delayed scoring message)."""
+    from predictions.services.scores import scores_reconcile
+
+    return len(scores_reconcile())
+
+
 # --- the news watch (services in predictions.services.newswatch) ---
 
 #: Worth retrying: the database went away or was locked for a moment. Feed failures are not raised (they are

@@ -12,3 +12,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("predictions.web.urls")),  # readers' pages; last, so the paths above win
 ]
+
+# JSON under /api/, the readers' pages elsewhere (predictions.api.exceptions).
+handler400 = "predictions.api.exceptions.bad_request"
+handler403 = "predictions.api.exceptions.permission_denied"
+handler404 = "predictions.api.exceptions.not_found"
+handler500 = "predictions.api.exceptions.server_error"

@@ -26,8 +26,26 @@ import urllib.request
 GENESIS = "0" * 64
 
 
+def canonical_value(value):
+    """The one form of a value that survives every store it passes through. PostgreSQL's jsonb keeps numbers as
+    exact decimals, so it has no negative zero (-0.0 comes back 0.0) and gives an integral float of 1e16 or more
+    back as an integer; the canonical form does both first, so a hash computed before storing still matches what
+    is read back. Strings are kept as they are (jsonb does not normalise them); NaN and infinities are refused."""
+    if isinstance(value, float):
+        if value == 0.0:
+            return 0.0
+        if value.is_integer() and abs(value) >= 1e16:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {key: canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(item) for item in value]
+    return value
+
+
 def canonical_json(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(canonical_value(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def entry_hash(entry: dict) -> str:

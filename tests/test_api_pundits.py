@@ -52,6 +52,8 @@ def test_create_per_role(role_clients):
     assert r.json()["slug"] == "olivia-grant"
     assert Pundit.objects.get().links == ["https://example.org/olivia"]
     r = role_clients["admin"].post(LIST, {"name": "Olivia Grant"}, format="json")
+    assert r.status_code == 400 and "confirm_similar" in r.json()["name"][0]  # the same name: confirm it
+    r = role_clients["admin"].post(LIST, {"name": "Olivia Grant", "confirm_similar": True}, format="json")
     assert r.status_code == 201
     assert r.json()["slug"] == "olivia-grant-2"  # names need not be unique; slugs are
     assert Pundit.objects.count() == 2

@@ -336,7 +336,7 @@ def test_a_post_naming_nobody_needs_a_default_pundit(editor_client):
 
 
 def test_a_prediction_without_probability_gets_a_placeholder_and_a_warning(editor_client):
-    r = editor_client.post(URL, {"text": "By Jane Doe\n\nI predict Lukashenko resigns in 2027."}, format="json")
+    r = editor_client.post(URL, {"text": "By Jane Doe\n\nLukashenko resigns in 2027, mark my words."}, format="json")
     assert r.status_code == 201
     (p,) = r.json()["predictions"]
     assert (p["probability"], p["probability_source"]) == (PLACEHOLDER_PROBABILITY, "editor")
@@ -408,9 +408,19 @@ def test_seed_page_url_becomes_the_same_draft(editor_client, server):
         assert p.late_logged  # logged years after it was made: the hindsight flag says so
     assert LedgerEntry.objects.count() == 0
 
-    again = editor_client.post(URL, {"url": url}, format="json")  # the same page twice: one article, a warning
-    assert again.status_code == 201
-    assert Article.objects.count() == 1 and any("imported before" in w for w in again.json()["warnings"])
+    # The same page twice: nothing new unless asked; the answer names the existing drafts (issue 10, point 6).
+    first_ids = sorted(Prediction.objects.values_list("id", flat=True))
+    again = editor_client.post(URL, {"url": url}, format="json")
+    assert again.status_code == 200 and again.json()["saved"] is False
+    assert any("imported before" in w for w in again.json()["warnings"])
+    duplicate = again.json()["duplicate_of"]
+    assert duplicate["article"] == article.pk
+    assert [p["id"] for p in duplicate["predictions"]] == first_ids
+    assert all(p["desk_url"].endswith(f"/{p['id']}/change/") for p in duplicate["predictions"])
+    assert Prediction.objects.count() == 2 and Article.objects.count() == 1
+    forced = editor_client.post(URL, {"url": url, "allow_duplicate": True}, format="json")
+    assert forced.status_code == 201 and Prediction.objects.count() == 4 and Article.objects.count() == 1
+    assert forced.json()["duplicate_of"]["article"] == article.pk
 
 
 @override_settings(NEWSWATCH_ALLOW_PRIVATE_ADDRESSES=True)

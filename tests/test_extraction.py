@@ -143,8 +143,9 @@ def test_seed_draft_serialises_to_json():
     assert again["pundit"] == "WNU Editor" and again["published_on"] is None
     assert set(again["predictions"][0]) == {
         "statement", "quote", "probability", "probability_source", "confidence_phrase", "negated",
+        "resolve_by", "deadline_phrase", "section",
     }  # fmt: skip
-    assert set(again["evidence"][0]) == {"title", "outlet", "authors", "url", "line"}
+    assert set(again["evidence"][0]) == {"title", "outlet", "authors", "url", "line", "section"}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -328,8 +329,18 @@ def test_isolated_outlet_colon_lines_need_a_list():
     assert draft.evidence == []
 
 
-def test_without_byline_marker_or_first_person_nothing_is_a_prediction():
+def test_without_byline_or_marker_a_post_speaks_for_its_author():
+    # Columns and year-ahead lists are often written without "I" and pasted without their byline.
     draft = extract_editorial("Putin will win the election. The central bank is likely to cut rates next week.")
+    assert [p.quote for p in draft.predictions] == [
+        "Putin will win the election.", "The central bank is likely to cut rates next week."
+    ]
+
+
+def test_a_news_report_without_byline_gives_nothing():
+    draft = extract_editorial(
+        "Officials said the vote will be delayed. The central bank is expected to cut rates, analysts said."
+    )
     assert draft.predictions == []
 
 

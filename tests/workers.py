@@ -155,3 +155,42 @@ def wait_for(
             raise AssertionError(f"the worker exited with {proc.returncode} while waiting for {what}")
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@contextlib.contextmanager
+def start_beat(*, broker_url: str, extra_env: dict | None = None) -> Iterator[subprocess.Popen]:
+    """Run `celery beat` (its schedule file in a fresh temporary place) until the block ends."""
+    import tempfile
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "project.settings.test",
+            "DATABASE_URL": test_database_url(),
+            "CELERY_BROKER_URL": broker_url,
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = Path(settings.VAR_DIR) / f"beat-{os.getpid()}-{time.monotonic_ns()}.log"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "project", "beat", "-s", f"{tmp}/schedule", "-l", "INFO"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                proc.log_path = log_path
+                yield proc
+            finally:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    try:
+                        proc.wait(15)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        proc.wait(5)

@@ -15,8 +15,9 @@ this view checks who asks and what was sent, and turns refusals into answers:
 * 413 is documented too: a proxy in front (nginx's ``client_max_body_size``) refuses large bodies with it;
 * 502 when the page's server fails (5xx, timeout, connection refused): the request was fine, the far side was not;
 * 201 with the draft and the rows created (predictions as drafts, never published); 200 when nothing was saved: a
-  dry run (``?dry_run=1`` or ``"save": false``), or a post with no prediction in it (``saved: false`` and a
-  warning say so).
+  dry run (``?dry_run=1`` or ``"save": false``), a post with no prediction in it, or an editorial imported before
+  (same URL or same text: ``duplicate_of`` names the existing drafts; ``"allow_duplicate": true`` imports it
+  again); ``saved: false`` and a warning say so.
 """
 
 from __future__ import annotations
@@ -89,7 +90,15 @@ class ArticleImportSerializer(serializers.Serializer):
         required=False, help_text="When the predictions were made; default: the post's date, else now."
     )
     resolve_by = serializers.DateField(
-        required=False, help_text="The deadline given to every draft; default: one year after made_at."
+        required=False,
+        help_text="The deadline given to every draft; default: the deadline the post gives for each prediction "
+        "(read relative to the post's date: 'by 2027', 'this year'), else one year after made_at.",
+    )
+    allow_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An editorial imported before (same URL or same text) saves nothing and names the existing "
+        "drafts (duplicate_of); true: import it again all the same.",
     )
 
     def validate(self, attrs):
@@ -137,8 +146,14 @@ class ImportedPredictionSerializer(serializers.Serializer):
     confidence_phrase = serializers.CharField(allow_null=True)
     negated = serializers.BooleanField(help_text="The statement is the negation of a claim the pundit rejected.")
     made_at = serializers.DateTimeField()
-    resolve_by = serializers.DateField()
-    evidence = ImportedEvidenceSerializer(many=True)
+    resolve_by = serializers.DateField(
+        help_text="The editor's resolve_by, else the deadline the text gives, else a year after made_at."
+    )
+    deadline_phrase = serializers.CharField(
+        allow_null=True,
+        help_text="The words that gave resolve_by ('by the end of 2025'); null when the text is silent.",
+    )
+    evidence = ImportedEvidenceSerializer(many=True, help_text="The links of the prediction's own part of the post.")
 
 
 class ImportSourceSerializer(serializers.Serializer):
@@ -156,10 +171,26 @@ class DraftPredictionSerializer(serializers.Serializer):
     probability_source = serializers.CharField(allow_null=True)
     confidence_phrase = serializers.CharField(allow_null=True)
     negated = serializers.BooleanField()
+    resolve_by = serializers.DateField(allow_null=True, help_text="The deadline the text gives, if any.")
+    deadline_phrase = serializers.CharField(allow_null=True)
+    section = serializers.IntegerField(help_text="The part of the post (a heading starts a new one).")
 
 
 class DraftLinkSerializer(ImportedLinkSerializer):
     line = serializers.IntegerField()
+    section = serializers.IntegerField()
+
+
+class DuplicatePredictionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    statement = serializers.CharField()
+    desk_url = serializers.CharField(help_text="The draft's page at the desk.")
+
+
+class DuplicateOfSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    predictions = DuplicatePredictionSerializer(many=True)
 
 
 class DraftSerializer(serializers.Serializer):
@@ -168,6 +199,7 @@ class DraftSerializer(serializers.Serializer):
     title = serializers.CharField(allow_null=True)
     predictions = DraftPredictionSerializer(many=True)
     evidence = DraftLinkSerializer(many=True)
+    outlet = serializers.CharField(allow_null=True, help_text="The outlet a byline names, if any.")
 
 
 class ArticleImportResponseSerializer(serializers.Serializer):
@@ -178,6 +210,10 @@ class ArticleImportResponseSerializer(serializers.Serializer):
     predictions = ImportedPredictionSerializer(many=True)
     evidence = ImportedLinkSerializer(many=True)
     warnings = serializers.ListField(child=serializers.CharField())
+    duplicate_of = DuplicateOfSerializer(
+        allow_null=True,
+        help_text="The article and drafts of an earlier import of the same editorial (same URL or same text).",
+    )
     draft = DraftSerializer(help_text="What predictions.extraction.extract_editorial found, as it found it.")
 
 
@@ -242,6 +278,7 @@ class ArticleImportView(APIView):
                 default_pundit=data.get("default_pundit") or None,
                 made_at=data.get("made_at"),
                 resolve_by=data.get("resolve_by"),
+                allow_duplicate=data["allow_duplicate"],
             )
         except ImportRefused as exc:
             return Response(exc.errors, status=exc.status)

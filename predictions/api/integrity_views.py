@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from predictions.api.choices import ChoiceFilter
 from predictions.models import LedgerEntry
 
 KINDS = ["publication", "revision", "resolution", "withdrawal"]
@@ -59,7 +60,7 @@ class LedgerFilter(django_filters.FilterSet):
         decimal_places=0,
         help_text="Only entries about this prediction id.",
     )
-    kind = django_filters.ChoiceFilter(choices=[(k, k) for k in KINDS])
+    kind = ChoiceFilter(choices=[(k, k) for k in KINDS])
 
     class Meta:
         model = LedgerEntry

@@ -13,6 +13,7 @@ from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.response import Response
 
 from predictions import selectors
+from predictions.api.choices import ChoiceField
 from predictions.api.pagination import Pagination
 from predictions.api.serializers import PunditRefSerializer
 from predictions.models import Pundit
@@ -71,7 +72,7 @@ class LeaderboardQuerySerializer(ScoreQuerySerializer):
         max_value=2_000_000_000,
         help_text="Only pundits with at least this many predictions resolved true or false (default 1).",
     )
-    ordering = serializers.ChoiceField(
+    ordering = ChoiceField(
         choices=list(selectors.ORDERINGS),
         required=False,
         default="brier",

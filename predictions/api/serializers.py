@@ -9,6 +9,7 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from predictions.api.choices import ChoiceField
 from predictions.confidence import probability_for_phrase
 from predictions.models import (
     URL_MAX,
@@ -34,10 +35,17 @@ class PunditRefSerializer(serializers.ModelSerializer):
 
 class PunditSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(max_length=220, required=False)
+    confirm_similar = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Create the pundit even though its name reads the same as an existing pundit's "
+        "(a different person with the same name).",
+    )
 
     class Meta:
         model = Pundit
-        fields = ["slug", "name", "bio", "links", "created_at"]
+        fields = ["slug", "name", "bio", "links", "created_at", "confirm_similar"]
         read_only_fields = ["created_at"]
 
     def validate_links(self, value):
@@ -55,7 +63,7 @@ class PunditSerializer(serializers.ModelSerializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     url = serializers.URLField(max_length=URL_MAX, required=False, allow_blank=True)
     authors = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.CONTEXT)
+    stance = ChoiceField(choices=Stance.choices, default=Stance.CONTEXT)
 
     class Meta:
         model = Evidence
@@ -77,7 +85,7 @@ class ResolutionSerializer(serializers.ModelSerializer):
 
 
 class ResolveSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome = ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=URL_MAX, default="")
     resolved_at = serializers.DateTimeField(required=False)
@@ -200,7 +208,7 @@ class PredictionWriteSerializer(serializers.Serializer):
     made_at = serializers.DateTimeField()
     resolve_by = serializers.DateField()
     probability = ProbabilityField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
-    probability_source = serializers.ChoiceField(choices=ProbabilitySource.choices, required=False)
+    probability_source = ChoiceField(choices=ProbabilitySource.choices, required=False)
     confidence_phrase = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=100, default=""
     )
@@ -211,7 +219,7 @@ class PredictionWriteSerializer(serializers.Serializer):
     )
     external_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
     evidence = EvidenceSerializer(many=True, required=False, default=list)
-    status = serializers.ChoiceField(
+    status = ChoiceField(
         choices=[(Status.DRAFT, "Draft"), (Status.PUBLISHED, "Published")], required=False, default=Status.DRAFT
     )
     question = serializers.SlugRelatedField(

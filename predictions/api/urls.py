@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from predictions.api import integrity_views, newswatch_views, question_views, scoring_views, views
+from predictions.api.export_views import ExportView
 from predictions.api.import_views import ArticleImportView
 
 router = DefaultRouter()
@@ -19,6 +20,7 @@ urlpatterns = [
     path("leaderboard/", scoring_views.LeaderboardView.as_view(), name="leaderboard"),
     path("compare/", question_views.CompareView.as_view(), name="compare"),
     path("imports/article/", ArticleImportView.as_view(), name="article-import"),
+    path("export/", ExportView.as_view(), name="export"),
     path(
         "predictions/<int:pk>/candidates/",
         newswatch_views.PredictionCandidatesView.as_view(),

@@ -27,6 +27,7 @@ from predictions.api.serializers import (
 from predictions.models import Prediction, Pundit, Status
 from predictions.roles import role_of
 from predictions.services import predictions as svc
+from predictions.services.pundits import pundit_create
 from predictions.services.questions import question_suggestions
 
 
@@ -47,8 +48,7 @@ class PunditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def perform_create(self, serializer):
-        name = serializer.validated_data["name"]
-        serializer.save(slug=serializer.validated_data.get("slug") or svc.unique_slug(name))
+        serializer.instance = service_call(pundit_create, **serializer.validated_data)
 
 
 def visible_predictions(user):
@@ -125,7 +125,14 @@ class PredictionViewSet(
             .get(pk=prediction.pk)
         )
 
-    @extend_schema(request=None, responses={200: PredictionDetailSerializer})
+    @extend_schema(
+        summary="Publish a draft (editors).",
+        description="Makes a draft public and appends a publication entry to the hash-chained ledger. Publishing "
+        "needs `resolution_criteria`; from then on the statement, quote, probability, made_at and criteria change "
+        "only as public revisions (PATCH with `revision_reason`).",
+        request=None,
+        responses={200: PredictionDetailSerializer},
+    )
     @action(detail=True, methods=["post"], permission_classes=[EditorOnly])
     def publish(self, request, pk=None):
         prediction = service_call(svc.prediction_publish, prediction=self.get_object(), actor=request.user)
@@ -143,7 +150,13 @@ class PredictionViewSet(
         )
         return Response(PredictionDetailSerializer(self._reload(prediction)).data)
 
-    @extend_schema(request=EvidenceSerializer, responses={201: EvidenceSerializer})
+    @extend_schema(
+        summary="Add an evidence link (editors).",
+        description="Attaches a source to the prediction: `url` and/or `title` (one of them is required), `outlet`, "
+        "`authors`, `published_at` and `stance` (context by default). Answers the stored link.",
+        request=EvidenceSerializer,
+        responses={201: EvidenceSerializer},
+    )
     @action(detail=True, methods=["post"], permission_classes=[EditorOnly])
     def evidence(self, request, pk=None):
         prediction = self.get_object()
@@ -154,8 +167,24 @@ class PredictionViewSet(
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["POST"], request=ResolveSerializer, responses={201: ResolutionSerializer})
-    @extend_schema(methods=["DELETE"], request=UnresolveSerializer, responses={200: ResolutionSerializer})
+    @extend_schema(
+        methods=["POST"],
+        summary="Resolve (editors).",
+        description="Records the outcome (`true`, `false`, `ambiguous` or `annulled`) with an optional `note`, "
+        "`evidence_url` and `resolved_at` (not before made_at, not in the future). Changing a resolved prediction's "
+        "outcome needs its reason in `note`. Every resolution is appended to the prediction's history and the "
+        "ledger; track records are updated.",
+        request=ResolveSerializer,
+        responses={201: ResolutionSerializer},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Unresolve (editors).",
+        description="Returns a resolved prediction to open, with an optional `note`; the earlier resolution stays in "
+        "the history and the ledger, and an entry without an outcome is added.",
+        request=UnresolveSerializer,
+        responses={200: ResolutionSerializer},
+    )
     @action(detail=True, methods=["post", "delete"], permission_classes=[EditorOnly])
     def resolution(self, request, pk=None):
         prediction = self.get_object()

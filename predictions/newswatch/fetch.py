@@ -421,6 +421,8 @@ def _fetch_pinned(
             continue
         except httpx.TimeoutException as exc:
             raise FetchTimeout(f"timed out reading {url}: {type(exc).__name__}", url=str(url)) from exc
+        except httpx.InvalidURL as exc:  # httpx parses a redirect's Location even when not following it
+            raise InvalidURL(f"{url} answered with an invalid URL (a redirect location?): {exc}", url=str(url)) from exc
         except httpx.HTTPError as exc:
             raise FetchConnectionError(f"fetching {url} failed: {type(exc).__name__}: {exc}", url=str(url)) from exc
     if isinstance(last_error, httpx.ConnectTimeout):
@@ -457,3 +459,13 @@ def _read_response(
         chunks.append(chunk)
         deadline.remaining(url=str(url))
     return status, response_headers, b"".join(chunks)
+
+
+def check_url(url: str, *, allow_private: bool | None = None) -> None:
+    """Check ``url`` as :func:`fetch` checks it before connecting: http/https, a host, and every address the host
+    resolves to allowed. Raises :class:`InvalidURL` (or :class:`BadScheme`), :class:`BlockedAddress`, or
+    :class:`FetchConnectionError` when the host does not resolve. Used when a feed is saved."""
+    parsed = _parse_url(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    private_ok = default_allow_private() if allow_private is None else allow_private
+    resolve_and_check(parsed.raw_host.decode("ascii"), port, private_ok)

@@ -1,54 +1,70 @@
 """Which open predictions might a news item resolve? Watch rules, the terms derived for them, and an index.
 
-**Watch rules.** Each open prediction has a :class:`WatchRule`: ``all_of`` terms that must all appear in an item,
-``any_of`` terms that raise its score, ``none_of`` terms that veto it, an ``outlets`` allowlist (empty: any outlet)
-and a time window (``made_at`` to ``resolve_by`` plus a grace period). A term is a word or a few words (all of
-which must appear, in any order); an ``all_of`` entry may list alternatives separated by ``|``
-(``"belarus|belarusian|lukashenko"``): one of them suffices. Text on both sides goes through the same
-:func:`tokens` and :func:`stem`, so "protests", "protested" and "protesting" are one term.
+**Watch rules.** Each open prediction has a :class:`WatchRule`: ``all_of`` entries that must all appear in an item
+(an entry may list alternatives separated by ``|``: ``"belarus|belarusian|lukashenko"``, one suffices), ``any_of``
+terms that raise its score, ``none_of`` terms that veto it, an ``outlets`` allowlist (empty: any outlet), a time
+window (``made_at`` to ``resolve_by`` plus a grace period) and ``penalties``: stems that editors' rejections
+taught it to distrust. A term is a word or a phrase; a phrase ("Coordination Council", "Mark Karpeles") matches
+only as a unit, its words next to each other in that order. Both sides go through :func:`tokens` and the Snowball
+English stemmer (``snowballstemmer``), so "protests", "protested" and "protesting" are one term.
 
-**Matching** (:class:`MatchIndex`) never loops over the rules for an item. An inverted index maps a stem to the
-rules that need it. A rule with ``all_of`` entries is filed under its most selective entry only (the entry whose
-stems occur in the fewest rules, a stand-in for rarity in the news), so it becomes a candidate only when that
-entry's term is in the item; the rest of the rule is then verified. A rule with only ``any_of`` terms is filed under
-each of them and needs two of them (one, if it has only one): the index counts its terms' hits and verifies it
-only when there are enough. The work per item is therefore proportional to its distinct words plus the postings
-they touch, not to the number of open predictions.
+**Weights: rarity among stored news.** A term weighs its inverse document frequency among the news items stored
+so far (:class:`TermStats`, kept current as items arrive), smoothed by a general-English prior: ``wordfreq``'s
+frequency of the word stands for its share of documents in ``PRIOR_DOCUMENTS`` imaginary ones, so a cold start
+(no stored items) still knows that "Sbarro" is rare and "government" is not. A phrase
+weighs its rarest word plus a quarter of the others (one concept, not several); an
+``all_of`` entry weighs its heaviest alternative.
 
-**Score**: a simple weighted overlap, in (0, 1]: every ``all_of`` entry weighs 2, every ``any_of`` term 1;
-score = matched weight / total weight of the rule. Items that pass the rule's conditions and reach ``min_score``
-(0 by default: the conditions are the filter, the score ranks the candidates for editors) become matches.
+**Score** = the weight of what matched ÷ the weight of the rule's ``NORM_TERMS`` heaviest terms, capped at 1, less
+the penalties that matched (each ``strength × weight ÷ the same norm``). So a headline that names the rule's two or
+three most distinctive terms scores near 1, one that shares a common word scores low, whatever the length of the
+prediction. Matches below ``min_score`` are dropped; the service's default comes from the labelled evaluation set
+(``bench/news_relevance.py``).
 
-**Derived terms** (:func:`derive_terms`): the subject of the prediction is its most mentioned proper noun
-(a word written with a capital letter inside a sentence and never in lower case; lines in Title Case do not count
-as evidence); ``all_of`` is one entry: that subject, its derived forms ("belarusian" for "belarus") and up to two
-aliases, proper nouns that share a sentence with the subject at least twice (and are not named in the statement
-itself: there, another name is another party). A statement without names gets its
-most repeated significant word (the longest on a tie) as its one ``all_of`` entry, so that every derived rule
-names a topic an item must mention. Statements seldom name everyone a
-story will mention (the seed's predictions speak of Belarus, its headlines of Lukashenko), so ``derive_terms``
-takes an optional ``context``: the pundit's quote and the titles of the evidence links are the intended input.
-``any_of`` holds the other significant words of the statement and resolution criteria, then the words the context
-repeats. The result is a starting point that editors edit.
+**Matching is percolation** (one item against many stored predictions), so :class:`MatchIndex` is an inverted
+index over the rules and never loops over them for an item. A rule with ``all_of`` entries is filed under its most
+selective entry (the one whose stems occur in the fewest rules) and is looked at only when that entry's key stem is
+in the item; a rule with only ``any_of`` terms is filed under each of them and is verified only when enough of
+them hit (two, or one for a one-term rule). The work per item is its distinct words plus the postings they touch.
+A BM25 library (``bm25s``, ``rank-bm25``) ranks many documents for one query, the other direction, and would
+need every prediction scored per item; SQLite's/PostgreSQL's full-text search likewise indexes the documents, not
+the queries. So the index is ours and the weights are the part a corpus changes.
+
+**Derived terms** (:func:`derive_terms`): the statement's names (words written with a capital inside a sentence and
+never in lower case, or words rare in general English, e.g. a sentence-initial "Sbarro"), joined into multi-word
+names where they stand together ("Juan Pablo Galavis"). The subject is the most mentioned of the statement's names
+(the rarer on a tie); ``all_of`` is one entry: the subject, its derived forms, the rest of its multi-word name and
+up to two aliases (names that share a sentence of the context with it at least twice and are not named in the
+statement itself: there, another name is another party). A statement without a name gets no ``all_of``: its
+``any_of`` words must then hit twice. ``any_of`` holds the multi-word names, the other significant words of the
+statement and criteria, then the words the context (quote, evidence titles) repeats. Editors edit the result.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Final
 
+import snowballstemmer
+from wordfreq import zipf_frequency
+
 __all__ = [
     "STOPWORDS",
     "Match",
     "MatchIndex",
+    "TermStats",
     "WatchRule",
     "derive_terms",
+    "distinctive_terms",
+    "item_terms",
     "stem",
     "stems_of",
     "tokens",
@@ -81,18 +97,30 @@ STOPWORDS: Final = frozenset(
 _NOT_NAMES: Final = frozenset(
     """
     president minister prime chancellor premier king queen prince princess mr mrs ms dr sir lord general governor
-    senator congressman congresswoman mayor secretary chairman ceo leader editor
+    senator sen congressman congresswoman mayor secretary chairman ceo leader editor rep
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december
     """.split()
 )
 
 _WORD_RE: Final = re.compile(r"[^\W\d_](?:[^\W_]|['’](?=[^\W\d_]))*")
-_SENTENCE_RE: Final = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[—–-]+\s+")
-_VOWELS: Final = frozenset("aeiouy")
+#: Sentence breaks; a full stop after an abbreviation ("Mt.", "U.S.", "St.") is not one.
+_SENTENCE_RE: Final = re.compile(r"(?<!\b[A-Z][a-z]\.)(?<!\b[A-Z]\.)(?<=[.!?;:])\s+|\n+|\s+[—–-]+\s+")
+#: Words rarer than this in general English (wordfreq's Zipf scale: 3 is once per million words) count as names
+#: even where a capital proves nothing (the start of a sentence).
+RARE_ZIPF: Final = 3.0
 MAX_ALIASES: Final = 2
-MAX_ANY_OF: Final = 12
-ALL_OF_WEIGHT: Final = 2.0
+MAX_ANY_OF: Final = 14
+#: The score's denominator: the weight of this many of the rule's heaviest terms.
+NORM_TERMS: Final = 3
+#: wordfreq's prior stands for this many imaginary documents (a cold start behaves like a small corpus).
+PRIOR_DOCUMENTS: Final = 2000
+#: Words per document assumed when turning a word frequency into a share of documents containing the word.
+DOCUMENT_WORDS: Final = 30
+#: Text beyond this many characters is not matched (a huge summary cannot slow a cycle down).
+MAX_MATCH_CHARS: Final = 20_000
+MAX_PHRASE_WORDS: Final = 4
+BROAD_SUBJECT = True
 
 
 # --- text -------------------------------------------------------------------------------------------------------
@@ -109,37 +137,27 @@ def _words(text: str) -> list[str]:
     return found
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents ("Beyoncé" and "Beyonce" are one word); other scripts are kept as they are."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    return folded or word
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-case words of ``text`` (see :func:`_words`), stop words included."""
-    return [word.lower() for word in _words(text)]
+    """Lower-case, accent-folded words of ``text`` (see :func:`_words`), stop words included."""
+    return [_fold(word) for word in _words(text)]
+
+
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light, consistent suffix stripper (plural -s/-es/-ies, -ing, -ed, final -e), in the spirit of the first
-    steps of Porter's algorithm (M. F. Porter, "An algorithm for suffix stripping", Program 14(3), 1980) but far
-    milder, so that names survive ("belarus", "lukashenko", "sochi" are unchanged). Used at index and query time."""
-    w = word.lower()
-    if len(w) <= 3:
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith(("xes", "zes", "ches", "shes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix in ("ing", "ed"):
-        root = w[: -len(suffix)]
-        if w.endswith(suffix) and len(root) >= 3 and _VOWELS.intersection(root):
-            w = root
-            if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz":
-                w = w[:-1]
-            break
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]
-    return w
+    """The Snowball English stem (``snowballstemmer``) of a lower-cased word; used at index and at match time."""
+    return _STEMMER.stemWord(word.lower())
 
 
 def stems_of(text: str) -> set[str]:
@@ -147,9 +165,53 @@ def stems_of(text: str) -> set[str]:
     return {stem(word) for word in tokens(text)}
 
 
+def item_terms(text: str) -> tuple[set[str], set[str]]:
+    """``(stems, phrases)`` of an item's text: its stems, and its runs of 2-4 consecutive stems (space-joined), which
+    is what a phrase term must find. Text beyond ``MAX_MATCH_CHARS`` is ignored."""
+    sequence = [stem(word) for word in tokens(text[:MAX_MATCH_CHARS])]
+    phrases = {
+        " ".join(sequence[start : start + size])
+        for size in range(2, MAX_PHRASE_WORDS + 1)
+        for start in range(len(sequence) - size + 1)
+    }
+    return set(sequence), phrases
+
+
 @lru_cache(maxsize=200_000)
-def _term_stems(term: str) -> frozenset[str]:
-    return frozenset(stem(word) for word in tokens(term))
+def _term_stems(term: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in tokens(term))
+
+
+@lru_cache(maxsize=200_000)
+def _document_share(word: str) -> float:
+    """wordfreq's estimate of the share of documents containing ``word`` (at least one in ten million)."""
+    frequency = 10 ** (zipf_frequency(word, "en") - 9) if word else 0.0
+    return min(1.0, max(1e-7, frequency * DOCUMENT_WORDS))
+
+
+class TermStats:
+    """Document frequencies of stems among the stored news items, with wordfreq's general-English prior.
+
+    ``weight(stem, word) = ln((N + P + 1) / (df + P·share(word) + 0.5))`` where N is the number of documents seen,
+    df the documents containing the stem, P = ``PRIOR_DOCUMENTS`` and share(word) wordfreq's estimate of how many
+    documents contain the word. Call :meth:`observe` for every new item (the service keeps the counts in the
+    database and loads them into one of these)."""
+
+    def __init__(self, df: Mapping[str, int] | None = None, documents: int = 0, prior_documents: int = PRIOR_DOCUMENTS):
+        self.df: dict[str, int] = dict(df or {})
+        self.documents = documents
+        self.prior_documents = prior_documents
+
+    def observe(self, stems: Iterable[str]) -> None:
+        self.documents += 1
+        df = self.df
+        for key in set(stems):
+            df[key] = df.get(key, 0) + 1
+
+    def weight(self, key: str, word: str) -> float:
+        prior = self.prior_documents
+        expected = self.df.get(key, 0) + prior * _document_share(word) + 0.5
+        return max(0.05, math.log((self.documents + prior + 1) / expected))
 
 
 # --- derived terms ----------------------------------------------------------------------------------------------
@@ -172,19 +234,33 @@ def _is_title_case(words: Sequence[str]) -> bool:
     return len(long_words) >= 4 and capitalised >= 0.8 * len(long_words)
 
 
-def _analyse(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, _TermStats], list[set[str]]]:
-    """Statistics per stem over ``(kind, text)`` pairs, kind being "statement", "criteria" or "context"."""
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or any(letter.isupper() for letter in word[1:])
+
+
+def _analyse(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, _TermStats], list[set[str]], list[tuple[str, ...]]]:
+    """Statistics per stem over ``(kind, text)`` pairs (kind "statement", "criteria" or "context"), the stems of
+    each sentence, and the runs of consecutive capitalised words of the statement and criteria (multi-word name
+    candidates, as lower-case words)."""
     stats: dict[str, _TermStats] = {}
     sentences: list[set[str]] = []
+    runs: list[tuple[str, ...]] = []
     order = 0
     for kind, text in texts:
         for sentence in _SENTENCE_RE.split(text or ""):
             words = _words(sentence)
             title_case = _is_title_case(words)
             seen: set[str] = set()
-            for position, word in enumerate(words):
-                lower = word.lower()
-                if lower in STOPWORDS or len(lower) < 2:
+            run: list[str] = []
+            for position, word in enumerate([*words, ""]):
+                lower = _fold(word) if word else ""
+                if word and _capitalised(word) and lower not in STOPWORDS and lower not in _NOT_NAMES:
+                    run.append(lower)
+                else:
+                    if len(run) >= 2 and kind != "context" and not title_case:
+                        runs.append(tuple(run))
+                    run = []
+                if not word or lower in STOPWORDS or len(lower) < 2:
                     continue
                 key = stem(lower)
                 entry = stats.get(key)
@@ -197,16 +273,17 @@ def _analyse(texts: Iterable[tuple[str, str]]) -> tuple[dict[str, _TermStats], l
                     entry.in_statement += kind == "statement"
                 else:
                     entry.context += 1
-                if word[0].isupper():
+                if _capitalised(word):
+                    inner = any(letter.isupper() for letter in word[1:]) and not word.isupper()
                     acronym = len(word) >= 2 and word.isupper()
-                    if acronym or (position > 0 and not title_case):
+                    if inner or acronym or (position > 0 and not title_case):
                         entry.capital_inside += 1
                 else:
                     entry.lower += 1
                 seen.add(key)
             if seen:
                 sentences.append(seen)
-    return stats, sentences
+    return stats, sentences, runs
 
 
 def _surface(stats: _TermStats) -> str:
@@ -217,26 +294,41 @@ def derive_terms(statement: str, resolution_criteria: str = "", *, context: str 
     """Watch terms for a prediction: ``(all_of, any_of)`` (see the module docstring for the method).
 
     ``context`` is optional text about the prediction (its quote, the titles of its evidence) that names what the
-    statement leaves implicit. Terms are returned as lower-case words, the way editors will read and edit them.
-    """
-    stats, sentences = _analyse([("statement", statement), ("criteria", resolution_criteria), ("context", context)])
+    statement leaves implicit. Terms are returned in lower case, the way editors will read and edit them."""
+    stats, sentences, runs = _analyse(
+        [("statement", statement), ("criteria", resolution_criteria), ("context", context)]
+    )
 
     def is_name(key: str) -> bool:
         entry = stats[key]
-        return entry.capital_inside > 0 and entry.lower == 0 and key not in _NOT_NAMES and len(key) >= 2
+        surface = _surface(entry)
+        if entry.lower or surface in _NOT_NAMES or len(surface) < 3:
+            return False
+        return entry.capital_inside > 0 or (len(key) >= 3 and zipf_frequency(_surface(entry), "en") < RARE_ZIPF)
 
     def rank(key: str) -> tuple[int, int]:
         entry = stats[key]
         return (-(2 * entry.primary + entry.context), entry.first_seen)
 
-    names_in_statement = sorted((key for key in stats if stats[key].primary and is_name(key)), key=rank)
+    # Multi-word names: runs of capitalised words of which at least one is a name ("Juan Pablo Galavis").
+    units = []
+    for run in dict.fromkeys(runs):
+        run = run[:MAX_PHRASE_WORDS]
+        if any(stem(word) in stats and is_name(stem(word)) for word in run):
+            units.append(run)
+
+    names_in_statement = sorted((key for key in stats if stats[key].in_statement and is_name(key)), key=rank)
     group: list[str] = []
     if names_in_statement:
         subject = names_in_statement[0]
         variants = [
             key
             for key in stats
-            if key != subject and len(subject) >= 4 and key.startswith(subject) and len(key) - len(subject) <= 4
+            if key != subject
+            and len(subject) >= 4
+            and key.startswith(subject)
+            and len(key) - len(subject) <= 4
+            and key not in names_in_statement[1:]
         ]
         members = {subject, *variants}
         together: Counter[str] = Counter()
@@ -246,18 +338,22 @@ def derive_terms(statement: str, resolution_criteria: str = "", *, context: str 
                 together.update(key for key in sentence - members if is_name(key) and not stats[key].in_statement)
         ranked = sorted(together.items(), key=lambda pair: (-pair[1], *rank(pair[0])))
         aliases = [key for key, count in ranked if count >= 2][:MAX_ALIASES]
-        group = [subject, *sorted(variants, key=rank), *aliases]
-    else:
-        # No name: the statement's most repeated significant word (the longest on a tie) is its topic.
-        topical = [key for key in stats if stats[key].primary and len(key) >= 3]
-        if topical:
-            group = [min(topical, key=lambda key: (*rank(key)[:1], -len(key), stats[key].first_seen))]
-    in_group = set(group)
+        others = [key for key in names_in_statement[1:] if key not in members] if BROAD_SUBJECT else []
+        group = [_surface(stats[key]) for key in [subject, *sorted(variants, key=rank), *aliases, *others]]
+        # The rest of the subject's multi-word name also names it ("Juan Pablo" for Galavis), if it is distinctive.
+        for unit in units:
+            if stem(unit[0]) == subject or stem(unit[-1]) == subject or subject in map(stem, unit):
+                rest = [word for word in unit if stem(word) != subject]
+                if len(rest) >= 2 or (rest and zipf_frequency(rest[0], "en") < RARE_ZIPF):
+                    group.append(" ".join(rest))
+                break
+    in_group = {stem(word) for label in group for word in label.split()}
 
     def significant(key: str) -> bool:
         entry = stats[key]
         return key not in in_group and (len(key) >= 3 or entry.capital_inside > 0)
 
+    phrases = [" ".join(unit) for unit in units if not {stem(word) for word in unit} <= in_group]
     from_statement = sorted((key for key in stats if stats[key].primary and significant(key)), key=rank)
     repeated = sorted(
         (
@@ -267,9 +363,27 @@ def derive_terms(statement: str, resolution_criteria: str = "", *, context: str 
         ),
         key=rank,
     )
-    any_keys = (from_statement + repeated)[:MAX_ANY_OF]
-    all_of = ["|".join(_surface(stats[key]) for key in group)] if group else []
-    return all_of, [_surface(stats[key]) for key in any_keys]
+    any_of = list(dict.fromkeys([*phrases, *(_surface(stats[key]) for key in from_statement + repeated)]))
+    return (["|".join(dict.fromkeys(group))] if group else []), any_of[:MAX_ANY_OF]
+
+
+def distinctive_terms(
+    text: str, *, exclude: Iterable[str] = (), stats: TermStats | None = None, limit: int = 3
+) -> list[str]:
+    """The ``limit`` heaviest words of ``text`` (lower case, stop words and ``exclude``'s stems left out): what a
+    rejected item teaches (suggested negative terms) or an accepted one suggests adding."""
+    stats = stats or TermStats()
+    skip = {stem(word) for term in exclude for word in tokens(term)}
+    best: dict[str, tuple[float, str]] = {}
+    for word in tokens(text[:MAX_MATCH_CHARS]):
+        key = stem(word)
+        if word in STOPWORDS or len(word) < 3 or key in skip:
+            continue
+        weight = stats.weight(key, word)
+        if key not in best or weight > best[key][0]:
+            best[key] = (weight, word)
+    ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1]))
+    return [word for _weight, word in ranked[:limit]]
 
 
 # --- rules, matches and the index -------------------------------------------------------------------------------
@@ -277,7 +391,8 @@ def derive_terms(statement: str, resolution_criteria: str = "", *, context: str 
 
 @dataclass(frozen=True)
 class WatchRule:
-    """What to watch for one prediction. Windows are inclusive; None leaves that side open."""
+    """What to watch for one prediction. Windows are inclusive; None leaves that side open. ``penalties`` maps a
+    stem to a strength in (0, 1] (see :func:`predictions.services.newswatch` rejections)."""
 
     prediction_id: int
     all_of: Sequence[str] = ()
@@ -286,6 +401,7 @@ class WatchRule:
     outlets: Sequence[str] = ()
     window_start: datetime | None = None
     window_end: datetime | None = None
+    penalties: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -301,11 +417,38 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def _outlet_key(name: str) -> str:
+def outlet_key(name: str) -> str:
+    """How outlet names compare: case- and space-insensitively (allowlists, the auto rule's distinct outlets)."""
     return " ".join(name.casefold().split())
 
 
-_Term = tuple[str, frozenset[str]]  # (label as written, its stems)
+@dataclass(frozen=True, slots=True)
+class _Term:
+    label: str  # as written (lower case)
+    stems: tuple[str, ...]  # in order; a phrase if more than one
+    words: tuple[str, ...]
+
+    def found(self, item: set[str], phrases: set[str]) -> bool:
+        if len(self.stems) == 1:
+            return self.stems[0] in item
+        return " ".join(self.stems) in phrases
+
+    def weight(self, stats: TermStats) -> float:
+        """A phrase is one concept: it weighs its rarest word, plus a quarter of the others."""
+        weights = sorted(
+            (stats.weight(key, word) for key, word in zip(self.stems, self.words, strict=True)), reverse=True
+        )
+        return weights[0] + 0.25 * sum(weights[1:])
+
+
+def _compile_terms(values: Iterable[str]) -> list[_Term]:
+    compiled = []
+    for value in values:
+        label = " ".join(value.split()).lower()
+        words = tuple(tokens(label))[:MAX_PHRASE_WORDS]
+        if words:
+            compiled.append(_Term(label=label, stems=tuple(stem(word) for word in words), words=words))
+    return compiled
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,22 +456,11 @@ class _CompiledRule:
     rule: WatchRule
     all_groups: tuple[tuple[_Term, ...], ...]
     any_terms: tuple[_Term, ...]
-    none_terms: tuple[frozenset[str], ...]
+    none_terms: tuple[_Term, ...]
     outlets: frozenset[str]
     window_start: datetime | None
     window_end: datetime | None
     min_any: int
-    total_weight: float
-
-
-def _compile_terms(values: Iterable[str]) -> list[_Term]:
-    compiled = []
-    for value in values:
-        label = " ".join(value.split()).lower()
-        stems = _term_stems(label)
-        if stems:
-            compiled.append((label, stems))
-    return compiled
 
 
 def _compile(rule: WatchRule) -> _CompiledRule | None:
@@ -344,24 +476,24 @@ def _compile(rule: WatchRule) -> _CompiledRule | None:
         rule=rule,
         all_groups=tuple(groups),
         any_terms=any_terms,
-        none_terms=tuple(stems for _label, stems in _compile_terms(rule.none_of)),
-        outlets=frozenset(_outlet_key(name) for name in rule.outlets if name.strip()),
+        none_terms=tuple(_compile_terms(rule.none_of)),
+        outlets=frozenset(outlet_key(name) for name in rule.outlets if name.strip()),
         window_start=_aware(rule.window_start),
         window_end=_aware(rule.window_end),
         min_any=0 if groups else min(2, len(any_terms)),
-        total_weight=ALL_OF_WEIGHT * len(groups) + len(any_terms),
     )
 
 
 class MatchIndex:
-    """An inverted index over watch rules; :meth:`match` finds the rules a news item satisfies.
+    """An inverted index over watch rules; :meth:`match` finds the rules a news item satisfies and scores them.
 
-    Build it from the open predictions' rules (two passes); it is immutable afterwards: rebuild it when rules
-    change (build times for 1,000 to 100,000 rules are printed by ``bench/match_scaling.py``).
-    """
+    Build it from the open predictions' rules; it is immutable afterwards (rebuild it when rules change; build times
+    for 1,000 to 100,000 rules are printed by ``bench/match_scaling.py``). ``stats`` (shared, may keep changing as
+    items arrive) gives the term weights; ``min_score`` drops weaker matches."""
 
-    def __init__(self, rules: Iterable[WatchRule], *, min_score: float = 0.0) -> None:
+    def __init__(self, rules: Iterable[WatchRule], *, min_score: float = 0.0, stats: TermStats | None = None) -> None:
         self.min_score = min_score
+        self.stats = stats if stats is not None else TermStats()
         # The build allocates millions of small acyclic objects for 100,000 rules; CPython's cyclic collector
         # would rescan the growing heap again and again (3x the build time in bench/match_scaling.py), so it is
         # paused for the build and restored after.
@@ -377,12 +509,12 @@ class MatchIndex:
         self._rules: list[_CompiledRule] = [c for c in map(_compile, rules) if c is not None]
         frequency: Counter[str] = Counter()
         for compiled in self._rules:
-            seen = {s for group in compiled.all_groups for _label, stems in group for s in stems}
-            seen.update(s for _label, stems in compiled.any_terms for s in stems)
+            seen = {s for group in compiled.all_groups for term in group for s in term.stems}
+            seen.update(s for term in compiled.any_terms for s in term.stems)
             frequency.update(seen)
 
         def key_of(term: _Term) -> str:
-            return min(sorted(term[1]), key=lambda s: frequency[s])
+            return min(sorted(term.stems), key=lambda s: frequency[s])
 
         postings: defaultdict[str, list[int]] = defaultdict(list)
         any_postings: defaultdict[str, list[int]] = defaultdict(list)
@@ -392,8 +524,8 @@ class MatchIndex:
                 for key in {key_of(term) for term in rarest}:
                     postings[key].append(number)
             else:
-                for term in compiled.any_terms:
-                    any_postings[key_of(term)].append(number)
+                for key in {key_of(term) for term in compiled.any_terms}:
+                    any_postings[key].append(number)
         self._postings: dict[str, list[int]] = dict(postings)
         self._any_postings: dict[str, list[int]] = dict(any_postings)
 
@@ -405,8 +537,7 @@ class MatchIndex:
 
         A rule with ``all_of`` entries is a candidate when the key of its most selective entry occurs; a rule with
         only ``any_of`` terms when the keys of at least as many of its terms occur as it needs (counted here, so
-        that rules touched by one common word are not verified).
-        """
+        that rules touched by one common word are not verified)."""
         found: set[int] = set()
         hits: defaultdict[int, int] = defaultdict(int)
         postings, any_postings = self._postings, self._any_postings
@@ -426,42 +557,58 @@ class MatchIndex:
         """Rules that ``item_text`` (title and summary) satisfies, best score first.
 
         ``outlet`` is checked against allowlists (an item without an outlet fails every allowlist); ``published``
-        against windows (None skips the window check: pass the time the item was fetched when it has no date).
-        """
-        item_stems = stems_of(item_text)
+        against windows (None skips the window check: pass the time the item was fetched when it has no date)."""
+        item, phrases = item_terms(item_text)
         when = _aware(published)
-        outlet_key = _outlet_key(outlet) if outlet else None
+        key = outlet_key(outlet) if outlet else None
         found = []
-        for number in self.candidates(item_stems):
-            result = self._verify(self._rules[number], item_stems, outlet_key, when)
+        for number in self.candidates(item):
+            result = self._verify(self._rules[number], item, phrases, key, when)
             if result is not None:
                 found.append(result)
         found.sort(key=lambda m: (-m.score, m.prediction_id))
         return found
 
     def _verify(
-        self, rule: _CompiledRule, item: set[str], outlet_key: str | None, when: datetime | None
+        self, rule: _CompiledRule, item: set[str], phrases: set[str], outlet: str | None, when: datetime | None
     ) -> Match | None:
         if when is not None and (
             (rule.window_start is not None and when < rule.window_start)
             or (rule.window_end is not None and when > rule.window_end)
         ):
             return None
-        if rule.outlets and outlet_key not in rule.outlets:
+        if rule.outlets and outlet not in rule.outlets:
             return None
-        for stems in rule.none_terms:
-            if stems <= item:
-                return None
+        if any(term.found(item, phrases) for term in rule.none_terms):
+            return None
+        stats = self.stats
         matched: list[str] = []
+        got = 0.0
+        weights: list[float] = []
         for group in rule.all_groups:
-            hits = [label for label, stems in group if stems <= item]
+            group_weights = [term.weight(stats) for term in group]
+            hits = [(w, term.label) for w, term in zip(group_weights, group, strict=True) if term.found(item, phrases)]
             if not hits:
                 return None
-            matched.extend(hits)
-        any_hits = [label for label, stems in rule.any_terms if stems <= item]
-        if len(any_hits) < rule.min_any:
+            weights.append(max(group_weights))
+            got += max(w for w, _label in hits)
+            matched.extend(label for _w, label in hits)
+        any_hits = 0
+        for term in rule.any_terms:
+            weight = term.weight(stats)
+            weights.append(weight)
+            if term.found(item, phrases):
+                got += weight
+                any_hits += 1
+                matched.append(term.label)
+        if any_hits < rule.min_any:
             return None
-        score = (ALL_OF_WEIGHT * len(rule.all_groups) + len(any_hits)) / rule.total_weight
-        if score < self.min_score:
+        norm = sum(sorted(weights, reverse=True)[:NORM_TERMS])
+        score = min(1.0, got / norm)
+        penalties = rule.rule.penalties
+        if penalties:
+            lost = sum(strength * stats.weight(key, key) for key, strength in penalties.items() if key in item)
+            score = max(0.0, score - lost / norm)
+        if score < self.min_score or score <= 0:
             return None
-        return Match(prediction_id=rule.rule.prediction_id, score=round(score, 4), matched_terms=(*matched, *any_hits))
+        return Match(prediction_id=rule.rule.prediction_id, score=round(score, 4), matched_terms=tuple(matched))

@@ -59,6 +59,7 @@ Refusals raise :class:`ImportRefused` with a message per field and the HTTP stat
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -68,10 +69,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_header_parameters
 
-from predictions.extraction import Draft, DraftEvidence, extract_editorial
+from predictions.extraction import Draft, DraftEvidence, DraftPrediction, extract_editorial
 from predictions.models import URL_MAX, Article, Evidence, Prediction, ProbabilitySource, Pundit, Status
 from predictions.newswatch import fetch as fetcher
 from predictions.services.predictions import prediction_create, pundit_get_or_create
@@ -317,7 +320,7 @@ class ImportResult:
     page: Page
     saved: bool
     made_at: datetime
-    resolve_by: date
+    resolve_by: date  # the default deadline: the one given, else a year after made_at
     pundit: Pundit | None = None
     pundit_created: bool = False
     article: Article | None = None
@@ -325,6 +328,31 @@ class ImportResult:
     evidence_rows: dict[int, list[Evidence]] = field(default_factory=dict)  # prediction id → its evidence
     saved_links: list[DraftEvidence] = field(default_factory=list)  # the links those rows were made from
     warnings: list[str] = field(default_factory=list)
+    resolve_by_given: bool = False  # the editor gave resolve_by: it applies to every draft
+    duplicate_of: Article | None = None  # the article this editorial was imported as before
+
+    def deadline(self, p: DraftPrediction) -> date:
+        """A draft's resolve_by: the one the editor gave, else the deadline its text gives (never before made_at),
+        else the default of a year after made_at."""
+        if not self.resolve_by_given and p.resolve_by and p.resolve_by >= self.made_at.astimezone(UTC).date():
+            return p.resolve_by
+        return self.resolve_by
+
+    def links_for(self, p: DraftPrediction) -> list[DraftEvidence]:
+        """The links of the prediction's own part of the post (a heading starts a new part)."""
+        return [e for e in self.saved_links if e.section == p.section]
+
+    def _duplicate_dict(self) -> dict[str, Any] | None:
+        article = self.duplicate_of
+        if article is None:
+            return None
+        rows = list(article.predictions.order_by("id").values("id", "status", "statement"))
+        return {
+            "article": article.pk,
+            "predictions": [
+                {**row, "desk_url": reverse("admin:predictions_prediction_change", args=[row["id"]])} for row in rows
+            ],
+        }
 
     def to_dict(self) -> dict[str, Any]:
         draft = self.draft
@@ -342,9 +370,10 @@ class ImportResult:
                     "negated": d.negated,
                     "made_at": p.made_at.isoformat(),
                     "resolve_by": p.resolve_by.isoformat(),
+                    "deadline_phrase": d.deadline_phrase,
                     "evidence": [
                         {"id": row.pk, **_link_dict(link)}
-                        for row, link in zip(self.evidence_rows[p.pk], self.saved_links, strict=True)
+                        for row, link in zip(self.evidence_rows[p.pk], self.links_for(d), strict=True)
                     ],
                 }
                 for p, d in zip(self.predictions, draft.predictions, strict=True)
@@ -361,8 +390,9 @@ class ImportResult:
                     "confidence_phrase": d.confidence_phrase,
                     "negated": d.negated,
                     "made_at": self.made_at.isoformat(),
-                    "resolve_by": self.resolve_by.isoformat(),
-                    "evidence": [{"id": None, **link} for link in links],
+                    "resolve_by": self.deadline(d).isoformat(),
+                    "deadline_phrase": d.deadline_phrase,
+                    "evidence": [{"id": None, **_link_dict(e)} for e in draft.evidence if e.section == d.section],
                 }
                 for d in draft.predictions
             ]
@@ -382,12 +412,13 @@ class ImportResult:
                 "id": article.pk if article else None,
                 "url": article.url if article else (self.page.final_url or ""),
                 "title": article.title if article else _article_title(self.draft, self.page),
-                "outlet": article.outlet if article else _outlet(self.page),
+                "outlet": article.outlet if article else _outlet(self.page, draft),
                 "published_at": _iso(article.published_at) if article else _iso(_noon(draft.published_on)),
             },
             "predictions": predictions,
             "evidence": links,
             "warnings": list(self.warnings),
+            "duplicate_of": self._duplicate_dict(),
             "draft": draft.to_dict(),
         }
 
@@ -414,8 +445,9 @@ def _host(url: str | None) -> str:
     return host.removeprefix("www.")
 
 
-def _outlet(page: Page) -> str:
-    return _fit(page.site_name or _host(page.final_url), 200)
+def _outlet(page: Page, draft: Draft | None = None) -> str:
+    """The page's site name, else the outlet its byline names ("By Jane Doe, The Northern Ledger"), else its host."""
+    return _fit(page.site_name or (draft.outlet if draft else None) or _host(page.final_url), 200)
 
 
 def _article_title(draft: Draft, page: Page) -> str:
@@ -423,6 +455,20 @@ def _article_title(draft: Draft, page: Page) -> str:
         return _fit(draft.title, 500)
     first = next((line.strip() for line in page.text.splitlines() if line.strip()), "")
     return _fit(first if len(first) <= 200 and page.extractor == "text" else "", 500) or "Untitled editorial"
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of a post's text with whitespace collapsed and case folded: the same editorial pasted twice (or
+    fetched twice) has the same fingerprint."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
+
+
+def _imported_before(article_url: str, fingerprint: str) -> Article | None:
+    """The article this editorial was imported as before (same URL, or same text), if it still has predictions."""
+    query = Q(text_sha256=fingerprint)
+    if article_url:
+        query |= Q(url=article_url)
+    return Article.objects.filter(query, predictions__isnull=False).order_by("id").distinct().first()
 
 
 def _one_year_after(moment: datetime) -> date:
@@ -445,6 +491,7 @@ def article_import(
     default_pundit: str | None = None,
     made_at: datetime | None = None,
     resolve_by: date | None = None,
+    allow_duplicate: bool = False,
 ) -> ImportResult:
     """Turn an editorial (``text`` or ``url``, exactly one) into a draft, saved as draft predictions when ``save``.
 
@@ -454,7 +501,7 @@ def article_import(
     if (text is None) == (url is None):
         raise ImportRefused({"non_field_errors": ["Give either the editorial's text or its url, not both."]})
     page = read_text(text) if text is not None else read_page(url or "")
-    draft = page.draft or extract_editorial(page.text)
+    draft = page.draft or extract_editorial(page.text, published_on=page.published_on)
     # What the main text lacks, the page's metadata gives (the pundit: byline or marker first, then the page's
     # author, then the editor's default).
     draft.pundit = draft.pundit or page.author or (default_pundit or "").strip() or None
@@ -466,8 +513,11 @@ def article_import(
         made_at = _noon(draft.published_on) or timezone.now()
         if draft.published_on is None:
             warnings.append("The post carries no date: made_at is the time of the import; correct it if need be.")
+    given = resolve_by is not None
     resolve_by = resolve_by or _one_year_after(made_at)
-    result = ImportResult(draft=draft, page=page, saved=False, made_at=made_at, resolve_by=resolve_by)
+    result = ImportResult(
+        draft=draft, page=page, saved=False, made_at=made_at, resolve_by=resolve_by, resolve_by_given=given
+    )
     for n, p in enumerate(draft.predictions, start=1):
         if p.probability is None:
             warnings.append(
@@ -483,8 +533,28 @@ def article_import(
             {"default_pundit": ["The post names no pundit (no byline, no 'Name:' marker): give default_pundit."]}
         )
     article_url = page.final_url if page.final_url and len(page.final_url) <= URL_MAX else (page.url or "")
-    if article_url and (seen := Article.objects.filter(url=article_url).order_by("id").first()):
-        warnings.append(f"This page was imported before (article #{seen.pk}): the new drafts may repeat earlier ones.")
+    fingerprint = text_fingerprint(page.text)
+    if seen := _imported_before(article_url, fingerprint):
+        result.duplicate_of = seen
+        ids = ", ".join(f"#{pk}" for pk in seen.predictions.order_by("id").values_list("id", flat=True))
+        if allow_duplicate:
+            warnings.append(
+                f"This editorial was imported before (article #{seen.pk}, predictions {ids}); imported again as "
+                "asked (allow_duplicate): the new drafts may repeat the earlier ones."
+            )
+        else:
+            warnings.append(
+                f"This editorial was imported before (article #{seen.pk}, predictions {ids}): nothing new was "
+                "saved. Open the existing drafts, or import again with allow_duplicate to make new ones."
+            )
+            result.warnings = warnings
+            return result
+    placed = {p.section for p in draft.predictions}
+    if unplaced := [e for e in draft.evidence if e.section not in placed]:
+        warnings.append(
+            f"{len(unplaced)} link(s) stand in parts of the post without a prediction: they are not attached to any "
+            "draft; add them from the desk where they belong."
+        )
     result.warnings = warnings
     if not save:
         return result
@@ -494,32 +564,34 @@ def article_import(
         result.pundit_created = not Pundit.objects.filter(name=name).exists()
         pundit = pundit_get_or_create(name=name)
         article = Article.objects.filter(url=article_url).order_by("id").first() if article_url else None
+        article = article or result.duplicate_of
         if article is None:
             article = Article.objects.create(
                 url=article_url,
                 title=_article_title(draft, page),
-                outlet=_outlet(page),
+                outlet=_outlet(page, draft),
                 published_at=_noon(draft.published_on),
                 pundit=pundit,
+                text_sha256=fingerprint,
             )
         result.saved_links = [e for e in draft.evidence if e.title or (e.url and len(e.url) <= URL_MAX)]
-        links = [
-            {
-                "title": _fit(e.title, 1000),
-                "outlet": _fit(e.outlet, 200),
-                "authors": _fit(", ".join(e.authors), 500),
-                "url": e.url if e.url and len(e.url) <= URL_MAX else "",
-            }
-            for e in result.saved_links
-        ]
         for p in draft.predictions:
+            links = [
+                {
+                    "title": _fit(e.title, 1000),
+                    "outlet": _fit(e.outlet, 200),
+                    "authors": _fit(", ".join(e.authors), 500),
+                    "url": e.url if e.url and len(e.url) <= URL_MAX else "",
+                }
+                for e in result.links_for(p)
+            ]
             prediction = prediction_create(
                 pundit=pundit,
                 article=article,
                 statement=p.statement,
                 quote=p.quote,
                 made_at=made_at,
-                resolve_by=resolve_by,
+                resolve_by=result.deadline(p),
                 probability=PLACEHOLDER_PROBABILITY if p.probability is None else p.probability,
                 probability_source=p.probability_source or ProbabilitySource.EDITOR,
                 confidence_phrase=_fit(p.confidence_phrase, 100),

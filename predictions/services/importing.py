@@ -1,8 +1,20 @@
 """Bulk import and export of predictions in the contract's format (JSON Lines, or CSV with the same columns).
 
-Import is idempotent on external_id and fast enough for 50,000 lines in one run: every line is validated first
-(bad lines are reported by number and reason and never written), then the good lines land together with
-bulk inserts in one transaction, and the touched pundits' stored scores are recomputed before it returns.
+The import streams: records are read, validated and written in batches (`BATCH_SIZE` lines), so its memory does
+not grow with the file's length. Promises:
+
+- every bad line is reported by number and reason (through ``on_error`` as soon as it is found) and never written;
+  every good line lands whole (the prediction with its tags, evidence, resolution and ledger entries, or nothing);
+- idempotent on external_id: a line whose external_id exists with the same content counts "unchanged", one whose
+  outcome differs is resolved/unresolved ("updated"), one whose words, probability or dates differ is refused;
+- track records are current when it returns (the touched pundits' stored scores are recomputed synchronously).
+
+Each batch is one transaction that first takes the ledger's lock, so two imports running at once (sharing new
+pundit names or external_ids) take turns batch by batch and each sees what the other wrote. If the database still
+refuses a batch (a rule the validation here did not anticipate, or a concurrent write from outside an import),
+the batch is retried line by line, and only the lines the database refuses are reported.
+
+A run stopped half-way (killed, database gone) leaves whole batches behind; running the same file again finishes it.
 """
 
 from __future__ import annotations
@@ -11,15 +23,16 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DataError, IntegrityError, reset_queries, transaction
 from django.utils import timezone
 
+from predictions import limits
 from predictions.confidence import probability_for_phrase
 from predictions.hindsight import is_late_logged
 from predictions.models import (
@@ -32,7 +45,12 @@ from predictions.models import (
     Resolution,
     Status,
 )
-from predictions.services.ledger import ledger_append_many, prediction_payload, resolution_payload
+from predictions.services.ledger import (
+    ledger_append_many,
+    ledger_lock,
+    prediction_payload,
+    resolution_payload,
+)
 from predictions.services.predictions import (
     ServiceError,
     first_free_slug,
@@ -41,6 +59,7 @@ from predictions.services.predictions import (
     tags_get_or_create,
 )
 from predictions.services.questions import import_fields, questions_for_import, settled_outcome
+from predictions.services.scores import scores_mark_stale
 
 FIELDS = [
     "external_id",
@@ -61,6 +80,10 @@ FIELDS = [
     "question",
     "question_polarity",
 ]
+BATCH_SIZE = 2000
+# One line (JSON Lines) or one field (CSV) longer than this is refused by number without being held whole in memory.
+# The longest legal line (every text at its limit, EVIDENCE_MAX evidence items, JSON escapes) is well below it.
+MAX_LINE_CHARS = 8 * 1024 * 1024
 _url_ok = URLValidator(schemes=["http", "https"])
 
 
@@ -91,6 +114,10 @@ class Row:
     question_polarity: str = "same"
     question_id: int | None = None
 
+    def content(self) -> tuple:
+        """What must match for a repeated external_id to count as the same prediction."""
+        return (self.statement, self.probability, self.made_at, self.resolve_by)
+
 
 @dataclass
 class ImportReport:
@@ -99,6 +126,30 @@ class ImportReport:
     updated: int = 0
     failed: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    on_error: Callable[[int, str], None] | None = field(default=None, repr=False)
+
+    def fail(self, line: int, reason: str) -> None:
+        """Count a bad line; hand it to on_error at once if given (so a long run keeps no list), else keep it."""
+        self.failed += 1
+        if self.on_error is not None:
+            self.on_error(line, reason)
+        else:
+            self.errors.append((line, reason))
+
+
+# --- Validation of one line ---
+
+
+def check_text(value: str, name: str) -> str:
+    """Refuse what no column can store: NUL characters and lone surrogates (invalid UTF-8 in the file, which is
+    read with errors="surrogateescape", or a JSON escape such as "\\ud800")."""
+    if "\x00" in value:
+        raise LineError(f"{name}: contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise LineError(f"{name}: not valid UTF-8 text (or a lone surrogate)") from None
+    return value
 
 
 def parse_datetime(value, name: str) -> datetime:
@@ -108,10 +159,13 @@ def parse_datetime(value, name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     except ValueError:
-        raise LineError(f"{name}: not an ISO 8601 date-time: {value!r}") from None
+        raise LineError(f"{name}: not an ISO 8601 date-time: {value[:100]!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise LineError(f"{name}: outside the calendar in UTC (years 1 to 9999): {value[:100]!r}") from None
 
 
 def parse_date(value, name: str) -> date:
@@ -121,20 +175,20 @@ def parse_date(value, name: str) -> date:
     try:
         return date.fromisoformat(text[:10]) if len(text) > 10 else date.fromisoformat(text)
     except ValueError:
-        raise LineError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise LineError(f"{name}: not a date (YYYY-MM-DD): {value[:100]!r}") from None
 
 
-def _text(data: dict, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+def _text(data: dict, key: str, *, required: bool = False, max_length: int) -> str:
     value = data.get(key)
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise LineError(f"{key}: must be a string")
-    value = value.strip()
+    value = check_text(value, key).strip()
     if required and not value:
         raise LineError(f"{key}: is required")
-    if max_length and len(value) > max_length:
-        raise LineError(f"{key}: longer than {max_length} characters")
+    if len(value) > max_length:
+        raise LineError(f"{key}: longer than {max_length} characters ({len(value)})")
     return value
 
 
@@ -144,10 +198,100 @@ def _url(value, name: str) -> str:
     if not isinstance(value, str) or len(value) > URL_MAX:
         raise LineError(f"{name}: a URL of at most {URL_MAX} characters is required")
     try:
-        _url_ok(value)
+        _url_ok(check_text(value, name))
     except ValidationError:
         raise LineError(f"{name}: not a valid http(s) URL: {value[:100]!r}") from None
     return value
+
+
+def _short(item: dict, key: str, name: str, max_length: int) -> str:
+    value = item.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise LineError(f"{name}: must be a string")
+    if len(value) > max_length:
+        raise LineError(f"{name}: longer than {max_length} characters ({len(value)})")
+    return check_text(value, name)
+
+
+def _authors(value, name: str) -> str:
+    """A string, or a list of strings (joined with ", "); at most the column's 500 characters either way."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if not all(isinstance(a, str) for a in value):
+            raise LineError(f"{name}: must be a string or a list of strings")
+        value = ", ".join(a.strip() for a in value if a.strip())
+    if not isinstance(value, str):
+        raise LineError(f"{name}: must be a string or a list of strings")
+    if len(value) > 500:
+        raise LineError(f"{name}: longer than 500 characters ({len(value)})")
+    return check_text(value, name)
+
+
+def _probability(data: dict, phrase: str) -> tuple[float, str]:
+    probability = data.get("probability")
+    if probability is None or probability == "":
+        inferred = probability_for_phrase(phrase)
+        if inferred is None:
+            raise LineError(
+                "probability: missing, and confidence_phrase is "
+                + (f"not in the table: {phrase!r}" if phrase else "missing too")
+            )
+        return inferred, ProbabilitySource.INFERRED
+    if isinstance(probability, str):
+        try:
+            probability = float(probability)
+        except ValueError:
+            raise LineError(f"probability: not a number: {probability[:100]!r}") from None
+    if isinstance(probability, bool) or not isinstance(probability, int | float):
+        raise LineError(f"probability: not a number: {str(probability)[:100]}")
+    try:
+        probability = float(probability)
+    except OverflowError:
+        raise LineError("probability: must be in [0, 1]; got a huge number") from None
+    if not math.isfinite(probability) or not 0.0 <= probability <= 1.0:
+        raise LineError(f"probability: must be in [0, 1], got {probability}")
+    source = data.get("probability_source") or ProbabilitySource.STATED
+    if source not in ProbabilitySource.values:
+        raise LineError(f"probability_source: must be one of {', '.join(ProbabilitySource.values)}")
+    return probability + 0.0, source  # + 0.0 turns -0.0 into 0.0
+
+
+def _evidence(value) -> list[dict]:
+    evidence = value or []
+    if not isinstance(evidence, list):
+        raise LineError("evidence: must be a list of objects")
+    if len(evidence) > limits.EVIDENCE_MAX:
+        raise LineError(f"evidence: at most {limits.EVIDENCE_MAX} items per prediction ({len(evidence)})")
+    clean = []
+    for i, item in enumerate(evidence, 1):
+        name = f"evidence[{i}]"
+        if not isinstance(item, dict):
+            raise LineError(f"{name}: must be an object")
+        unknown = set(item) - {"url", "title", "outlet", "authors", "published_at", "stance", "id", "added_at"}
+        if unknown:
+            raise LineError(f"{name}: unknown field(s): {', '.join(sorted(map(str, unknown)))[:200]}")
+        url = _url(item.get("url"), f"{name}.url")
+        title = _short(item, "title", f"{name}.title", 1000)
+        if not (url or title):
+            raise LineError(f"{name}: needs a url or a title")
+        published = item.get("published_at")
+        stance = item.get("stance") or "context"
+        if stance not in ("supports", "refutes", "context"):
+            raise LineError(f"{name}.stance: must be supports, refutes or context")
+        clean.append(
+            {
+                "url": url,
+                "title": title,
+                "outlet": _short(item, "outlet", f"{name}.outlet", 200),
+                "authors": _authors(item.get("authors"), f"{name}.authors"),
+                "published_at": parse_datetime(published, f"{name}.published_at") if published else None,
+                "stance": stance,
+            }
+        )
+    return clean
 
 
 def parse_row(data, line: int) -> Row:
@@ -156,8 +300,8 @@ def parse_row(data, line: int) -> Row:
         raise LineError("each line must be a JSON object")
     unknown = set(data) - set(FIELDS) - {"id", "status", "logged_at", "probability_source"}
     if unknown:
-        raise LineError(f"unknown field(s): {', '.join(sorted(unknown))}")
-    external_id = _text(data, "external_id", max_length=255) or None
+        raise LineError(f"unknown field(s): {', '.join(sorted(map(str, unknown)))[:200]}")
+    external_id = _text(data, "external_id", max_length=limits.EXTERNAL_ID_MAX) or None
     pundit = data.get("pundit")
     if isinstance(pundit, dict):  # the API's {slug, name} shape, as exported by the API
         pundit_slug = pundit.get("slug")
@@ -166,74 +310,37 @@ def parse_row(data, line: int) -> Row:
         pundit_slug = data.get("pundit_slug")
     if not isinstance(pundit, str) or not pundit.strip():
         raise LineError("pundit: the pundit's name is required")
-    if len(pundit) > 200:
-        raise LineError("pundit: longer than 200 characters")
+    if len(pundit) > limits.PUNDIT_NAME_MAX:
+        raise LineError(f"pundit: longer than {limits.PUNDIT_NAME_MAX} characters")
+    check_text(pundit, "pundit")
     if pundit_slug is not None and (not isinstance(pundit_slug, str) or len(pundit_slug) > 220):
         raise LineError("pundit_slug: must be a slug")
-    statement = _text(data, "statement", required=True)
+    if pundit_slug:
+        check_text(pundit_slug, "pundit_slug")
+    statement = _text(data, "statement", required=True, max_length=limits.STATEMENT_MAX)
     made_at = parse_datetime(data.get("made_at"), "made_at")
     resolve_by = parse_date(data.get("resolve_by"), "resolve_by")
-    if resolve_by < made_at.astimezone(UTC).date():
+    if resolve_by < made_at.date():
         raise LineError("resolve_by: before the date of made_at")
     phrase = _text(data, "confidence_phrase", max_length=100)
-    probability = data.get("probability")
-    if probability is None or probability == "":
-        probability = probability_for_phrase(phrase)
-        if probability is None:
-            raise LineError(
-                "probability: missing, and confidence_phrase is "
-                + (f"not in the table: {phrase!r}" if phrase else "missing too")
-            )
-        source = ProbabilitySource.INFERRED
-    else:
-        if isinstance(probability, str):
-            try:
-                probability = float(probability)
-            except ValueError:
-                raise LineError(f"probability: not a number: {probability!r}") from None
-        if isinstance(probability, bool) or not isinstance(probability, int | float) or math.isnan(probability):
-            raise LineError(f"probability: not a number: {probability!r}")
-        if not 0.0 <= probability <= 1.0:
-            raise LineError(f"probability: must be in [0, 1], got {probability}")
-        source = data.get("probability_source") or ProbabilitySource.STATED
-        if source not in ProbabilitySource.values:
-            raise LineError(f"probability_source: must be one of {', '.join(ProbabilitySource.values)}")
+    probability, source = _probability(data, phrase)
     tags = data.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) and 0 < len(t.strip()) <= 100 for t in tags):
-        raise LineError("tags: must be a list of names of at most 100 characters")
-    evidence = data.get("evidence") or []
-    if not isinstance(evidence, list):
-        raise LineError("evidence: must be a list of objects")
-    clean_evidence = []
-    for i, item in enumerate(evidence, 1):
-        if not isinstance(item, dict):
-            raise LineError(f"evidence[{i}]: must be an object")
-        url = _url(item.get("url"), f"evidence[{i}].url")
-        title = item.get("title") or ""
-        if not isinstance(title, str) or len(title) > 1000:
-            raise LineError(f"evidence[{i}].title: a string of at most 1000 characters")
-        if not (url or title):
-            raise LineError(f"evidence[{i}]: needs a url or a title")
-        published = item.get("published_at")
-        clean_evidence.append(
-            {
-                "url": url,
-                "title": title,
-                "outlet": str(item.get("outlet") or "")[:200],
-                "authors": ", ".join(item["authors"])
-                if isinstance(item.get("authors"), list)
-                else str(item.get("authors") or "")[:500],
-                "published_at": parse_datetime(published, f"evidence[{i}].published_at") if published else None,
-                "stance": item.get("stance") or "context",
-            }
+    if (
+        not isinstance(tags, list)
+        or len(tags) > limits.TAGS_MAX
+        or not all(isinstance(t, str) and 0 < len(t.strip()) <= limits.TAG_MAX for t in tags)
+    ):
+        raise LineError(
+            f"tags: must be a list of at most {limits.TAGS_MAX} names of at most {limits.TAG_MAX} characters"
         )
-        if clean_evidence[-1]["stance"] not in ("supports", "refutes", "context"):
-            raise LineError(f"evidence[{i}].stance: must be supports, refutes or context")
+    for t in tags:
+        check_text(t, "tags")
+    evidence = _evidence(data.get("evidence"))
     outcome = data.get("outcome")
     if outcome in ("", None):
         outcome = None
-    elif outcome not in Outcome.values:
-        raise LineError(f"outcome: must be null, {', '.join(Outcome.values)}; got {outcome!r}")
+    elif not isinstance(outcome, str) or outcome not in Outcome.values:
+        raise LineError(f"outcome: must be null, {', '.join(Outcome.values)}; got {str(outcome)[:100]!r}")
     resolved_at = data.get("resolved_at")
     resolved_at = parse_datetime(resolved_at, "resolved_at") if resolved_at else None
     try:
@@ -246,16 +353,16 @@ def parse_row(data, line: int) -> Row:
         pundit=pundit,
         pundit_slug=pundit_slug or None,
         statement=statement,
-        quote=_text(data, "quote"),
+        quote=_text(data, "quote", max_length=limits.LONG_TEXT_MAX),
         made_at=made_at,
         resolve_by=resolve_by,
-        probability=float(probability),
+        probability=probability,
         probability_source=source,
         confidence_phrase=phrase,
-        resolution_criteria=_text(data, "resolution_criteria"),
-        rationale=_text(data, "rationale"),
+        resolution_criteria=_text(data, "resolution_criteria", max_length=limits.LONG_TEXT_MAX),
+        rationale=_text(data, "rationale", max_length=limits.LONG_TEXT_MAX),
         tags=sorted({t.strip().lower() for t in tags}),
-        evidence=clean_evidence,
+        evidence=evidence,
         outcome=outcome,
         resolved_at=resolved_at if outcome else None,
         question=question,
@@ -263,30 +370,88 @@ def parse_row(data, line: int) -> Row:
     )
 
 
+# --- Reading: one record at a time, never the whole file ---
+
+
+def open_text(binary) -> io.TextIOWrapper:
+    """Text over a binary file or stdin. Invalid UTF-8 becomes lone surrogates (errors="surrogateescape"), which
+    check_text refuses: the line is reported by number and the rest of the file still imports."""
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def _bounded_lines(stream: io.TextIOBase) -> Iterator[tuple[int, str | None]]:
+    """(line number, text), or (line number, None) for a line longer than MAX_LINE_CHARS (read past, not held)."""
+    number = 0
+    while True:
+        text = stream.readline(MAX_LINE_CHARS + 1)
+        if not text:
+            return
+        number += 1
+        if len(text) > MAX_LINE_CHARS and not text.endswith("\n"):
+            while (rest := stream.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
+            yield number, None
+        else:
+            yield number, text
+
+
 def read_records(stream: io.TextIOBase, *, fmt: str) -> Iterator[tuple[int, object]]:
-    """(line number, decoded record or an exception) for each non-empty line/record."""
+    """(line number, decoded record or a LineError) for each non-empty line (JSON Lines) or record (CSV)."""
     if fmt == "csv":
-        reader = csv.DictReader(stream)
-        for record in reader:
-            line = reader.line_num
-            try:
-                yield line, _csv_to_record(record)
-            except LineError as exc:
-                yield line, exc
+        yield from _read_csv(stream)
         return
-    for line, text in enumerate(stream, 1):
+    for line, text in _bounded_lines(stream):
+        if text is None:
+            yield line, LineError(f"longer than {MAX_LINE_CHARS} characters")
+            continue
         if not text.strip():
             continue
         try:
             yield line, json.loads(text)
         except json.JSONDecodeError as exc:
             yield line, LineError(f"malformed JSON: {exc.msg} at column {exc.colno}")
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit integer; absurdly deep nesting
+            yield line, LineError(f"malformed JSON: {str(exc)[:200] or type(exc).__name__}")
+
+
+def _read_csv(stream: io.TextIOBase) -> Iterator[tuple[int, object]]:
+    """The csv module holds one field at most MAX_LINE_CHARS long (export writes fields longer than its default
+    131,072 for long texts); a longer field is reported by its line and the reader goes on at the next line."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS))
+    reader = csv.DictReader(stream)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.reader.line_num, LineError(f"CSV: {exc}")
+            continue
+        line = reader.line_num
+        try:
+            yield line, _csv_to_record(record)
+        except LineError as exc:
+            yield line, exc
+
+
+# CSV cells that a spreadsheet would run as a formula (OWASP, "CSV injection") are written with a leading apostrophe,
+# the spreadsheet convention for "this is text"; so is a cell that itself begins with an apostrophe. Import removes
+# one leading apostrophe from every cell, so export → import gives back exactly what was exported.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
 
 
 def _csv_to_record(record: dict) -> dict:
     if None in record:
         raise LineError("more values than columns")
-    out: dict = {k: (v if v != "" else None) for k, v in record.items() if k}
+    out: dict = {k: (csv_uncell(v) if v != "" else None) for k, v in record.items() if k}
     for key in ("tags", "evidence"):
         value = out.get(key)
         if value is None:
@@ -294,13 +459,26 @@ def _csv_to_record(record: dict) -> dict:
         elif value.lstrip().startswith("["):
             try:
                 out[key] = json.loads(value)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):
                 raise LineError(f"{key}: malformed JSON list") from None
         elif key == "tags":
             out[key] = [t for t in value.split(";") if t.strip()]
         else:
             raise LineError("evidence: must be a JSON list")
     return out
+
+
+# --- Writing, batch by batch ---
+
+
+@dataclass
+class _Plan:
+    """What one batch does, decided inside its transaction (after the ledger lock)."""
+
+    new_rows: list[Row] = field(default_factory=list)
+    unchanged: int = 0
+    failures: list[tuple[int, str]] = field(default_factory=list)
+    outcome_changes: list[tuple[Prediction, Row]] = field(default_factory=list)
 
 
 def _same(prediction: Prediction, row: Row) -> bool:
@@ -312,54 +490,16 @@ def _same(prediction: Prediction, row: Row) -> bool:
     )
 
 
-def predictions_import(*, records: Iterable[tuple[int, object]], batch_size: int = 2000) -> ImportReport:
-    """Import decoded records (see read_records). Good lines land whole; bad lines are reported, never written."""
-    from predictions.services.scores import pundit_scores_recompute
-
-    report = ImportReport()
-    rows: list[Row] = []
-    seen: dict[str, Row] = {}
-    for line, record in records:
-        try:
-            if isinstance(record, Exception):
-                raise record
-            row = parse_row(record, line)
-        except LineError as exc:
-            report.failed += 1
-            report.errors.append((line, str(exc)))
-            continue
-        if row.external_id is not None:
-            if row.external_id in seen:
-                if (seen[row.external_id].statement, seen[row.external_id].probability) == (
-                    row.statement,
-                    row.probability,
-                ):
-                    report.unchanged += 1
-                else:
-                    report.failed += 1
-                    report.errors.append(
-                        (line, f"external_id {row.external_id!r} appears twice with different content")
-                    )
-                continue
-            seen[row.external_id] = row
-        rows.append(row)
-
-    existing: dict[str, Prediction] = {}
+def _plan(rows: list[Row]) -> _Plan:
+    plan = _Plan()
     ids = [r.external_id for r in rows if r.external_id]
-    for start in range(0, len(ids), 900):
-        for p in Prediction.objects.filter(external_id__in=ids[start : start + 900]):
-            existing[p.external_id] = p
-
-    new_rows: list[Row] = []
-    touched: set[int] = set()
+    existing = {p.external_id: p for p in Prediction.objects.filter(external_id__in=ids)} if ids else {}
     for row in rows:
         current = existing.get(row.external_id) if row.external_id else None
         if current is None:
-            new_rows.append(row)
-            continue
-        if not _same(current, row):
-            report.failed += 1
-            report.errors.append(
+            plan.new_rows.append(row)
+        elif not _same(current, row):
+            plan.failures.append(
                 (
                     row.line,
                     f"external_id {row.external_id!r} exists with a different statement, probability or dates; "
@@ -367,6 +507,67 @@ def predictions_import(*, records: Iterable[tuple[int, object]], batch_size: int
                 )
             )
         elif (current.outcome or None) != settled_outcome(prediction=current, outcome=row.outcome):
+            plan.outcome_changes.append((current, row))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _without_repeats(rows: list[Row], report: ImportReport) -> list[Row]:
+    """One row per external_id within a batch (a repeat in a later batch meets the first one in the database)."""
+    seen: dict[str, Row] = {}
+    kept = []
+    for row in rows:
+        if row.external_id is not None:
+            first = seen.get(row.external_id)
+            if first is not None:
+                if first.content() == row.content():
+                    report.unchanged += 1
+                else:
+                    report.fail(row.line, f"external_id {row.external_id!r} appears twice with different content")
+                continue
+            seen[row.external_id] = row
+        kept.append(row)
+    return kept
+
+
+def _write(rows: list[Row]) -> tuple[_Plan, set[int]]:
+    """One transaction: take the ledger's lock (imports take turns), look up what exists, insert the rest."""
+    with transaction.atomic():
+        ledger_lock()
+        plan = _plan(rows)
+        # Questions named for the first time are created; a line whose outcome disagrees with its question's fails.
+        plan.new_rows, failures = questions_for_import(plan.new_rows)
+        plan.failures += failures
+        touched = _insert(plan.new_rows) if plan.new_rows else set()
+        scores_mark_stale(pundit_ids=touched)  # cleared by the recomputation at the end (or the reconciliation)
+    return plan, touched
+
+
+# What the database may refuse for one line that validation let through (or a concurrent writer outside imports).
+_REFUSALS = (IntegrityError, DataError, ValueError, OverflowError)
+
+
+def _import_batch(rows: list[Row], report: ImportReport) -> set[int]:
+    rows = _without_repeats(rows, report)
+    try:
+        plans = [_write(rows)]
+    except _REFUSALS:
+        plans = []
+        for row in rows:  # line by line: only the lines the database refuses fail
+            try:
+                plans.append(_write([row]))
+            except _REFUSALS as exc:
+                reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+                report.fail(row.line, f"refused by the database: {reason}")
+    touched: set[int] = set()
+    for plan, inserted in plans:
+        touched |= inserted
+        report.created += len(plan.new_rows)
+        report.unchanged += plan.unchanged
+        for line, reason in plan.failures:
+            report.fail(line, reason)
+        for current, row in plan.outcome_changes:
             try:
                 if row.outcome is None:
                     prediction_unresolve(prediction=current, note="import")
@@ -374,21 +575,40 @@ def predictions_import(*, records: Iterable[tuple[int, object]], batch_size: int
                     prediction_resolve(
                         prediction=current, outcome=row.outcome, note="import", resolved_at=row.resolved_at
                     )
-                report.updated += 1
-                touched.add(current.pundit_id)
             except ServiceError as exc:
-                report.failed += 1
-                report.errors.append((row.line, str(exc.errors)))
-        else:
-            report.unchanged += 1
+                report.fail(row.line, str(exc.errors))
+                continue
+            report.updated += 1
+            touched.add(current.pundit_id)
+    return touched
 
-    new_rows, failures = questions_for_import(new_rows)  # questions named for the first time; outcomes agree
-    report.failed += len(failures)
-    report.errors = sorted(report.errors + failures)
-    if new_rows:
-        with transaction.atomic():
-            touched |= _insert(new_rows, batch_size=batch_size)
-        report.created = len(new_rows)
+
+def predictions_import(
+    *,
+    records: Iterable[tuple[int, object]],
+    batch_size: int = BATCH_SIZE,
+    on_error: Callable[[int, str], None] | None = None,
+) -> ImportReport:
+    """Import decoded records (see read_records), batch_size lines at a time. Good lines land whole; bad lines are
+    reported (to on_error as they are found, or in the report's errors), never written."""
+    from predictions.services.scores import pundit_scores_recompute
+
+    report = ImportReport(on_error=on_error)
+    touched: set[int] = set()
+    batch: list[Row] = []
+    for line, record in records:
+        try:
+            if isinstance(record, Exception):
+                raise record
+            batch.append(parse_row(record, line))
+        except LineError as exc:
+            report.fail(line, str(exc))
+        if len(batch) >= batch_size:
+            touched |= _import_batch(batch, report)
+            batch = []
+            reset_queries()  # with DEBUG on, Django would keep every query of the run
+    if batch:
+        touched |= _import_batch(batch, report)
     if touched:
         pundit_scores_recompute(pundit_ids=sorted(touched))
     return report
@@ -401,22 +621,28 @@ def _pundits_for(rows: list[Row]) -> dict[tuple[str, str | None], Pundit]:
     by_name: dict[str, Pundit] = {}
     for p in Pundit.objects.filter(name__in={r.pundit for r in rows}).order_by("-id"):
         by_name[p.name] = p  # the oldest pundit of that name wins
-    taken = set(Pundit.objects.values_list("slug", flat=True))
     result: dict[tuple[str, str | None], Pundit] = {}
     new: list[Pundit] = []
+    taken: set[str] = set()
+
+    def free_slug(text: str) -> str:
+        base = first_free_slug(text, set())
+        taken.update(Pundit.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        return first_free_slug(text, taken)
+
     for row in rows:
         key = (row.pundit, row.pundit_slug)
         if key in result:
             continue
         pundit = by_slug.get(row.pundit_slug) if row.pundit_slug else None
         if pundit is None and row.pundit_slug and row.pundit not in by_name:
-            pundit = Pundit(name=row.pundit, slug=first_free_slug(row.pundit_slug, taken))
+            pundit = Pundit(name=row.pundit, slug=free_slug(row.pundit_slug))
             by_slug[row.pundit_slug] = pundit
             new.append(pundit)
         if pundit is None:
             pundit = by_name.get(row.pundit)
         if pundit is None:
-            pundit = Pundit(name=row.pundit, slug=first_free_slug(row.pundit, taken))
+            pundit = Pundit(name=row.pundit, slug=free_slug(row.pundit))
             new.append(pundit)
         by_name.setdefault(pundit.name, pundit)
         taken.add(pundit.slug)
@@ -425,7 +651,7 @@ def _pundits_for(rows: list[Row]) -> dict[tuple[str, str | None], Pundit]:
     return result
 
 
-def _insert(rows: list[Row], *, batch_size: int) -> set[int]:
+def _insert(rows: list[Row], *, batch_size: int = 1000) -> set[int]:
     pundits = _pundits_for(rows)
     tags = {t.name: t for t in tags_get_or_create(names={t for r in rows for t in r.tags})}
     now = timezone.now()
@@ -511,6 +737,7 @@ def prediction_record(prediction: Prediction) -> dict:
                 "url": e.url,
                 "title": e.title,
                 "outlet": e.outlet,
+                "authors": e.authors,
                 "published_at": e.published_at.isoformat() if e.published_at else None,
                 "stance": e.stance,
             }
@@ -523,26 +750,43 @@ def prediction_record(prediction: Prediction) -> dict:
     }
 
 
-def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
-    """Write every published prediction in the import format; returns the count."""
+def predictions_export_chunks(*, fmt: str = "jsonl", chunk_size: int = 2000) -> Iterator[tuple[str, int]]:
+    """Every published prediction in the import format, as (text, predictions in it) chunks of up to `chunk_size`
+    predictions (the CSV header in the first): what `export_predictions` writes and GET /api/v1/export/ streams.
+    Memory stays flat in the number of predictions (one chunk of rows at a time)."""
     qs = (
         Prediction.objects.filter(status__in=[Status.PUBLISHED, Status.RESOLVED])
         .select_related("pundit", "question")
         .prefetch_related("tags", "evidence")
         .order_by("id")
     )
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n") if fmt == "csv" else None
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n") if fmt == "csv" else None
     if writer:
         writer.writeheader()
-    count = 0
-    for prediction in qs.iterator(chunk_size=2000):
+    lines = 0
+    for prediction in qs.iterator(chunk_size=chunk_size):
         record = prediction_record(prediction)
         if writer:
             record["tags"] = json.dumps(record["tags"])
             record["evidence"] = json.dumps(record["evidence"])
-            writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+            writer.writerow({k: csv_cell("" if v is None else str(v)) for k, v in record.items()})
         else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+            buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
+        lines += 1
+        if lines == chunk_size:
+            yield buffer.getvalue(), lines
+            buffer.seek(0)
+            buffer.truncate()
+            lines = 0
+    if buffer.tell():
+        yield buffer.getvalue(), lines
 
+
+def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:
+    """Write every published prediction in the import format; returns the count."""
+    count = 0
+    for text, predictions in predictions_export_chunks(fmt=fmt):
+        out.write(text)
+        count += predictions
+    return count

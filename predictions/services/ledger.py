@@ -1,6 +1,7 @@
 """The public hash-chained ledger: every publication, revision and resolution appends one entry.
 
-hash = SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of
+hash = SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8; -0.0 written 0.0 and integral floats of 1e16
+or more as integers, see canonical_value) of
 {"seq", "kind", "prediction", "payload", "prev_hash", "created_at"}; the first entry's prev_hash is 64 zeros.
 created_at is the ISO 8601 text of the UTC time (Python's datetime.isoformat(), "+00:00"), exactly as the API's
 GET /api/v1/ledger/ gives it, so anyone can recompute the chain from the public API (scripts/verify_ledger_api.py).
@@ -32,8 +33,26 @@ GENESIS = "0" * 64
 _LOCK_KEY = 7_200_914  # pg_advisory_xact_lock key serialising appends on PostgreSQL
 
 
+def canonical_value(value):
+    """The one form of a value that survives every store it passes through. PostgreSQL's jsonb keeps numbers as
+    exact decimals, so it has no negative zero (-0.0 comes back 0.0) and gives an integral float of 1e16 or more
+    back as an integer; the canonical form does both first, so a hash computed before storing still matches what
+    is read back. Strings are kept as they are (jsonb does not normalise them); NaN and infinities are refused."""
+    if isinstance(value, float):
+        if value == 0.0:
+            return 0.0
+        if value.is_integer() and abs(value) >= 1e16:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {key: canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(item) for item in value]
+    return value
+
+
 def canonical_json(data: dict) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(canonical_value(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def entry_hash(
@@ -62,7 +81,7 @@ def prediction_payload(prediction: Prediction) -> dict:
         "pundit": {"id": prediction.pundit_id, "slug": prediction.pundit.slug, "name": prediction.pundit.name},
         "statement": prediction.statement,
         "quote": prediction.quote,
-        "probability": float(prediction.probability),
+        "probability": float(prediction.probability) + 0.0,
         "made_at": _utc(prediction.made_at),
         "resolve_by": prediction.resolve_by.isoformat(),
         "resolution_criteria": prediction.resolution_criteria,
@@ -83,7 +102,8 @@ def resolution_payload(resolution: Resolution) -> dict:
     }
 
 
-def _lock_chain() -> None:
+def ledger_lock() -> None:
+    """Serialise ledger appends (and whatever the caller does in the same transaction) until it commits."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
@@ -93,12 +113,13 @@ def _lock_chain() -> None:
 def ledger_append_many(*, entries: Iterable[tuple[str, int | None, dict]]) -> list[LedgerEntry]:
     """Append (kind, prediction_id, payload) entries in order, in the caller's transaction."""
     with transaction.atomic():
-        _lock_chain()
+        ledger_lock()
         last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
         now = timezone.now()
         rows = []
         for kind, prediction_id, payload in entries:
+            payload = canonical_value(payload)  # stored as hashed, on SQLite and PostgreSQL alike
             seq += 1
             digest = entry_hash(
                 seq=seq, kind=kind, prediction_id=prediction_id, payload=payload, prev_hash=prev, created_at=now

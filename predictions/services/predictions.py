@@ -6,11 +6,12 @@ commits (never inside it: a worker must see the committed rows)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,26 +35,46 @@ logger = logging.getLogger(__name__)
 
 
 def scores_changed(*, pundit_ids: Iterable[int]) -> None:
-    """Refresh the stored scores of these pundits after the current transaction commits."""
+    """Mark these pundits' stored scores stale (in the caller's transaction) and refresh them after it commits.
+    The mark is what the reconciliation beat repairs if the refresh message is lost (scores_reconcile)."""
+    from predictions.services.scores import scores_mark_stale
+
     ids = sorted(set(pundit_ids))
     if ids:
+        scores_mark_stale(pundit_ids=ids)
         transaction.on_commit(lambda: _scores_dispatch(ids))
+
+
+#: After the broker refused a message, this process does not try it again for BROKER_RETRY_AFTER seconds (writes
+#: must not each wait for a broker that is down); meanwhile scores are recomputed in-process.
+BROKER_RETRY_AFTER = 15.0
+_broker_down_until = 0.0
 
 
 def _scores_dispatch(ids: list[int]) -> None:
     """Queue the recomputation for a worker; when the broker does not answer, recompute here instead, so that the
     write that was just committed neither fails (a 500 after the commit) nor leaves the track records stale."""
+    global _broker_down_until
     from kombu.exceptions import OperationalError as BrokerError
 
+    from predictions.services.scores import pundit_scores_recompute
     from predictions.tasks import scores_update_task
 
+    if time.monotonic() >= _broker_down_until:
+        try:
+            scores_update_task.apply_async(kwargs={"pundit_ids": ids}, retry=False)
+            return
+        except (BrokerError, OSError):
+            _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+            logger.warning(
+                "broker unavailable (not tried again for %.0f s): recomputing scores in-process",
+                BROKER_RETRY_AFTER,
+                exc_info=True,
+            )
     try:
-        scores_update_task.apply_async(kwargs={"pundit_ids": ids}, retry=False)
-    except (BrokerError, OSError):
-        logger.warning("broker unavailable: recomputing the scores of pundits %s in-process", ids, exc_info=True)
-        from predictions.services.scores import pundit_scores_recompute
-
         pundit_scores_recompute(pundit_ids=ids)
+    except Exception:  # the write is committed: the reconciliation beat repairs what this could not
+        logger.exception("in-process recomputation of pundits %s failed; left to the reconciliation", ids)
 
 
 def first_free_slug(name: str, taken: set[str]) -> str:
@@ -132,24 +153,32 @@ def prediction_create(
         raise ServiceError({"statement": ["This field may not be blank."]})
     evidence = list(evidence)
     logged_at = timezone.now()
-    prediction = Prediction.objects.create(
-        pundit=pundit,
-        article=article,
-        external_id=external_id or None,
-        statement=statement.strip(),
-        quote=quote,
-        made_at=made_at,
-        resolve_by=resolve_by,
-        probability=float(probability),
-        probability_source=probability_source,
-        confidence_phrase=confidence_phrase or "",
-        resolution_criteria=resolution_criteria,
-        rationale=rationale,
-        status=Status.DRAFT,
-        created_by=created_by,
-        logged_at=logged_at,
-        late_logged=is_late_logged(made_at=made_at, logged_at=logged_at, resolve_by=resolve_by, evidence=evidence),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two requests with one external_id at once, one goes through
+            prediction = Prediction.objects.create(
+                pundit=pundit,
+                article=article,
+                external_id=external_id or None,
+                statement=statement.strip(),
+                quote=quote,
+                made_at=made_at,
+                resolve_by=resolve_by,
+                probability=float(probability) + 0.0,  # -0.0 stored as 0.0
+                probability_source=probability_source,
+                confidence_phrase=confidence_phrase or "",
+                resolution_criteria=resolution_criteria,
+                rationale=rationale,
+                status=Status.DRAFT,
+                created_by=created_by,
+                logged_at=logged_at,
+                late_logged=is_late_logged(
+                    made_at=made_at, logged_at=logged_at, resolve_by=resolve_by, evidence=evidence
+                ),
+            )
+    except IntegrityError:
+        if external_id and Prediction.objects.filter(external_id=external_id).exists():
+            raise ServiceError({"external_id": ["A prediction with this external_id exists."]}) from None
+        raise
     prediction.tags.set(tags_get_or_create(names=tags))
     audit_record(actor=created_by, action="prediction.create", obj=prediction, after=snapshot(prediction))
     for item in evidence:

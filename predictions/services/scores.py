@@ -21,15 +21,21 @@ Two independent computations of the same records:
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from predictions import scoring
 from predictions.models import Prediction, Pundit, PunditScore, Status, Tag
+
+logger = logging.getLogger(__name__)
 
 COUNTED = (Status.PUBLISHED, Status.RESOLVED)
 CHUNK = 500
@@ -180,6 +186,9 @@ def _recompute_chunk(ids: list[int]) -> None:
         # Lock the pundits first (pk order, so two runs cannot deadlock), then read: a run waiting here sees every
         # change committed before the run ahead of it finished.
         locked = list(Pundit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        # Under the row lock: a write that marked the pundit before has committed (its rows are read below); one
+        # that marks it after waits for this transaction and leaves its mark.
+        Pundit.objects.filter(pk__in=locked, scores_stale_since__isnull=False).update(scores_stale_since=None)
         records = scores_aggregate(pundit_ids=locked)
         PunditScore.objects.filter(pundit_id__in=locked).delete()
         PunditScore.objects.bulk_create(
@@ -189,6 +198,26 @@ def _recompute_chunk(ids: list[int]) -> None:
             ],
             batch_size=2000,
         )
+
+
+def scores_mark_stale(*, pundit_ids: Iterable[int]) -> None:
+    """Mark these pundits' stored scores stale since now (an older mark is kept), in the caller's transaction."""
+    Pundit.objects.filter(pk__in=list(pundit_ids), scores_stale_since__isnull=True).update(
+        scores_stale_since=timezone.now()
+    )
+
+
+def scores_reconcile(*, older_than: float | None = None) -> list[int]:
+    """Recompute the pundits whose stored scores have been stale for more than ``older_than`` seconds (default
+    settings.SCORES_RECONCILE_GRACE_SECONDS): their scoring message was lost (a worker killed with its message
+    unacknowledged, a broker that was down). Returns their ids."""
+    grace = settings.SCORES_RECONCILE_GRACE_SECONDS if older_than is None else older_than
+    cutoff = timezone.now() - timedelta(seconds=grace)
+    ids = list(Pundit.objects.filter(scores_stale_since__lte=cutoff).order_by("pk").values_list("pk", flat=True))
+    if ids:
+        logger.warning("reconciliation: recomputing the stale scores of %d pundit(s): %s", len(ids), ids[:20])
+        pundit_scores_recompute(pundit_ids=ids)
+    return ids
 
 
 def scores_recompute_all() -> int:

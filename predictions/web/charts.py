@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from predictions.web.xmltext import xml_safe
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2933"  # text: 14.7:1 on white
 MUTED = "#4a5563"  # secondary text: 7.6:1 on white
@@ -244,12 +246,12 @@ def score_chart(series: Sequence[dict[str, Any]], *, prefix: str = "score", titl
     ``series`` is ``score_series``'s list: ``month`` ("YYYY-MM"), ``resolved``, ``brier``, ``cumulative_resolved``,
     ``cumulative_brier``, in month order. Months with nothing resolved may be missing; the x axis is linear in time.
     """
-    width, height = 600, 330
+    width, height = 600, 270
     left, right, top = 60, 52, 20
     plot_w = width - left - right
     plot_h = 200
-    bars_top = top + plot_h + 34
-    bars_h = 40
+    axis_y = top + plot_h  # the x axis: the bars stand on it, the month labels hang under it
+    bars_h = plot_h * 0.3
     rows = [r for r in series if r.get("cumulative_brier") is not None]
 
     out = [_svg_open(prefix, width, height, "chart chart-score")]
@@ -290,17 +292,21 @@ def score_chart(series: Sequence[dict[str, Any]], *, prefix: str = "score", titl
         f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{MUTED}"/>'
     )
 
-    # Monthly resolved counts as bars under the line.
+    # Monthly resolved counts as bars standing on the x axis, behind the line (the tallest is 30% of the plot).
     most = max(r["resolved"] for r in rows) or 1
     bar_w = max(2.0, min(18.0, plot_w / (span + 1) * 0.7))
-    out.append(f'<text x="{left}" y="{bars_top - 9}" fill="{MUTED}" font-size="12">resolved per month</text>')
+    out.append(
+        f'<text x="{left + 6}" y="{_f(axis_y - bars_h - 6)}" fill="{MUTED}" font-size="12">'
+        f"bars: resolved per month (most {most})</text>"
+    )
     for r in rows:
         h = max(1.0, r["resolved"] / most * bars_h)
         out.append(
-            f'<rect x="{_f(x(r["month"]) - bar_w / 2)}" y="{_f(bars_top + bars_h - h)}" width="{_f(bar_w)}" '
+            f'<rect class="bar" x="{_f(x(r["month"]) - bar_w / 2)}" y="{_f(axis_y - h)}" width="{_f(bar_w)}" '
             f'height="{_f(h)}" fill="{BAR}"><title>{escape(month_label(r["month"]))}: {r["resolved"]} resolved'
             "</title></rect>"
         )
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{axis_y}" y2="{axis_y}" stroke="{MUTED}"/>')
 
     # Month labels, at least 90 units apart; the last month always gets one.
     shown: list[float] = []
@@ -315,7 +321,7 @@ def score_chart(series: Sequence[dict[str, Any]], *, prefix: str = "score", titl
         labelled.append(rows[-1])
     for r in labelled:
         out.append(
-            f'<text x="{_f(x(r["month"]))}" y="{bars_top + bars_h + 18}" text-anchor="middle" fill="{MUTED}">'
+            f'<text x="{_f(x(r["month"]))}" y="{axis_y + 20}" text-anchor="middle" fill="{MUTED}">'
             f"{escape(month_label(r['month']))}</text>"
         )
 
@@ -370,6 +376,7 @@ def badge_svg(*, name: str, brier: float | None, resolved: int) -> str:
     value_w = 10 + len(value) * 7
     width = label_w + value_w
     summary = f"{name}: Brier score {value}" if brier is not None else f"{name}: no resolved predictions yet"
+    summary = xml_safe(summary)  # a standalone XML document: no control characters
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" viewBox="0 0 {width} 20" '
         f'role="img" aria-label="{escape(summary)}">'

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from predictions.models import Pundit, Resolution, Status
 from predictions.web.views import OUTCOME_LABELS, percent
+from predictions.web.xmltext import xml_safe
 
 FEED_SIZE = 50
 PUBLIC = (Status.PUBLISHED, Status.RESOLVED, Status.WITHDRAWN)
@@ -39,7 +40,7 @@ class ResolutionsFeed(Feed):
 
     def item_title(self, item: Resolution) -> str:
         verdict = OUTCOME_LABELS.get(item.outcome, "Back to open")
-        return f"{verdict}: {item.prediction.statement}"
+        return xml_safe(f"{verdict}: {item.prediction.statement}")
 
     def item_description(self, item: Resolution) -> str:
         p = item.prediction
@@ -48,7 +49,7 @@ class ResolutionsFeed(Feed):
             parts.append("The earlier resolution was withdrawn; the prediction is open again.")
         if item.note:
             parts.append(item.note)
-        return " ".join(parts)
+        return xml_safe(" ".join(parts))
 
     def item_link(self, item: Resolution) -> str:
         return reverse("web:prediction", args=[item.prediction_id]) + f"#resolution-{item.pk}"
@@ -65,7 +66,7 @@ class ResolutionsFeed(Feed):
         return item.created_at
 
     def item_author_name(self, item: Resolution) -> str:
-        return item.prediction.pundit.name
+        return xml_safe(item.prediction.pundit.name)
 
     def item_categories(self, item: Resolution) -> list[str]:
         return [item.outcome or "open"]
@@ -76,10 +77,10 @@ class PunditResolutionsFeed(ResolutionsFeed):
         return get_object_or_404(Pundit, slug=slug)
 
     def title(self, obj: Pundit) -> str:
-        return f"Reckoner: {obj.name}’s resolved predictions"
+        return xml_safe(f"Reckoner: {obj.name}’s resolved predictions")
 
     def subtitle(self, obj: Pundit) -> str:
-        return f"Resolutions of {obj.name}’s predictions, newest first."
+        return xml_safe(f"Resolutions of {obj.name}’s predictions, newest first.")
 
     def link(self, obj: Pundit) -> str:
         return reverse("web:pundit", args=[obj.slug])

@@ -20,5 +20,6 @@ urlpatterns = [
     path("questions/<str:key>/", question_views.question_detail, name="question"),
     path("compare/", question_views.compare, name="compare"),
     path("about/", views.about, name="about"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/resolutions/", feeds.ResolutionsFeed(), name="feed"),
 ]

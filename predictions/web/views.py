@@ -15,15 +15,18 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from predictions import search as fts
 from predictions import selectors
 from predictions.confidence import CONFIDENCE_TABLE, probability_for_phrase
 from predictions.models import (
@@ -341,10 +344,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def pundit_list(request: HttpRequest) -> HttpResponse:
     messages: list[str] = []
-    pundits = Pundit.objects.annotate(
-        n_public=Count("predictions", filter=Q(predictions__status__in=PUBLIC)),
-        n_resolved=Count("predictions", filter=Q(predictions__status=Status.RESOLVED)),
-    ).order_by("name", "id")
+    # From the stored overall scores (one row per pundit, joined): no count over the predictions table.
+    pundits = (
+        Pundit.objects.annotate(overall=FilteredRelation("scores", condition=Q(scores__tag__isnull=True)))
+        .annotate(
+            n_public=Coalesce(F("overall__total"), 0),
+            n_resolved=Coalesce(F("overall__total"), 0) - Coalesce(F("overall__open"), 0),
+            n_scored=Coalesce(F("overall__resolved"), 0),
+            brier=F("overall__brier"),
+        )
+        .order_by("name", "id")
+    )
     page = page_of(request, pundits, messages, per_page=100)
     return render(request, "predictions/pundit_list.html", {"page": page, "messages_": messages, "nav": "pundits"})
 
@@ -469,6 +479,7 @@ def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tag": tag,
             "state": state,
             "states": [(name, label, tallies[name or "all"]) for name, label in STATES],
+            "tallies": tallies,
             "messages_": messages,
             "record": record,
             **record_summary(record),
@@ -586,23 +597,35 @@ def search(request: HttpRequest) -> HttpResponse:
     if q and len(q) < 2:
         messages.append("Search: type at least two characters.")
     elif q:
-        words = q.split()[:10]
-        match = Q()
-        for word in words:
-            match &= Q(statement__icontains=word) | Q(quote__icontains=word)
-        found = public_predictions().filter(match).order_by("-made_at", "-id")
-        page = page_of(request, found, messages)
-        name_match = Q()
-        for word in words:
-            name_match &= Q(name__icontains=word)
-        context.update(
-            searched=True,
-            page=page,
-            predictions=list_rows(page.object_list),
-            page_query=query_without_page(request),
-            pundits=list(Pundit.objects.filter(name_match).order_by("name")[:20]),
-            tags=list(Tag.objects.filter(name_match).order_by("name")[:20]),
-        )
+        try:
+            words = fts.query_words(q)
+        except fts.SearchError as exc:
+            messages.append(f"Search: {exc}")
+            words = []
+        if words:
+            found = fts.search_predictions(public_predictions(), q)
+            page = page_of(request, found, messages)
+            rows = list_rows(page.object_list)
+            for row in rows:
+                row.statement_html = fts.highlight(row.statement, q)
+            name_match = Q()
+            for word in words:
+                name_match &= Q(name__icontains=word)
+            any_word = Q()
+            for word in words:
+                any_word |= Q(name__icontains=word)
+            context.update(
+                searched=True,
+                page=page,
+                predictions=rows,
+                page_query=query_without_page(request),
+                pundits=[
+                    (p, fts.highlight(p.name, q)) for p in Pundit.objects.filter(name_match).order_by("name")[:20]
+                ],
+                tags=[(t, fts.highlight(t.name, q)) for t in Tag.objects.filter(any_word).order_by("name")[:20]],
+            )
+        elif not messages:
+            messages.append("Search: type a word (letters or digits).")
     return render(request, "predictions/search.html", context)
 
 
@@ -614,6 +637,16 @@ def about(request: HttpRequest) -> HttpResponse:
         "predictions/about.html",
         {"confidence_table": [(k, percent(v)) for k, v in table], "nav": "about"},
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every site (the pages also link the SVG icon)."""
+    path = finders.find("predictions/favicon.ico")
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

@@ -104,14 +104,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES + 65_536
 # Cache: Redis where REDIS_URL is set (shared locks across workers), else local memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache only speeds pages up and counts the throttle's requests: when Redis is down, reads and writes of
+    # the cache fail fast and are ignored (logged by django_redis), so readers still get answers; /healthz says 503.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=1.0),
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "predictions.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["predictions.api.permissions.ReadOnlyOrEditor"],
@@ -129,9 +143,13 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "consumer": env("THROTTLE_CONSUMER", default="600/min"),
         "editor": env("THROTTLE_EDITOR", default="1200/min"),
+        "export": env("THROTTLE_EXPORT", default="20/hour"),  # GET /api/v1/export/, per client
     },
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Proxies in front of the app that append to X-Forwarded-For: 0 means the header is not trusted (the throttle
+    # counts REMOTE_ADDR); behind one reverse proxy set NUM_PROXIES=1.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -151,6 +169,11 @@ SPECTACULAR_SETTINGS = {
         "CandidateStatusEnum": "predictions.models.CandidateStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the API's one error shape (predictions.api.exceptions).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "predictions.api.exceptions.add_error_responses",
+    ],
 }
 
 # --- Celery ---
@@ -175,7 +198,14 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR)
 else:
     # acks_late tasks come back after this long if their worker vanished.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # Sending a message does not retry the connection (kombu would wait 0 + 2 + 4 s): a write whose broker is
+        # down must stay fast; the web process then recomputes in-process and the reconciliation beat catches up.
+        # (The worker's consumer reconnects under its own settings, CELERY_BROKER_CONNECTION_*.)
+        "max_retries": env.int("CELERY_PUBLISH_MAX_RETRIES", default=0),
+        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -197,8 +227,18 @@ CELERY_TASK_ROUTES = {
     "predictions.tasks.match_items_task": {"queue": "matching"},
     "predictions.tasks.scores_update_task": {"queue": "scoring"},
     "predictions.tasks.skill_update_task": {"queue": "scoring"},
+    "predictions.tasks.scores_reconcile_task": {"queue": "scoring"},
 }
+# Scores stale for longer than the grace (their message lost: a killed worker, a broker that was down) are
+# recomputed by a beat task every SCORES_RECONCILE_SECONDS: repaired within grace + interval.
+SCORES_RECONCILE_SECONDS = env.float("SCORES_RECONCILE_SECONDS", default=60.0)
+SCORES_RECONCILE_GRACE_SECONDS = env.float("SCORES_RECONCILE_GRACE_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
+    "reconcile-stale-scores": {
+        "task": "predictions.tasks.scores_reconcile_task",
+        "schedule": SCORES_RECONCILE_SECONDS,
+        "options": {"expires": max(SCORES_RECONCILE_SECONDS - 5, 5)},
+    },
     "mark-due-predictions": {
         "task": "predictions.tasks.mark_due_task",
         "schedule": 600.0,
@@ -226,6 +266,13 @@ NEWSWATCH_POLL_LEASE_SECONDS = env.int("NEWSWATCH_POLL_LEASE_SECONDS", default=3
 NEWSWATCH_MAX_BACKOFF_SECONDS = env.int("NEWSWATCH_MAX_BACKOFF_SECONDS", default=86400)
 NEWSWATCH_STORE_BATCH_SIZE = env.int("NEWSWATCH_STORE_BATCH_SIZE", default=500)  # items per committed batch
 NEWSWATCH_MAX_CANDIDATES_PER_ITEM = env.int("NEWSWATCH_MAX_CANDIDATES_PER_ITEM", default=50)
+# A match becomes a candidate from this score up: the highest threshold keeping recall >= 0.85 on the tuning part of
+# the labelled set (bench/news_relevance.py prints the curve and both parts' figures).
+NEWSWATCH_MIN_SCORE = env.float("NEWSWATCH_MIN_SCORE", default=0.2)
+# At most this many new candidates per prediction per matching run (one poll's items), best first. 12: the seed's
+# editorial lists 12 headlines of one day that all belong in the queue; a burst of 100
+# (tests/fixtures/news_eval) does not.
+NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION = env.int("NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION", default=12)
 NEWSWATCH_CYCLE_THREADS = env.int("NEWSWATCH_CYCLE_THREADS", default=8)  # downloads at once in poll_feeds
 # Fault-injection tests only: a pause after each committed batch, so that a worker can be killed mid-poll.
 NEWSWATCH_BATCH_PAUSE_SECONDS = env.float("NEWSWATCH_BATCH_PAUSE_SECONDS", default=0.0)

@@ -21,3 +21,13 @@ def private_ok(settings):
     svc.match_index_forget()
     yield
     svc.match_index_forget()
+
+
+@pytest.fixture(autouse=True)
+def fresh_watch_caches():
+    """The match index and the term statistics are per-process caches; each test starts from its own database."""
+    svc.match_index_forget()
+    svc.term_stats_forget()
+    yield
+    svc.match_index_forget()
+    svc.term_stats_forget()

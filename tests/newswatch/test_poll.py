@@ -21,6 +21,7 @@ from predictions.models import Candidate, Feed, NewsItem, Prediction
 from predictions.newswatch import fetch as fetch_module
 from predictions.newswatch.parse import canonical_url, parse_feed
 from predictions.services import newswatch as svc
+from predictions.services.newswatch import polling
 from predictions.tasks import poll_due_feeds_task
 from tests.newswatch.feedkit import (
     FORMAT_SAMPLES,
@@ -288,7 +289,7 @@ def test_an_interrupted_poll_is_redone_without_duplicates(server, settings, monk
         if calls["n"] == 2:
             raise RuntimeError("worker lost")
 
-    monkeypatch.setattr(svc.time, "sleep", dying_sleep)
+    monkeypatch.setattr(polling.time, "sleep", dying_sleep)
     with pytest.raises(RuntimeError):
         svc.feed_poll(feed_id=feed.pk)
     assert NewsItem.objects.count() == 10  # two batches committed
@@ -311,14 +312,14 @@ def test_an_interrupted_poll_is_redone_without_duplicates(server, settings, monk
 def test_one_poll_per_feed_at_a_time(server, monkeypatch):
     feed = make_feed(server, "/feeds/" + FORMAT_SAMPLES["rss20"])
     inside, release = threading.Event(), threading.Event()
-    real_fetch = svc.fetch
+    real_fetch = polling.fetch
 
     def held_fetch(*args, **kwargs):
         inside.set()
         assert release.wait(30)
         return real_fetch(*args, **kwargs)
 
-    monkeypatch.setattr(svc, "fetch", held_fetch)
+    monkeypatch.setattr(polling, "fetch", held_fetch)
     results = {}
 
     def first_poll():

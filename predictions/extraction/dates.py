@@ -1,0 +1,220 @@
+"""Dates, read by dateparser (Scrapinghub's date parser; no model, no download): the post's own date (a dateline,
+"Posted on ...", a byline's date) and the deadlines a prediction gives ("by 2027", "this year", "before the end of
+September 2025", "in July", "five years from now", "(March 2026)").
+
+Deadlines are relative to the post's date (dateparser's ``RELATIVE_BASE``, preferring dates in the future) and are
+the last day of the period named: "in 2006" → 2006-12-31, "by next November" → the 30th, "this year" → 31 December
+of the post's year. Only a phrase that reads as a deadline counts: a date after "by", "before", "until", "in",
+"during", "as of", "at the end of", "within"..., "this/next year", "N years from now", a date in parentheses, or a
+year-ahead title ("Predictions for 2024"); a bare date in a sentence ("Chicago July 2023 estimated population") is
+the subject of the claim, not its deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+from dateparser.search import search_dates
+
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"  # noqa: E501
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)\.?"
+_WEEKDAY_OR_MONTH = re.compile(rf"^(?:{_WEEKDAY}|{_MONTH}|today|tomorrow|yesterday)$", re.I)
+_ABBREVIATED_MONTH = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.", re.I)
+_MONTH_STOP = re.compile(rf"\b({_MONTH[3:-4]})\.", re.I)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_FULL_DATE = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "PREFER_DATES_FROM": "past"}
+
+
+_DATE_HINT = re.compile(rf"(?:\b{_MONTH}|\d{{4}}-\d\d-\d\d)", re.I)
+
+
+@lru_cache(maxsize=256)
+def _find_date(text: str) -> tuple[date, int, int] | None:
+    """The first calendar date (day, month and year all written) in a short `text`, with its span."""
+    if len(text) > 200 or not _YEAR.search(text) or not _DATE_HINT.search(text):
+        return None  # a date line is short and names its year and month; this keeps dateparser off prose
+    # "Jan. 21, 2024": dateparser wants "Jan, 21, 2024"; a comma for the full stop keeps every offset.
+    normalised = _MONTH_STOP.sub(lambda m: m[1] + ",", text)
+    found = search_dates(normalised, languages=["en"], settings=_FULL_DATE)
+    if not found:
+        return None
+    words, moment = found[0]
+    where = re.search(r"\s+".join(map(re.escape, words.split())), normalised)  # dateparser squeezes spaces
+    if where is None:
+        return None
+    return moment.date(), where.start(), where.end()
+
+
+_POSTED = re.compile(r"^(?:posted|published|first published|updated|date|this entry was posted)\b", re.I)
+
+
+def _dateline(body: str) -> date | None:
+    """A line that is (nearly) only a date, or a "Posted on ..." line."""
+    text = body.strip("*_ \t")
+    hit = _find_date(text)
+    if hit is None:
+        return None
+    day, start, end = hit
+    if _POSTED.match(text):
+        return day
+    rest = [w for w in re.sub(r"[^\w]+", " ", text[:start] + " " + text[end:]).split() if w.lower() not in {"on", "by"}]
+    return day if len(rest) <= 2 else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deadlines
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty": 20,
+}  # fmt: skip
+_UNIT = r"(?P<unit>years?|months?|weeks?|days?|decades?)"
+_COUNT = r"(?P<count>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty)"
+_DURATION = re.compile(
+    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?{_COUNT}\s+{_UNIT}"
+    r"(?P<tail>\s+from\s+(?:now|today)|['’]\s*time)?\b(?!\s+(?:of|ago|before|after|later|earlier)\b)",
+    re.I,
+)
+_PERIOD_WORD = r"(?:year|month|week|decade)"
+_CALENDAR = (
+    rf"(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+|this\s+|next\s+)?{_PERIOD_WORD}(?:\s+\d{{4}})?"
+    rf"|(?:the\s+)?(?:end|close)\s+of\s+(?:{_MONTH}\s+)?(?:19|20)\d\d"
+    rf"|(?:the\s+)?(?:end|close)\s+of\s+{_MONTH}"
+    rf"|(?:this|next|the\s+coming|the\s+next)\s+{_PERIOD_WORD}"
+    rf"|next\s+{_MONTH}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d\d)?"
+    rf"|{_MONTH}(?:\s+(?:of\s+)?(?:19|20)\d\d)?"
+    r"|\d{1,2}/\d{1,2}/(?:19|20)\d\d"
+    r"|(?:19|20)\d\d(?:/\d\d)?"
+)
+_LEAD = (
+    r"(?:by|before|until|till|through|throughout|in|during|within|as\s+of|no\s+later\s+than|at\s+closing\s+of"
+    r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
+)
+_DEADLINE = re.compile(
+    rf"(?:\b{_LEAD}\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter|start|beginning|middle)\s+of\s+)?"
+    rf"(?:the\s+(?={_MONTH}))?(?P<led>{_CALENDAR})"
+    rf"|\b(?P<bare>(?:this|next|the\s+coming)\s+{_PERIOD_WORD}|(?:the\s+)?(?:end|close)\s+of\s+(?:the|this)\s+{_PERIOD_WORD})"
+    rf"|\(\s*(?P<paren>{_CALENDAR})\s*\))(?![\w%])",
+    re.I,
+)  # fmt: skip
+_TITLE_YEAR = re.compile(
+    r"(?:\b(?:predictions?|forecasts?|guesses|bets|outlook|odds|expectations)\b[^.!?]{0,40}?\b(?P<after>(?:19|20)\d\d)\b"
+    r"|\b(?P<before>(?:19|20)\d\d)\b[^.!?]{0,25}?\b(?:predictions?|forecasts?|guesses|bets|outlook|odds)\b"
+    r"|\bwhat\b[^.!?]{0,30}?\b(?P<will>(?:19|20)\d\d)\s+(?:will|might|may)\s+(?:bring|hold)\b"
+    r"|\bpredictions?\s+['’](?P<short>\d\d)\b)",
+    re.I,
+)
+
+
+@lru_cache(maxsize=64)
+def _parser(base: date) -> DateDataParser:
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+            "PREFER_DATES_FROM": "future",
+            "PREFER_DAY_OF_MONTH": "last",
+            "RETURN_TIME_AS_PERIOD": True,
+        },
+    )
+
+
+def _end_of(moment: datetime, period: str) -> date:
+    day = moment.date()
+    if period == "year":
+        return date(day.year, 12, 31)
+    if period == "month":
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    if period == "week":
+        return day + timedelta(days=6 - day.weekday())
+    return day
+
+
+def _add(base: date, count: int, unit: str) -> date:
+    unit = unit.lower().rstrip("s")
+    if unit in {"day", "week"}:
+        return base + timedelta(days=count * (7 if unit == "week" else 1))
+    months = count * {"month": 1, "year": 12, "decade": 120}[unit]
+    year, month = divmod(base.month - 1 + months, 12)
+    year += base.year
+    return date(year, month + 1, min(base.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@lru_cache(maxsize=1024)
+def _calendar_date(expression: str, base: date) -> date | None:
+    """The last day of the period `expression` names ("2025", "September 2025", "next year", "the end of the
+    year", "next November", "July 4th"), relative to `base`."""
+    e = re.sub(r"\s+", " ", _ABBREVIATED_MONTH.sub(r"\1", expression.strip())).lower()
+    e = re.sub(r"^the ", "", e)
+    if m := re.fullmatch(r"(?:end|close) of (?:the |this )?(year|month|week|decade)(?: (\d{4}))?", e):
+        unit, year = m[1], m[2]
+        e = year or f"this {unit}"
+    elif m := re.fullmatch(r"(?:end|close) of (.+)", e):
+        e = m[1]
+    if m := re.fullmatch(r"(?:this|next|coming) (year|month|week|decade)", e):
+        step = 0 if e.startswith("this") else 1
+        if m[1] == "decade":
+            return date((base.year // 10 + step) * 10 + 9, 12, 31)
+        target = _add(base, step, m[1]) if step else base
+        return _end_of(datetime(target.year, target.month, target.day), m[1])
+    if m := re.fullmatch(rf"next ({_MONTH})", e):  # "next November": that month of the following year
+        parsed = _parser(base).get_date_data(f"{m[1]} {base.year + 1}")
+        return _end_of(parsed.date_obj, "month") if parsed.date_obj else None
+    if m := re.fullmatch(r"((?:19|20)\d\d)/(\d\d)", e):  # "2024/25": the later year
+        return date(int(m[1][:2] + m[2]), 12, 31)
+    if re.fullmatch(r"(?:19|20)\d\d", e):
+        return date(int(e), 12, 31)
+    parsed = _parser(base).get_date_data(e)
+    if parsed.date_obj is None:
+        return None
+    return _end_of(parsed.date_obj, parsed.period or "day")
+
+
+def _day_before(expression: str, last_day: date) -> date:
+    """The day before the period `expression` names starts, given the period's last day."""
+    e = expression.strip()
+    if re.fullmatch(r"(?:19|20)\d\d", e):
+        return date(last_day.year - 1, 12, 31)
+    if not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b(?!\d)|/", e):  # a month ("before March 2026")
+        return last_day.replace(day=1) - timedelta(days=1)
+    return last_day - timedelta(days=1)
+
+
+def deadline_in(text: str, base: date) -> tuple[date, str] | None:
+    """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase)."""
+    found: list[tuple[int, date, str]] = []
+    for m in _DURATION.finditer(text):
+        if not (m["lead"] or m["tail"]):
+            continue  # "five games" is no deadline; "in five years" and "five years from now" are
+        count = m["count"].lower()
+        n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+        found.append((m.start(), _add(base, n, m["unit"]), m.group(0)))
+    for m in _DEADLINE.finditer(text):
+        expression = m["led"] or m["bare"] or m["paren"]
+        if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
+            continue  # the verb
+        day = _calendar_date(expression, base)
+        if day is not None and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I):
+            day = _day_before(expression, day)  # "before 2028" is by the end of 2027
+        if day is not None and day >= base:
+            found.append((m.start(), day, m.group(0).strip(" ().")))
+    if not found:
+        return None
+    _, day, phrase = min(found, key=lambda f: f[0])
+    return day, phrase
+
+
+def year_ahead(text: str) -> tuple[date, str] | None:
+    """The year a title or announcing line is about: "2024 Predictions", "predictions for 2015", "what I think
+    2007 will bring" → (31 December of that year, the year)."""
+    m = _TITLE_YEAR.search(text)
+    if not m:
+        return None
+    year = m["after"] or m["before"] or m["will"] or (f"20{m['short']}" if m["short"] else None)
+    return date(int(year), 12, 31), m.group(0) if m["short"] else year

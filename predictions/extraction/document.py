@@ -1,0 +1,122 @@
+"""Input → lines: plain text and markdown as numbered lines with their list, heading and quote markers and links."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class _Link:
+    text: str | None  # anchor or markdown text; None for a bare URL
+    url: str
+    start: int  # span within the line's body
+    end: int
+    number: int | None = None  # own source line (HTML anchors)
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based line in the input
+    start: int  # offset of `body` in the document's source text
+    body: str  # text after list / heading / quote markers
+    links: list[_Link] = field(default_factory=list)
+    list_item: bool = False
+    heading: bool = False
+    quoted: bool = False
+    blank_before: bool = False  # HTML: every block is its own paragraph
+
+
+@dataclass
+class _Doc:
+    source: str  # the text quotes are cut from (the input itself for text input)
+    lines: list[_Line]
+    meta_author: str | None = None
+    meta_date: str | None = None
+    meta_title: str | None = None
+    is_html: bool = False
+
+
+# HTML is recognised by its block tags; markdown with a few inline <a href> anchors stays markdown.
+_HTML_HINT = re.compile(r"<(?:html|body|p|div|article|br|li|ul|ol|h[1-6]|blockquote|table)\b", re.I)
+_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
+_QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")
+_MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
+_BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
+
+
+def _links_in(body: str) -> list[_Link]:
+    links = [_Link(m["text"].strip(), m["url"], m.start(), m.end()) for m in _MD_LINK.finditer(body)]
+    for m in _ANCHOR.finditer(body):
+        text = re.sub(r"<[^>]+>", "", m["text"]).strip()
+        links.append(_Link(text or None, m["url"], m.start(), m.end()))
+    taken = [(link.start, link.end) for link in links]
+    for m in _BARE_URL.finditer(body):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        url = m["url"].rstrip(".,;:!?'’”")
+        if url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1]
+        end = m.start() + (m.group(0).find(url)) + len(url)
+        if m.group(0).endswith(">"):
+            end += 1
+        links.append(_Link(None, url, m.start(), end))
+    return sorted(links, key=lambda link: link.start)
+
+
+_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|date|author)\s*:\s*(?P<value>.+?)\s*$", re.I)
+
+
+def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
+    """A Jekyll/Hugo post's YAML front matter ("---" ... "---" at the top): (lines it takes, title/date/author)."""
+    if not raw_lines or raw_lines[0].strip() != "---":
+        return 0, {}
+    for end in range(1, min(len(raw_lines), 60)):
+        if raw_lines[end].strip() in {"---", "..."}:
+            fields = {}
+            for raw in raw_lines[1:end]:
+                if m := _FRONT_MATTER_FIELD.match(raw.strip()):
+                    fields[m["key"].lower()] = m["value"].strip("\"'")
+            return end + 1, fields
+    return 0, {}
+
+
+def _parse_text(text: str) -> _Doc:
+    lines: list[_Line] = []
+    offset = 0
+    raw_lines = text.splitlines(keepends=True)
+    skip, front = _front_matter(raw_lines)
+    for number, raw in enumerate(raw_lines, start=1):
+        content = raw.rstrip("\r\n") if number > skip else ""
+        pos = 0
+        quoted = heading = list_item = False
+        if m := _QUOTE_MARKER.match(content):
+            quoted, pos = True, m.end()
+        if m := _MD_HEADING.match(content, pos):
+            heading, pos = True, m.end()
+        elif m := _LIST_MARKER.match(content, pos):
+            list_item, pos = True, m.end()
+        body = content[pos:]
+        lead = len(body) - len(body.lstrip())
+        body = body.strip()
+        lines.append(
+            _Line(
+                number=number,
+                start=offset + pos + lead,
+                body=body,
+                links=_links_in(body),
+                list_item=list_item,
+                heading=heading,
+                quoted=quoted,
+            )
+        )
+        offset += len(raw)
+    return _Doc(
+        source=text,
+        lines=lines,
+        meta_author=front.get("author"),
+        meta_date=front.get("date"),
+        meta_title=front.get("title"),
+    )

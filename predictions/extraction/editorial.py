@@ -1,0 +1,233 @@
+"""The whole post → a Draft: pundit, date, title, predictions and evidence (see the package's docstring)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from predictions.confidence import normalise_phrase, probability_for_phrase
+from predictions.extraction.dates import _find_date, deadline_in, year_ahead
+from predictions.extraction.document import _HTML_HINT, _Doc, _parse_text
+from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
+from predictions.extraction.html import _parse_html
+from predictions.extraction.links import _SENTENCE_CHAIN, _words
+from predictions.extraction.probability import _ASSERTION, _confidence, _find_stated, _normalise_for_phrases
+from predictions.extraction.sentences import (
+    _BACKREF,
+    _FUTURE,
+    _LABEL_ONLY,
+    _MODAL,
+    _is_candidate,
+    _is_number_only,
+    _sentences,
+    own_words,
+)
+from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
+from predictions.extraction.voice import _Block, _blocks, _classify, _Info, _voice, line_sections
+
+
+def _prediction(
+    quote: str, *, context: str | None, topic: str | None, asserted: bool = False
+) -> DraftPrediction | None:
+    content = _main_clause(quote)
+    stated = _find_stated(content)
+    phrase, table_p, _ = _confidence(content)
+    statement = _statement(content, phrase=phrase, context=context, topic=topic)
+    if statement is None:
+        return None
+    if stated is not None:
+        hedge = phrase if phrase and normalise_phrase(phrase) not in _ASSERTION else None
+        return DraftPrediction(statement, quote, stated.value, "stated", hedge, False)
+    if phrase is not None:
+        return DraftPrediction(statement, quote, table_p, "inferred", phrase, False)
+    if asserted:  # an item of a list of predictions, worded without "will" ("Xi remains leader of China")
+        return DraftPrediction(statement, quote, probability_for_phrase("will"), "inferred", None, False)
+    return DraftPrediction(statement, quote, None, None, None, False)
+
+
+def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: str | None) -> DraftPrediction | None:
+    """ "X. I do not think that is going to happen." → the statement the pundit expects, and its probability."""
+    phrase, value, syntactic_not = _confidence(rejection)
+    low = {"no chance", "not a chance"}
+    norm = normalise_phrase(rejection).strip(" .!")
+    if norm in low:
+        phrase, value = "no chance", probability_for_phrase("no chance")
+    elif norm in {"not going to happen", "never going to happen"}:
+        phrase, value, syntactic_not = "is going to", probability_for_phrase("is going to"), True
+    if value is None:
+        return None
+    if value < 0.5:  # the phrase itself carries the negation ("do not think", "I doubt", "probably not")
+        p_claim = value
+    else:
+        p_claim = 1 - value if syntactic_not else value
+    rejected = p_claim < 0.5
+    claim = _claim_of(claim_text)
+    statement = _statement(claim, phrase=None, context=None, topic=topic, negate=rejected)
+    if statement is None:
+        return None
+    probability = round(1 - p_claim if rejected else p_claim, 4)
+    return DraftPrediction(statement, quote, probability, "inferred", phrase, rejected)
+
+
+def _predictions(
+    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool
+) -> list[tuple[DraftPrediction, _Block]]:
+    source = doc.source
+    topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
+    results: list[DraftPrediction] = []
+    block_of: dict[int, _Block] = {}
+    done = 0
+    for block in sorted(voice, key=lambda b: b.start):
+        if block.header:
+            continue
+        spans = _sentences(source, block.start, block.end)
+        own = own_words(source[block.start : block.end])
+        last: tuple[int, DraftPrediction, int] | None = None  # (sentence index, prediction, quote start)
+        for i, (s, e) in enumerate(spans):
+            text = source[s:e]
+            prev = spans[i - 1] if i else None
+            if _is_number_only(text) and last is not None and last[0] == i - 1:
+                number = _find_stated(text)
+                pred = last[1]
+                if number and pred.probability_source != "stated":
+                    pred.probability, pred.probability_source = number.value, "stated"
+                    if pred.confidence_phrase and normalise_phrase(pred.confidence_phrase) in _ASSERTION:
+                        pred.confidence_phrase = None
+                pred.quote = source[last[2] : e]
+                last = (i, pred, last[2])
+                continue
+            if _BACKREF.match(_normalise_for_phrases(text).strip()):
+                # "That is not going to happen." speaks of the previous sentence, or of nothing we can state.
+                claim_text = source[prev[0] : prev[1]] if prev else ""
+                if _FUTURE.search(claim_text) or _MODAL.search(claim_text):
+                    pred = _backref_prediction(source[prev[0] : e], claim_text, text, topic=topic)
+                    if pred is not None:
+                        if last is not None and last[0] == i - 1:
+                            del results[next(k for k in range(len(results) - 1, -1, -1) if results[k] is last[1])]
+                        results.append(pred)
+                        last = (i, pred, prev[0])
+                continue
+            if _LABEL_ONLY.match(text.strip()):
+                continue
+            forced = (block.header_item or block.odds is not None) and i == 0
+            if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
+                continue
+            context = source[prev[0] : prev[1]] if prev else None
+            pred = _prediction(text, context=context, topic=topic, asserted=forced)
+            if pred is not None:
+                if forced and block.odds is not None and pred.probability_source != "stated":
+                    pred.probability, pred.probability_source, pred.confidence_phrase = block.odds, "stated", None
+                results.append(pred)
+                last = (i, pred, s)
+        for pred in results[done:]:
+            block_of[id(pred)] = block
+        done = len(results)
+    return [(pred, block_of[id(pred)]) for pred in results]
+
+
+def _deadline(
+    pred: DraftPrediction, block: _Block, before: list[str], title: str | None, base: date
+) -> tuple[date, str] | None:
+    """The deadline the text gives: in the prediction itself, else in the line announcing its list or the heading
+    above it, else the year a year-ahead title or an earlier line of its part of the post announces ("2024
+    Predictions", "what 2017 might hold")."""
+    found = deadline_in(pred.quote, base)
+    for text in (block.context, block.heading):
+        if found is None and text:
+            found = deadline_in(text, base) or year_ahead(text)
+    for text in (title, *before):
+        if found is None and text:
+            found = year_ahead(text)
+    if found is None or found[0] < base:
+        return None
+    return found
+
+
+_NEW_YEAR = re.compile(r"\b(?:happy new year|new year['’]?s|the (?:new|coming) year|happy (?:19|20)\d\d)\b", re.I)
+
+
+def _relative_base(published_on: date, doc: _Doc, title: str | None) -> date:
+    """The day relative deadlines are read from: the post's date; but a New Year's column written in the last
+    days of December ("Happy 2007", "predictions for the coming year") means the coming year by "this year"."""
+    if published_on.month == 12 and published_on.day >= 15:
+        ahead = year_ahead(title or "")
+        if (ahead and ahead[0].year == published_on.year + 1) or _NEW_YEAR.search(doc.source[:3000]):
+            return date(published_on.year + 1, 1, 1)
+    return published_on
+
+
+def _title(doc: _Doc, infos: list[_Info]) -> str | None:
+    if doc.is_html or doc.meta_title:
+        return doc.meta_title
+    for line, info in zip(doc.lines, infos, strict=True):
+        if info.kind == "blank":
+            continue
+        text = line.body.strip("*_ \t")
+        if info.kind == "heading" or (
+            info.kind == "prose"
+            and not info.marker
+            and len(text) <= 200
+            and len(_words(text)) <= 25
+            and not text.endswith(".")
+            and not _SENTENCE_CHAIN.search(text)
+        ):
+            return text
+        return None
+    return None
+
+
+def extract_editorial(text: str, *, default_pundit: str | None = None, published_on: date | None = None) -> Draft:
+    """Turn an editorial (plain text, markdown or HTML) into a draft: see the package docstring for the rules.
+
+    `published_on` is the post's date when the post does not give one itself; relative deadlines ("this year")
+    are read from the post's date, else from today."""
+    doc = _parse_html(text) if _HTML_HINT.search(text) else _parse_text(text)
+    infos = _classify(doc)
+    blocks = _blocks(doc, infos)
+    voice, opinion = _voice(doc, infos, blocks)
+
+    pundit = next((info.marker_name for info in infos if info.marker_name), None)
+    pundit = pundit or next((info.byline[0] for info in infos if info.byline), None)
+    pundit = pundit or doc.meta_author or default_pundit
+
+    given = published_on
+    published_on = None
+    if doc.meta_date and (hit := _find_date(doc.meta_date)):
+        published_on = hit[0]
+    published_on = published_on or next((info.date for info in infos if info.date), None)
+
+    sections = line_sections(doc, infos)
+    evidence: list[DraftEvidence] = []
+    seen: set[str] = set()
+    for info, section in zip(infos, sections, strict=True):
+        if info.evidence is None:
+            continue
+        for item in info.evidence.items:
+            if item.url and item.url in seen:
+                continue
+            if item.url:
+                seen.add(item.url)
+            item.section = section
+            evidence.append(item)
+
+    title = _title(doc, infos)
+    base = _relative_base(published_on or given or date.today(), doc, title)
+    predictions = []
+    position = {id(b): i for i, b in enumerate(blocks)}
+    for pred, block in _predictions(doc, blocks, voice, opinion):
+        pred.section = block.section
+        at = position[id(block)]
+        nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))
+        before = [doc.source[b.start : b.end] for b in nearby if b.section == block.section]
+        if deadline := _deadline(pred, block, before, title, base):
+            pred.resolve_by, pred.deadline_phrase = deadline
+        predictions.append(pred)
+
+    return Draft(
+        pundit=pundit,
+        published_on=published_on or given,
+        title=title,
+        predictions=predictions,
+        evidence=evidence,
+        outlet=next((info.outlet for info in infos if info.outlet), None),
+    )

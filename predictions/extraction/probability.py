@@ -1,0 +1,125 @@
+"""Probabilities: numbers the author stated ("70%", "3 in 10") and confidence phrases ("probably", "I doubt")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from predictions.confidence import CONFIDENCE_TABLE, known_phrases, normalise_phrase, probability_for_phrase
+
+_NUM = r"(?:\d{1,3}(?:\.\d+)?\s*(?:%|percent\b|per\s?cent\b)|\d{1,3}\s+in\s+\d{1,4}\b|50-50|50/50|fifty-fifty)"
+_PCT = re.compile(r"(?<![\w.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s?cent\b)", re.I)
+_IN = re.compile(r"(?<![\w.])(?P<a>\d{1,3})\s+in\s+(?P<b>\d{1,4})\b", re.I)
+_EVEN = re.compile(r"\b(?:50-50|50/50|fifty-fifty)\b", re.I)
+_PROB_AFTER = re.compile(
+    r"^\s*(?:chance|probability|likelihood|likely|sure|certain|confident|confidence|odds|shot)\b", re.I
+)
+_PROB_BEFORE = re.compile(
+    r"(?:\bgive (?:it|this|that)|\bgiving (?:it|this)"
+    r"|\bput (?:it|this|that|the (?:odds|chances?|probability|likelihood)(?: (?:of|that) [^.;]*?)?) at"
+    r"|\bodds|\bchances?|\bprobability|\blikelihood|\bconfiden(?:ce|t)|\bI'?d say|\bI would say)"
+    r"\W*(?:(?:a|an|about|around|roughly|maybe|at|of|is|are|be)\s+)*$",
+    re.I,
+)  # fmt: skip
+
+
+@dataclass
+class _Stated:
+    value: float
+    start: int
+    end: int
+
+
+def _find_stated(text: str) -> _Stated | None:
+    """A probability the author wrote as a number, in a context that makes it a probability."""
+    text = text.replace("’", "'")
+    candidates: list[_Stated] = []
+    for m in _PCT.finditer(text):
+        value = float(m["n"]) / 100
+        if value <= 1:
+            candidates.append(_Stated(value, m.start(), m.end()))
+    for m in _IN.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        if 0 < b and a <= b and b >= 2:
+            candidates.append(_Stated(a / b, m.start(), m.end()))
+    for m in _EVEN.finditer(text):
+        candidates.append(_Stated(0.5, m.start(), m.end()))
+    for cand in sorted(candidates, key=lambda c: c.start):
+        before, after = text[max(0, cand.start - 80) : cand.start], text[cand.end :]
+        if (
+            _PROB_AFTER.match(after)
+            or _PROB_BEFORE.search(before)
+            or (re.search(r"\(\s*(?:about|around|~)?\s*$", before) and re.match(r"^\s*(?:\w+\s*)?\)", after))
+            or (re.search(r"[:—–,-]\s*(?:about|around)?\s*$", before) and re.match(r"^\s*[.!]*\s*$", after))
+            or _EVEN.fullmatch(text[cand.start : cand.end])
+            or not (text[: cand.start] + text[cand.end :]).strip(" .!")
+        ):
+            return _Stated(round(cand.value, 4), cand.start, cand.end)
+    return None
+
+
+def stated_probability(text: str) -> float | None:
+    """The probability an author gave as a number ("70%", "3 in 10", "a 1 in 4 chance", "I give it 60%"),
+    or None. Percentages that are the subject of the claim ("50% of the vote") are not probabilities."""
+    found = _find_stated(text)
+    return found.value if found else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Confidence phrases
+
+_TABLE_SPELLING = {normalise_phrase(k): k for k in CONFIDENCE_TABLE}
+_ASSERTION = {"will", "is going to", "i predict", "my prediction is"}
+_BELIEF = {"i think", "i believe", "we believe", "i expect", "expect", "i bet"}
+_ANY_PHRASE = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in known_phrases()) + r")(?![\w'])")
+_NOUN_WILL = re.compile(r"\b(?:the|a|his|her|their|its|political|free|good|ill|popular)\s+will$")
+
+
+def _normalise_for_phrases(text: str) -> str:
+    t = normalise_phrase(text)
+    t = re.sub(
+        r"\b(i|we)\s+(?:also|really|still|honestly|strongly|fully|seriously|do)\s+(think|believe|expect|doubt)\b",
+        r"\1 \2",
+        t,
+    )
+    t = re.sub(r"\bwon't\b", "will not", t)
+    t = re.sub(r"(?<=\w)'ll\b", " will", t)
+    t = re.sub(r"\bisn't\b", "is not", t)
+    t = re.sub(r"(?:\s+(?:are|am)|'(?:s|re|m))\s+(?=(?:not\s+|never\s+)?going to\b)", " is ", t)
+    return t
+
+
+def _confidence(text: str) -> tuple[str | None, float | None, bool]:
+    """(table phrase, its probability, syntactic negation of "will"/"is going to") for a sentence. A hedge in a
+    second clause ("Slashdot will become less relevant, but Digg may not ...") is that clause's, not the first's."""
+    head = re.split(r",\s+but\s+|;\s+", text, maxsplit=1)[0]
+    if head != text and (found := _confidence_of(head))[0] is not None:
+        return found
+    return _confidence_of(text)
+
+
+def _confidence_of(text: str) -> tuple[str | None, float | None, bool]:
+    norm = _normalise_for_phrases(text)
+    negated = bool(re.search(r"\b(?:will|is)\s+(?:not|never)\b", norm))
+    scan = re.sub(r"\b(is|will)\s+(?:not|never)\s+", r"\1 ", norm)
+    hits: list[tuple[int, int, str]] = []  # (tier, start, phrase)
+    seen: set[str] = set()
+    # One scan, longest phrase first at each place: a phrase inside a longer one ("probably" in "probably not")
+    # is not counted; each phrase counts at its first occurrence.
+    for m in _ANY_PHRASE.finditer(scan):
+        phrase = m.group(0)
+        if phrase in seen:
+            continue
+        if phrase == "may" and not re.search(r"\bmay\b", text):
+            continue  # the month
+        if phrase == "will" and (
+            _NOUN_WILL.search(scan[max(0, m.start() - 20) : m.end()]) or scan.startswith(" of ", m.end())
+        ):
+            continue  # "the will of the people"
+        seen.add(phrase)
+        tier = 0 if phrase in _ASSERTION else 1 if phrase in _BELIEF else 2
+        hits.append((tier, m.start(), phrase))
+    if not hits:
+        return None, None, negated
+    tier, _, phrase = min(hits, key=lambda h: (-h[0], h[1]))
+    return _TABLE_SPELLING.get(phrase, phrase), probability_for_phrase(phrase), negated

@@ -1,0 +1,183 @@
+"""Sentences, and which of them are predictions."""
+
+from __future__ import annotations
+
+import re
+
+from predictions.extraction.probability import _find_stated
+from predictions.extraction.voice import _QUOTED
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "prof", "jr", "sr", "inc", "ltd", "co",
+    "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "e.g", "i.e", "approx", "fig",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s)")
+
+
+def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    s = start
+    for m in _SENTENCE_END.finditer(source, start, end):
+        after = source[m.end() : end].lstrip()
+        if not after or not (after[0].isupper() or after[0].isdigit() or after[0] in '"“‘('):
+            continue
+        word = re.search(r"([\w.'’]+)$", source[s : m.start()])
+        if word and source[m.start()] == "." and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
+            continue
+        spans.append((s, m.end()))
+        s = m.end()
+    spans.append((s, end))
+    result = []
+    for a, b in spans:
+        text = source[a:b]
+        a += len(text) - len(text.lstrip())
+        b -= len(text) - len(text.rstrip())
+        if a < b:
+            result.append((a, b))
+    return result
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|won['’]t|shall|going\s+to|(?:is|are)\s+(?:\w+\s+)?(?:likely|unlikely|bound|set|certain|sure)\s+to)\b"
+    r"|['’]ll\b",
+    re.I,
+)
+_MODAL = re.compile(
+    r"\b(?:may|might|could)\s+(?!have\b(?!\s+to\b)|not\b|n['’]t\b)(?:well\s+|soon\s+|yet\s+|still\s+)?[a-z]+"
+)
+_STRONG = re.compile(
+    r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet)|mark my words"
+    r"|chances\s+are|odds\s+are|(?:un)?likely|probabl[ey]|almost certainly"
+    r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect))\b"
+    r"|^\W*prediction\s*(?:#\s*)?\d*\s*:|\bbe prepared to\b"
+    r"|^(?:so\s+|and\s+)?(?:expect|look for)\b"
+    r"|\b(?:don['’]t|do not) be surprised\b|\bwould(?:n['’]t| not) be surprised\b|\blittle doubt\b"
+    r"|\bwould(?:n['’]t| not) bet\b|\bodds are against\b|\bbet the farm\b|\bmy guess is\b"
+    r"|\bI bet\b(?!\s+(?:him|her|them|you)\b)",
+    re.I,
+)  # fmt: skip
+_ATTRIBUTION = re.compile(
+    r"(?<!\bI )(?<!\bwe )(?<!\bbe )\b(?:said|says|say|told|according to|announced|claimed|claims|stated|reported"
+    r"|quoted|insisted|warned|added|confirmed|tweeted|wrote)\b",
+    re.I,
+)
+_OTHERS_STATE = re.compile(
+    r"\b(?:hopes?|hoping|hoped|wish(?:es|ed|ing)?|wants?|wanted|wanting|fears|feared|fearing|plans|planned|planning"
+    r"|betting|bets|expects|expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
+    r"|vows|vowed|threatens|threatened|predicts|predicted|argues|argued|insists|assumes|assumed|assuming|counting on"
+    r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning"
+    r"|talks? about|talked about|writes|argue"
+    r"|(?:polls?|surveys?|models?)\s+(?:\w+\s+)?(?:show|suggest|telling|tell)\w*)\b",
+    re.I,
+)
+_LABEL_ONLY = re.compile(
+    r"^(?:my|our)\s+(?:own\s+)?(?:predictions?|forecasts?|bets?|take)(?:\s+for\s+\S+)?\s*[.:!]?$", re.I
+)
+_BACKREF = re.compile(
+    r"^(?:(?:but|and|however|frankly|honestly|personally|well|so)\s*,?\s+)*"
+    r"(?:i\s+(?:(?:really|seriously|strongly)\s+)?(?:do not|don't|doubt|think|believe|expect|suspect|am sure|'m sure)"
+    r"\s+(?:(?:think|believe|expect|see)\s+)?)?"
+    r"(?:that|this|it)\s+(?:is|'s|will|won't|isn't)?\s*"
+    r"(?:(?:probably|likely|almost certainly|certainly|definitely|really|not|never|ever)\s+)*"
+    r"(?:going\s+to\s+)?(?:ever\s+)?"
+    r"(?:happen|work|come to pass|succeed|last|materiali[sz]e)\b\s*(?:any\s?time soon|soon)?\s*[.!]*$"
+    r"|^(?:i doubt it|not a chance|no chance|not going to happen|never going to happen)[.!]*$"
+    r"|^(?:but\s+)?(?:that|this|it|they)\s+(?:will not|will never|is not going to|is never going to|will)\s*[.!]*$"
+)  # fmt: skip
+
+
+_META = re.compile(
+    r"\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong|we will see|time will tell"
+    r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
+    r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
+    re.I,
+)
+# A comment, not a forecast: "That will not rescue the doom-mongers on housing, though." (a fact's consequence,
+# said rhetorically); "a sobering read, and probably right" (a judgement of someone's article or claim).
+_RHETORICAL = re.compile(
+    r"^(?:but\s+|and\s+)?(?:that|this)\s+(?:alone\s+)?(?:will|won['’]t|is\s+not\s+going\s+to)\s+(?:not\s+)?"
+    r"(?:rescue|save|help|change|matter|stop|satisfy|convince|please|impress|fix|solve|do|win over|reassure)\b"
+    r"|,\s*though\s*[.!]?$"
+    r"|\b(?:probably|likely|almost certainly|quite possibly)\s+(?:right|wrong|correct|true|accurate|spot on)\b",
+    re.I,
+)
+# A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
+# these predictions", "Welcome to the third annual Official Predictions". "My prediction is that ..." and
+# "Prediction #1: ..." are predictions.
+_ABOUT_PREDICTIONS = re.compile(r"\bpredictions?\b|\bprognosticat\w+|\bforecasts\b", re.I)
+_PREDICTION_FRAME = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:my|our)\s+(?:\w+\s+){0,2}predictions?\s*(?:is|are|:)|prediction\s*(?:#\s*)?\d*\s*:)",
+    re.I,
+)
+# An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
+_INDIRECT = re.compile(
+    r"\b(?:what|who|whether|when|how|which|why)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))[^,;.]*$", re.I
+)
+# The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
+_OWN_PLAN = re.compile(
+    r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)\s+"
+    r"(?:will|shall|['’]ll|am\s+(?:now\s+)?going\s+to|['’]m\s+going\s+to)\s+"
+    r"|\byou\s+(?:will|['’]ll|figure|know|see|can see)\b",
+    re.I,
+)
+
+
+def own_words(paragraph: str) -> bool:
+    """A paragraph that is all one quotation, with nobody named as its speaker: the author quoting themself
+    (“Trump will not win.”) or a symposium's contributor under their name; not "..., she said"."""
+    p = paragraph.strip()
+    if not p or p[0] not in '“"':
+        return False
+    closing = max(p.rfind("”"), p.rfind('"', 1))
+    after = p[closing + 1 :].strip() if closing > 0 else ""
+    return not after.strip(" .,!") and not _ATTRIBUTION.search(p)
+
+
+def _unquoted(text: str) -> str:
+    return _QUOTED.sub(" ", text)
+
+
+def _is_candidate(
+    text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
+) -> bool:
+    """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
+    not speak of the future, but is still not a question, someone else's words or a remark on the list."""
+    plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
+    if text.rstrip().endswith(("?", "?”", '?"')) or not plain.strip():
+        return False
+    if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
+        return False
+    if _ABOUT_PREDICTIONS.search(plain) and not _PREDICTION_FRAME.search(plain):
+        return False
+    if forced:
+        return bulleted or not _OWN_PLAN.search(plain)
+    positions = []
+    if m := _STRONG.search(plain):
+        positions.append(m.start())
+    if stated := _find_stated(plain):
+        positions.append(stated.start)
+    if opinion and (m := _FUTURE.search(plain) or _MODAL.search(plain)):
+        positions.append(m.start())
+    if not positions:
+        return False
+    before = plain[: min(positions)]
+    if _INDIRECT.search(before) or _OWN_PLAN.search(plain[: min(positions) + 30]) and not _STRONG.search(plain):
+        return False
+    if (others := _OTHERS_STATE.search(before)) and not re.search(r"\bI\s+$", before[: others.start()]):
+        return False
+    if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before):
+        return False
+    return True
+
+
+def _is_number_only(text: str) -> bool:
+    found = _find_stated(text)
+    if not found:
+        return False
+    t = text.replace("’", "'")
+    rest = (t[: found.start] + " " + t[found.end :]).lower()
+    filler = {"i", "i'd", "id", "would", "give", "it", "this", "that", "put", "at", "say", "call", "odds", "chance",
+              "chances", "the", "probability", "a", "an", "of", "my", "is", "confidence", "about", "around",
+              "roughly", "maybe", "to", "be", "happening", "happen", "on", "estimate", "guess"}  # fmt: skip
+    return all(w in filler for w in re.findall(r"[\w']+", rest))

@@ -1,0 +1,376 @@
+"""Who speaks: markers ("WNU Editor:"), bylines, and the lines and blocks in the pundit's own voice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_date
+from predictions.extraction.document import _Doc
+from predictions.extraction.links import _SENTENCE_CHAIN, _is_attribution, _line_evidence, _LineEvidence, _words
+from predictions.extraction.probability import _NUM
+
+_MARKER = re.compile(
+    r"^(?P<label>(?P<qual>(?:[A-Z][\w.&'’-]*\s+){1,3})?[Ee]ditor(?:['’]s\s+(?:[Nn]ote|[Cc]omment|[Tt]ake))?)\s*:\s+"
+)
+_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|del|van|von|der|den|la|le|bin|al|ibn))*"
+_BYLINE = re.compile(rf"^(?i:by|written by|posted by|author:)\s+(?P<name>{_NAME})(?P<tail>.*)$")
+_POSTED_BY = re.compile(
+    rf"^(?i:posted|published)(?i:\s+on)?\s+(?P<date>.+?)\s+(?i:by)\s+(?P<name>{_NAME})(?P<tail>.*)$"
+)
+
+
+def _byline_outlet(tail: str) -> str | None:
+    """ ", The Northern Ledger" (after "By Jane Doe") → "The Northern Ledger"."""
+    t = tail.strip()
+    if not t.startswith((",", "|", "·", "•", "—", "–", "- ")):
+        return None
+    t = re.split(r"\s*(?:[|·•]|\s[—–-]\s)\s*", t.lstrip(",|·•—–- ").strip())[0].strip(" .")
+    if not t or _find_date(t) or _WEEKDAY_OR_MONTH.match(t) or not _is_attribution(t):
+        return None
+    return t
+
+
+def _byline(body: str) -> tuple[str, date | None] | None:
+    text = re.sub(r"[*_]+", "", body).strip()
+    if len(text) > 120:
+        return None
+    for pattern in (_POSTED_BY, _BYLINE):
+        m = pattern.match(text)
+        if not m:
+            continue
+        name = m["name"].strip(" .")
+        tail = m["tail"].strip()
+        if tail and not re.match(r"^(?:[,|·•—–(]|-\s|on\s|\d)", tail, re.I):
+            continue
+        if not name[0].isupper() or any(_WEEKDAY_OR_MONTH.match(word) for word in name.split()):
+            continue
+        hit = _find_date(text)
+        return name, hit[0] if hit else None
+    if hit := _find_date(text):  # "Thursday 5 October 2023 · Piotr Nowak"
+        day, start, end = hit
+        rest = (text[:start] + " " + text[end:]).strip(" ·|•—–-,\t")
+        rest = re.sub(r"^by\s+", "", rest, flags=re.I)
+        if (
+            re.fullmatch(_NAME, rest)
+            and 2 <= len(rest.split()) <= 4
+            and not any(map(_WEEKDAY_OR_MONTH.match, rest.split()))
+        ):
+            return rest, day
+    return None
+
+
+def _looks_like_heading(text: str) -> bool:
+    t = text.strip("*_ \t")
+    words = _words(t)
+    if not words or len(words) > 20 or t[-1] in '.:;,"”' or _SENTENCE_CHAIN.search(t):
+        return False
+    small = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "as", "vs"}
+    counted = [w for w in words if w.lower() not in small and any(c.isalpha() for c in w)]
+    if not counted:
+        return False
+    caps = sum(1 for w in counted if w[0].isupper() or w[0].isdigit())
+    return caps / len(counted) >= 0.6
+
+
+_PREDICTION_HEADER = re.compile(
+    r"\b(?:predictions?|forecasts?|bets|calls|expectations|outlook|probabilities|numbers|odds)\b", re.I
+)
+_TAIL_NUMBER = re.compile(rf"[:—–-]\s*(?:about\s+|around\s+)?{_NUM}\s*[.!]?\s*$", re.I)
+_FIRST_PERSON = re.compile(r"\bI\b|\bI['’](?:m|d|ve|ll)\b|\b[Mm]y\b|\bme\b|\bmine\b")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+@dataclass
+class _Info:
+    kind: str  # blank, heading, byline, dateline, evidence, list, prose, quoted
+    evidence: _LineEvidence | None = None
+    marker: str | None = None  # the marker's label ("WNU Editor") when the line opens with one
+    marker_name: str | None = None
+    marker_end: int = 0
+    byline: tuple[str, date | None] | None = None
+    date: date | None = None
+    odds: float | None = None  # an odds-list line ("99: Xi remains leader", "2:5–Chance we get Tebow")
+    outlet: str | None = None  # a byline's outlet ("By Jane Doe, The Northern Ledger")
+
+
+#: Date lines and bylines are looked for (with dateparser, ~10 ms a line) on this many candidate lines at most: a
+#: post's date stands near its top, and a 1 MB paste must not spend seconds on dates.
+DATE_LOOKUPS = 40
+
+
+def _classify(doc: _Doc) -> list[_Info]:
+    infos: list[_Info] = []
+    lookups = 0
+    for line in doc.lines:
+        body = line.body
+        if not body:
+            infos.append(_Info("blank"))
+            continue
+        if line.quoted:
+            infos.append(_Info("quoted", evidence=_line_evidence(line)))
+            continue
+        if m := _MARKER.match(body):
+            qual = (m["qual"] or "").strip()
+            evidence = _line_evidence(line)
+            infos.append(
+                _Info(
+                    "prose",
+                    evidence=evidence if evidence and evidence.shape == "inline" else None,
+                    marker=m["label"],
+                    marker_name=f"{qual} Editor" if qual else None,
+                    marker_end=m.end(),
+                )
+            )
+            continue
+        dated = len(body) <= 120 and _DATE_OR_BYLINE.search(body) is not None and lookups < DATE_LOOKUPS
+        lookups += dated
+        if dated and (byline := _byline(body)):
+            m = _BYLINE.match(re.sub(r"[*_]+", "", body).strip())
+            outlet = _byline_outlet(m["tail"]) if m else None
+            infos.append(_Info("byline", byline=byline, date=byline[1], outlet=outlet))
+            continue
+        if dated and (day := _dateline(body)) is not None:
+            infos.append(_Info("dateline", date=day))
+            continue
+        if len(body) > 400 and not line.links:  # a paragraph: no headline, heading or odds line is this long
+            infos.append(_Info("list" if line.list_item else "prose"))
+            continue
+        evidence = _line_evidence(line)
+        if evidence and evidence.shape != "inline":
+            infos.append(_Info("evidence", evidence=evidence))
+            continue
+        if not evidence and not line.heading and (odds := _odds_line(body)) is not None:
+            infos.append(_Info("list", odds=odds))
+            continue
+        if line.heading or (not line.list_item and not evidence and _looks_like_heading(body)):
+            infos.append(_Info("heading", evidence=evidence))
+            continue
+        if not evidence and _TAIL_NUMBER.search(body) and len(_words(body)) <= 30:
+            infos.append(_Info("list"))  # "PiS wins the most votes: 85%" lines are items even without bullets
+            continue
+
+        infos.append(_Info("list" if line.list_item else "prose", evidence=evidence))
+    # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
+    for i, info in enumerate(infos):
+        if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
+            continue
+        prev = next((j for j in range(i - 1, -1, -1) if infos[j].kind != "blank"), None)
+        nxt = next((j for j in range(i + 1, len(infos)) if infos[j].kind != "blank"), None)
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(infos) and infos[j].kind == "evidence"]
+        under_label = prev is not None and doc.lines[prev].body.endswith(":") and len(_words(doc.lines[prev].body)) <= 6
+        # War News Updates' house style: a post's title (and date), then "Reuters: Headline" on its own line.
+        title_line = prev is not None and infos[prev].kind in {"heading", "dateline", "byline"}
+        if not (doc.lines[i].list_item or near or under_label or title_line or (nxt is not None and nxt in near)):
+            info.kind = "list" if doc.lines[i].list_item else "prose"
+            info.evidence = None
+    # An odds line stands in a run of odds lines, or says "%" itself ("40% chance the Giants ..."). A run numbered
+    # 1, 2, 3 ... is an enumeration ("1 The Huskies will win ...", "2 The Democrats will fight ..."), not odds.
+    odds_at = [i for i, info in enumerate(infos) if info.odds is not None and not _says_percent(doc.lines[i].body)]
+    for k, i in enumerate(odds_at):
+        near = (k > 0 and i - odds_at[k - 1] <= 4) or (k + 1 < len(odds_at) and odds_at[k + 1] - i <= 4)
+        if not near:
+            infos[i].kind, infos[i].odds = "prose", None
+    numbers = [round(infos[i].odds * 100) for i in odds_at if infos[i].odds is not None]
+    if numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 2:
+        for i in odds_at:
+            infos[i].odds = None
+    # The article a post quotes: after an "Outlet: Headline" line, up to "Read more" or the next heading.
+    quoting = False
+    for i, info in enumerate(infos):
+        if info.kind == "evidence" and info.evidence is not None and info.evidence.shape == "colon":
+            quoting = True
+        elif info.kind in {"heading", "byline", "dateline"} or info.marker or _READ_MORE.match(doc.lines[i].body):
+            quoting = False
+        elif quoting and info.kind in {"prose", "list"}:
+            info.kind = "article"
+    return infos
+
+
+_DATE_OR_BYLINE = re.compile(r"(?:19|20)\d\d|^\W*(?:by|written by|posted by|author:)\s", re.I)
+_READ_MORE = re.compile(r"^(?:read more|continue reading|full story|more here)\b", re.I)
+_ODDS_RATIO = re.compile(r"^(?P<a>\d[\d,]*)\s*:\s*(?P<b>\d[\d,]*)\s*[–—-]+\s*(?=\S)")
+_ODDS_NUMBER = re.compile(r"^(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<pct>%|percent\b)?\s*(?:[:–—]\s*|-\s+|\s+)(?=[A-Z“\"‘'])")
+
+
+def _says_percent(body: str) -> bool:
+    return "%" in body or "percent" in body.lower()
+
+
+def _odds_line(body: str) -> float | None:
+    """The probability an odds-list line opens with: "99: The US election will take place" (0.99), "92 Xi still
+    leader of China" (0.92), "0% chance that ..." (0), "16:1–Chance the Eagles make the playoffs" (odds against:
+    1/17). None for other lines."""
+    text = body.strip("*_ \t")
+    if len(_words(text)) > 60:
+        return None
+    if m := _ODDS_RATIO.match(text):
+        a, b = (int(x.replace(",", "")) for x in (m["a"], m["b"]))
+        return round(b / (a + b), 4) if a + b else None
+    if m := _ODDS_NUMBER.match(text):
+        n = float(m["n"])
+        rest = text[m.end() :]
+        if n > 100 or (not m["pct"] and len(_words(rest)) < 2):
+            return None
+        return round(n / 100, 4)
+    if m := re.match(r"^(?P<n>\d{1,3})\s*(?:%|percent\b)\s+(?:chance|likely|likelihood|probability)\b", text, re.I):
+        return round(min(float(m["n"]), 100) / 100, 4)
+    return None
+
+
+@dataclass
+class _Block:
+    kind: str
+    start: int  # source offsets of the text that may speak for the pundit
+    end: int
+    first_line: int
+    marker: bool = False
+    header: bool = False  # "My predictions for 2027:", "I Predict...", "I predict the following:"
+    header_item: bool = False  # an item of the list a header announces: a prediction whatever its wording
+    context: str | None = None  # for an item: the header announcing it (its deadline may be there)
+    heading: str | None = None  # the nearest heading above
+    section: int = 0
+    odds: float | None = None
+
+
+_ANNOUNCES = re.compile(
+    r"\b(?:predictions?|forecasts?|predict|expectations|bets|guesses|odds|probabilities|the following)\b"
+    r"|\bwhat\b[^.!?]{0,40}\b(?:will|might|may)\s+(?:bring|happen|hold)\b",
+    re.I,
+)
+_HARD_WRAP_END = re.compile(
+    r"(?:[,\-–—]|\b(?:the|a|an|of|to|in|and|or|but|that|by|for|with|on|at|from|as|is|are|was|"
+    r"were|will|would|be|not|than|his|her|their|its|this|these|my|our|who|which))$",
+    re.I,
+)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` continues `previous` (a hard-wrapped paragraph) rather than starting a new line of a list."""
+    if not line or not previous:
+        return False
+    return line[0].islower() or bool(_HARD_WRAP_END.search(previous))
+
+
+def line_sections(doc: _Doc, infos: list[_Info]) -> list[int]:
+    """The part of the post each line stands in: a heading opens a new part, except the post's own title (nothing
+    before it) and a heading over a list of links ("More News On ...": the links belong to the part above)."""
+    sections, section, content = [], 0, False
+    for i, info in enumerate(infos):
+        if info.kind == "heading":
+            nxt = next((j for j in range(i + 1, len(infos)) if infos[j].kind != "blank"), None)
+            link_list = nxt is not None and infos[nxt].kind == "evidence" and infos[nxt].evidence is not None
+            link_list = link_list and infos[nxt].evidence.shape == "list"
+            if content and not link_list:
+                section, content = section + 1, False
+        elif info.kind not in {"blank", "dateline", "byline"}:
+            content = True
+        sections.append(section)
+    return sections
+
+
+def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
+    sections = line_sections(doc, infos)
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    heading: str | None = None
+    previous_body = ""
+    for i, (line, info) in enumerate(zip(doc.lines, infos, strict=True)):
+        if info.kind == "blank":
+            current = None
+            continue
+        if info.kind == "heading":
+            heading = line.body.strip("*_ \t")
+        joinable = info.kind in {"prose", "quoted"} and info.marker is None
+        if (
+            current
+            and joinable
+            and current.kind == info.kind
+            and not line.blank_before
+            and (info.kind == "quoted" or _continues(previous_body, line.body))
+        ):
+            current.end = line.start + len(line.body)
+            previous_body = line.body
+            continue
+        start = line.start + info.marker_end
+        current = _Block(
+            info.kind,
+            start,
+            line.start + len(line.body),
+            i,
+            marker=info.marker is not None,
+            heading=heading if info.kind != "heading" else None,
+            section=sections[i],
+            odds=info.odds,
+        )
+        blocks.append(current)
+        previous_body = line.body
+        if info.kind not in {"prose", "quoted"}:
+            current = None
+    for i, block in enumerate(blocks):
+        text = doc.source[block.start : block.end].strip()
+        if block.kind not in {"prose", "heading"} or len(_words(text)) > 30 or not _ANNOUNCES.search(text):
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        next_is_item = nxt is not None and (nxt.kind == "list" or (nxt.kind == "prose" and _one_line_item(doc, nxt)))
+        if block.kind == "heading":
+            block.header = bool(_PREDICTION_HEADER.search(text) or re.search(r"\bI predict\b", text, re.I))
+        else:
+            # "My predictions for 2027:", "I predict the following:", "here are my probabilities." before a list
+            block.header = bool(re.search(r"(?::-?|\.\.\.|…)$", text)) or (
+                next_is_item and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
+            )
+    header: _Block | None = None
+    for block in blocks:
+        if block.header:
+            header = block
+            continue
+        if header is not None and block.section != header.section:
+            header = None
+        if header is None:
+            continue
+        if block.kind == "list" or (block.kind == "prose" and not block.marker and _one_line_item(doc, block)):
+            block.header_item = True
+            block.context = doc.source[header.start : header.end]
+    return blocks
+
+
+def _one_line_item(doc: _Doc, block: _Block) -> bool:
+    """A short block of one sentence: a list item even without a bullet ("The pandemic will get worse before it
+    gets better.", "Xi remains as leader of China"); not a category label ("Economy:") nor a question."""
+    text = doc.source[block.start : block.end].strip()
+    words = _words(text)
+    if not 2 <= len(words) <= 45 or text.endswith(("?", ":")) or "\n" in text:
+        return False
+    if re.match(r"^(?:\S+\s+){0,5}?\S+:\s", text) and block.odds is None:
+        return False  # "Polls I used: Ipsos ...", "Note: ..."
+    return not _SENTENCE_CHAIN.search(text.rstrip(".!"))
+
+
+def _voice(doc: _Doc, infos: list[_Info], blocks: list[_Block]) -> tuple[list[_Block], bool]:
+    """The blocks in the pundit's own voice, and whether the text is opinion (plain "will" counts)."""
+    stop = {"heading", "evidence", "byline", "dateline"}
+    if any(block.marker for block in blocks):
+        voice: list[_Block] = []
+        inside = False
+        for block in blocks:
+            if block.marker:
+                inside = True
+            elif block.kind in stop or block.kind == "quoted":
+                inside = False
+            if inside and block.kind in {"prose", "list"}:
+                voice.append(block)
+        inside_ids = {id(b) for b in voice}
+        return voice + [b for b in blocks if b.header_item and id(b) not in inside_ids], True
+    byline_at = next((i for i, info in enumerate(infos) if info.kind == "byline"), None)
+    if byline_at is None and doc.meta_author:
+        byline_at = 0
+    if byline_at is not None and any(b.first_line > byline_at and b.kind in {"prose", "list"} for b in blocks):
+        voice = [b for b in blocks if b.first_line > byline_at and b.kind in {"prose", "list"}]
+        unquoted = " ".join(_QUOTED.sub(" ", doc.source[b.start : b.end]) for b in voice)
+        opinion = bool(_FIRST_PERSON.search(unquoted)) or any(b.header for b in blocks)
+        return voice, opinion
+    # No marker, no byline: a blog post or a column pasted without its byline speaks for its author throughout
+    # (quotations, the articles it quotes and link lists excepted).
+    return [b for b in blocks if b.kind in {"prose", "list"}], True

@@ -1,0 +1,342 @@
+"""Candidates: matching news items against the open predictions (an index over their watch rules, never a loop
+over predictions per item), the threshold and the per-run cap, and editors' decisions: accept (evidence, perhaps a
+resolution; suggests terms to add) and reject (never proposed again; items like it score lower for that
+prediction, and its distinctive words are suggested as negative terms)."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from predictions.models import (
+    AutoRule,
+    Candidate,
+    CandidateStatus,
+    NewsItem,
+    Outcome,
+    Stance,
+    Status,
+    WatchTerms,
+)
+from predictions.newswatch.match import MatchIndex, WatchRule, distinctive_terms, stem, stems_of, tokens
+from predictions.services.audit import audit_record
+from predictions.services.errors import ServiceError
+from predictions.services.newswatch.auto_rules import auto_rule_apply
+from predictions.services.newswatch.common import MATCH_CHUNK, MatchSummary, chunks
+from predictions.services.newswatch.terms import term_stats, term_stats_observe, watch_terms_fill_missing
+from predictions.services.predictions import evidence_add, prediction_resolve
+
+# --- matching ---------------------------------------------------------------------------------------------------
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+
+
+def _open_terms():
+    return WatchTerms.objects.filter(prediction__status=Status.PUBLISHED, prediction__outcome__isnull=True)
+
+
+def _rules_fingerprint() -> tuple[Any, ...]:
+    """Changes whenever the open set or any open prediction's terms or dates change (resolving or publishing one
+    changes the count and the id sum; saving terms or a prediction moves a max(updated_at))."""
+    figures = _open_terms().aggregate(
+        n=Count("id"), ids=Sum("prediction_id"), terms=Max("updated_at"), predictions=Max("prediction__updated_at")
+    )
+    return tuple(figures[key] for key in ("n", "ids", "terms", "predictions"))
+
+
+def watch_rules() -> list[WatchRule]:
+    """The open predictions' watch rules: terms, outlet allowlist, window from made_at to resolve_by + grace, and
+    the penalties editors' rejections taught."""
+    rows = _open_terms().values_list(
+        "prediction_id",
+        "all_of",
+        "any_of",
+        "none_of",
+        "outlets",
+        "grace_days",
+        "penalties",
+        "prediction__made_at",
+        "prediction__resolve_by",
+    )
+    rules = []
+    for prediction_id, all_of, any_of, none_of, outlets, grace, penalties, made_at, resolve_by in rows:
+        window_end = datetime.combine(resolve_by + timedelta(days=grace), day_time.max, tzinfo=UTC)
+        rules.append(
+            WatchRule(
+                prediction_id=prediction_id,
+                all_of=_strings(all_of),
+                any_of=_strings(any_of),
+                none_of=_strings(none_of),
+                outlets=_strings(outlets),
+                window_start=made_at,
+                window_end=window_end,
+                penalties=_penalties(penalties),
+            )
+        )
+    return rules
+
+
+def _penalties(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: float(v) for k, v in value.items() if isinstance(k, str) and isinstance(v, int | float) and v > 0}
+
+
+_index_lock = threading.Lock()
+_index_cache: dict[str, Any] = {"key": None, "index": None}
+
+
+def match_index_get() -> MatchIndex:
+    """The index over the open predictions' rules, rebuilt only when :func:`_rules_fingerprint` (or the threshold)
+    changes. Its term weights come from :func:`term_stats`, which keeps changing as items arrive."""
+    key = (*_rules_fingerprint(), float(settings.NEWSWATCH_MIN_SCORE))
+    with _index_lock:
+        if _index_cache["key"] != key or _index_cache["index"] is None:
+            _index_cache["index"] = MatchIndex(
+                watch_rules(), min_score=float(settings.NEWSWATCH_MIN_SCORE), stats=term_stats()
+            )
+            _index_cache["key"] = key
+        return _index_cache["index"]
+
+
+def match_index_forget() -> None:
+    with _index_lock:
+        _index_cache["key"] = _index_cache["index"] = None
+
+
+def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> MatchSummary:
+    """Match these news items (those not matched yet) against the open predictions; create candidates.
+
+    One index for the whole call; per item the work follows its words, not the number of predictions. An item
+    raises at most ``NEWSWATCH_MAX_CANDIDATES_PER_ITEM`` candidates, a prediction gets at most
+    ``NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION`` new ones in this call, best first within each chunk of items.
+    Each chunk gets its candidates and its ``matched_at`` in one transaction; its words are then counted into the
+    term statistics."""
+    ids = sorted(set(item_ids))
+    summary = MatchSummary()
+    if not ids:
+        return summary
+    watch_terms_fill_missing()
+    index = match_index_get()
+    now = now or timezone.now()
+    per_item = max(1, int(settings.NEWSWATCH_MAX_CANDIDATES_PER_ITEM))
+    per_prediction = max(1, int(settings.NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION))
+    taken: defaultdict[int, int] = defaultdict(int)
+    touched: set[int] = set()
+    for chunk in chunks(ids, MATCH_CHUNK):
+        items = NewsItem.objects.filter(id__in=chunk, matched_at__isnull=True).values_list(
+            "id", "title", "summary", "outlet", "published_at", "fetched_at"
+        )
+        proposals = []
+        matched_ids: list[int] = []
+        texts: list[str] = []
+        for item_id, title, text, outlet, published_at, fetched_at in items:
+            matched_ids.append(item_id)
+            body = f"{title}\n{text}"
+            texts.append(body)
+            matches = index.match(body, outlet=outlet or None, published=published_at or fetched_at)
+            proposals.extend((match, item_id) for match in matches[:per_item])  # best first
+        if not matched_ids:
+            continue
+        proposals.sort(key=lambda pair: (-pair[0].score, pair[1]))
+        rows: list[Candidate] = []
+        for match, item_id in proposals:
+            if taken[match.prediction_id] >= per_prediction:
+                continue
+            taken[match.prediction_id] += 1
+            rows.append(
+                Candidate(
+                    prediction_id=match.prediction_id,
+                    news_item_id=item_id,
+                    score=match.score,
+                    matched_terms=list(match.matched_terms),
+                    created_at=now,
+                )
+            )
+        with transaction.atomic():
+            before = Candidate.objects.filter(news_item_id__in=matched_ids).count() if rows else 0
+            if rows:
+                Candidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+            NewsItem.objects.filter(id__in=matched_ids, matched_at__isnull=True).update(matched_at=now)
+            after = Candidate.objects.filter(news_item_id__in=matched_ids).count() if rows else 0
+        term_stats_observe(texts)
+        summary.items += len(matched_ids)
+        summary.candidates += after - before
+        touched.update(row.prediction_id for row in rows)
+    if touched:
+        ruled = WatchTerms.objects.filter(prediction_id__in=touched, auto_rule=AutoRule.OUTLETS_TRUE)
+        for prediction_id in sorted(ruled.values_list("prediction_id", flat=True)):
+            if auto_rule_apply(prediction_id=prediction_id) is not None:
+                summary.auto_resolved.append(prediction_id)
+    return summary
+
+
+# --- what decisions teach ---------------------------------------------------------------------------------------
+
+#: A rejected item's heaviest words (at most this many) become penalties for the prediction; each rejection adds
+#: PENALTY_STEP to a stem's strength, at most 1.
+PENALTY_WORDS = 8
+PENALTY_STEP = 0.5
+SUGGESTIONS_PER_DECISION = 3
+MAX_SUGGESTIONS = 20
+
+
+def _rule_words(terms: WatchTerms) -> list[str]:
+    words = [part for entry in terms.all_of or [] if isinstance(entry, str) for part in entry.split("|")]
+    return [*words, *(term for term in (terms.any_of or []) if isinstance(term, str))]
+
+
+def _learn(candidate: Candidate, *, rejected: bool) -> None:
+    """Update the prediction's watch terms after a decision on ``candidate`` (see the module docstring)."""
+    terms = WatchTerms.objects.select_for_update().filter(prediction_id=candidate.prediction_id).first()
+    if terms is None:
+        return
+    item = candidate.news_item
+    text = f"{item.title}\n{item.summary}"
+    stats = term_stats()
+    positive = _rule_words(terms)
+    penalties = _penalties(terms.penalties)
+    if rejected:
+        skip = {stem(word) for term in positive for word in tokens(term)}
+        heavy = distinctive_terms(text, exclude=positive, stats=stats, limit=PENALTY_WORDS)
+        for word in heavy:
+            key = stem(word)
+            if key not in skip:
+                penalties[key] = round(min(1.0, penalties.get(key, 0.0) + PENALTY_STEP), 3)
+        known = [*positive, *(terms.none_of or []), *(terms.suggested_none_of or [])]
+        fresh = distinctive_terms(text, exclude=known, stats=stats, limit=SUGGESTIONS_PER_DECISION)
+        terms.suggested_none_of = [*(terms.suggested_none_of or []), *fresh][-MAX_SUGGESTIONS:]
+    else:
+        for key in stems_of(text):
+            penalties.pop(key, None)  # an accepted item's words are not evidence against the prediction
+        known = [*positive, *(terms.none_of or []), *(terms.suggested_any_of or [])]
+        fresh = distinctive_terms(text, exclude=known, stats=stats, limit=SUGGESTIONS_PER_DECISION)
+        terms.suggested_any_of = [*(terms.suggested_any_of or []), *fresh][-MAX_SUGGESTIONS:]
+    terms.penalties = penalties
+    terms.save(update_fields=["penalties", "suggested_none_of", "suggested_any_of", "updated_at"])
+
+
+@transaction.atomic
+def watch_suggestions_accept(
+    *, prediction, none_of: Iterable[str] = (), any_of: Iterable[str] = (), editor=None
+) -> WatchTerms:
+    """An editor accepts suggested terms: the chosen negative terms join ``none_of``, the chosen terms join
+    ``any_of``, and they leave the suggestions. A term that was not suggested is refused (400)."""
+    from predictions.services.newswatch.terms import watch_terms_ensure, watch_terms_update
+
+    terms = watch_terms_ensure(prediction=prediction)
+    none_of, any_of = list(dict.fromkeys(none_of)), list(dict.fromkeys(any_of))
+    errors = {}
+    unknown = [term for term in none_of if term not in (terms.suggested_none_of or [])]
+    if unknown:
+        errors["none_of"] = [f"Not a suggested negative term: {', '.join(map(repr, unknown[:5]))}."]
+    unknown = [term for term in any_of if term not in (terms.suggested_any_of or [])]
+    if unknown:
+        errors["any_of"] = [f"Not a suggested term: {', '.join(map(repr, unknown[:5]))}."]
+    if errors:
+        raise ServiceError(errors)
+    changes = {}
+    if none_of:
+        changes["none_of"] = list(dict.fromkeys([*(terms.none_of or []), *none_of]))
+    if any_of:
+        changes["any_of"] = list(dict.fromkeys([*(terms.any_of or []), *any_of]))
+    terms = watch_terms_update(prediction=prediction, changes=changes, editor=editor) if changes else terms
+    terms.suggested_none_of = [t for t in terms.suggested_none_of or [] if t not in none_of]
+    terms.suggested_any_of = [t for t in terms.suggested_any_of or [] if t not in any_of]
+    terms.save(update_fields=["suggested_none_of", "suggested_any_of", "updated_at"])
+    return terms
+
+
+# --- candidates -------------------------------------------------------------------------------------------------
+
+_STANCE_FOR_OUTCOME = {Outcome.TRUE: Stance.SUPPORTS, Outcome.FALSE: Stance.REFUTES}
+
+
+@transaction.atomic
+def candidate_accept(
+    *, candidate: Candidate, editor=None, outcome: str | None = None, stance: str | None = None, note: str = ""
+) -> Candidate:
+    """Accept a pending candidate: its item becomes evidence of the prediction, and with ``outcome`` the prediction
+    is resolved (ledger entry, stored scores refreshed after commit). Sets ``candidate.evidence`` and
+    ``candidate.resolution`` on the returned object."""
+    errors: dict[str, list[str]] = {}
+    if outcome is not None and outcome not in Outcome.values:
+        errors["outcome"] = [f"Must be one of {', '.join(Outcome.values)}; got {outcome!r}."]
+    if stance is not None and stance not in Stance.values:
+        errors["stance"] = [f"Must be one of {', '.join(Stance.values)}; got {stance!r}."]
+    if errors:
+        raise ServiceError(errors)
+    now = timezone.now()
+    claimed = Candidate.objects.filter(pk=candidate.pk, status=CandidateStatus.PENDING).update(
+        status=CandidateStatus.ACCEPTED, decided_by=editor, decided_at=now
+    )
+    candidate = Candidate.objects.select_related("news_item", "prediction").get(pk=candidate.pk)
+    if claimed != 1:
+        raise ServiceError({"status": [f"This candidate is already {candidate.status}."]})
+    item = candidate.news_item
+    title = item.title or item.summary[:300] or item.url
+    evidence = evidence_add(
+        prediction=candidate.prediction,
+        url=item.url,
+        title=title[:1000],
+        outlet=item.outlet,
+        published_at=item.published_at,
+        stance=stance or _STANCE_FOR_OUTCOME.get(outcome, Stance.CONTEXT),
+        news_item=item,
+        added_by=editor,
+    )
+    resolution = None
+    if outcome is not None:
+        resolution = prediction_resolve(
+            prediction=candidate.prediction,
+            outcome=outcome,
+            note=note or f"Resolved on a news item the watcher found: {title[:300]} ({item.outlet or 'no outlet'}).",
+            evidence_url=item.url,
+            resolved_by=editor,
+        )
+    audit_record(
+        actor=editor,
+        action="candidate.accept",
+        obj=candidate,
+        before={"status": CandidateStatus.PENDING},
+        after={
+            "status": CandidateStatus.ACCEPTED,
+            "evidence": evidence.pk,
+            "resolution": resolution.pk if resolution else None,
+        },
+    )
+    _learn(candidate, rejected=False)
+    candidate.evidence = evidence
+    candidate.resolution = resolution
+    return candidate
+
+
+@transaction.atomic
+def candidate_reject(*, candidate: Candidate, editor=None) -> Candidate:
+    """Reject a pending candidate. The row stays, so the same item is never proposed for the prediction again."""
+    claimed = Candidate.objects.filter(pk=candidate.pk, status=CandidateStatus.PENDING).update(
+        status=CandidateStatus.REJECTED, decided_by=editor, decided_at=timezone.now()
+    )
+    candidate = Candidate.objects.select_related("news_item", "prediction").get(pk=candidate.pk)
+    if claimed != 1:
+        raise ServiceError({"status": [f"This candidate is already {candidate.status}."]})
+    audit_record(
+        actor=editor,
+        action="candidate.reject",
+        obj=candidate,
+        before={"status": CandidateStatus.PENDING},
+        after={"status": CandidateStatus.REJECTED},
+    )
+    _learn(candidate, rejected=True)
+    return candidate

@@ -1,0 +1,301 @@
+"""Polling: one poll per feed at a time (a lease in the database), conditional GET through the safe fetcher,
+parse, store each item once in committed batches, release the feed with its backoff; and the synchronous cycle of
+``manage.py poll_feeds``. See the package docstring for the lease, idempotence and backoff."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from predictions.models import URL_MAX, Feed, NewsItem
+from predictions.newswatch.fetch import FetchError, FetchResult, HTTPStatusError, fetch
+from predictions.newswatch.parse import ParsedEntry, ParsedFeed, canonical_url, parse_feed
+from predictions.services.newswatch.common import (
+    ERROR_MAX_CHARS,
+    GUID_MAX_CHARS,
+    OUTLET_MAX_CHARS,
+    CycleResult,
+    PollResult,
+    backoff_delay,
+    chunks,
+    error_text,
+    feed_is_free,
+    tls_context,
+    url_hash,
+)
+
+logger = logging.getLogger(__name__)
+
+# --- polling ----------------------------------------------------------------------------------------------------
+
+
+def _claim(*, feed_id: int, now: datetime, force: bool) -> str:
+    """Take the feed's lease; "claimed", or why not (see :func:`_unclaimable`)."""
+    free = feed_is_free(now)
+    claim = Feed.objects.filter(free, pk=feed_id, active=True)
+    if not force:
+        claim = claim.filter(next_poll_at__lte=now)
+    if claim.update(polling_started_at=now) == 1:
+        return "claimed"
+    return _unclaimable(feed_id=feed_id, now=now)
+
+
+def _unclaimable(*, feed_id: int, now: datetime) -> str:
+    """Why a claim failed: "missing", "inactive", "busy" (a live poll holds the feed) or "not_due"."""
+    state = Feed.objects.filter(pk=feed_id).values("active", "polling_started_at").first()
+    if state is None:
+        return "missing"
+    if not state["active"]:
+        return "inactive"
+    if not Feed.objects.filter(feed_is_free(now), pk=feed_id).exists():
+        return "busy"
+    return "not_due"
+
+
+def _claim_many(*, feed_ids: Sequence[int], now: datetime, force: bool) -> dict[int, Feed]:
+    """Claim many feeds in one statement (one commit, not one per feed); returns the feeds claimed, by id. The
+    claim time, unique to this call, tells which rows this statement took."""
+    free = feed_is_free(now)
+    claimed: dict[int, Feed] = {}
+    for chunk in chunks(feed_ids, 500):
+        claim = Feed.objects.filter(free, pk__in=chunk, active=True)
+        if not force:
+            claim = claim.filter(next_poll_at__lte=now)
+        if claim.update(polling_started_at=now):
+            claimed.update((feed.pk, feed) for feed in Feed.objects.filter(pk__in=chunk, polling_started_at=now))
+    return claimed
+
+
+def feed_poll(*, feed_id: int, force: bool = False, now: datetime | None = None) -> PollResult:
+    """Poll one feed: claim it, conditional GET, parse, store new items in committed batches, release it.
+
+    A failure of the feed (see the module docstring) is recorded on the feed and returned, never raised; anything
+    else (the database failing, a time limit) records what it can, releases the lease and is raised. ``force``
+    polls a feed that is not due yet (the ``poll_feeds`` command, "poll now"), never one that another poll holds.
+    """
+    claimed_at = now or timezone.now()
+    state = _claim(feed_id=feed_id, now=claimed_at, force=force)
+    if state != "claimed":
+        return PollResult(feed_id=feed_id, status=state)
+    feed = Feed.objects.get(pk=feed_id)
+    try:
+        download = feed_download(url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        return _poll_apply(feed, download, claimed_at=claimed_at)
+    except Exception as exc:
+        _finish_failed(feed, claimed_at=claimed_at, error=error_text(exc), http_status=None)
+        raise
+
+
+@dataclass(frozen=True)
+class Download:
+    """What the network step got for a feed: a parsed document, "not modified" (``parsed`` None), or an error."""
+
+    response: FetchResult | None = None
+    parsed: ParsedFeed | None = None
+    error: str = ""
+    http_status: int | None = None
+
+
+def feed_download(*, url: str, etag: str = "", last_modified: str = "") -> Download:
+    """Conditional GET through the safe fetcher, then parse. Touches no database, so a cycle runs it in threads."""
+    try:
+        response = fetch(
+            url,
+            etag=etag or None,
+            last_modified=last_modified or None,
+            max_bytes=int(settings.NEWSWATCH_MAX_BYTES),
+            timeout=float(settings.NEWSWATCH_FETCH_TIMEOUT),
+            verify=tls_context(),
+        )
+    except FetchError as exc:
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        return Download(error=error_text(exc), http_status=status)
+    if response.not_modified:
+        return Download(response=response, http_status=response.status)
+    # No base_url: feedparser would then resolve every relative URI inside the HTML of every entry (a third of
+    # the parse, bench/poll_cycle.py), but summaries are kept as plain text; entry links are resolved against the
+    # feed's URL when stored (_item_row).
+    parsed = parse_feed(response.content, content_type=response.headers.get("content-type"))
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        error = f"unreadable feed: {parsed.error}"[:ERROR_MAX_CHARS]
+        return Download(response=response, error=error, http_status=response.status)
+    return Download(response=response, parsed=parsed, http_status=response.status)
+
+
+def _poll_apply(feed: Feed, download: Download, *, claimed_at: datetime) -> PollResult:
+    """Store what a download brought and release the feed: failure (backoff), not modified, or new items."""
+    response = download.response
+    if download.error or response is None:
+        return _finish_failed(feed, claimed_at=claimed_at, error=download.error, http_status=download.http_status)
+    validators = {"etag": response.etag, "last_modified": response.last_modified}
+    if download.parsed is None:
+        _finish_ok(feed, claimed_at=claimed_at, http_status=response.status, **validators)
+        return PollResult(feed_id=feed.pk, status="not_modified", http_status=response.status)
+    parsed = download.parsed
+    if parsed.bozo:
+        logger.info("feed %s parsed with problems: %s", feed.pk, parsed.error)
+    fallback_outlet = feed.outlet or parsed.title or feed.name
+    new_items, item_ids = _entries_store(
+        feed, parsed.entries, outlet=fallback_outlet, fetched_at=claimed_at, base_url=response.final_url
+    )
+    _finish_ok(feed, claimed_at=claimed_at, http_status=response.status, **validators)
+    return PollResult(feed_id=feed.pk, status="ok", new_items=new_items, item_ids=item_ids, http_status=response.status)
+
+
+def _finish_ok(
+    feed: Feed, *, claimed_at: datetime, http_status: int, etag: str | None, last_modified: str | None
+) -> None:
+    now = timezone.now()
+    updated = Feed.objects.filter(pk=feed.pk, polling_started_at=claimed_at).update(
+        polling_started_at=None,
+        etag=(etag or "")[:500],
+        last_modified=(last_modified or "")[:100],
+        last_status=http_status,
+        last_polled_at=now,
+        last_error="",
+        failure_count=0,
+        next_poll_at=now + timedelta(seconds=max(1, feed.poll_interval)),
+    )
+    if updated != 1:
+        logger.warning("feed %s: the poll outlived its lease; another poll took the feed over", feed.pk)
+
+
+def _finish_failed(feed: Feed, *, claimed_at: datetime, error: str, http_status: int | None) -> PollResult:
+    now = timezone.now()
+    failures = feed.failure_count + 1
+    try:
+        updated = Feed.objects.filter(pk=feed.pk, polling_started_at=claimed_at).update(
+            polling_started_at=None,
+            last_status=http_status,
+            last_polled_at=now,
+            last_error=error,
+            failure_count=failures,
+            next_poll_at=now + backoff_delay(poll_interval=feed.poll_interval, failures=failures),
+        )
+        if updated != 1:
+            logger.warning("feed %s: the poll outlived its lease; another poll took the feed over", feed.pk)
+    except Exception:  # noqa: BLE001 - the database itself may be what failed; the lease then runs out
+        logger.exception("feed %s: could not record the failure %r", feed.pk, error)
+    logger.info("feed %s failed (%d in a row): %s", feed.pk, failures, error)
+    return PollResult(feed_id=feed.pk, status="failed", error=error, http_status=http_status)
+
+
+def _item_row(entry: ParsedEntry, *, feed: Feed, outlet: str, fetched_at: datetime, base_url: str) -> NewsItem:
+    guid = entry.guid.strip()
+    if len(guid) > GUID_MAX_CHARS:
+        guid = "sha256:" + hashlib.sha256(guid.encode("utf-8")).hexdigest()
+    link = entry.link.strip()
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = urljoin(base_url, link)  # relative to the feed's own URL (or a relative xml:base in it)
+    web = link.lower().startswith(("http://", "https://"))
+    canonical = canonical_url(link) if web else ""
+    return NewsItem(
+        feed=feed,
+        guid=guid,
+        url=link if web and len(link) <= URL_MAX else "",
+        canonical_url=canonical[:URL_MAX],
+        canonical_url_hash=url_hash(canonical) if canonical else None,
+        title=entry.title[:1000],
+        summary=entry.summary,
+        outlet=" ".join((entry.outlet or outlet).split())[:OUTLET_MAX_CHARS],
+        published_at=entry.published,
+        fetched_at=fetched_at,
+    )
+
+
+def _entries_store(
+    feed: Feed, entries: Sequence[ParsedEntry], *, outlet: str, fetched_at: datetime, base_url: str
+) -> tuple[int, list[int]]:
+    """Insert the entries not stored yet, one committed batch at a time; returns (inserted, ids still to match).
+
+    The ids to match cover every entry of this document that has no ``matched_at``: items an interrupted earlier
+    poll stored are matched now."""
+    rows: list[NewsItem] = []
+    seen_guids: set[str] = set()
+    seen_urls: set[str] = set()
+    for entry in entries:
+        row = _item_row(entry, feed=feed, outlet=outlet, fetched_at=fetched_at, base_url=base_url)
+        if row.guid in seen_guids or (row.canonical_url_hash and row.canonical_url_hash in seen_urls):
+            continue
+        seen_guids.add(row.guid)
+        if row.canonical_url_hash:
+            seen_urls.add(row.canonical_url_hash)
+        rows.append(row)
+    inserted = 0
+    to_match: list[int] = []
+    pause = float(settings.NEWSWATCH_BATCH_PAUSE_SECONDS)
+    for batch in chunks(rows, max(1, int(settings.NEWSWATCH_STORE_BATCH_SIZE))):
+        guids = [row.guid for row in batch]
+        with transaction.atomic():
+            present = set(NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True))
+            fresh = [row for row in batch if row.guid not in present]
+            if fresh:
+                NewsItem.objects.bulk_create(fresh, ignore_conflicts=True)
+            stored = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("id", "guid", "matched_at")
+            for item_id, guid, matched_at in stored:
+                inserted += guid not in present
+                if matched_at is None:
+                    to_match.append(item_id)
+        if pause:  # fault-injection tests only (NEWSWATCH_BATCH_PAUSE_SECONDS)
+            time.sleep(pause)
+    return inserted, sorted(to_match)
+
+
+def feeds_poll_cycle(
+    *, force: bool = True, feed_ids: Iterable[int] | None = None, threads: int | None = None
+) -> CycleResult:
+    """One synchronous news-watch cycle (``manage.py poll_feeds``): poll every active feed (or ``feed_ids``),
+    then match everything new in one pass.
+
+    The steps are the ones :func:`feed_poll` (the Celery task's service) takes, scheduled differently: the feeds
+    are claimed here, their downloads (fetch and parse, no database) run in ``threads`` threads
+    (``NEWSWATCH_CYCLE_THREADS``) so that waiting on one server overlaps with work on another, and each download
+    is stored here as it completes. A feed that fails, however it fails, does not stop the others."""
+    ids = (
+        list(feed_ids)
+        if feed_ids is not None
+        else list(Feed.objects.filter(active=True).order_by("id").values_list("id", flat=True))
+    )
+    polls: dict[int, PollResult] = {}
+    claimed_at = timezone.now()
+    claimed = _claim_many(feed_ids=ids, now=claimed_at, force=force)
+    for feed_id in ids:
+        if feed_id not in claimed:
+            polls[feed_id] = PollResult(feed_id=feed_id, status=_unclaimable(feed_id=feed_id, now=claimed_at))
+    workers = max(1, threads or int(settings.NEWSWATCH_CYCLE_THREADS))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feed-download") as pool:
+        pending = {
+            pool.submit(feed_download, url=feed.url, etag=feed.etag, last_modified=feed.last_modified): feed
+            for feed in claimed.values()
+        }
+        for future in as_completed(pending):
+            feed = pending[future]
+            try:
+                polls[feed.pk] = _poll_apply(feed, future.result(), claimed_at=claimed_at)
+            except Exception as exc:  # noqa: BLE001 - recorded on the feed; the cycle goes on
+                logger.exception("feed %s: poll failed", feed.pk)
+                error = error_text(exc)
+                _finish_failed(feed, claimed_at=claimed_at, error=error, http_status=None)
+                polls[feed.pk] = PollResult(feed_id=feed.pk, status="failed", error=error)
+    ordered = [polls[feed_id] for feed_id in ids]
+    item_ids = [item_id for poll in ordered for item_id in poll.item_ids]
+    from predictions.services.newswatch.candidates import items_match  # candidates imports terms, not polling
+
+    return CycleResult(polls=ordered, matching=items_match(item_ids=item_ids))
+
+
+def items_unmatched_ids(*, older_than: timedelta = timedelta(minutes=5), limit: int = 10_000) -> list[int]:
+    """Items a poll stored but whose matching never ran (its task lost): the beat's sweep picks them up."""
+    cutoff = timezone.now() - older_than
+    unmatched = NewsItem.objects.filter(matched_at__isnull=True, fetched_at__lt=cutoff).order_by("id")
+    return list(unmatched.values_list("id", flat=True)[:limit])

@@ -1,0 +1,163 @@
+"""Scoring the article import on tests/fixtures/editorials_real/ (real posts, labelled before the extractor ran).
+
+Used by bench/extraction_quality.py (which prints the figures) and tests/test_extraction_real.py (which asserts a
+floor on the untouched part). The labels are described in tests/fixtures/editorials_real/README.md.
+
+* predictions: an extracted prediction matches a label when its quote contains the labelled quote (one-to-one,
+  labels in order); precision = matched / found, recall = matched / labelled;
+* probability in range: of the matched predictions whose label gives a range, the share whose probability lies in
+  it (no probability counts as out of range);
+* deadline right: of the matched predictions whose label gives a deadline (the text says one), the share whose
+  ``resolve_by`` lies in the labelled range;
+* links: a labelled link with a URL matches an extracted link with that URL; one without a URL matches an
+  extracted link without a URL with the same outlet and title.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from predictions.extraction import Draft, DraftEvidence, DraftPrediction, extract_editorial
+
+FOLDER = Path(__file__).parent / "fixtures" / "editorials_real"
+SUFFIXES = {".txt", ".md", ".html"}  # README.md describes the labels: not a post
+
+
+@dataclass
+class Post:
+    path: Path
+    label: dict
+
+    @property
+    def split(self) -> str:
+        return self.label["split"]
+
+    @property
+    def published_on(self) -> date | None:
+        value = self.label["published_on"]
+        return date.fromisoformat(value) if value else None
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def extract(self) -> Draft:
+        return extract_editorial(self.text(), published_on=self.published_on)
+
+
+def posts(split: str | None = None) -> list[Post]:
+    found = [
+        Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
+        for path in sorted(FOLDER.iterdir())
+        if path.suffix in SUFFIXES and path.name != "README.md"
+    ]
+    return [p for p in found if split is None or p.split == split]
+
+
+def match_predictions(got: list[DraftPrediction], want: list[dict]) -> list[tuple[DraftPrediction, dict]]:
+    pairs, free = [], list(got)
+    for w in want:
+        hit = next((g for g in free if w["quote"] in g.quote), None)
+        if hit is not None:
+            free.remove(hit)
+            pairs.append((hit, w))
+    return pairs
+
+
+def same_link(got: DraftEvidence, want: dict) -> bool:
+    if want["url"] is not None:
+        return got.url == want["url"]
+    return got.url is None and (got.outlet, got.title) == (want["outlet"], want["title"])
+
+
+def match_links(got: list[DraftEvidence], want: list[dict]) -> list[tuple[DraftEvidence, dict]]:
+    pairs, free = [], list(got)
+    for w in want:
+        hit = next((g for g in free if same_link(g, w)), None)
+        if hit is not None:
+            free.remove(hit)
+            pairs.append((hit, w))
+    return pairs
+
+
+@dataclass
+class Ratio:
+    hits: int = 0
+    total: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.hits += bool(hit)
+        self.total += 1
+
+    @property
+    def value(self) -> float:
+        return self.hits / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.value:.3f} ({self.hits}/{self.total})"
+
+
+@dataclass
+class Figures:
+    posts: int = 0
+    prediction_precision: Ratio = field(default_factory=Ratio)
+    prediction_recall: Ratio = field(default_factory=Ratio)
+    probability_in_range: Ratio = field(default_factory=Ratio)
+    deadline_right: Ratio = field(default_factory=Ratio)
+    link_precision: Ratio = field(default_factory=Ratio)
+    link_recall: Ratio = field(default_factory=Ratio)
+    outlet_right: Ratio = field(default_factory=Ratio)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, post: Post, draft: Draft) -> None:
+        self.posts += 1
+        name = post.path.stem
+        pairs = match_predictions(draft.predictions, post.label["predictions"])
+        matched_got = {id(g) for g, _ in pairs}
+        matched_want = {id(w) for _, w in pairs}
+        for g in draft.predictions:
+            self.prediction_precision.add(id(g) in matched_got)
+            if id(g) not in matched_got:
+                self.misses.append(f"{name}: extra prediction {g.quote[:110]!r}")
+        for w in post.label["predictions"]:
+            self.prediction_recall.add(id(w) in matched_want)
+            if id(w) not in matched_want:
+                self.misses.append(f"{name}: missed prediction {w['quote'][:110]!r}")
+        for g, w in pairs:
+            if w["probability"] is not None:
+                low, high = w["probability"]
+                ok = g.probability is not None and low - 1e-9 <= g.probability <= high + 1e-9
+                self.probability_in_range.add(ok)
+                if not ok:
+                    self.misses.append(f"{name}: probability {g.probability} not in {w['probability']} for "
+                                       f"{w['quote'][:70]!r} (phrase {g.confidence_phrase!r})")  # fmt: skip
+            if w["deadline"] is not None:
+                low, high = (date.fromisoformat(d) for d in w["deadline"])
+                ok = g.resolve_by is not None and low <= g.resolve_by <= high
+                self.deadline_right.add(ok)
+                if not ok:
+                    self.misses.append(f"{name}: deadline {g.resolve_by} ({g.deadline_phrase!r}) not in "
+                                       f"{w['deadline']} for {w['quote'][:60]!r}")  # fmt: skip
+        links = match_links(draft.evidence, post.label["evidence"])
+        got_ids = {id(g) for g, _ in links}
+        want_ids = {id(w) for _, w in links}
+        for g in draft.evidence:
+            self.link_precision.add(id(g) in got_ids)
+            if id(g) not in got_ids:
+                self.misses.append(f"{name}: extra link {g.outlet!r} {g.title!r} {g.url!r}")
+        for w in post.label["evidence"]:
+            self.link_recall.add(id(w) in want_ids)
+            if id(w) not in want_ids:
+                self.misses.append(f"{name}: missed link {w['outlet']!r} {w['title']!r} {w['url']!r}")
+        for g, w in links:
+            if w["url"] is not None:
+                self.outlet_right.add(g.outlet == w["outlet"])
+
+
+def score(selected: list[Post]) -> Figures:
+    figures = Figures()
+    for post in selected:
+        figures.add(post, post.extract())
+    return figures

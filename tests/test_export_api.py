@@ -1,0 +1,125 @@
+"""GET /api/v1/export/?format=jsonl|csv: the whole record streamed in the import format, with an ETag, throttled."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+
+from predictions.services.importing import predictions_export_chunks
+from predictions.services.predictions import prediction_resolve, prediction_withdraw
+from tests.factories import PredictionFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/export/"
+
+
+@pytest.fixture
+def record():
+    open_one = PredictionFactory(statement="Open, with a tag", tags=["markets"], published=True)
+    resolved = PredictionFactory(statement='Resolved, with "quotes",\nand a newline', published=True)
+    prediction_resolve(prediction=resolved, outcome="true")
+    withdrawn = PredictionFactory(statement="Withdrawn one", published=True)
+    prediction_withdraw(prediction=withdrawn, editor=None, reason="duplicate")
+    PredictionFactory(statement="A draft")
+    return open_one, resolved
+
+
+def body(response) -> str:
+    assert response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
+def command_output(fmt: str) -> str:
+    out = io.StringIO()
+    call_command("export_predictions", "--format", fmt, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_jsonl_is_every_published_prediction_as_the_command_writes_it(anon_client, record):
+    r = anon_client.get(URL)
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/x-ndjson")
+    text = body(r)
+    assert text == command_output("jsonl")
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["statement"] for line in lines] == [p.statement for p in record]
+    assert lines[0]["tags"] == ["markets"]
+    assert lines[1]["outcome"] == "true"
+
+
+def test_csv_has_the_import_columns(anon_client, record):
+    r = anon_client.get(URL, {"format": "csv"})
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("text/csv")
+    text = body(r)
+    assert text == command_output("csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["statement"] for row in rows] == [p.statement for p in record]
+    assert json.loads(rows[0]["tags"]) == ["markets"]
+
+
+def test_unknown_format_is_400_listing_the_formats(anon_client):
+    r = anon_client.get(URL, {"format": "xml"})
+    assert r.status_code == 400
+    assert r.json() == {"format": ["“xml” is not a valid choice; the valid choices are: jsonl, csv."]}
+
+
+def test_etag_and_not_modified(anon_client, record):
+    first = anon_client.get(URL)
+    etag = first["ETag"]
+    assert etag.startswith('"')
+    again = anon_client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert anon_client.get(URL, {"format": "csv"})["ETag"] != etag  # one per format
+    prediction_resolve(prediction=record[0], outcome="false")
+    changed = anon_client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_etag_changes_with_new_evidence(anon_client, record):
+    from predictions.services.predictions import evidence_add
+
+    etag = anon_client.get(URL)["ETag"]
+    evidence_add(prediction=record[0], title="A new source", url="https://example.org/n")
+    assert anon_client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_streams_in_chunks():
+    for i in range(7):
+        PredictionFactory(statement=f"Chunked {i}", published=True)
+    chunks = list(predictions_export_chunks(fmt="jsonl", chunk_size=3))
+    assert [n for _, n in chunks] == [3, 3, 1]
+    csv_chunks = list(predictions_export_chunks(fmt="csv", chunk_size=3))
+    assert csv_chunks[0][0].startswith("external_id,")
+    assert sum(n for _, n in csv_chunks) == 7
+
+
+def test_throttled_per_client(anon_client, consumer_client):
+    cache.clear()
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "export": "2/hour"}
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        assert [anon_client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
+        r = anon_client.get(URL)
+        assert "throttled" in r.json()["detail"].lower()
+        assert consumer_client.get(URL).status_code == 200  # its own bucket
+        assert anon_client.get("/api/v1/pundits/").status_code == 200  # other endpoints are not affected
+    cache.clear()
+
+
+def test_documented(anon_client):
+    import yaml
+
+    schema = yaml.safe_load(anon_client.get("/api/schema/").content)
+    operation = schema["paths"]["/api/v1/export/"]["get"]
+    assert {"application/x-ndjson", "text/csv"} <= set(operation["responses"]["200"]["content"])
+    assert "304" in operation["responses"] and "429" in operation["responses"]
+    assert any(p["name"] == "format" for p in operation["parameters"])
