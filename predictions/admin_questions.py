@@ -117,6 +117,10 @@ class QuestionAdmin(AuditedModelAdmin):
         ("Merge", {"fields": ["merge_into"]}),
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        """Questions are merged, never deleted (their calls are scored)."""
+        return False
+
     def save_model(self, request, obj, form, change):
         if not change:
             created = svc.question_create(
