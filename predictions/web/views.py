@@ -51,6 +51,8 @@ ORDERINGS = [
     ("brier", "Brier score (lowest first)"),
     ("adjusted_brier", "Adjusted Brier (favours longer records)"),
     ("-resolved", "Most resolved predictions"),
+    ("relative_brier", "Relative Brier (against markets and crowds)"),
+    ("-peer_score", "Peer score (against the other pundits)"),
 ]
 
 STATES = [
@@ -274,7 +276,13 @@ def filter_state(qs: QuerySet[Prediction], state: str | None) -> QuerySet[Predic
 
 def board_caption(filters: dict[str, Any]) -> str:
     """The leaderboard table's caption, naming the filters in force."""
-    by = {"brier": "Brier score", "adjusted_brier": "adjusted Brier score", "-resolved": "number resolved"}
+    by = {
+        "brier": "Brier score",
+        "adjusted_brier": "adjusted Brier score",
+        "-resolved": "number resolved",
+        "relative_brier": "relative Brier score",
+        "-peer_score": "peer score",
+    }
     parts = ["Pundits ranked by " + by[filters.get("ordering", "brier")]]
     if filters.get("tag"):
         parts.append(f"on “{filters['tag']}”")

@@ -102,3 +102,16 @@ def test_compare_page(client, shared_question):
         assert "The comparison could not be made" in response.content.decode()
         assert 'data-figure="difference"' not in response.content.decode()
     assert client.get("/compare/").status_code == 200
+
+
+def test_home_leaderboard_ranks_by_relative_brier_and_shows_the_skill_columns(client, shared_question):
+    ann, bob, _ = shared_question
+    response = client.get("/?ordering=relative_brier")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pundits ranked by relative Brier score" in html
+    board = client.get("/api/v1/leaderboard/?ordering=relative_brier&min_resolved=1").json()["results"]
+    names = [row["pundit"]["name"] for row in board]
+    assert html.index(names[0]) < html.index(names[1])
+    first = re.search(r'data-figure="relative_brier">([^ <]+)', html).group(1)
+    assert first == f"{board[0]['relative_brier']:.3f}"
