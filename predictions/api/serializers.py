@@ -102,7 +102,9 @@ class PredictionSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     due = serializers.SerializerMethodField()
-    question = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="The question's key, if any.")
+    question = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, allow_null=True, help_text="The question's key, if any."
+    )
 
     class Meta:
         model = Prediction

@@ -78,7 +78,11 @@ class PredictionViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        qs = visible_predictions(self.request.user).select_related("pundit").prefetch_related("tags", "evidence")
+        qs = (
+            visible_predictions(self.request.user)
+            .select_related("pundit", "question")
+            .prefetch_related("tags", "evidence")
+        )
         if self.action == "retrieve":
             qs = qs.prefetch_related("resolutions__resolved_by", "revisions__editor")
         return qs.order_by("-made_at", "-id")
@@ -120,7 +124,7 @@ class PredictionViewSet(
 
     def _reload(self, prediction):
         return (
-            Prediction.objects.select_related("pundit")
+            Prediction.objects.select_related("pundit", "question")
             .prefetch_related("tags", "evidence", "resolutions", "revisions")
             .get(pk=prediction.pk)
         )
