@@ -13,6 +13,7 @@ from predictions import models
 from predictions.admin_audit import AuditedModelAdmin
 from predictions.admin_import import import_editorial_urls
 from predictions.admin_newswatch import WatchTermsInline
+from predictions.admin_questions import suggested_questions
 from predictions.hindsight import is_late_logged
 from predictions.services import predictions as svc
 
@@ -105,11 +106,17 @@ class PredictionAdmin(AuditedModelAdmin):
     filter_horizontal = ["tags"]
     inlines = [EvidenceInline, ResolutionInline, RevisionInline, WatchTermsInline]
     readonly_fields = ["logged_at", "late_logged", "status", "outcome", "resolved_at", "due_since", "created_by"]
+    # Questions (issue 13): links change on the question's page, where outcomes are kept in agreement.
+    readonly_fields += ["question", "question_polarity", "questions_suggested"]
     actions = ["publish"] + [_resolve_action(o) for o in models.Outcome.values]
 
     @admin.display(description="statement")
     def statement_short(self, obj):
         return obj.statement[:100]
+
+    @admin.display(description="question")
+    def questions_suggested(self, obj):
+        return suggested_questions(obj)
 
     def get_urls(self):  # + /admin/predictions/prediction/import/ ("Import an editorial")
         return import_editorial_urls(self) + super().get_urls()

@@ -96,6 +96,11 @@ class ProbabilitySource(models.TextChoices):
     EDITOR = "editor", "Set by an editor"
 
 
+class QuestionPolarity(models.TextChoices):
+    SAME = "same", "States the question"
+    OPPOSITE = "opposite", "States its negation"
+
+
 class PredictionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status__in=[Status.PUBLISHED, Status.RESOLVED, Status.WITHDRAWN])
@@ -140,6 +145,11 @@ class Prediction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Questions and skill (issue 13): the question this prediction answers, and whether it states it or its negation.
+    question = models.ForeignKey(
+        "Question", null=True, blank=True, on_delete=models.PROTECT, related_name="predictions"
+    )
+    question_polarity = models.CharField(max_length=8, choices=QuestionPolarity.choices, default="same")
 
     objects = PredictionQuerySet.as_manager()
 
@@ -160,6 +170,9 @@ class Prediction(models.Model):
                 condition=~Q(status=Status.RESOLVED) | Q(outcome__isnull=False), name="prediction_resolved_has_outcome"
             ),
             models.UniqueConstraint(fields=["external_id"], name="prediction_external_id_unique"),
+            models.CheckConstraint(
+                condition=Q(question_polarity__in=QuestionPolarity.values), name="prediction_question_polarity_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["pundit", "status"]),
@@ -284,6 +297,131 @@ class PunditScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pundit_id}/{self.tag_id or 'all'}: n={self.resolved} brier={self.brier}"
+
+
+# --- Questions and skill (issue 13; services in predictions.services.questions and .skill) ---
+
+QUESTION_KEY_RE = r"^[A-Za-z0-9:._-]{1,200}$"
+
+
+class Question(models.Model):
+    """A proposition that several predictions answer (two columnists on one election, a pundit and a market).
+
+    Every linked prediction shares its outcome (flipped for the opposite polarity): services.questions keeps it so."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="Letters, digits and :._- (up to 200).")
+    statement = models.TextField()
+    resolution_criteria = models.TextField(blank=True)
+    resolve_by = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(key=""), name="question_key_not_empty"),
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True) | Q(outcome__in=Outcome.values), name="question_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ReferencePoint(models.Model):
+    """A reference forecast on a question: a market's price, a crowd's forecast, a base rate, at a time."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="references")
+    source = models.CharField(max_length=100, help_text="market:polymarket, crowd:metaculus, base-rate, ...")
+    probability = models.FloatField()
+    at = models.DateTimeField(help_text="When the reference held this probability.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=0.0) & Q(probability__lte=1.0), name="reference_probability_0_1"
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="reference_source_not_empty"),
+            models.UniqueConstraint(fields=["question", "source", "at"], name="reference_once_per_source_time"),
+        ]
+        indexes = [models.Index(fields=["question", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.source} {self.probability} @ {self.at:%Y-%m-%d}"
+
+
+class CallScore(models.Model):
+    """A pundit's final call on a question resolved true or false, scored (kept by services.skill).
+
+    ``probability`` is in the question's framing; ``relative`` is null without a reference, ``peer`` with fewer than
+    two pundits on the question. Only final calls have a row."""
+
+    prediction = models.OneToOneField(Prediction, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    pundit = models.ForeignKey(Pundit, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    made_at = models.DateTimeField()
+    probability = models.FloatField()
+    outcome = models.PositiveSmallIntegerField(help_text="1 if the question came true, 0 if false.")
+    reference = models.FloatField(null=True, blank=True)
+    relative = models.FloatField(null=True, blank=True)
+    peer = models.FloatField(null=True, blank=True)
+    late = models.BooleanField(default=False, help_text="The prediction is hindsight-prone.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pundit", "question"], name="callscore_one_per_pundit_question"),
+            models.CheckConstraint(condition=Q(outcome__in=[0, 1]), name="callscore_outcome_0_1"),
+        ]
+        indexes = [models.Index(fields=["question"])]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id} on {self.question_id}: relative={self.relative} peer={self.peer}"
+
+
+class SkillScope(models.TextChoices):
+    ALL = "all", "Every final call"
+    TIMELY = "timely", "Hindsight-prone calls left out"
+
+
+class PunditSkill(models.Model):
+    """A pundit's stored skill figures (sums of their CallScore rows), per scope, overall (tag NULL) and per tag of
+    the final call's prediction; reads never scan calls."""
+
+    pundit = models.ForeignKey(Pundit, on_delete=models.CASCADE, related_name="skill")
+    scope = models.CharField(max_length=10, choices=SkillScope.choices)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    relative_n = models.PositiveIntegerField(default=0)
+    relative_sum = models.FloatField(default=0.0)
+    relative_sum_sq = models.FloatField(default=0.0)
+    relative_brier = models.FloatField(null=True, blank=True)
+    peer_n = models.PositiveIntegerField(default=0)
+    peer_sum = models.FloatField(default=0.0)
+    peer_sum_sq = models.FloatField(default=0.0)
+    peer_score = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pundit", "scope"], condition=Q(tag__isnull=True), name="punditskill_one_overall"
+            ),
+            models.UniqueConstraint(
+                fields=["pundit", "scope", "tag"], condition=Q(tag__isnull=False), name="punditskill_one_per_tag"
+            ),
+            models.CheckConstraint(condition=Q(scope__in=SkillScope.values), name="punditskill_scope_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["scope", "tag", "relative_brier"], name="punditskill_relative_idx"),
+            models.Index(fields=["scope", "tag", "-peer_score"], name="punditskill_peer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.pundit_id}/{self.scope}/{self.tag_id or 'all'}"
+        return f"{where}: relative={self.relative_brier} peer={self.peer_score}"
 
 
 # --- The news watch ---

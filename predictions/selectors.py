@@ -35,12 +35,12 @@ from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Max, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
-from predictions import scoring
+from predictions import scoring, selectors_skill
 from predictions.models import LedgerEntry, Prediction, Pundit, PunditScore, Status, Tag
 from predictions.services.scores import COUNTED, RECORD_FIELDS, Record, group_columns, record_add_group, score_record
 
 STORED_BINS = scoring.DEFAULT_BINS
-ORDERINGS = ("brier", "adjusted_brier", "-resolved")
+ORDERINGS = ("brier", "adjusted_brier", "-resolved", "relative_brier", "-peer_score")
 
 
 def normalise_tag(tag: str | None) -> str | None:
@@ -134,6 +134,7 @@ def track_record(
     until: date | None = None,
     bins: int = STORED_BINS,
     exclude_late: bool = False,
+    reference: str | None = None,
 ) -> dict[str, Any]:
     """A pundit's track record in the contract's shape, plus ``brier_interval``, ``adjusted_brier``,
     ``baseline_score``, ``hit_rate``, ``murphy`` and the ``filters`` applied. Figures are null where nothing is
@@ -160,6 +161,10 @@ def track_record(
         "hit_rate": figures["hit_rate"],
         "murphy": figures["murphy"],
         "filters": _filters(tag, since, until, exclude_late),
+        # Skill against the reference and the other pundits (issue 13; predictions.selectors_skill).
+        **selectors_skill.pundit_skill(
+            pundit_id=pundit.pk, tag=tag, since=since, until=until, exclude_late=exclude_late, reference=reference
+        ),
     }
 
 
@@ -308,6 +313,7 @@ def leaderboard_rows(
     min_resolved: int = 1,
     ordering: str = "brier",
     exclude_late: bool = False,
+    reference: str | None = None,
 ) -> Sequence[dict]:
     """The leaderboard as a sequence a paginator can slice: lazy over the stored rows when no date range and no
     ``exclude_late`` is asked, else a list from one SQL aggregate. Entries as in ``leaderboard``."""
@@ -316,11 +322,16 @@ def leaderboard_rows(
     if min_resolved < 0:
         raise ValueError("min_resolved must not be negative")
     tag = normalise_tag(tag)
+    filters = {"tag": tag, "since": since, "until": until, "exclude_late": exclude_late}
+    if ordering in selectors_skill.SKILL_ORDERINGS:  # ranked by a skill figure (issue 13)
+        return selectors_skill.skill_leaderboard_rows(
+            ordering=ordering, min_resolved=min_resolved, reference=reference, **filters
+        )
     if since is None and until is None and not exclude_late:
-        return _stored_leaderboard(tag=tag, min_resolved=min_resolved, ordering=ordering)
-    return _aggregate_leaderboard(
-        tag=tag, since=since, until=until, exclude_late=exclude_late, min_resolved=min_resolved, ordering=ordering
-    )
+        rows = _stored_leaderboard(tag=tag, min_resolved=min_resolved, ordering=ordering)
+    else:
+        rows = _aggregate_leaderboard(min_resolved=min_resolved, ordering=ordering, **filters)
+    return selectors_skill.WithSkill(rows, reference=reference, **filters)
 
 
 def leaderboard(
@@ -331,6 +342,7 @@ def leaderboard(
     min_resolved: int = 1,
     ordering: str = "brier",
     exclude_late: bool = False,
+    reference: str | None = None,
 ) -> list[dict]:
     """Every pundit with at least ``min_resolved`` scored predictions in the filters, ordered by ``ordering``
     (``brier`` or ``adjusted_brier`` ascending, nulls last; ``-resolved`` descending), ties by name then slug.
@@ -345,6 +357,7 @@ def leaderboard(
             min_resolved=min_resolved,
             ordering=ordering,
             exclude_late=exclude_late,
+            reference=reference,
         )
     )
 

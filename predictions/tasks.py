@@ -34,6 +34,22 @@ def scores_update_task(*, pundit_ids: list[int]) -> None:
     pundit_scores_recompute(pundit_ids=pundit_ids)
 
 
+@shared_task(
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=180,
+    autoretry_for=(Exception,),
+    max_retries=5,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def skill_update_task(*, question_ids: list[int], pundit_ids: list[int] | None = None) -> None:
+    """Recompute the stored skill figures of these questions and their pundits (idempotent)."""
+    from predictions.services.skill import skill_recompute
+
+    skill_recompute(question_ids=question_ids, pundit_ids=pundit_ids or ())
+
+
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
 def scores_reconcile_task() -> int:
     """Beat: recompute the pundits whose stored scores stayed stale (a lost or delayed scoring message)."""

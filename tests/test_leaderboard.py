@@ -171,7 +171,8 @@ def test_stored_board_reads_only_the_stored_rows(anon_client, population):
         board(anon_client, tag="economy", ordering="adjusted_brier")
         board(anon_client, ordering="-resolved", min_resolved=50)
     assert prediction_queries(context) == []
-    assert len(context.captured_queries) == 6  # a COUNT and the first page, three times
+    # a COUNT, the first page and the page's stored skill figures, three times
+    assert len(context.captured_queries) == 9
     with CaptureQueriesContext(connection) as context:
         assert anon_client.get("/api/v1/leaderboard/", {"page": 99}).status_code == 404  # past the end
     assert prediction_queries(context) == []

@@ -22,7 +22,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from predictions.models import AuditLog, Candidate, Feed, LedgerEntry, NewsItem, Prediction, Status
+from predictions.models import AuditLog, Candidate, Feed, LedgerEntry, NewsItem, Prediction, Question, Status
 from tests.factories import PredictionFactory, PunditFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,16 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("POST", "/api/v1/pundits/"): Spec(body={"name": "New Pundit"}, editor=(201,)),
     ("POST", "/api/v1/feeds/"): Spec(body={"name": "A feed", "url": "https://example.org/feed.xml"}),
     ("POST", "/api/v1/imports/article/"): Spec(body={"text": "Ann Lee: the rouble will probably fall by May."}),
+    ("POST", "/api/v1/questions/{key}/references/"): Spec(
+        body={"source": "market:x", "probability": 0.5, "at": "2024-01-01T00:00:00Z"}, editor=(201,)
+    ),
+    ("POST", "/api/v1/questions/{key}/resolution/"): Spec(body={"outcome": "true"}, editor=(200,)),
+}
+
+#: Query strings the reads need to answer 200 (issue 13: a comparison names two pundits, suggestions a statement).
+READ_QUERIES = {
+    "/api/v1/compare/": "?pundits=ann-lee,bob-stone",
+    "/api/v1/questions/suggestions/": "?statement=Will+it+rain",
 }
 
 #: Which object a path parameter names, by the collection it sits under.
@@ -86,6 +96,7 @@ TARGET_BY_COLLECTION = {
     "feeds": "feed",
     "pundits": "pundit",
     "ledger": "ledger",
+    "questions": "question",
 }
 
 
@@ -95,6 +106,7 @@ class World:
     def __init__(self, users: dict):
         self.users = users
         self.pundit = PunditFactory(name="Ann Lee")  # slug ann-lee
+        PunditFactory(name="Bob Stone")  # slug bob-stone: a comparison needs two
 
     def prediction(self, kind: str, role: str) -> Prediction:
         owner = self.users.get(role) if role in ("editor", "admin") else self.users["editor"]
@@ -127,6 +139,10 @@ class World:
             return str(self.feed().pk)
         if kind == "pundit":
             return self.pundit.slug
+        if kind == "question":
+            from predictions.services.questions import question_create
+
+            return question_create(key=f"perm:{Question.objects.count()}", statement="Will it rain?").key
         if kind == "ledger":
             if not LedgerEntry.objects.exists():
                 self.prediction("published", role)
@@ -209,7 +225,7 @@ def test_write_matrix(method, path, role, world, role_clients, users):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method,path", READS, ids=[f"{m} {p}" for m, p in READS])
 def test_read_matrix(method, path, role, world, role_clients):
-    r = role_clients[role].get(world.url(path, role))
+    r = role_clients[role].get(world.url(path, role) + READ_QUERIES.get(path, ""))
     assert r.status_code == 200, r.content
 
 

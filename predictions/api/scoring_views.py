@@ -38,6 +38,12 @@ class ScoreQuerySerializer(serializers.Serializer):
     exclude_late = serializers.BooleanField(
         required=False, default=False, help_text="Leave out predictions logged long after they were made (hindsight)."
     )
+    reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Relative Brier against this reference source only (market:polymarket, crowd:metaculus, ...).",
+    )
 
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")
@@ -70,7 +76,8 @@ class LeaderboardQuerySerializer(ScoreQuerySerializer):
         choices=list(selectors.ORDERINGS),
         required=False,
         default="brier",
-        help_text="brier (default) or adjusted_brier, lowest first; -resolved, most first. Ties by name.",
+        help_text="brier (default), adjusted_brier or relative_brier, lowest first; -resolved, most first; "
+        "-peer_score, highest first (min_resolved then counts relative_n or peer_n). Ties by name.",
     )
 
 
@@ -112,7 +119,25 @@ class FiltersSerializer(serializers.Serializer):
     exclude_late = serializers.BooleanField()
 
 
-class TrackRecordSerializer(serializers.Serializer):
+class SkillFieldsSerializer(serializers.Serializer):
+    relative_brier = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean of (p - o)^2 - (r - o)^2 over final calls with a reference; negative is better.",
+    )
+    relative_n = serializers.IntegerField()
+    relative_brier_ci = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, allow_null=True, help_text="95% interval."
+    )
+    peer_score = serializers.FloatField(
+        allow_null=True, help_text="Mean Metaculus peer score over final calls on questions with 2+ pundits."
+    )
+    peer_n = serializers.IntegerField()
+    peer_score_ci = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, allow_null=True, help_text="95% interval."
+    )
+
+
+class TrackRecordSerializer(SkillFieldsSerializer):
     pundit = PunditRefSerializer()
     counts = CountsSerializer()
     resolved = serializers.IntegerField(help_text="Predictions resolved true or false (the scored ones).")
@@ -129,7 +154,7 @@ class TrackRecordSerializer(serializers.Serializer):
     filters = FiltersSerializer()
 
 
-class LeaderboardEntrySerializer(serializers.Serializer):
+class LeaderboardEntrySerializer(SkillFieldsSerializer):
     rank = serializers.IntegerField()
     pundit = PunditRefSerializer()
     resolved = serializers.IntegerField()

@@ -19,6 +19,8 @@ from predictions.models import (
     Prediction,
     ProbabilitySource,
     Pundit,
+    Question,
+    QuestionPolarity,
     Resolution,
     Revision,
     Stance,
@@ -101,6 +103,9 @@ class PredictionSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     due = serializers.SerializerMethodField()
+    question = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, allow_null=True, help_text="The question's key, if any."
+    )
 
     class Meta:
         model = Prediction
@@ -125,6 +130,8 @@ class PredictionSerializer(serializers.ModelSerializer):
             "resolved_at",
             "due",
             "late_logged",
+            "question",
+            "question_polarity",
         ]
         read_only_fields = fields
 
@@ -169,6 +176,23 @@ class PredictionDetailSerializer(PredictionSerializer):
         return {"reason": entry.payload.get("reason", ""), "withdrawn_at": entry.created_at, "ledger_seq": entry.seq}
 
 
+class QuestionSuggestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    statement = serializers.CharField()
+    outcome = serializers.CharField(allow_null=True)
+    score = serializers.FloatField(help_text="Word overlap with the prediction's statement, 0 to 1.")
+
+
+class PredictionCreatedSerializer(PredictionDetailSerializer):
+    """The answer to a create: the prediction, and existing questions it may answer (when it names none)."""
+
+    suggested_questions = QuestionSuggestionSerializer(many=True, read_only=True)
+
+    class Meta(PredictionDetailSerializer.Meta):
+        fields = PredictionDetailSerializer.Meta.fields + ["suggested_questions"]
+        read_only_fields = fields
+
+
 class ProbabilityField(serializers.FloatField):
     """A number in [0, 1]; JSON true/false are not numbers (float(True) would pass as 1.0)."""
 
@@ -210,6 +234,12 @@ class PredictionWriteSerializer(serializers.Serializer):
     evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=limits.EVIDENCE_MAX)
     status = ChoiceField(
         choices=[(Status.DRAFT, "Draft"), (Status.PUBLISHED, "Published")], required=False, default=Status.DRAFT
+    )
+    question = serializers.SlugRelatedField(
+        slug_field="key", queryset=Question.objects.all(), required=False, allow_null=True, help_text="A question key."
+    )
+    question_polarity = serializers.ChoiceField(
+        choices=QuestionPolarity.choices, required=False, default=QuestionPolarity.SAME
     )
 
     def validate_probability(self, value):
@@ -258,6 +288,8 @@ class PredictionPatchSerializer(PredictionWriteSerializer):
     resolve_by = serializers.DateField(required=False)
     evidence = None
     status = None
+    question = None  # links change through /api/v1/questions/{key}/link/ and /unlink/
+    question_polarity = None
     revision_reason = serializers.CharField(
         required=False,
         max_length=5000,

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from predictions.api import integrity_views, newswatch_views, scoring_views, views
+from predictions.api import integrity_views, newswatch_views, question_views, scoring_views, views
 from predictions.api.export_views import ExportView
 from predictions.api.import_views import ArticleImportView
 
@@ -13,10 +13,12 @@ router.register("predictions", views.PredictionViewSet, basename="prediction")
 router.register("ledger", integrity_views.LedgerViewSet, basename="ledger")
 router.register("feeds", newswatch_views.FeedViewSet, basename="feed")
 router.register("candidates", newswatch_views.CandidateViewSet, basename="candidate")
+router.register("questions", question_views.QuestionViewSet, basename="question")
 
 urlpatterns = [
     path("pundits/<slug:slug>/track-record/", scoring_views.TrackRecordView.as_view(), name="pundit-track-record"),
     path("leaderboard/", scoring_views.LeaderboardView.as_view(), name="leaderboard"),
+    path("compare/", question_views.CompareView.as_view(), name="compare"),
     path("imports/article/", ArticleImportView.as_view(), name="article-import"),
     path("export/", ExportView.as_view(), name="export"),
     path(

@@ -14,6 +14,7 @@ from predictions.api.integrity_views import WithdrawSerializer
 from predictions.api.permissions import EditorOnly
 from predictions.api.serializers import (
     EvidenceSerializer,
+    PredictionCreatedSerializer,
     PredictionDetailSerializer,
     PredictionPatchSerializer,
     PredictionSerializer,
@@ -27,6 +28,7 @@ from predictions.models import Prediction, Pundit, Status
 from predictions.roles import role_of
 from predictions.services import predictions as svc
 from predictions.services.pundits import pundit_create
+from predictions.services.questions import question_suggestions
 
 
 def service_call(fn, **kwargs):
@@ -76,7 +78,11 @@ class PredictionViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        qs = visible_predictions(self.request.user).select_related("pundit").prefetch_related("tags", "evidence")
+        qs = (
+            visible_predictions(self.request.user)
+            .select_related("pundit", "question")
+            .prefetch_related("tags", "evidence")
+        )
         if self.action == "retrieve":
             qs = qs.prefetch_related("resolutions__resolved_by", "revisions__editor")
         return qs.order_by("-made_at", "-id")
@@ -88,13 +94,18 @@ class PredictionViewSet(
             return PredictionPatchSerializer
         return PredictionDetailSerializer if self.action == "retrieve" else PredictionSerializer
 
-    @extend_schema(request=PredictionWriteSerializer, responses={201: PredictionDetailSerializer})
+    @extend_schema(request=PredictionWriteSerializer, responses={201: PredictionCreatedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = PredictionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         prediction = service_call(svc.prediction_create, **data, created_by=request.user)
-        return Response(PredictionDetailSerializer(self._reload(prediction)).data, status=status.HTTP_201_CREATED)
+        body = PredictionDetailSerializer(self._reload(prediction)).data
+        # Likely existing questions, for the editor to link (issue 13).
+        body["suggested_questions"] = (
+            [] if prediction.question_id else question_suggestions(statement=prediction.statement)
+        )
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered
         raise ValidationError({"detail": ["Use PATCH."]})
@@ -113,7 +124,7 @@ class PredictionViewSet(
 
     def _reload(self, prediction):
         return (
-            Prediction.objects.select_related("pundit")
+            Prediction.objects.select_related("pundit", "question")
             .prefetch_related("tags", "evidence", "resolutions", "revisions")
             .get(pk=prediction.pk)
         )

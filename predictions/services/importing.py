@@ -58,6 +58,7 @@ from predictions.services.predictions import (
     prediction_unresolve,
     tags_get_or_create,
 )
+from predictions.services.questions import import_fields, questions_for_import, settled_outcome
 from predictions.services.scores import scores_mark_stale
 
 FIELDS = [
@@ -76,6 +77,8 @@ FIELDS = [
     "evidence",
     "outcome",
     "resolved_at",
+    "question",
+    "question_polarity",
 ]
 BATCH_SIZE = 2000
 # One line (JSON Lines) or one field (CSV) longer than this is refused by number without being held whole in memory.
@@ -107,6 +110,9 @@ class Row:
     evidence: list[dict]
     outcome: str | None
     resolved_at: datetime | None
+    question: str | None = None  # a question key (services.questions.questions_for_import)
+    question_polarity: str = "same"
+    question_id: int | None = None
 
     def content(self) -> tuple:
         """What must match for a repeated external_id to count as the same prediction."""
@@ -337,6 +343,10 @@ def parse_row(data, line: int) -> Row:
         raise LineError(f"outcome: must be null, {', '.join(Outcome.values)}; got {str(outcome)[:100]!r}")
     resolved_at = data.get("resolved_at")
     resolved_at = parse_datetime(resolved_at, "resolved_at") if resolved_at else None
+    try:
+        question, question_polarity = import_fields(data)
+    except ValueError as exc:
+        raise LineError(str(exc)) from None
     return Row(
         line=line,
         external_id=external_id,
@@ -355,6 +365,8 @@ def parse_row(data, line: int) -> Row:
         evidence=evidence,
         outcome=outcome,
         resolved_at=resolved_at if outcome else None,
+        question=question,
+        question_polarity=question_polarity,
     )
 
 
@@ -494,7 +506,7 @@ def _plan(rows: list[Row]) -> _Plan:
                     "published predictions change only through revisions",
                 )
             )
-        elif (current.outcome or None) != row.outcome:
+        elif (current.outcome or None) != settled_outcome(prediction=current, outcome=row.outcome):
             plan.outcome_changes.append((current, row))
         else:
             plan.unchanged += 1
@@ -524,6 +536,9 @@ def _write(rows: list[Row]) -> tuple[_Plan, set[int]]:
     with transaction.atomic():
         ledger_lock()
         plan = _plan(rows)
+        # Questions named for the first time are created; a line whose outcome disagrees with its question's fails.
+        plan.new_rows, failures = questions_for_import(plan.new_rows)
+        plan.failures += failures
         touched = _insert(plan.new_rows) if plan.new_rows else set()
         scores_mark_stale(pundit_ids=touched)  # cleared by the recomputation at the end (or the reconciliation)
     return plan, touched
@@ -664,6 +679,8 @@ def _insert(rows: list[Row], *, batch_size: int = 1000) -> set[int]:
                 resolved_at=(r.resolved_at or now) if r.outcome else None,
                 evidence=r.evidence,
             ),
+            question_id=r.question_id,
+            question_polarity=r.question_polarity,
         )
         for r in rows
     ]
@@ -728,12 +745,15 @@ def _record(p: dict, tags: list[str], evidence: list[dict]) -> dict:
         ],
         "outcome": p["outcome"],
         "resolved_at": p["resolved_at"].isoformat() if p["resolved_at"] else None,
+        "question": p["question__key"],
+        "question_polarity": p["question_polarity"],
     }
 
 
 _EXPORT_COLUMNS = (
     "id", "external_id", "pundit__name", "pundit__slug", "statement", "quote", "made_at", "resolve_by", "probability",
-    "confidence_phrase", "resolution_criteria", "rationale", "outcome", "resolved_at",
+    "confidence_phrase", "resolution_criteria", "rationale", "outcome", "resolved_at", "question__key",
+    "question_polarity",
 )  # fmt: skip
 _EVIDENCE_COLUMNS = ("prediction_id", "url", "title", "outlet", "authors", "published_at", "stance")
 

@@ -143,8 +143,11 @@ def prediction_create(
     evidence: Iterable[dict] = (),
     status: str = Status.DRAFT,
     created_by=None,
+    question=None,
+    question_polarity: str = "same",
 ) -> Prediction:
-    """Create a prediction (a draft unless status says published) with its tags and evidence."""
+    """Create a prediction (a draft unless status says published) with its tags and evidence, on ``question`` if
+    given (services.questions.question_link)."""
     validate_prediction_fields(probability=probability, made_at=made_at, resolve_by=resolve_by)
     if not statement or not statement.strip():
         raise ServiceError({"statement": ["This field may not be blank."]})
@@ -182,6 +185,12 @@ def prediction_create(
         evidence_add(prediction=prediction, added_by=created_by, **item)
     if status == Status.PUBLISHED:
         prediction_publish(prediction=prediction, actor=created_by)
+    if question is not None:
+        from predictions.services.questions import question_link
+
+        prediction = question_link(
+            prediction=prediction, question=question, polarity=question_polarity, actor=created_by
+        )
     return prediction
 
 
@@ -246,14 +255,27 @@ def prediction_resolve(
     resolved_at: datetime | None = None,
     resolved_by=None,
     automatic: bool = False,
+    via_question: bool = False,
 ) -> Resolution:
-    """Append a resolution; the newest one counts. Re-resolving (true → false) is another entry."""
+    """Append a resolution; the newest one counts. Re-resolving (true → false) is another entry. A prediction on
+    a question takes its question (and its siblings) along, unless the question is what resolves it."""
     if outcome not in Outcome.values:
         raise ServiceError({"outcome": [f"Must be one of {', '.join(Outcome.values)}; got {outcome!r}."]})
     prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
     if prediction.status not in (Status.PUBLISHED, Status.RESOLVED):
         raise ServiceError(
             {"status": [f"Only published predictions can be resolved; this one is {prediction.status}."]}
+        )
+    if prediction.question_id is not None and not via_question:
+        from predictions.services.questions import question_follow_prediction
+
+        question_follow_prediction(
+            prediction=prediction,
+            outcome=outcome,
+            note=note,
+            evidence_url=evidence_url,
+            resolved_at=resolved_at,
+            actor=resolved_by,
         )
     before = {"status": prediction.status, "outcome": prediction.outcome}
     resolution = Resolution.objects.create(
@@ -281,11 +303,17 @@ def prediction_resolve(
 
 
 @transaction.atomic
-def prediction_unresolve(*, prediction: Prediction, note: str = "", resolved_by=None) -> Resolution:
+def prediction_unresolve(
+    *, prediction: Prediction, note: str = "", resolved_by=None, via_question: bool = False
+) -> Resolution:
     """Back to open: appends an entry with no outcome; the earlier entries stay in the history."""
     prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
     if prediction.status != Status.RESOLVED:
         raise ServiceError({"status": ["This prediction is not resolved."]})
+    if prediction.question_id is not None and not via_question:
+        from predictions.services.questions import question_follow_prediction
+
+        question_follow_prediction(prediction=prediction, outcome=None, note=note, actor=resolved_by)
     resolution = Resolution.objects.create(prediction=prediction, outcome=None, note=note, resolved_by=resolved_by)
     Prediction.objects.filter(pk=prediction.pk).update(outcome=None, resolved_at=None, status=Status.PUBLISHED)
     entry = ledger_append(kind="resolution", prediction_id=prediction.pk, payload=resolution_payload(resolution))

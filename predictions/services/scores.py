@@ -176,6 +176,9 @@ def pundit_scores_recompute(*, pundit_ids: Iterable[int]) -> None:
     ids = sorted(set(pundit_ids))
     for start in range(0, len(ids), CHUNK):
         _recompute_chunk(ids[start : start + CHUNK])
+    from predictions.services.skill import skill_refresh_for_pundits  # the skill figures follow (issue 13)
+
+    skill_refresh_for_pundits(pundit_ids=ids)
 
 
 def _recompute_chunk(ids: list[int]) -> None:

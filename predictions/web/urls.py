@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from predictions.web import feeds, views
+from predictions.web import feeds, question_views, views
 
 app_name = "web"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("tags/", views.tag_list, name="tags"),
     path("tags/<path:name>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    path("questions/", question_views.question_list, name="questions"),
+    path("questions/<str:key>/", question_views.question_detail, name="question"),
+    path("compare/", question_views.compare, name="compare"),
     path("about/", views.about, name="about"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/resolutions/", feeds.ResolutionsFeed(), name="feed"),

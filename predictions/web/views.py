@@ -51,6 +51,8 @@ ORDERINGS = [
     ("brier", "Brier score (lowest first)"),
     ("adjusted_brier", "Adjusted Brier (favours longer records)"),
     ("-resolved", "Most resolved predictions"),
+    ("relative_brier", "Relative Brier (against markets and crowds)"),
+    ("-peer_score", "Peer score (against the other pundits)"),
 ]
 
 STATES = [
@@ -279,7 +281,13 @@ def filter_state(qs: QuerySet[Prediction], state: str | None) -> QuerySet[Predic
 
 def board_caption(filters: dict[str, Any]) -> str:
     """The leaderboard table's caption, naming the filters in force."""
-    by = {"brier": "Brier score", "adjusted_brier": "adjusted Brier score", "-resolved": "number resolved"}
+    by = {
+        "brier": "Brier score",
+        "adjusted_brier": "adjusted Brier score",
+        "-resolved": "number resolved",
+        "relative_brier": "relative Brier score",
+        "-peer_score": "peer score",
+    }
     parts = ["Pundits ranked by " + by[filters.get("ordering", "brier")]]
     if filters.get("tag"):
         parts.append(f"on “{filters['tag']}”")
@@ -406,6 +414,17 @@ def stored_version(*, pundit: Pundit, tag: str | None) -> str | None:
     return version.isoformat() if version else None
 
 
+def skill_version(*, pundit: Pundit) -> str | None:
+    """The version of the pundit's stored skill figures (their newest ``updated_at``), which change without the
+    track record when a question's references or other pundits' calls change."""
+    from django.db.models import Max
+
+    from predictions.models import PunditSkill
+
+    version = PunditSkill.objects.filter(pundit=pundit).aggregate(v=Max("updated_at"))["v"]
+    return version.isoformat() if version else None
+
+
 def cache_key(kind: str, *parts: Any) -> str:
     return f"web:{kind}:v1:" + hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
 
@@ -450,6 +469,7 @@ def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             state,
             request.GET.get("page", "1"),
             version,
+            skill_version(pundit=pundit),  # references and other pundits' calls move the skill figures (issue 13)
             timezone.now().date(),
             request.scheme,
             request.get_host(),

@@ -226,6 +226,7 @@ CELERY_TASK_ROUTES = {
     "predictions.tasks.poll_due_feeds_task": {"queue": "polling"},
     "predictions.tasks.match_items_task": {"queue": "matching"},
     "predictions.tasks.scores_update_task": {"queue": "scoring"},
+    "predictions.tasks.skill_update_task": {"queue": "scoring"},
     "predictions.tasks.scores_reconcile_task": {"queue": "scoring"},
 }
 # Scores stale for longer than the grace (their message lost: a killed worker, a broker that was down) are

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from predictions.models import Pundit
 from predictions.services.scores import pundit_scores_recompute, scores_differences
+from predictions.services.skill import skill_differences, skill_recompute_all
 
 
 class Command(BaseCommand):
@@ -27,7 +28,12 @@ class Command(BaseCommand):
             first = next(scores_differences(pundit_ids=ids), None)
             if first is not None:
                 raise CommandError(f"stored scores differ from a recomputation: {first}")
+            first = next(skill_differences(), None)
+            if first is not None:
+                raise CommandError(f"stored skill figures differ from a recomputation: {first}")
             self.stdout.write(f"ok: the stored scores of {len(ids)} pundits equal a recomputation from scratch")
             return
         pundit_scores_recompute(pundit_ids=ids)
+        if not pundit:
+            skill_recompute_all()
         self.stdout.write(f"recomputed the stored scores of {len(ids)} pundits")
