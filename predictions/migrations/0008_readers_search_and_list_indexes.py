@@ -28,6 +28,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('predictions', '0007_editors_delete_drafts'),
+        # After the questions' columns: adding them rebuilds the predictions table on SQLite, which the search
+        # triggers created here would not survive.
+        ('predictions', '0008_skill_questions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
