@@ -5,6 +5,7 @@ Writes go through the same services as the API, so the ledger, the audit trail a
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
@@ -172,8 +173,41 @@ class DuePredictionAdmin(admin.ModelAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
 
+class PunditForm(forms.ModelForm):
+    """The desk's pundit form: the same name rules as the API (services/pundits.py): NFKC, no invisible
+    characters, and a name that reads like another pundit's only with the box ticked."""
+
+    confirm_similar = forms.BooleanField(
+        required=False,
+        label="This is a different person",
+        help_text="Tick to save a name that reads the same as an existing pundit's.",
+    )
+
+    class Meta:
+        model = models.Pundit
+        fields = ["name", "slug", "bio", "links"]
+
+    def clean_name(self):
+        from predictions.services.errors import ServiceError
+        from predictions.services.pundits import pundit_name_clean, similar_pundits
+
+        try:
+            name = pundit_name_clean(self.cleaned_data["name"])
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.errors["name"]) from None
+        others = models.Pundit.objects.exclude(pk=self.instance.pk) if self.instance.pk else None
+        similar = similar_pundits(name, candidates=others)
+        if similar and not self.data.get("confirm_similar"):
+            shown = "; ".join(f"{p.name!r} ({p.slug})" for p in similar[:5])
+            raise forms.ValidationError(
+                f"Reads the same as an existing pundit: {shown}. Tick “This is a different person” to save anyway."
+            )
+        return name
+
+
 @admin.register(models.Pundit)
 class PunditAdmin(AuditedModelAdmin):
+    form = PunditForm
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

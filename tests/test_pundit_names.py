@@ -59,3 +59,20 @@ def test_different_names_are_not_similar():
     assert pundit_create(name="Bob Stone").slug == "bob-stone"
     with pytest.raises(ServiceError):
         pundit_create(name="Ann Lee")
+
+
+def test_the_desk_form_refuses_a_look_alike_unless_ticked(admin_client):
+    pundit = PunditFactory(name="WNU Editor", slug="wnu-editor")
+    body = {"name": "WNU Editor", "slug": "wnu-editor", "bio": "", "links": "[]"}
+    r = admin_client.post(f"/admin/predictions/pundit/{pundit.pk}/change/", body)
+    assert r.status_code == 302  # editing a pundit does not compare it with itself
+    url = "/admin/predictions/pundit/add/"
+    body = {**body, "name": "WNU \u0415ditor", "slug": "wnu-editor-cyr"}
+    r = admin_client.post(url, body)
+    assert r.status_code == 200 and "Reads the same as an existing pundit" in r.content.decode()
+    assert Pundit.objects.count() == 1
+    r = admin_client.post(url, {**body, "name": "WNU\u200b Editor"})
+    assert r.status_code == 200 and "invisible" in r.content.decode()
+    r = admin_client.post(url, {**body, "confirm_similar": "on"})
+    assert r.status_code == 302
+    assert Pundit.objects.filter(slug="wnu-editor-cyr").exists()

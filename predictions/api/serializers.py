@@ -9,6 +9,7 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from predictions import limits
 from predictions.api.choices import ChoiceField
 from predictions.confidence import probability_for_phrase
 from predictions.models import (
@@ -177,10 +178,20 @@ class ProbabilityField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
+class PunditSlugField(serializers.SlugRelatedField):
+    """A pundit named by slug; a value no slug can be (not a string, NUL, over 220 characters) is refused before
+    it reaches the database (PostgreSQL raises on a NUL in a query parameter)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 220:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PredictionWriteSerializer(serializers.Serializer):
     """Create (editors): the import format's fields less outcome; pundit by slug."""
 
-    pundit = serializers.SlugRelatedField(slug_field="slug", queryset=Pundit.objects.all())
+    pundit = PunditSlugField(slug_field="slug", queryset=Pundit.objects.all())
     statement = serializers.CharField(max_length=5000, trim_whitespace=True)
     quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
     made_at = serializers.DateTimeField()
@@ -196,7 +207,7 @@ class PredictionWriteSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
     )
     external_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
-    evidence = EvidenceSerializer(many=True, required=False, default=list)
+    evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=limits.EVIDENCE_MAX)
     status = ChoiceField(
         choices=[(Status.DRAFT, "Draft"), (Status.PUBLISHED, "Published")], required=False, default=Status.DRAFT
     )
@@ -241,7 +252,7 @@ class PredictionWriteSerializer(serializers.Serializer):
 
 
 class PredictionPatchSerializer(PredictionWriteSerializer):
-    pundit = serializers.SlugRelatedField(slug_field="slug", queryset=Pundit.objects.all(), required=False)
+    pundit = PunditSlugField(slug_field="slug", queryset=Pundit.objects.all(), required=False)
     statement = serializers.CharField(max_length=5000, required=False)
     made_at = serializers.DateTimeField(required=False)
     resolve_by = serializers.DateField(required=False)

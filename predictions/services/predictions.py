@@ -336,7 +336,8 @@ def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor
     if prediction.status == Status.WITHDRAWN:
         raise ServiceError({"status": ["A withdrawn prediction cannot be changed."]})
     published = prediction.status != Status.DRAFT
-    guarded = {k: v for k, v in diff.items() if k in IMMUTABLE_WHEN_PUBLISHED or k == "pundit"}
+    # The pundit, and the external_id that idempotent re-imports match on, change only as a revision too.
+    guarded = {k: v for k, v in diff.items() if k in IMMUTABLE_WHEN_PUBLISHED or k in ("pundit", "external_id")}
     if published and guarded and not reason.strip():
         raise ServiceError(
             {k: ["Published predictions are corrected through revisions: give a revision_reason."] for k in guarded}

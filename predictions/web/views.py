@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -74,12 +74,17 @@ OUTCOME_LABELS = {
 # --------------------------------------------------------------------------------------------------------------------
 
 
+def public_tags() -> QuerySet[Tag]:
+    """Tags on at least one public prediction: a tag only drafts use is not shown, offered or answered."""
+    return Tag.objects.filter(Exists(Prediction.objects.filter(tags=OuterRef("pk"), status__in=PUBLIC)))
+
+
 class TagField(forms.CharField):
-    """A tag name that must exist; the value is the tag's (lower-case) name."""
+    """A tag name that must exist on a public prediction; the value is the tag's (lower-case) name."""
 
     def clean(self, value: Any) -> str:
         value = (super().clean(value) or "").strip().lower()
-        if value and not Tag.objects.filter(name=value).exists():
+        if value and not public_tags().filter(name=value).exists():
             raise forms.ValidationError(f"There is no tag called “{value}”.")
         return value
 
@@ -341,7 +346,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "leaderboard_total": len(board),
             "recent": recent,
             "due": due,
-            "tags": Tag.objects.order_by("name").values_list("name", flat=True),
+            "tags": public_tags().order_by("name").values_list("name", flat=True),
             "orderings": ORDERINGS,
             "board_caption": board_caption(filters),
             "nav": "home",
@@ -556,7 +561,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     if "\x00" in name:  # PostgreSQL refuses NUL in a string literal; no tag can contain one
         raise Http404("No such tag.")
-    tag = get_object_or_404(Tag, name=name)
+    tag = get_object_or_404(public_tags(), name=name)
     form = PunditFilterForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])
     filters.pop("tag", None)
@@ -621,7 +626,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 pundits=[
                     (p, fts.highlight(p.name, q)) for p in Pundit.objects.filter(name_match).order_by("name")[:20]
                 ],
-                tags=[(t, fts.highlight(t.name, q)) for t in Tag.objects.filter(any_word).order_by("name")[:20]],
+                tags=[(t, fts.highlight(t.name, q)) for t in public_tags().filter(any_word).order_by("name")[:20]],
             )
         elif not messages:
             messages.append("Search: type a word (letters or digits).")
