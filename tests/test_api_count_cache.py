@@ -47,3 +47,19 @@ def test_editors_counts_include_their_fresh_drafts(editor_client, editor_user):
     assert editor_client.get(URL).json()["count"] == 1
     PredictionFactory(created_by=editor_user)  # a draft: no ledger entry
     assert editor_client.get(URL).json()["count"] == 2
+
+
+def test_a_cache_that_is_down_leaves_the_count_right(settings, anon_client):
+    from tests.test_faults import base_cache_options, free_port
+
+    PredictionFactory(published=True)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {**base_cache_options(), "IGNORE_EXCEPTIONS": False},
+        }
+    }
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {}}
+    r = anon_client.get(URL)
+    assert (r.status_code, r.json()["count"]) == (200, 1)

@@ -1,5 +1,6 @@
 import functools
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -10,6 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from predictions.roles import role_of
+
+logger = logging.getLogger(__name__)
 
 #: How long a list's COUNT is reused under the same version of the public record.
 COUNT_CACHE_SECONDS = 60
@@ -34,10 +37,17 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if self.count_key is None:
             return super().count
-        count = cache.get(self.count_key)
+        try:
+            count = cache.get(self.count_key)
+        except Exception:  # the cache (Redis) is down: count as if there were no cache
+            logger.warning("count cache unavailable: counted without it", exc_info=True)
+            return super().count
         if count is None:
             count = super().count
-            cache.set(self.count_key, count, COUNT_CACHE_SECONDS)
+            try:
+                cache.set(self.count_key, count, COUNT_CACHE_SECONDS)
+            except Exception:
+                logger.warning("count cache unavailable: count not kept", exc_info=True)
         return count
 
 
