@@ -9,4 +9,4 @@ RUN pip install --no-deps -e . \
  && useradd --create-home reckoner && mkdir -p /app/var && chown reckoner /app/var
 USER reckoner
 EXPOSE 8000
-CMD ["gunicorn", "project.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "project.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]

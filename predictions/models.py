@@ -275,7 +275,12 @@ class PunditScore(models.Model):
                 fields=["pundit", "tag"], condition=Q(tag__isnull=False), name="punditscore_one_per_tag"
             ),
         ]
-        indexes = [models.Index(fields=["tag", "brier"]), models.Index(fields=["tag", "adjusted_brier"])]
+        indexes = [
+            models.Index(fields=["tag", "brier"]),
+            models.Index(fields=["tag", "adjusted_brier"]),
+            # The home page's cache version: the newest row (predictions.web.views.home_version).
+            models.Index(fields=["updated_at"], name="punditscore_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pundit_id}/{self.tag_id or 'all'}: n={self.resolved} brier={self.brier}"

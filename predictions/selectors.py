@@ -32,11 +32,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, Max, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from predictions import scoring
-from predictions.models import Prediction, Pundit, PunditScore, Status, Tag
+from predictions.models import LedgerEntry, Prediction, Pundit, PunditScore, Status, Tag
 from predictions.services.scores import COUNTED, RECORD_FIELDS, Record, group_columns, record_add_group, score_record
 
 STORED_BINS = scoring.DEFAULT_BINS
@@ -409,3 +409,12 @@ def due_predictions(*, limit: int | None = None) -> QuerySet[Prediction]:
     """Published predictions past their resolve_by and not resolved, oldest deadline first, with their pundits."""
     rows = Prediction.objects.due().select_related("pundit")
     return rows[:limit] if limit is not None else rows
+
+
+def public_record_version() -> str:
+    """A version of what the public record shows, for cache keys: the ledger's head (every publication, revision,
+    resolution and withdrawal appends to it) and the newest stored-score row (the scoring task rewrites the rows
+    after the ledger moved). Two index lookups."""
+    seq = LedgerEntry.objects.aggregate(seq=Max("seq"))["seq"]
+    scored = PunditScore.objects.aggregate(at=Max("updated_at"))["at"]
+    return f"{seq}|{scored.isoformat() if scored else ''}"

@@ -85,3 +85,13 @@ def published(db, pundit):
         probability=0.3,
         published=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Pages and list counts are cached under versions of the public record (ledger head, newest stored score);
+    a rolled-back test can leave a version the next test reaches again, so every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from predictions.extraction import Draft, DraftEvidence, DraftPrediction, extract_editorial
+from predictions.extraction import Draft, DraftEvidence, extract_editorial
+from tests.test_extraction import match_predictions  # one-to-one: the extracted quote contains the labelled one
 
 FOLDER = Path(__file__).parent / "fixtures" / "editorials_real"
 SUFFIXES = {".txt", ".md", ".html"}  # README.md describes the labels: not a post
@@ -54,16 +55,6 @@ def posts(split: str | None = None) -> list[Post]:
         if path.suffix in SUFFIXES and path.name != "README.md"
     ]
     return [p for p in found if split is None or p.split == split]
-
-
-def match_predictions(got: list[DraftPrediction], want: list[dict]) -> list[tuple[DraftPrediction, dict]]:
-    pairs, free = [], list(got)
-    for w in want:
-        hit = next((g for g in free if w["quote"] in g.quote), None)
-        if hit is not None:
-            free.remove(hit)
-            pairs.append((hit, w))
-    return pairs
 
 
 def same_link(got: DraftEvidence, want: dict) -> bool:

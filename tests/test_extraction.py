@@ -333,7 +333,8 @@ def test_without_byline_or_marker_a_post_speaks_for_its_author():
     # Columns and year-ahead lists are often written without "I" and pasted without their byline.
     draft = extract_editorial("Putin will win the election. The central bank is likely to cut rates next week.")
     assert [p.quote for p in draft.predictions] == [
-        "Putin will win the election.", "The central bank is likely to cut rates next week."
+        "Putin will win the election.",
+        "The central bank is likely to cut rates next week.",
     ]
 
 

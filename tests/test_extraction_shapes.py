@@ -202,3 +202,49 @@ def test_front_matter_gives_title_date_and_author():
         "Oliver Thylmann",
     )
     assert draft.predictions[0].resolve_by == date(2008, 12, 31)  # the title's year
+
+
+def test_a_sentence_continuing_a_dated_one_keeps_its_deadline():
+    draft = extract_editorial(
+        "90% chance that this year talks will fail and sanctions will follow. And they won't work either.",
+        published_on=date(2010, 2, 26),
+    )
+    assert [(p.resolve_by, p.deadline_phrase) for p in draft.predictions] == [
+        (date(2010, 12, 31), "this year"),
+        (date(2010, 12, 31), "this year"),
+    ]
+
+
+def test_a_new_years_column_of_late_december_is_about_the_coming_year():
+    text = (
+        "Happy New Year. Herewith are some predictions about what may be in store in the coming year.\n\n"
+        "The economy will remain weak this year.\n\nThe governor will stay in office.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2009, 12, 28))
+    assert [p.resolve_by for p in draft.predictions] == [date(2010, 12, 31), date(2010, 12, 31)]
+
+
+def test_the_same_shapes_in_html():
+    html = (
+        "<html><body><article><h3>Drought Pushes Prices Up</h3><p>Monday, March 3, 2025</p>"
+        '<p><a href="https://www.reuters.com/markets/grain">Reuters: Drought pushes grain prices to a ten-year high</a>'
+        "</p><p>Grain prices will keep rising, traders said.</p><p>Read more ....</p>"
+        "<p><b>WNU Editor:</b> Don't be surprised if bread prices double by the end of September 2025.</p>"
+        "<h3>My guesses for next year</h3><ol><li>The governor wins a second term.</li><li>No snap election.</li></ol>"
+        "<ul><li>the new phone model - 20%</li></ul></article></body></html>"
+    )
+    draft = extract_editorial(html)
+    assert (draft.pundit, draft.published_on) == ("WNU Editor", date(2025, 3, 3))
+    assert [(p.quote, p.probability, p.resolve_by) for p in draft.predictions] == [
+        (
+            "Don't be surprised if bread prices double by the end of September 2025.",
+            pytest.approx(0.6),
+            date(2025, 9, 30),
+        ),
+        ("The governor wins a second term.", pytest.approx(0.8), date(2026, 12, 31)),
+        ("No snap election.", pytest.approx(0.8), date(2026, 12, 31)),
+        ("the new phone model - 20%", 0.2, date(2026, 12, 31)),
+    ]
+    assert [(e.outlet, e.title) for e in draft.evidence] == [
+        ("Reuters", "Drought pushes grain prices to a ten-year high")
+    ]

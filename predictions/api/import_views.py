@@ -200,6 +200,7 @@ class DraftSerializer(serializers.Serializer):
     predictions = DraftPredictionSerializer(many=True)
     evidence = DraftLinkSerializer(many=True)
     outlet = serializers.CharField(allow_null=True, help_text="The outlet a byline names, if any.")
+    truncated = serializers.BooleanField(help_text="More predictions than one draft takes: only the first 200.")
 
 
 class ArticleImportResponseSerializer(serializers.Serializer):

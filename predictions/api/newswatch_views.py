@@ -260,6 +260,12 @@ class WatchTermsSerializer(serializers.ModelSerializer):
     rederive = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Derive the terms again from the prediction first."
     )
+    suggested_none_of = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Negative terms rejected candidates suggest."
+    )
+    suggested_any_of = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Terms accepted candidates suggest adding."
+    )
     stored = serializers.SerializerMethodField()
     # Null while the terms are derived but not stored yet (schemathesis: the schema must say so).
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -277,11 +283,13 @@ class WatchTermsSerializer(serializers.ModelSerializer):
             "auto_min_outlets",
             "auto_min_score",
             "edited",
+            "suggested_none_of",
+            "suggested_any_of",
             "updated_at",
             "stored",
             "rederive",
         ]
-        read_only_fields = ["prediction", "edited", "updated_at", "stored"]
+        read_only_fields = ["prediction", "edited", "suggested_none_of", "suggested_any_of", "updated_at", "stored"]
 
     def get_stored(self, obj) -> bool:
         return obj.pk is not None
@@ -309,5 +317,30 @@ class WatchTermsView(APIView):
         rederive = changes.pop("rederive", False)
         terms = service_call(
             svc.watch_terms_update, prediction=prediction, changes=changes, editor=request.user, rederive=rederive
+        )
+        return Response(WatchTermsSerializer(terms).data)
+
+
+class WatchSuggestionsSerializer(serializers.Serializer):
+    none_of = TermListField(help_text="Suggested negative terms to add to none_of.")
+    any_of = TermListField(help_text="Suggested terms to add to any_of.")
+
+
+class WatchSuggestionsView(APIView):
+    """Editors accept terms that decisions on candidates suggested (see the watch terms' suggested_* lists)."""
+
+    serializer_class = WatchSuggestionsSerializer
+
+    @extend_schema(request=WatchSuggestionsSerializer, responses={200: WatchTermsSerializer})
+    def post(self, request, pk):
+        prediction = get_object_or_404(visible_predictions(request.user), pk=pk)
+        serializer = WatchSuggestionsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        terms = service_call(
+            svc.watch_suggestions_accept,
+            prediction=prediction,
+            none_of=serializer.validated_data.get("none_of", []),
+            any_of=serializer.validated_data.get("any_of", []),
+            editor=request.user,
         )
         return Response(WatchTermsSerializer(terms).data)

@@ -25,5 +25,10 @@ urlpatterns = [
         name="prediction-candidates",
     ),
     path("predictions/<int:pk>/watch/", newswatch_views.WatchTermsView.as_view(), name="prediction-watch"),
+    path(
+        "predictions/<int:pk>/watch/suggestions/",
+        newswatch_views.WatchSuggestionsView.as_view(),
+        name="prediction-watch-suggestions",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,25 +1,44 @@
 """Editorial text → a draft an editor reviews: pundit, post date, title, predictions, evidence links.
 
 Pure Python (no ORM, no Django): the article-import API view and the admin call `extract_editorial()` and
-turn the returned `Draft` into model rows themselves. Input is plain text, markdown or HTML (HTML is
-recognised by its tags; visible text is kept, `<a href>` anchors become links, `<nav>`, `<footer>`,
-`<aside>`, `<script>`... are dropped).
+turn the returned `Draft` into model rows themselves. Input is plain text, markdown (with or without Jekyll/Hugo
+front matter and inline `<a href>` anchors) or HTML (recognised by its block tags; visible text is kept, anchors
+become links, `<nav>`, `<footer>`, `<aside>`, `<script>`... are dropped).
+
+The modules, in the order the work is done:
+    document   input → numbered lines (list, heading and quote markers; markdown links, anchors, bare URLs)
+    html       the same lines from HTML
+    dates      the post's date and the deadlines a prediction gives, read by dateparser
+    links      evidence lines: "Headline — Outlet", "Outlet: Headline", "Author, Outlet: Headline", links
+    voice      markers, bylines, line kinds, blocks, parts of the post, lists announced by a header, odds lines
+    sentences  sentence spans, and which sentences are predictions
+    probability  stated numbers and confidence phrases (predictions.confidence)
+    statement  the quote → a proposition in the future tense
+    editorial  the whole post → a Draft
 
 Who speaks (the pundit, and where predictions may come from)
     1. a marker such as "WNU Editor:" or "Editor's note:" opens the pundit's comment; it runs until the next
        heading or link list. "WNU Editor" is the pundit; a bare "Editor's note:" names nobody.
-    2. otherwise a byline ("By Jane Doe", "Posted on <date> by Jane Doe", HTML `<meta name="author">`): the
-       body after it is the pundit's text, blockquotes excepted.
-    3. otherwise only paragraphs written in the first person ("I", "my").
-    Items of a list introduced by "My predictions for 2027:" (a short line ending in ":" that names
-    predictions or forecasts, or a first-person "here are my probabilities." right before the list) are
-    predictions whatever their wording; lines ending in a number ("PiS wins the most votes: 85%") are items
-    even without bullets. Headlines, evidence lines, quotations ("...," she said), attributed sentences
-    ("..., officials said", "people say", "according to"), other people's hopes and plans ("Both leaders are
-    hoping that ...") and remarks on the pundit's own mind ("could change my mind", "time will tell") never
-    count as the pundit's own claims. In a
-    byline text with no first person at all (a news report) a plain "will" is reporting, not a forecast:
-    only hedges, stated numbers and explicit prediction phrases count there.
+    2. otherwise a byline ("By Jane Doe", "By Jane Doe, The Northern Ledger" (the outlet is kept), "Posted on
+       <date> by Jane Doe", HTML `<meta name="author">`, front matter's author): the body after it is the
+       pundit's text, blockquotes excepted; a bylined text with no first person at all is a news report, where
+       a plain "will" is reporting (only hedges, numbers and "I predict"-like phrases count).
+    3. otherwise (no marker, no byline, or a byline closing the post) the whole post speaks for its author:
+       columns and year-ahead lists are often written without "I". What a post quotes is not its author's:
+       the article after a War News Updates "Outlet: Headline" line (up to "Read more ...."), blockquotes,
+       quotations ("...," she said), attributed sentences ("officials said", "according to", "the polls are
+       telling us"), other people's hopes, plans and arguments. A paragraph that is one quotation with no speaker
+       named (“Trump will not win.”, a symposium contributor's answer) is the author's own.
+    Lists: a short line or heading that announces predictions ("My predictions for 2027:", "I predict the
+    following:", "I Predict...", "here is a list of ten expectations", "2024 Predictions") makes the items
+    under it, up to the next part of the post, predictions whatever their wording (present tense, no verb:
+    "Xi remains leader of China"); the announcing line is not one. Odds lists are items even without a
+    header: "99: X", "92 X", "X - 20%", "40% chance X", "16:1–Chance X" (odds against: 1/17); a run numbered
+    1, 2, 3 is an enumeration, not odds. Not predictions: questions, remarks about predictions ("herewith are
+    some predictions", "I will be the sole judge of these predictions"), indirect questions ("I don't know
+    what the Dow will be"), the author's plans and asides ("I will come back to this next week", "you will
+    find ..."), rhetorical comments ("That will not rescue the doom-mongers on housing, though."), judgements
+    of an article ("a sobering read, and probably right"), "may or may not".
 
 What a prediction is
     A sentence of the pundit's that speaks of the future ("will", "is going to", "may", ...), hedges
@@ -53,17 +72,31 @@ Negation
 
 Evidence links (`DraftEvidence`)
     "Headline — Outlet" lines (also "–", " - ", " | "), with authors ("— Luke McGee and Mary Ilyushina,
-    CNN"); "Outlet: Headline" lines; markdown links [title](url), bare URLs and HTML anchors, in bullet or
+    CNN"); "Outlet: Headline" and "Author, Outlet: Headline" lines; "Headline (Outlet)" after an ellipsis in an
+    editor's comment; markdown links [title](url) and [title][ref], bare URLs and HTML anchors, in bullet or
     numbered lists or inline (in HTML, not in headings — the post's permalink — nor in nav, footer, aside,
     share, comment or related-post containers). An "Outlet: Headline" line must look like a headline (at most
     200 characters, no sentence chain, no final full stop) and stand in a list (a list item, next to another
-    link line, or under a "Sources:"-like label); its prefix must look like an outlet, never a marker ("WNU Editor:",
-    "Update:", "Sources:"). So the seed's "RT: Lukashenko meets Putin ..." paragraph, an article quoted
-    whole, is not a link. The outlet comes from the line, else from the URL's domain.
+    link line, under a "Sources:"-like label) or right under a post's title or date (War News Updates' house
+    style); its prefix must look like an outlet, never a marker ("WNU Editor:", "Update:", "Sources:"). So the
+    seed's "RT: Lukashenko meets Putin ..." paragraph, an article quoted whole, is not a link. "Update #1:"
+    prefixes are dropped. The outlet comes from the line, else from the URL's domain.
 
 Date: a dateline ("Monday, September 14, 2020", "14 September 2020", "2020-09-14"), a "Posted on ..." or
-byline line, or HTML metadata (`article:published_time`, `<time datetime>`); dates inside sentences are
-ignored; None when there is none (the caller supplies a default).
+byline line, front matter, or HTML metadata (`article:published_time`, `<time datetime>`), read by dateparser;
+dates inside sentences are ignored; else the caller's `published_on`; else None.
+
+Deadlines (`resolve_by`, with `deadline_phrase` the words that gave it): the first deadline phrase of the
+prediction ("by 2027", "this year", "before the end of September 2025", "in July", "five years from now",
+"(March 2026)"; "before 2028" is 2027-12-31), else of the line announcing its list or the heading above it, else
+the year of a year-ahead title or line of its part ("2024 Predictions", "what 2017 might hold"); read from the
+post's date (a New Year's column of late December reads "this year" as the coming year); None when the text is
+silent (the import then takes a year after the post).
+
+Parts of the post (`section`): a heading starts a new part, except the post's title and a heading over a list of
+links ("More News On ..."); the import attaches a link to the predictions of its own part only.
+
+At most MAX_PREDICTIONS (200) predictions are drafted from one post (`Draft.truncated` says when there were more).
 """
 
 from __future__ import annotations

@@ -186,8 +186,10 @@ def _day_before(expression: str, last_day: date) -> date:
     return last_day - timedelta(days=1)
 
 
-def deadline_in(text: str, base: date) -> tuple[date, str] | None:
-    """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase)."""
+def deadline_in(text: str, base: date, *, new_year: bool = False) -> tuple[date, str] | None:
+    """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase).
+    `new_year`: a New Year's column, whose `base` is already the 1st of January of the year it is about, so that
+    "the coming year" is that year."""
     found: list[tuple[int, date, str]] = []
     for m in _DURATION.finditer(text):
         if not (m["lead"] or m["tail"]):
@@ -200,6 +202,8 @@ def deadline_in(text: str, base: date) -> tuple[date, str] | None:
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
             continue  # the verb
         day = _calendar_date(expression, base)
+        if new_year and re.fullmatch(r"(?:the\s+)?coming\s+year", expression.strip(), re.I):
+            day = date(base.year, 12, 31)
         if day is not None and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I):
             day = _day_before(expression, day)  # "before 2028" is by the end of 2027
         if day is not None and day >= base:

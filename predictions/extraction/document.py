@@ -47,7 +47,14 @@ _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
+_MD_REFERENCE = re.compile(
+    r"^\[(?P<text>[^\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?(?:\s+[\"'(](?P<title>[^\"')]+)[\"')])?\s*$"
+)
+
+
 def _links_in(body: str) -> list[_Link]:
+    if m := _MD_REFERENCE.match(body):  # a reference-style link's definition: [text]: url "title"
+        return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body))]
     links = [_Link(m["text"].strip(), m["url"], m.start(), m.end()) for m in _MD_LINK.finditer(body)]
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()

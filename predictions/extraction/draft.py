@@ -45,6 +45,7 @@ class Draft:
     predictions: list[DraftPrediction] = field(default_factory=list)
     evidence: list[DraftEvidence] = field(default_factory=list)
     outlet: str | None = None  # the outlet a byline names ("By Jane Doe, The Northern Ledger")
+    truncated: bool = False  # the post holds more predictions than one draft takes (MAX_PREDICTIONS): the first ones
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)

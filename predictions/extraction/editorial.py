@@ -23,7 +23,7 @@ from predictions.extraction.sentences import (
     own_words,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
-from predictions.extraction.voice import _Block, _blocks, _classify, _Info, _voice, line_sections
+from predictions.extraction.voice import _ANNOUNCES, _Block, _blocks, _classify, _Info, _voice, line_sections
 
 
 def _prediction(
@@ -69,6 +69,10 @@ def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: s
     return DraftPrediction(statement, quote, probability, "inferred", phrase, rejected)
 
 
+#: More predictions than an editor reviews in one draft: a paste of many posts, or of a whole archive page.
+MAX_PREDICTIONS = 200
+
+
 def _predictions(
     doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool
 ) -> list[tuple[DraftPrediction, _Block]]:
@@ -78,6 +82,8 @@ def _predictions(
     block_of: dict[int, _Block] = {}
     done = 0
     for block in sorted(voice, key=lambda b: b.start):
+        if len(results) >= MAX_PREDICTIONS:
+            break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
         if block.header:
             continue
         spans = _sentences(source, block.start, block.end)
@@ -125,19 +131,36 @@ def _predictions(
     return [(pred, block_of[id(pred)]) for pred in results]
 
 
+_CONTINUES = re.compile(
+    r"^\W*(?:and|but|also|so|yet|then|they|their|it|its|this|that|these|those|he|she|his|her)\b", re.I
+)
+
+
 def _deadline(
-    pred: DraftPrediction, block: _Block, before: list[str], title: str | None, base: date
+    pred: DraftPrediction,
+    block: _Block,
+    before: list[str],
+    title: str | None,
+    base: date,
+    *,
+    new_year: bool,
+    previous: tuple[date, str] | None,
 ) -> tuple[date, str] | None:
-    """The deadline the text gives: in the prediction itself, else in the line announcing its list or the heading
-    above it, else the year a year-ahead title or an earlier line of its part of the post announces ("2024
-    Predictions", "what 2017 might hold")."""
-    found = deadline_in(pred.quote, base)
+    """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
+    work either." after "... this year"), else in the line announcing its list or the heading above it, else the
+    deadline an earlier line announcing predictions gives ("predictions about what may be in store in the coming
+    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold")."""
+    found = deadline_in(pred.quote, base, new_year=new_year)
+    if found is None and previous is not None and _CONTINUES.match(pred.quote):
+        found = previous
     for text in (block.context, block.heading):
         if found is None and text:
-            found = deadline_in(text, base) or year_ahead(text)
+            found = deadline_in(text, base, new_year=new_year) or year_ahead(text)
     for text in (title, *before):
         if found is None and text:
-            found = year_ahead(text)
+            found = year_ahead(text) or (
+                deadline_in(text, base, new_year=new_year) if _ANNOUNCES.search(text) else None
+            )
     if found is None or found[0] < base:
         return None
     return found
@@ -146,14 +169,15 @@ def _deadline(
 _NEW_YEAR = re.compile(r"\b(?:happy new year|new year['’]?s|the (?:new|coming) year|happy (?:19|20)\d\d)\b", re.I)
 
 
-def _relative_base(published_on: date, doc: _Doc, title: str | None) -> date:
-    """The day relative deadlines are read from: the post's date; but a New Year's column written in the last
-    days of December ("Happy 2007", "predictions for the coming year") means the coming year by "this year"."""
+def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[date, bool]:
+    """The day relative deadlines are read from, and whether the post is a New Year's column: the post's date;
+    but a New Year's column written in the last days of December ("Happy 2007", "predictions for the coming
+    year") means the coming year by "this year" and "the coming year"."""
     if published_on.month == 12 and published_on.day >= 15:
         ahead = year_ahead(title or "")
         if (ahead and ahead[0].year == published_on.year + 1) or _NEW_YEAR.search(doc.source[:3000]):
-            return date(published_on.year + 1, 1, 1)
-    return published_on
+            return date(published_on.year + 1, 1, 1), True
+    return published_on, False
 
 
 def _title(doc: _Doc, infos: list[_Info]) -> str | None:
@@ -211,19 +235,24 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
-    base = _relative_base(published_on or given or date.today(), doc, title)
+    base, new_year = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
+    previous: tuple[_Block, tuple[date, str] | None] | None = None
     for pred, block in _predictions(doc, blocks, voice, opinion):
         pred.section = block.section
         at = position[id(block)]
         nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))
         before = [doc.source[b.start : b.end] for b in nearby if b.section == block.section]
-        if deadline := _deadline(pred, block, before, title, base):
+        carried = previous[1] if previous is not None and previous[0] is block else None
+        deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried)
+        if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
+        previous = (block, deadline)
         predictions.append(pred)
 
     return Draft(
+        truncated=len(predictions) >= MAX_PREDICTIONS,
         pundit=pundit,
         published_on=published_on or given,
         title=title,

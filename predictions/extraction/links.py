@@ -170,6 +170,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             title, outlet, authors = link.text, None, []
             if link.text and link.text.startswith(("http://", "https://")):
                 title = None
+            elif link.text and (colon := _colon_shape(link.text)):  # <a>Reuters: Drought pushes prices up</a>
+                title, outlet, authors = colon
             if len(line.links) == 1 and is_list:
                 if link.text is None and bare:
                     if shape := _dash_shape(bare):

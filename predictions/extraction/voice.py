@@ -315,7 +315,7 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         next_is_item = nxt is not None and (nxt.kind == "list" or (nxt.kind == "prose" and _one_line_item(doc, nxt)))
         if block.kind == "heading":
-            block.header = bool(_PREDICTION_HEADER.search(text) or re.search(r"\bI predict\b", text, re.I))
+            block.header = bool(_ANNOUNCES.search(text))  # "My guesses for next year", "I Predict...", "2024 Odds"
         else:
             # "My predictions for 2027:", "I predict the following:", "here are my probabilities." before a list
             block.header = bool(re.search(r"(?::-?|\.\.\.|…)$", text)) or (

@@ -37,17 +37,26 @@ The steps, and the choices made at each:
      (:func:`~predictions.services.predictions.pundit_get_or_create`); a post naming nobody, with no
      ``default_pundit``, is refused (the field to fill is named);
    * an :class:`~predictions.models.Article` for the post: URL (after redirects), title, outlet (the page's
-     ``og:site_name``, else its host name without ``www.``; empty for pasted text), ``published_at`` (the post's
-     date at 12:00 UTC). A page imported before is reused, and the answer warns that drafts may be duplicated;
+     ``og:site_name``, else the outlet its byline names, else its host name without ``www.``; empty for pasted
+     text), ``published_at`` (the post's date at 12:00 UTC), ``text_sha256`` (the text's fingerprint);
    * each prediction as a draft through :func:`~predictions.services.predictions.prediction_create`:
      ``statement``, ``quote``, ``probability`` with ``probability_source`` "stated" or "inferred" and the
      ``confidence_phrase``; ``made_at`` is the ``made_at`` given, else the post's date at 12:00 UTC (noon keeps
      the same calendar date in UTC, which the database's ``resolve_by >= date(made_at)`` check uses), else the
-     time of the import; ``resolve_by`` is the one given, else a default horizon of one year after ``made_at``
-     (:data:`DEFAULT_HORIZON_YEARS`: the pundit rarely gives a deadline; the editor sets the real one, and writes
-     the ``resolution_criteria``, left empty, before publishing). A prediction with neither a number nor a hedge
-     gets :data:`PLACEHOLDER_PROBABILITY` with ``probability_source="editor"`` and a warning;
-   * every evidence link of the post (title, outlet, authors, URL; stance "context") attached to each prediction.
+     time of the import; ``resolve_by`` is the one given (for every draft), else the deadline the prediction's
+     text gives ("by the end of 2025", "this year": read from the post's date by the extractor; its words are
+     in the answer's ``deadline_phrase``), else a default horizon of one year after ``made_at``
+     (:data:`DEFAULT_HORIZON_YEARS`; the editor writes the ``resolution_criteria``, left empty, before
+     publishing). A prediction with neither a number nor a hedge gets :data:`PLACEHOLDER_PROBABILITY` with
+     ``probability_source="editor"`` and a warning;
+   * the evidence links of the prediction's own part of the post (a heading starts a new part; a "More news"
+     list of links belongs to the part above it), stance "context". Links standing in a part without any
+     prediction are attached to nothing: the answer lists them and a warning says so, for the editor to place.
+
+   **An editorial imported before** (an article with predictions and the same URL, or the same text up to
+   whitespace and case) saves nothing: the answer's ``duplicate_of`` names the article and its drafts (with
+   their desk pages) and a warning says so; ``allow_duplicate`` imports it again (on the same article).
+   A post with more than 200 predictions gets the first 200 and a warning.
 
    A post in which no prediction is found saves nothing (no pundit, no article: there would be nothing to review)
    and the result says so (``saved=False``, with a warning); the API answers 200 with the draft.
@@ -528,10 +537,6 @@ def article_import(
         warnings.append("No predictions were found in the post: nothing was saved.")
         result.warnings = warnings
         return result
-    if not draft.pundit:
-        raise ImportRefused(
-            {"default_pundit": ["The post names no pundit (no byline, no 'Name:' marker): give default_pundit."]}
-        )
     article_url = page.final_url if page.final_url and len(page.final_url) <= URL_MAX else (page.url or "")
     fingerprint = text_fingerprint(page.text)
     if seen := _imported_before(article_url, fingerprint):
@@ -549,6 +554,15 @@ def article_import(
             )
             result.warnings = warnings
             return result
+    if not draft.pundit:
+        raise ImportRefused(
+            {"default_pundit": ["The post names no pundit (no byline, no 'Name:' marker): give default_pundit."]}
+        )
+    if draft.truncated:
+        warnings.append(
+            f"The post holds more than {len(draft.predictions)} predictions: only the first {len(draft.predictions)} "
+            "were drafted. Import it in parts (one editorial at a time)."
+        )
     placed = {p.section for p in draft.predictions}
     if unplaced := [e for e in draft.evidence if e.section not in placed]:
         warnings.append(

@@ -700,70 +700,108 @@ def _insert(rows: list[Row], *, batch_size: int = 1000) -> set[int]:
 # --- Export ---
 
 
-def prediction_record(prediction: Prediction) -> dict:
-    """A prediction in the import format (what export writes and import reads)."""
+def _record(p: dict, tags: list[str], evidence: list[dict]) -> dict:
+    """The import format's line for a prediction's values, its tag names and its evidence (as values)."""
     return {
-        "external_id": prediction.external_id,
-        "pundit": prediction.pundit.name,
-        "pundit_slug": prediction.pundit.slug,
-        "statement": prediction.statement,
-        "quote": prediction.quote,
-        "made_at": prediction.made_at.isoformat(),
-        "resolve_by": prediction.resolve_by.isoformat(),
-        "probability": prediction.probability,
-        "confidence_phrase": prediction.confidence_phrase or None,
-        "resolution_criteria": prediction.resolution_criteria,
-        "rationale": prediction.rationale,
-        "tags": sorted(t.name for t in prediction.tags.all()),
+        "external_id": p["external_id"],
+        "pundit": p["pundit__name"],
+        "pundit_slug": p["pundit__slug"],
+        "statement": p["statement"],
+        "quote": p["quote"],
+        "made_at": p["made_at"].isoformat(),
+        "resolve_by": p["resolve_by"].isoformat(),
+        "probability": p["probability"],
+        "confidence_phrase": p["confidence_phrase"] or None,
+        "resolution_criteria": p["resolution_criteria"],
+        "rationale": p["rationale"],
+        "tags": sorted(tags),
         "evidence": [
             {
-                "url": e.url,
-                "title": e.title,
-                "outlet": e.outlet,
-                "authors": e.authors,
-                "published_at": e.published_at.isoformat() if e.published_at else None,
-                "stance": e.stance,
+                "url": e["url"],
+                "title": e["title"],
+                "outlet": e["outlet"],
+                "authors": e["authors"],
+                "published_at": e["published_at"].isoformat() if e["published_at"] else None,
+                "stance": e["stance"],
             }
-            for e in prediction.evidence.all()
+            for e in evidence
         ],
-        "outcome": prediction.outcome,
-        "resolved_at": prediction.resolved_at.isoformat() if prediction.resolved_at else None,
+        "outcome": p["outcome"],
+        "resolved_at": p["resolved_at"].isoformat() if p["resolved_at"] else None,
     }
+
+
+_EXPORT_COLUMNS = (
+    "id", "external_id", "pundit__name", "pundit__slug", "statement", "quote", "made_at", "resolve_by", "probability",
+    "confidence_phrase", "resolution_criteria", "rationale", "outcome", "resolved_at",
+)  # fmt: skip
+_EVIDENCE_COLUMNS = ("prediction_id", "url", "title", "outlet", "authors", "published_at", "stance")
+
+
+def _records_of(rows: list[dict]) -> list[dict]:
+    """Import-format lines for prediction rows (values of _EXPORT_COLUMNS, in id order): two more queries, for tags
+    and evidence, over the rows' id range (an index range scan; links of other predictions in it are skipped)."""
+    first, last = rows[0]["id"], rows[-1]["id"]
+    tags: dict[int, list[str]] = {p["id"]: [] for p in rows}
+    for prediction_id, name in Prediction.tags.through.objects.filter(
+        prediction_id__gte=first, prediction_id__lte=last
+    ).values_list("prediction_id", "tag__name"):
+        if prediction_id in tags:
+            tags[prediction_id].append(name)
+    evidence: dict[int, list[dict]] = {p["id"]: [] for p in rows}
+    for e in (
+        Evidence.objects.filter(prediction_id__gte=first, prediction_id__lte=last)
+        .order_by("published_at", "id")
+        .values(*_EVIDENCE_COLUMNS)
+    ):
+        if e["prediction_id"] in evidence:
+            evidence[e["prediction_id"]].append(e)
+    return [_record(p, tags[p["id"]], evidence[p["id"]]) for p in rows]
+
+
+def prediction_record(prediction: Prediction) -> dict:
+    """A prediction in the import format (what export writes and import reads)."""
+    rows = list(Prediction.objects.filter(pk=prediction.pk).values(*_EXPORT_COLUMNS))
+    return _records_of(rows)[0]
+
+
+def export_records(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
+    """Every published prediction in the import format, oldest id first, in lists of up to `chunk_size`: each list
+    is three short queries (a keyset page of predictions with their pundits, their tags, their evidence), so memory
+    stays flat in the number of predictions and no transaction or cursor is held open between lists."""
+    published = Prediction.objects.filter(status__in=[Status.PUBLISHED, Status.RESOLVED]).order_by("id")
+    last = 0
+    while True:
+        rows = list(published.filter(id__gt=last).values(*_EXPORT_COLUMNS)[:chunk_size])
+        if not rows:
+            return
+        last = rows[-1]["id"]
+        yield _records_of(rows)
 
 
 def predictions_export_chunks(*, fmt: str = "jsonl", chunk_size: int = 2000) -> Iterator[tuple[str, int]]:
     """Every published prediction in the import format, as (text, predictions in it) chunks of up to `chunk_size`
     predictions (the CSV header in the first): what `export_predictions` writes and GET /api/v1/export/ streams.
     Memory stays flat in the number of predictions (one chunk of rows at a time)."""
-    qs = (
-        Prediction.objects.filter(status__in=[Status.PUBLISHED, Status.RESOLVED])
-        .select_related("pundit")
-        .prefetch_related("tags", "evidence")
-        .order_by("id")
-    )
     buffer = io.StringIO()
     # RFC 4180 line ends: the csv module quotes a field holding any character of the line terminator, so with
     # "\r\n" a lone "\r" inside a field is quoted too (with "\n" it was not, and the file did not read back).
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n") if fmt == "csv" else None
     if writer:
         writer.writeheader()
-    lines = 0
-    for prediction in qs.iterator(chunk_size=chunk_size):
-        record = prediction_record(prediction)
-        if writer:
-            record["tags"] = json.dumps(record["tags"])
-            record["evidence"] = json.dumps(record["evidence"])
-            writer.writerow({k: csv_cell("" if v is None else str(v)) for k, v in record.items()})
-        else:
-            buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
-        lines += 1
-        if lines == chunk_size:
-            yield buffer.getvalue(), lines
-            buffer.seek(0)
-            buffer.truncate()
-            lines = 0
+    for records in export_records(chunk_size=chunk_size):
+        for record in records:
+            if writer:
+                record["tags"] = json.dumps(record["tags"])
+                record["evidence"] = json.dumps(record["evidence"])
+                writer.writerow({k: csv_cell("" if v is None else str(v)) for k, v in record.items()})
+            else:
+                buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
+        yield buffer.getvalue(), len(records)
+        buffer.seek(0)
+        buffer.truncate()
     if buffer.tell():
-        yield buffer.getvalue(), lines
+        yield buffer.getvalue(), 0  # the header alone: nothing published yet
 
 
 def predictions_export(*, out: io.TextIOBase, fmt: str = "jsonl") -> int:

@@ -318,7 +318,15 @@ def record_summary(record: dict[str, Any]) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     form = LeaderboardForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])
-    board = selectors.leaderboard(
+    # The first page a reader opens: cached whole under what it shows changes with (public_record_version).
+    key = None
+    if not messages and CACHE_SECONDS:
+        key = cache_key("home", selectors.public_record_version(), timezone.now().date(), sorted(filters.items()))
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
+    # Lazy over the stored rows: one COUNT and the first 100 rows, however many pundits there are.
+    board = selectors.leaderboard_rows(
         tag=filters.get("tag"),
         since=filters.get("since"),
         until=filters.get("until"),
@@ -327,7 +335,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     recent = list_rows(selectors.recently_resolved(limit=10))
     due = list_rows(selectors.due_predictions(limit=10))
-    return render(
+    response = render(
         request,
         "predictions/home.html",
         {
@@ -344,6 +352,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "home",
         },
     )
+    if key:
+        cache.set(key, response.content, CACHE_SECONDS)
+    return response
 
 
 @require_safe

@@ -23,6 +23,13 @@ HEADLINES: list[tuple[str, str]] = [
     (line.rsplit(" — ", 1)[0], line.rsplit(" — ", 1)[1].split(", ")[-1]) for line in SEED.splitlines() if " — " in line
 ]
 SEED_NEWS_AT = datetime(2020, 9, 14, 15, 0, tzinfo=UTC)
+#: How many of the 12 seed headlines become candidates per seed prediction when the seed feed is polled into an empty
+#: database. Not all 24 pairs: the winter prediction's terms (derived from the demo's statement, quote and evidence)
+#: gate on belarus|belarusians|putin|russia, and two headlines name only Putin ("Putin, Lukashenko begin talks in
+#: Sochi", "Putin pledges a $1.5 billion loan..."): one mention of a secondary name is not enough for a match;
+#: one headline names only "Belarusians" for the solidarity prediction. Every headline is a candidate for at least one.
+SEED_CANDIDATES = {"winter": 10, "solidarity": 11}
+SEED_TOTAL = sum(SEED_CANDIDATES.values())
 
 #: The five formats, one real sample each (feed-rs fixtures).
 FORMAT_SAMPLES = {

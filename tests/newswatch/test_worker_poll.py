@@ -21,13 +21,19 @@ from predictions.demo import demo_load
 from predictions.models import Candidate, Feed, NewsItem
 from predictions.tasks import feed_poll_task, poll_due_feeds_task
 from project.celery import app
-from tests.newswatch.feedkit import FORMAT_SAMPLES, filler_items, make_feed, seed_items, write_feed
+from tests.newswatch.feedkit import FORMAT_SAMPLES, SEED_TOTAL, filler_items, make_feed, seed_items, write_feed
 from tests.newswatch.httpserver import LocalHTTPServer
 from tests.workers import redis_url, start_worker, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
-REDIS_DB = 13
+#: Redis database for these tests: the broker URL's own when it is a Redis one (so that engineers and CI runs
+#: sharing a Redis server, each with its own database, do not flush or consume one another's queues), else 13.
+REDIS_DB = (
+    int(urlsplit(os.environ.get("CELERY_BROKER_URL", "")).path.strip("/") or 13)
+    if os.environ.get("CELERY_BROKER_URL", "").startswith("redis")
+    else 13
+)
 VISIBILITY_TIMEOUT = 5
 
 
@@ -88,7 +94,7 @@ def test_a_worker_polls_due_feeds_and_raises_the_seed_candidates(broker, server)
 
     assert NewsItem.objects.filter(feed=seed).count() == 12
     assert all(NewsItem.objects.filter(feed=feed).exists() for feed in samples)
-    assert Candidate.objects.filter(news_item__feed=seed).count() == 24  # 12 headlines x 2 seed predictions
+    assert Candidate.objects.filter(news_item__feed=seed).count() == SEED_TOTAL  # see feedkit.SEED_CANDIDATES
     assert not Candidate.objects.exclude(news_item__feed=seed).exists()
     broken.refresh_from_db()
     assert broken.failure_count == 1 and broken.last_status == 500
@@ -160,7 +166,7 @@ def test_a_worker_killed_mid_poll_loses_nothing_and_duplicates_nothing(broker, s
     assert stored.count() == len(items) == 40
     assert len(set(stored.values_list("guid", flat=True))) == 40
     assert sorted(stored.values_list("guid", flat=True)) == sorted(item.guid for item in items)
-    assert Candidate.objects.count() == 24  # the 12 seed headlines x 2 predictions, once each
+    assert Candidate.objects.count() == SEED_TOTAL  # the seed headlines x predictions, once each
     assert set(Candidate.objects.values_list("news_item__guid", flat=True)) == {f"seed-{n}" for n in range(1, 13)}
     feed.refresh_from_db()
     assert feed.failure_count == 0 and feed.etag

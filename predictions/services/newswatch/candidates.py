@@ -6,7 +6,7 @@ prediction, and its distinctive words are suggested as negative terms)."""
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
@@ -32,7 +32,12 @@ from predictions.services.audit import audit_record
 from predictions.services.errors import ServiceError
 from predictions.services.newswatch.auto_rules import auto_rule_apply
 from predictions.services.newswatch.common import MATCH_CHUNK, MatchSummary, chunks
-from predictions.services.newswatch.terms import term_stats, term_stats_observe, watch_terms_fill_missing
+from predictions.services.newswatch.terms import (
+    term_stats,
+    term_stats_flush,
+    term_stats_observe,
+    watch_terms_fill_missing,
+)
 from predictions.services.predictions import evidence_add, prediction_resolve
 
 # --- matching ---------------------------------------------------------------------------------------------------
@@ -134,6 +139,7 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     per_prediction = max(1, int(settings.NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION))
     taken: defaultdict[int, int] = defaultdict(int)
     touched: set[int] = set()
+    pending_counts: Counter[str] = Counter()  # document frequencies to store, written once at the end
     for chunk in chunks(ids, MATCH_CHUNK):
         items = NewsItem.objects.filter(id__in=chunk, matched_at__isnull=True).values_list(
             "id", "title", "summary", "outlet", "published_at", "fetched_at"
@@ -170,10 +176,11 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
                 Candidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
             NewsItem.objects.filter(id__in=matched_ids, matched_at__isnull=True).update(matched_at=now)
             after = Candidate.objects.filter(news_item_id__in=matched_ids).count() if rows else 0
-        term_stats_observe(texts)
+        term_stats_observe(texts, pending=pending_counts)
         summary.items += len(matched_ids)
         summary.candidates += after - before
         touched.update(row.prediction_id for row in rows)
+    term_stats_flush(pending_counts)
     if touched:
         ruled = WatchTerms.objects.filter(prediction_id__in=touched, auto_rule=AutoRule.OUTLETS_TRUE)
         for prediction_id in sorted(ruled.values_list("prediction_id", flat=True)):

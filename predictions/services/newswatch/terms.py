@@ -169,8 +169,7 @@ def term_stats() -> TermStats:
             stats = _stats["stats"] = TermStats()
         if stats.documents == 0 or time.monotonic() - _stats["loaded_at"] > STATS_RELOAD_SECONDS:
             rows = dict(NewsTermStat.objects.values_list("term", "df"))
-            stats.documents = int(rows.pop("", 0))
-            stats.df = rows
+            stats.replace(rows, int(rows.pop("", 0)))
             _stats["loaded_at"] = time.monotonic()
         return stats
 
@@ -181,9 +180,10 @@ def term_stats_forget() -> None:
         _stats["loaded_at"] = 0.0
 
 
-def term_stats_observe(texts: Iterable[str]) -> None:
-    """Count these items' stems into the document frequencies: in this process's copy and in the database (one
-    upsert per stem, in stem order so that concurrent workers take row locks in the same order)."""
+def term_stats_observe(texts: Iterable[str], *, pending: Counter[str] | None = None) -> None:
+    """Count these items' stems into the document frequencies: at once in this process's copy, and in the database
+    (one upsert per stem, in stem order so that concurrent workers take row locks in the same order) -- unless
+    ``pending`` is given: the counts are then added to it, for :func:`term_stats_flush` to write in one go."""
     from predictions.newswatch.match import stems_of
 
     counts: Counter[str] = Counter()
@@ -198,6 +198,16 @@ def term_stats_observe(texts: Iterable[str]) -> None:
     if not documents:
         return
     counts[""] = documents
+    if pending is not None:
+        pending.update(counts)
+    else:
+        term_stats_flush(counts)
+
+
+def term_stats_flush(counts: Counter[str]) -> None:
+    """Add ``counts`` (stem -> documents; "" -> the number of documents) to ``NewsTermStat``."""
+    if not counts:
+        return
     table = NewsTermStat._meta.db_table
     sql = (  # the table name is the model's own, not input
         f"INSERT INTO {table} (term, df) VALUES (%s, %s) "  # noqa: S608
@@ -205,3 +215,4 @@ def term_stats_observe(texts: Iterable[str]) -> None:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, sorted(counts.items()))
+    counts.clear()

@@ -1,0 +1,261 @@
+"""What editors' decisions teach the watch, the per-run cap, the term statistics, the feed address check on save,
+and bad input: watch terms an editor types, and item contents a feed sends."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+import pytest
+
+from predictions.admin_newswatch import FeedAdminForm
+from predictions.demo import demo_load
+from predictions.models import Candidate, Feed, NewsItem, NewsTermStat, Prediction, WatchTerms
+from predictions.newswatch import fetch as fetch_module
+from predictions.newswatch.match import MatchIndex, TermStats, WatchRule, stem
+from predictions.services import newswatch as svc
+from predictions.services.errors import ServiceError
+from tests.newswatch.feedkit import SEED_NEWS_AT, Item, make_feed, seed_items, write_feed
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_ok")]
+
+
+@pytest.fixture
+def seed(db):
+    assert demo_load()
+    predictions = Prediction.objects.filter(external_id__startswith="demo:")
+    return {
+        "winter": predictions.get(external_id__endswith=":winter"),
+        "solidarity": predictions.get(external_id__endswith=":solidarity"),
+    }
+
+
+def poll(feed: Feed) -> svc.PollResult:
+    result = svc.feed_poll(feed_id=feed.pk, force=True)
+    svc.items_match(item_ids=result.item_ids)
+    return result
+
+
+# --- decisions teach --------------------------------------------------------------------------------------------
+
+
+def test_a_rejection_lowers_similar_items_and_suggests_negative_terms(seed, server):
+    winter = seed["winter"]
+    hockey = [
+        Item(
+            title=f"Belarus beats Latvia at the ice hockey world championship, game {n}",
+            link=f"https://sport.example.org/{n}",
+            guid=f"hockey-{n}",
+            published=SEED_NEWS_AT + timedelta(hours=n),
+            source="Sport Daily",
+        )
+        for n in range(3)
+    ]
+    feed = make_feed(server, write_feed(server.root, "sport.xml", hockey[:1]))
+    poll(feed)
+    first = Candidate.objects.get(prediction=winter)
+    svc.candidate_reject(candidate=first, editor=None)
+
+    terms = WatchTerms.objects.get(prediction=winter)
+    assert terms.penalties and all(0 < strength <= 1 for strength in terms.penalties.values())
+    assert stem("hockey") in terms.penalties
+    assert "belarus" not in terms.penalties  # the prediction's own words are never penalised
+    assert {"hockey", "latvia", "championship"} & set(terms.suggested_none_of)
+
+    # The same kind of item again scores lower than the rejected one did (and may drop below the threshold).
+    svc.match_index_forget()
+    rule = next(rule for rule in svc.watch_rules() if rule.prediction_id == winter.pk)
+    index = MatchIndex([rule], stats=svc.term_stats())
+    plain = MatchIndex(
+        [WatchRule(prediction_id=winter.pk, all_of=rule.all_of, any_of=rule.any_of)], stats=svc.term_stats()
+    )
+    text = hockey[1].title
+    taught = index.match(text, published=hockey[1].published)
+    untaught = plain.match(text, published=hockey[1].published)
+    assert untaught and (not taught or taught[0].score < untaught[0].score)
+
+
+def test_accepting_suggested_terms_moves_them_and_refuses_others(seed, server, editor_client):
+    winter = seed["winter"]
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    poll(feed)
+    candidate = Candidate.objects.filter(prediction=winter).order_by("-score").first()
+    svc.candidate_reject(candidate=candidate, editor=None)
+    suggested = WatchTerms.objects.get(prediction=winter).suggested_none_of
+    assert suggested
+
+    url = f"/api/v1/predictions/{winter.pk}/watch/suggestions/"
+    refused = editor_client.post(url, {"none_of": ["never suggested"]}, format="json")
+    assert refused.status_code == 400 and "never suggested" in str(refused.json())
+    answer = editor_client.post(url, {"none_of": suggested[:1]}, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert suggested[0] in answer.json()["none_of"] and suggested[0] not in answer.json()["suggested_none_of"]
+    terms = WatchTerms.objects.get(prediction=winter)
+    assert suggested[0] in terms.none_of and terms.edited
+
+    other = Candidate.objects.filter(prediction=winter, status="pending").order_by("-score").first()
+    svc.candidate_accept(candidate=other, editor=None)
+    assert WatchTerms.objects.get(prediction=winter).suggested_any_of
+
+
+def test_a_prediction_gets_at_most_the_cap_per_run_best_first(seed, server, settings):
+    settings.NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION = 3
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    result = poll(feed)
+    assert len(result.item_ids) == 12
+    for prediction in seed.values():
+        assert Candidate.objects.filter(prediction=prediction).count() == 3
+    # best first: the three kept for the winter prediction are its three best among all twelve, scored as the run
+    # scored them (with the statistics it started from: none stored yet)
+    index = MatchIndex(svc.watch_rules(), stats=TermStats())
+    winter = seed["winter"].pk
+    ranked = sorted(
+        (
+            (m.score, item.pk)
+            for item in NewsItem.objects.all()
+            for m in index.match(f"{item.title}\n{item.summary}", item.outlet, item.published_at)
+            if m.prediction_id == winter
+        ),
+        reverse=True,
+    )
+    kept = set(Candidate.objects.filter(prediction=winter).values_list("news_item_id", flat=True))
+    assert kept == {item for _score, item in ranked[:3]}
+
+
+def test_term_statistics_are_kept_current_as_items_are_matched(seed, server):
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    poll(feed)
+    assert NewsTermStat.objects.get(term="").df == 12  # the documents counted
+    assert NewsTermStat.objects.get(term=stem("lukashenko")).df >= 9
+    stats = svc.term_stats()
+    assert stats.documents == 12 and stats.df[stem("lukashenko")] >= 9
+    # a common word of the story weighs less than before it arrived
+    assert stats.weight(stem("lukashenko"), "lukashenko") < TermStats().weight(stem("lukashenko"), "lukashenko")
+
+
+# --- the feed address, checked when a feed is saved -------------------------------------------------------------
+
+
+@pytest.fixture
+def resolves_to(monkeypatch):
+    """Stub name resolution: feeds.example.org resolves to the address given; nothing leaves the machine."""
+    answer = {"address": "93.184.216.34"}  # a public address
+
+    def fake(host, port, *args, **kwargs):
+        if host == "nowhere.example.org":
+            raise socket.gaierror("no such host")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer["address"], port))]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", fake)
+    return answer
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3", "169.254.169.254", "127.0.0.1", "100.64.0.9"])
+def test_a_feed_on_a_refused_address_is_not_saved_with_the_polls_message(resolves_to, settings, address):
+    settings.NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = False
+    resolves_to["address"] = address
+    url = "https://feeds.example.org/rss"
+    poll_message = svc.feed_download(url=url).error
+    assert poll_message.startswith("BlockedAddress: refused to connect to")
+    with pytest.raises(ServiceError) as refused:
+        svc.feed_create(name="Refused", url=url)
+    assert refused.value.errors == {"url": [poll_message]}
+    assert not Feed.objects.exists()
+
+
+def test_the_metadata_address_is_refused_even_with_private_addresses_allowed(resolves_to, settings):
+    settings.NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = True
+    with pytest.raises(ServiceError):
+        svc.feed_create(name="Metadata", url="http://169.254.169.254/latest/meta-data/")
+    resolves_to["address"] = "10.1.2.3"
+    assert svc.feed_create(name="Private", url="https://feeds.example.org/rss").pk  # allowed by the setting
+
+
+def test_api_and_desk_refuse_the_address_and_changes_are_checked_too(resolves_to, settings, editor_client):
+    settings.NEWSWATCH_ALLOW_PRIVATE_ADDRESSES = False
+    feed = svc.feed_create(name="Good", url="https://feeds.example.org/rss")  # a public address
+    assert svc.feed_create(name="Unresolved for now", url="https://nowhere.example.org/rss").pk  # poll will say
+
+    resolves_to["address"] = "192.168.1.20"
+    answer = editor_client.post(
+        "/api/v1/feeds/", {"name": "Bad", "url": "https://feeds.example.org/other"}, format="json"
+    )
+    assert answer.status_code == 400 and "BlockedAddress: refused to connect to 192.168.1.20" in str(answer.json())
+    answer = editor_client.patch(f"/api/v1/feeds/{feed.pk}/", {"url": "https://feeds.example.org/new"}, format="json")
+    assert answer.status_code == 400
+    feed.refresh_from_db()
+    assert feed.url == "https://feeds.example.org/rss"
+
+    form = FeedAdminForm(data={"name": "Desk", "url": "https://feeds.example.org/desk", "poll_interval": 900})
+    assert not form.is_valid() and "BlockedAddress" in str(form.errors["url"])
+    with pytest.raises(ServiceError) as scheme:
+        svc.feed_create(name="FTP", url="ftp://feeds.example.org/rss")
+    assert scheme.value.errors["url"][0].startswith("BadScheme:")
+
+
+# --- bad input: watch terms an editor types ------------------------------------------------------------------------
+
+
+def test_watch_terms_input_is_accepted_or_refused_with_a_message_per_field(seed, editor_client):
+    winter = seed["winter"]
+    url = f"/api/v1/predictions/{winter.pk}/watch/"
+    # regex-looking characters and non-Latin scripts are words like any other
+    ok = editor_client.patch(
+        url, {"any_of": ["c++ (lib)", "[a-z]*", "Лукашенко", "لوكاشينكو", "  spaced   out  "]}, format="json"
+    )
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["any_of"] == ["c++ (lib)", "[a-z]*", "Лукашенко", "لوكاشينكو", "spaced out"]
+
+    for payload, field in [
+        ({"none_of": ["$$$"]}, "none_of"),  # no word a news item could contain
+        ({"all_of": ["belarus||minsk"]}, "all_of"),  # an empty alternative
+        ({"any_of": ["word"] * 5000}, "any_of"),  # thousands of terms
+        ({"any_of": "belarus"}, "any_of"),  # not a list
+        ({"outlets": [""]}, "outlets"),  # an empty term
+    ]:
+        answer = editor_client.patch(url, payload, format="json")
+        assert answer.status_code == 400, (payload, answer.json())
+        assert field in str(answer.json())
+    assert WatchTerms.objects.get(prediction=winter).any_of[2] == "Лукашенко"  # nothing half-written
+
+
+def test_non_latin_terms_match_non_latin_news() -> None:
+    rule = WatchRule(prediction_id=1, all_of=["Лукашенко"], any_of=["протесты"])
+    [match] = MatchIndex([rule]).match("Лукашенко: протесты продолжаются")
+    assert match.score > 0.5
+
+
+# --- bad input: what items contain -------------------------------------------------------------------------------
+
+
+def test_no_item_content_can_crash_a_cycle(seed, server):
+    nasty = [
+        Item(
+            "Belarus " + "protests " * 1000,
+            "https://x.example.org/1",
+            "big",
+            SEED_NEWS_AT,
+            "X",
+            description="Lukashenko " + "word " * 400_000,
+        ),  # a 2 MB summary
+        Item(
+            "<script>alert('Belarus')</script> <b>Lukashenko</b>",
+            "https://x.example.org/2",
+            "html",
+            SEED_NEWS_AT,
+            "X",
+            description="<img src=x onerror=alert(1)><iframe src='javascript:1'></iframe> protests",
+        ),
+        Item("احتجاجات بيلاروسيا Belarus \u202eprotests\u202c", "https://x.example.org/3", "rtl", SEED_NEWS_AT, "X"),
+        Item(
+            "🇧🇾 Belarus protests 🔥🔥 \u0000 \ud7ff Lukashenko", "https://x.example.org/4", "emoji", SEED_NEWS_AT, "X"
+        ),
+        Item("", "https://x.example.org/5", "empty", SEED_NEWS_AT, "X", description=""),
+    ]
+    feed = make_feed(server, write_feed(server.root, "nasty.xml", nasty))
+    result = svc.feed_poll(feed_id=feed.pk, force=True)
+    assert result.status == "ok", result.error
+    summary = svc.items_match(item_ids=result.item_ids)
+    assert summary.items == len(result.item_ids) >= 4
+    assert not NewsItem.objects.filter(matched_at__isnull=True).exists()
+    assert Candidate.objects.filter(prediction=seed["winter"]).exists()
