@@ -61,3 +61,17 @@ def test_no_exported_cell_starts_a_formula_and_the_round_trip_is_exact(tmp_path)
     assert after == before
     assert set(Evidence.objects.values_list("authors", flat=True)) == {"=A1, +B2"}
     assert export_csv().splitlines()[1:] != []  # exports again
+
+
+def test_a_carriage_return_inside_a_field_reads_back(tmp_path):
+    """Found by the long property run: a lone "\r" in an unquoted field made the exported CSV unreadable."""
+    pundit = PunditFactory(name="Ann Lee")
+    PredictionFactory(pundit=pundit, statement="one\rtwo", external_id="0\rm", published=True)
+    exported = export_csv()
+    wipe()
+    path = tmp_path / "export.csv"
+    path.write_bytes(exported.encode("utf-8"))
+    code, _, err = run_import(path)
+    assert (code, err) == (0, "")
+    assert Prediction.objects.get().statement == "one\rtwo"
+    assert Prediction.objects.get().external_id == "0\rm"

@@ -161,18 +161,29 @@ def test_redis_down_reads_answer_writes_stay_fast_and_healthz_says_why(
     assert wait_for(lambda: anon_client.get("/healthz").status_code == 200, timeout=20, what="healthz to recover")
 
 
-def test_throttle_fails_open_and_logs_when_its_cache_raises(settings, anon_client, caplog):
+def test_throttle_fails_open_and_logs_when_its_cache_raises(settings, caplog):
+    """The throttle itself, with a cache whose errors are not ignored (a backend without IGNORE_EXCEPTIONS)."""
+    from django.core.cache import caches
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from predictions.api.throttling import RoleRateThrottle
+
     settings.CACHES = {
-        "default": {
+        **settings.CACHES,
+        "broken": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {**base_cache_options(), "IGNORE_EXCEPTIONS": False},
-        }
+        },
     }
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = False
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/min"}}
     caplog.set_level(logging.WARNING, logger="predictions.api.throttling")
-    assert [anon_client.get("/api/v1/pundits/").status_code for _ in range(4)] == [200] * 4
+    throttle = RoleRateThrottle()
+    throttle.cache = caches["broken"]
+    request = Request(APIRequestFactory().get("/api/v1/pundits/"))
+    assert [throttle.allow_request(request, None) for _ in range(4)] == [True] * 4
     assert any("throttle cache unavailable" in r.getMessage() for r in caplog.records)
 
 

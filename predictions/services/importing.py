@@ -804,7 +804,9 @@ def predictions_export_chunks(*, fmt: str = "jsonl", chunk_size: int = 2000) -> 
     predictions (the CSV header in the first): what `export_predictions` writes and GET /api/v1/export/ streams.
     Memory stays flat in the number of predictions (one chunk of rows at a time)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n") if fmt == "csv" else None
+    # RFC 4180 line ends: the csv module quotes a field holding any character of the line terminator, so with
+    # "\r\n" a lone "\r" inside a field is quoted too (with "\n" it was not, and the file did not read back).
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n") if fmt == "csv" else None
     if writer:
         writer.writeheader()
     for records in export_records(chunk_size=chunk_size):
