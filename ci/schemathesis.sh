@@ -90,7 +90,9 @@ for name in ("generated", "pinned"):
         method, uri = interaction["request"]["method"].upper(), interaction["request"]["uri"]
         code = str(interaction["response"]["status"]["code"]) if interaction.get("response") else "none"
         path = "/" + uri.split("/", 3)[3].split("?")[0]
-        op = next((o for o, rx in patterns.items() if o[0] == method and rx.match(path)), None)
+        # the most specific operation: /questions/suggestions/ also matches /questions/{key}/
+        matches = [o for o, rx in patterns.items() if o[0] == method and rx.match(path)]
+        op = min(matches, key=lambda o: (o[1].count("{"), o[1])) if matches else None
         sent[op] += 1
         statuses[code[0] + "xx"] += 1
 total = sum(sent.values())

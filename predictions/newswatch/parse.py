@@ -67,6 +67,13 @@ class ParsedEntry:
     published: datetime | None
     outlet: str | None = None
 
+    def __post_init__(self):
+        # NUL is the one character no database text column takes (PostgreSQL refuses it): drop it from every field.
+        for name in ("guid", "title", "summary", "link", "outlet"):
+            value = getattr(self, name)
+            if value and "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
+
 
 @dataclass(frozen=True)
 class ParsedFeed:
