@@ -191,7 +191,13 @@ def track_record(
         "filters": _filters(tag, since, until, exclude_late, include_late),
         # Skill against the reference and the other pundits (issue 13; predictions.selectors_skill).
         **selectors_skill.pundit_skill(
-            pundit_id=pundit.pk, tag=tag, since=since, until=until, exclude_late=exclude_late, reference=reference
+            pundit_id=pundit.pk,
+            tag=tag,
+            since=since,
+            until=until,
+            exclude_late=exclude_late,
+            include_late=include_late,
+            reference=reference,
         ),
     }
 
@@ -385,7 +391,7 @@ def leaderboard_rows(
     filters = {"tag": tag, "since": since, "until": until, "exclude_late": exclude_late}
     if ordering in selectors_skill.SKILL_ORDERINGS:  # ranked by a skill figure (issue 13)
         return selectors_skill.skill_leaderboard_rows(
-            ordering=ordering, min_resolved=min_resolved, reference=reference, **filters
+            ordering=ordering, min_resolved=min_resolved, reference=reference, include_late=include_late, **filters
         )
     if since is None and until is None and not exclude_late:
         rows = _stored_leaderboard(tag=tag, min_resolved=min_resolved, ordering=ordering, include_late=include_late)
@@ -393,7 +399,7 @@ def leaderboard_rows(
         rows = _aggregate_leaderboard(
             min_resolved=min_resolved, ordering=ordering, include_late=include_late, **filters
         )
-    board = selectors_skill.WithSkill(rows, reference=reference, **filters)
+    board = selectors_skill.WithSkill(rows, reference=reference, include_late=include_late, **filters)
     board.left_out_late = rows.left_out_late
     return board
 
@@ -425,7 +431,7 @@ def leaderboard(
         reference=reference,
     )
     board = LeaderboardList(rows)
-    board.left_out_late = getattr(rows, "left_out_late", 0)  # skill orderings do not leave hindsight out (yet)
+    board.left_out_late = getattr(rows, "left_out_late", 0)
     return board
 
 

@@ -3,9 +3,12 @@ its calls and references, and a head-to-head comparison of two pundits.
 
 Where the figures come from
 ---------------------------
-* Without a date range or a ``reference`` source, a pundit's figures are one stored ``PunditSkill`` row (scope
-  ``all``, or ``timely`` with ``exclude_late``; overall, or for one tag of the call's prediction): O(1) in the number
-  of predictions. The leaderboard by ``relative_brier`` / ``-peer_score`` pages over those rows with an index.
+* Without a date range, ``exclude_late`` or a ``reference`` source, a pundit's figures are one stored
+  ``PunditSkill`` row (scope ``timely``, hindsight-prone calls left out, by default; ``all`` with ``include_late``;
+  overall, or for one tag of the call's prediction): O(1) in the number of predictions. The
+  leaderboard by ``relative_brier`` / ``-peer_score`` pages over those rows with an index.
+* Hindsight-prone calls (``CallScore.late``: the contract's rule, the same as the Brier figures') are left out
+  unless ``include_late``; ``exclude_late`` also leaves out the calls flagged ``late_logged``.
 * With a ``made_at`` range, the figures are the pundit's stored ``CallScore`` rows (one per final call) that match:
   a final call counts when its prediction was made in the range (and carries the tag, if one is asked).
 * With ``reference=S``, each call's reference is re-read from source S's points only (the newest not after the
@@ -41,25 +44,27 @@ SKILL_FIELDS = ("relative_brier", "relative_n", "relative_brier_ci", "peer_score
 EMPTY = skill.skill_figures(skill.MeanStats(), skill.MeanStats())
 
 
-def _scope(exclude_late: bool) -> str:
-    return SkillScope.TIMELY if exclude_late else SkillScope.ALL
+def _scope(include_late: bool) -> str:
+    return SkillScope.ALL if include_late else SkillScope.TIMELY
 
 
-def _stored_path(*, since, until, reference) -> bool:
-    return since is None and until is None and not reference
+def _stored_path(*, since, until, reference, exclude_late) -> bool:
+    return since is None and until is None and not reference and not exclude_late
 
 
-def _stored_rows(*, tag: str | None, exclude_late: bool) -> QuerySet[PunditSkill]:
-    rows = PunditSkill.objects.filter(scope=_scope(exclude_late))
+def _stored_rows(*, tag: str | None, include_late: bool) -> QuerySet[PunditSkill]:
+    rows = PunditSkill.objects.filter(scope=_scope(include_late))
     return rows.filter(tag__name=tag) if tag else rows.filter(tag__isnull=True)
 
 
 def _filtered_calls(
-    *, tag: str | None, since: date | None, until: date | None, exclude_late: bool
+    *, tag: str | None, since: date | None, until: date | None, exclude_late: bool, include_late: bool
 ) -> QuerySet[CallScore]:
     rows = CallScore.objects.all()
-    if exclude_late:
+    if not include_late:
         rows = rows.filter(late=False)
+    if exclude_late:
+        rows = rows.filter(prediction__late_logged=False)
     if since is not None:
         rows = rows.filter(made_at__gte=datetime.combine(since, time.min, tzinfo=UTC))
     if until is not None and until < date.max:
@@ -94,14 +99,17 @@ def pundit_skill(
     since: date | None = None,
     until: date | None = None,
     exclude_late: bool = False,
+    include_late: bool = False,
     reference: str | None = None,
 ) -> dict[str, Any]:
     """The six skill figures of a pundit's track record (contract names), for the filters given."""
-    if _stored_path(since=since, until=until, reference=reference):
+    if _stored_path(since=since, until=until, reference=reference, exclude_late=exclude_late):
         # values() and no ORDER BY: one row by the (pundit, scope) unique index, no model instance.
-        rows = _stored_rows(tag=tag, exclude_late=exclude_late).filter(pundit_id=pundit_id).values(*_STORED[1:])[:1]
+        rows = _stored_rows(tag=tag, include_late=include_late).filter(pundit_id=pundit_id).values(*_STORED[1:])[:1]
         return skill.skill_figures(*stored_stats(next(iter(rows), None)))
-    rows = _filtered_calls(tag=tag, since=since, until=until, exclude_late=exclude_late).filter(pundit_id=pundit_id)
+    rows = _filtered_calls(
+        tag=tag, since=since, until=until, exclude_late=exclude_late, include_late=include_late
+    ).filter(pundit_id=pundit_id)
     stats = calls_stats(rows, reference=reference).get(pundit_id)
     return skill.skill_figures(*stats) if stats else dict(EMPTY)
 
@@ -111,11 +119,16 @@ def pundit_skill(
 
 def _figures_by_slug(slugs: list[str], **filters) -> dict[str, dict]:
     """The skill figures of these pundits (by slug): one query on the stored rows, or the filtered calls."""
-    if _stored_path(since=filters["since"], until=filters["until"], reference=filters["reference"]):
-        rows = _stored_rows(tag=filters["tag"], exclude_late=filters["exclude_late"]).filter(pundit__slug__in=slugs)
+    include_late = filters.get("include_late", False)
+    if _stored_path(**{name: filters[name] for name in ("since", "until", "reference", "exclude_late")}):
+        rows = _stored_rows(tag=filters["tag"], include_late=include_late).filter(pundit__slug__in=slugs)
         return {row["pundit__slug"]: skill.skill_figures(*stored_stats(row)) for row in rows.values(*_STORED)}
     calls = _filtered_calls(
-        tag=filters["tag"], since=filters["since"], until=filters["until"], exclude_late=filters["exclude_late"]
+        tag=filters["tag"],
+        since=filters["since"],
+        until=filters["until"],
+        exclude_late=filters["exclude_late"],
+        include_late=include_late,
     ).filter(pundit__slug__in=slugs)
     stats = calls_stats(calls, reference=filters["reference"])
     ids = dict(Pundit.objects.filter(pk__in=list(stats)).values_list("pk", "slug"))
@@ -189,11 +202,11 @@ class StoredSkillLeaderboard(Sequence[dict]):
     one ``ORDER BY figure, name, slug LIMIT/OFFSET`` query on the (scope, figure) index, plus one query for the
     page's Brier figures. Ranks as in ``selectors.StoredLeaderboard``."""
 
-    def __init__(self, *, ordering: str, min_resolved: int, tag: str | None, exclude_late: bool):
+    def __init__(self, *, ordering: str, min_resolved: int, tag: str | None, include_late: bool):
         self._ordering, self._field = ordering, ordering.lstrip("-")
         count = "relative_n" if self._field == "relative_brier" else "peer_n"
-        self._rows = _stored_rows(tag=tag, exclude_late=exclude_late).filter(**{f"{count}__gte": min_resolved})
-        self._tag = tag
+        self._rows = _stored_rows(tag=tag, include_late=include_late).filter(**{f"{count}__gte": min_resolved})
+        self._tag, self._include_late = tag, include_late
         key = F(self._field).desc(nulls_last=True) if ordering.startswith("-") else F(self._field).asc(nulls_last=True)
         self._ordered = self._rows.order_by(key, "pundit__name", "pundit__slug")
         self._count: int | None = None
@@ -255,7 +268,9 @@ class StoredSkillLeaderboard(Sequence[dict]):
 
     def _scores(self, rows: list[dict]) -> QuerySet[PunditScore]:
         """The page's stored track records (overall, or of the tag)."""
-        scores = PunditScore.objects.filter(pundit_id__in=[r["pundit_id"] for r in rows])
+        scores = PunditScore.every_row.filter(
+            pundit_id__in=[r["pundit_id"] for r in rows], with_late=self._include_late
+        )
         return scores.filter(tag__name=self._tag) if self._tag else scores.filter(tag__isnull=True)
 
 
@@ -267,22 +282,35 @@ def skill_leaderboard_rows(
     since: date | None = None,
     until: date | None = None,
     exclude_late: bool = False,
+    include_late: bool = False,
     reference: str | None = None,
 ) -> Sequence[dict]:
     """Pundits ranked by relative Brier (lowest first) or peer score (highest first), ``min_resolved`` applying to
-    ``relative_n`` / ``peer_n``; ties by name, then slug."""
-    if _stored_path(since=since, until=until, reference=reference):
-        return StoredSkillLeaderboard(ordering=ordering, min_resolved=min_resolved, tag=tag, exclude_late=exclude_late)
+    ``relative_n`` / ``peer_n``; ties by name, then slug. The sequence's ``left_out_late`` counts the hindsight-prone
+    final calls left out (0 with ``include_late``)."""
+    late = CallScore.objects.filter(late=True)
+    if tag:
+        late = late.filter(prediction__tags__name=tag)
+    left_out = 0 if include_late else late.count()
+    if _stored_path(since=since, until=until, reference=reference, exclude_late=exclude_late):
+        board = StoredSkillLeaderboard(ordering=ordering, min_resolved=min_resolved, tag=tag, include_late=include_late)
+        board.left_out_late = left_out
+        return board
     from predictions import selectors
 
-    stats = calls_stats(
-        _filtered_calls(tag=tag, since=since, until=until, exclude_late=exclude_late), reference=reference
-    )
+    calls = _filtered_calls(tag=tag, since=since, until=until, exclude_late=exclude_late, include_late=include_late)
+    stats = calls_stats(calls, reference=reference)
     count = "relative_n" if ordering == "relative_brier" else "peer_n"
     base = {
         e["pundit"]["slug"]: e
         for e in selectors.leaderboard(
-            tag=tag, since=since, until=until, min_resolved=0, ordering="brier", exclude_late=exclude_late
+            tag=tag,
+            since=since,
+            until=until,
+            min_resolved=0,
+            ordering="brier",
+            exclude_late=exclude_late,
+            include_late=include_late,
         )
     }
     pundits = {p.pk: p for p in Pundit.objects.filter(pk__in=list(stats)).only("pk", "slug", "name")}
@@ -305,7 +333,15 @@ def skill_leaderboard_rows(
         )
         entries.append({**entry, **figures})
     entries.sort(key=lambda e: (*_key(ordering, e), e["pundit"]["name"], e["pundit"]["slug"]))
-    return _rank(entries, ordering)
+    board = LeftOut(_rank(entries, ordering))
+    board.left_out_late = left_out
+    return board
+
+
+class LeftOut(list):
+    """A list of leaderboard entries that also says how many hindsight-prone calls it left out."""
+
+    left_out_late = 0
 
 
 # --- a question ------------------------------------------------------------------------------------------------------

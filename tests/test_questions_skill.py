@@ -30,11 +30,14 @@ def make_question(key: str, **kw) -> Question:
     return qsvc.question_create(key=key, statement=kw.pop("statement", f"Will {key} happen?"), **kw)
 
 
-def call(pundit, question, p, *, days=0.0, polarity="same", tags=()):
+def call(pundit, question, p, *, days=0.0, polarity="same", tags=(), recorded=True):
+    """A published call made ``days`` after T0; ``recorded``: the source recorded it then (``recorded_at``), so it
+    is not hindsight-prone though logged today, after its 2025 deadline (else it is, and left out by default)."""
     return PredictionFactory(
         tags=list(tags),
         pundit=pundit,
         made_at=at(days),
+        recorded_at=at(days) if recorded else None,
         resolve_by=date(2025, 1, 1),
         probability=p,
         published=True,
@@ -53,12 +56,24 @@ def expected(
     tag: str | None = None,
     since: date | None = None,
     exclude_late: bool = False,
+    include_late: bool = False,
 ) -> dict:
     """A pundit's six skill figures, from the rows as they are: every step written out, nothing shared with the
     code under test."""
     rows = list(
         Prediction.objects.filter(question__isnull=False, status__in=["published", "resolved"]).values(
-            "id", "pundit_id", "question_id", "made_at", "probability", "question_polarity", "late_logged"
+            "id",
+            "pundit_id",
+            "question_id",
+            "made_at",
+            "probability",
+            "question_polarity",
+            "late_logged",
+            "recorded_at",
+            "logged_at",
+            "resolve_by",
+            "resolved_at",
+            "article__fully_logged",
         )
     )
     finals: dict[tuple[int, int], dict] = {}
@@ -76,6 +91,13 @@ def expected(
         if since and row["made_at"].date() < since:
             continue
         if exclude_late and row["late_logged"]:
+            continue
+        first = row["recorded_at"] or row["logged_at"]  # the contract's hindsight rule, written out again
+        prone = not row["article__fully_logged"] and (
+            first.astimezone(UTC).date() > row["resolve_by"]
+            or (row["resolved_at"] is not None and first > row["resolved_at"])
+        )
+        if prone and not include_late:
             continue
         o = 1 if outcomes[qid] == "true" else 0
         p = row["probability"] if row["question_polarity"] == "same" else 1 - row["probability"]
@@ -500,4 +522,51 @@ def test_hindsight_prone_final_calls_are_left_out_on_request(anon_client):
             assert_figures(record, expected(pundit_id=pundit.pk, exclude_late=flag == "true"))
     record = anon_client.get(f"/api/v1/pundits/{pundits[0].slug}/track-record/?exclude_late=true").json()
     assert record["relative_n"] == 2 and record["peer_n"] == 2
+    call_command("recompute_scores", "--check")
+
+
+def test_hindsight_prone_calls_count_only_with_include_late(anon_client):
+    """A call first recorded after its deadline is left out of the default skill figures (track record and the
+    leaderboard by a skill figure, which says how many it left out), counted with include_late=true, and counted by
+    default once its article is marked fully logged."""
+    from predictions.models import Article
+    from predictions.services.articles import article_set_fully_logged
+
+    pundits = [PunditFactory(name=n) for n in ("Ann", "Bob", "Cy")]
+    for k in range(4):
+        q = make_question(f"prone{k}")
+        qsvc.references_add(question=q, points=[{"source": "s", "probability": 0.4, "at": at(0).isoformat()}])
+        for i, pundit in enumerate(pundits):
+            # Ann's calls on prone1 and prone2 were logged today with no older record: hindsight-prone.
+            recorded = not (i == 0 and k in (1, 2))
+            call(pundit, q, round(0.2 + 0.25 * i + 0.03 * k, 3), days=1 + i, recorded=recorded)
+        qsvc.question_resolve(question=q, outcome="true" if k % 2 else "false")
+    ann = pundits[0]
+    assert CallScore.objects.filter(late=True).count() == 2
+    for pundit in pundits:
+        for flag in ("true", "false"):
+            record = anon_client.get(f"/api/v1/pundits/{pundit.slug}/track-record/?include_late={flag}").json()
+            assert_figures(record, expected(pundit_id=pundit.pk, include_late=flag == "true"))
+    assert anon_client.get(f"/api/v1/pundits/{ann.slug}/track-record/").json()["relative_n"] == 2
+    assert anon_client.get(f"/api/v1/pundits/{ann.slug}/track-record/?include_late=true").json()["relative_n"] == 4
+    for ordering in ("relative_brier", "-peer_score"):
+        board = anon_client.get(f"/api/v1/leaderboard/?ordering={ordering}&min_resolved=1").json()
+        assert board["left_out_late"] == 2
+        row = next(r for r in board["results"] if r["pundit"]["slug"] == ann.slug)
+        assert (row["relative_n"], row["peer_n"]) == (2, 2)
+        board = anon_client.get(f"/api/v1/leaderboard/?ordering={ordering}&min_resolved=1&include_late=true").json()
+        assert board["left_out_late"] == 0
+        row = next(r for r in board["results"] if r["pundit"]["slug"] == ann.slug)
+        assert (row["relative_n"], row["peer_n"]) == (4, 4)
+    # A date range reads the calls, not the stored sums: the same rule.
+    record = anon_client.get(f"/api/v1/pundits/{ann.slug}/track-record/?since=2022-01-01").json()
+    assert record["relative_n"] == 2
+    # The article those two calls came from is marked fully logged: nothing was picked after the fact.
+    article = Article.objects.create(title="Ann's column", pundit=ann)
+    Prediction.objects.filter(pundit=ann, recorded_at__isnull=True).update(article=article)
+    article_set_fully_logged(article=article, fully_logged=True)
+    assert CallScore.objects.filter(late=True).count() == 0
+    record = anon_client.get(f"/api/v1/pundits/{ann.slug}/track-record/").json()
+    assert_figures(record, expected(pundit_id=ann.pk))
+    assert record["relative_n"] == 4
     call_command("recompute_scores", "--check")

@@ -223,5 +223,5 @@ class LeaderboardView(GenericAPIView):
         query.is_valid(raise_exception=True)
         rows = selectors.leaderboard_rows(**query.validated_data)
         response = self.get_paginated_response(self.paginate_queryset(rows))
-        response.data["left_out_late"] = getattr(rows, "left_out_late", 0)  # skill orderings: not applied yet
+        response.data["left_out_late"] = getattr(rows, "left_out_late", 0)
         return response

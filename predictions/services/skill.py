@@ -28,6 +28,7 @@ from django.db.models import Count, F, FloatField, Sum
 from django.db.models.functions import Cast
 
 from predictions import skill
+from predictions.hindsight import is_hindsight_prone
 from predictions.models import CallScore, Prediction, Pundit, PunditSkill, Question, ReferencePoint, SkillScope, Status
 
 logger = logging.getLogger(__name__)
@@ -37,20 +38,31 @@ SCORED = {"true": 1, "false": 0}
 CHUNK = 2000
 
 
-def is_late(*, late_logged: bool) -> bool:
-    """Whether a call is left out of the hindsight-free ("timely") figures."""
-    return bool(late_logged)
+# The columns the hindsight rule reads (predictions.hindsight.is_hindsight_prone), in its keyword order.
+HINDSIGHT_COLUMNS = ("recorded_at", "logged_at", "resolve_by", "resolved_at", "article__fully_logged")
+
+
+def is_late(recorded_at, logged_at, resolve_by, resolved_at, fully_logged) -> bool:
+    """Whether a call is left out of the hindsight-free ("timely") figures: its prediction is hindsight-prone, the
+    same rule as the Brier figures' (the contract's "Hindsight and the desk's rules")."""
+    return is_hindsight_prone(
+        recorded_at=recorded_at,
+        logged_at=logged_at,
+        resolve_by=resolve_by,
+        resolved_at=resolved_at,
+        fully_logged=bool(fully_logged),
+    )
 
 
 def question_calls(question_ids: Iterable[int]) -> dict[int, list[tuple[skill.Call, bool]]]:
     """The counted predictions on these questions as framed calls, with their hindsight flag, per question."""
     calls: dict[int, list[tuple[skill.Call, bool]]] = defaultdict(list)
     rows = Prediction.objects.filter(question_id__in=list(question_ids), status__in=COUNTED).values_list(
-        "id", "pundit_id", "question_id", "made_at", "probability", "question_polarity", "late_logged"
+        "id", "pundit_id", "question_id", "made_at", "probability", "question_polarity", *HINDSIGHT_COLUMNS
     )
-    for pk, pundit_id, question_id, made_at, probability, polarity, late_logged in rows.iterator(chunk_size=5000):
+    for pk, pundit_id, question_id, made_at, probability, polarity, *hindsight in rows.iterator(chunk_size=5000):
         call = skill.Call(pk, pundit_id, made_at, skill.framed(probability, polarity))
-        calls[question_id].append((call, is_late(late_logged=late_logged)))
+        calls[question_id].append((call, is_late(*hindsight)))
     return calls
 
 
@@ -169,19 +181,19 @@ def questions_out_of_date(pundit_ids: list[int]) -> set[int]:
     """The questions on which these pundits' stored final calls (CallScore rows) differ from their predictions."""
     latest: dict[tuple[int, int], tuple] = {}
     rows = Prediction.objects.filter(pundit_id__in=pundit_ids, question__isnull=False, status__in=COUNTED)
-    for pk, pundit_id, question_id, made_at, probability, polarity, late_logged, outcome in rows.values_list(
+    for pk, pundit_id, question_id, made_at, probability, polarity, outcome, *hindsight in rows.values_list(
         "id",
         "pundit_id",
         "question_id",
         "made_at",
         "probability",
         "question_polarity",
-        "late_logged",
         "question__outcome",
+        *HINDSIGHT_COLUMNS,
     ).iterator(chunk_size=5000):
         key = (pundit_id, question_id)
         if key not in latest or (made_at, pk) > (latest[key][1], latest[key][0]):
-            latest[key] = (pk, made_at, skill.framed(probability, polarity), is_late(late_logged=late_logged), outcome)
+            latest[key] = (pk, made_at, skill.framed(probability, polarity), is_late(*hindsight), outcome)
     expected = {
         key: (pk, made_at, p, late, SCORED[outcome])
         for key, (pk, made_at, p, late, outcome) in latest.items()
