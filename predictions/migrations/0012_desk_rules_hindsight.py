@@ -48,13 +48,21 @@ def search_on(apps, schema_editor):
 
 def stored_rows_with_late(apps, schema_editor):
     """The rows stored so far counted every prediction: they are the with_late rows. The default rows (without the
-    hindsight-prone predictions) start as copies; `manage.py recompute_scores` sets them right (--check says so)."""
+    hindsight-prone predictions) start as copies, and every pundit is marked stale: the beat's reconciliation
+    (SCORES_RECONCILE_SECONDS) recomputes them, stored skill figures included, within minutes of the upgrade;
+    `manage.py recompute_scores` does it at once (--check says when it is done)."""
     PunditScore = apps.get_model("predictions", "PunditScore")
     copies = []
     for row in PunditScore.objects.filter(with_late=False).iterator(chunk_size=2000):
         row.pk, row.with_late = None, True
         copies.append(row)
     PunditScore.objects.bulk_create(copies, batch_size=2000)
+    if copies:
+        from django.utils import timezone
+
+        apps.get_model("predictions", "Pundit").objects.filter(scores_stale_since__isnull=True).update(
+            scores_stale_since=timezone.now()
+        )
 
 
 def stored_rows_back(apps, schema_editor):
