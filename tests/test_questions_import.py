@@ -32,11 +32,14 @@ pytestmark = pytest.mark.django_db
 
 
 def line(i: int, pundit: str, p: float, outcome: str | None, question: str | None = None, **extra) -> dict:
+    made_at = extra.pop("made_at", f"2023-0{1 + i % 9}-10T12:00:00+00:00")
     return {
         "external_id": f"imp:{i}",
         "pundit": pundit,
         "statement": extra.pop("statement", f"Statement {i}"),
-        "made_at": extra.pop("made_at", f"2023-0{1 + i % 9}-10T12:00:00+00:00"),
+        "made_at": made_at,
+        # The source's own record of it, when it was made: not hindsight-prone (counted in the default figures).
+        "recorded_at": extra.pop("recorded_at", made_at),
         "resolve_by": "2024-12-31",
         "probability": p,
         "resolution_criteria": extra.pop("resolution_criteria", f"Criteria {i}"),
