@@ -72,6 +72,8 @@ def import_rows(n: int, *, pundits: int = 500, seed: int = 20200914) -> list[dic
                 "pundit": f"Pundit {rng.randrange(pundits)}",
                 "statement": f"Event {i} will happen before the deadline",
                 "made_at": f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}T12:00:00+00:00",
+                # recorded by its source when made (not hindsight-prone: it counts in the default rankings)
+                "recorded_at": f"20{10 + i % 12}-0{1 + i % 9}-1{i % 10}T12:00:00+00:00",
                 "resolve_by": f"20{23 + i % 3}-12-31",
                 "probability": round(rng.random(), 3),
                 "resolution_criteria": f"Resolves true if event {i} is reported by two outlets.",

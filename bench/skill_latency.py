@@ -62,6 +62,7 @@ def data(seed: int = 20241105) -> tuple[list[dict], list[dict]]:
                 "pundit": f"Pundit {pundit:04d}",
                 "statement": f"Question {q} {'will not' if polarity == 'opposite' else 'will'} happen",
                 "made_at": made_at.isoformat(),
+                "recorded_at": made_at.isoformat(),  # not hindsight-prone: counts in the default figures
                 "resolve_by": (opened[q] + timedelta(days=400)).date().isoformat(),
                 "probability": round(rng.random(), 3),
                 "resolution_criteria": f"Resolves on report {q}.",
