@@ -22,6 +22,7 @@ from predictions.admin_newswatch import WatchTermsInline
 from predictions.admin_questions import suggested_questions
 from predictions.services import predictions as svc
 from predictions.services.articles import article_set_fully_logged
+from predictions.services.newswatch import watch_terms_update
 
 admin.site.site_header = "Reckoner desk"
 admin.site.site_title = "Reckoner desk"
@@ -314,8 +315,13 @@ class PredictionAdmin(DeskColumns, LabelledDateTimes, AuditedModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is models.WatchTerms:  # through the service: its rules, the "edited" mark, the audit row
+            for terms_form in formset.forms:
+                if terms_form.has_changed() and terms_form.changes():
+                    watch_terms_update(prediction=form.instance, changes=terms_form.changes(), editor=request.user)
+            return
         if formset.model is not models.Evidence:
-            formset.save()  # the watch terms (news watch)
+            formset.save()
             return
         for item in formset.save(commit=False):  # new rows only: existing evidence is read-only here
             svc.evidence_add(

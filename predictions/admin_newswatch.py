@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from predictions import models
 from predictions.admin_audit import AuditedModelAdmin
 from predictions.services import newswatch as svc
+from predictions.services.newswatch.terms import watch_terms_clean
 from predictions.services.predictions import ServiceError
 
 
@@ -187,14 +188,24 @@ class WatchTermsForm(forms.ModelForm):
             "auto_min_score",
         ]
 
-    def save(self, commit=True):
-        terms = super().save(commit=False)
-        # Compare values (Django's changed_data flags every JSON field posted as text, changed or not).
-        if any(self.initial.get(name) != self.cleaned_data.get(name) for name in svc.TERM_FIELDS):
-            terms.edited = True  # an editor's terms are never re-derived on their own
-        if commit:
-            terms.save()
-        return terms
+    def clean(self):
+        """The term lists checked by the service's rules (the API's), errors next to their fields."""
+        from predictions.admin_desk import show_errors
+
+        data = super().clean()
+        try:
+            data.update(watch_terms_clean({name: data[name] for name in svc.TERM_FIELDS if name in data}))
+        except ServiceError as exc:
+            show_errors(self, exc.errors)
+        return data
+
+    def changes(self) -> dict:
+        """The fields whose values changed (Django's changed_data flags every JSON field posted as text)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name in self.cleaned_data and self.initial.get(name) != self.cleaned_data[name]
+        }
 
 
 class WatchTermsInline(admin.StackedInline):

@@ -416,8 +416,10 @@ def test_watch_terms_edited_on_the_desk_are_marked_edited(seed):
     }
     form = WatchTermsForm(instance=terms, data=data)
     assert form.is_valid(), form.errors
-    saved = form.save()
+    # What the desk's save_formset does: the changed fields through the service (its rules, the audit row).
+    saved = svc.watch_terms_update(prediction=seed["winter"], changes=form.changes())
     assert saved.edited is True and saved.all_of == ["lukashenko"] and saved.grace_days == 10
+    assert AuditLog.objects.filter(action="watch.update", object_id=str(terms.pk)).exists()
     untouched = svc.watch_terms_ensure(prediction=seed["solidarity"])
     form = WatchTermsForm(
         instance=untouched,
@@ -429,7 +431,21 @@ def test_watch_terms_edited_on_the_desk_are_marked_edited(seed):
         },
     )
     assert form.is_valid(), form.errors
-    assert form.save().edited is False  # only the rule changed, not the terms
+    assert "auto_rule" in form.changes() and not set(form.changes()) & set(svc.TERM_FIELDS)
+    saved = svc.watch_terms_update(prediction=seed["solidarity"], changes=form.changes())
+    assert saved.edited is False and saved.auto_rule == "outlets_true"  # only the rule changed, not the terms
+
+
+def test_the_desk_refuses_watch_terms_the_api_refuses_next_to_the_field(seed):
+    terms = svc.watch_terms_ensure(prediction=seed["winter"])
+    base = {"any_of": "[]", "none_of": "[]", "outlets": "[]", "grace_days": 10, "auto_rule": "none"}
+    base |= {"auto_min_outlets": 3, "auto_min_score": 0.3}
+    for all_of in (json.dumps(["$$$"]), json.dumps([f"term{i}" for i in range(5000)]), json.dumps(["a" * 5000])):
+        form = WatchTermsForm(instance=terms, data={**base, "all_of": all_of})
+        assert not form.is_valid() and form.errors.get("all_of"), all_of[:40]
+    form = WatchTermsForm(instance=terms, data={**base, "all_of": json.dumps(["  Лукашенко ", "лукашенко", "(a+b)*"])})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["all_of"] == ["Лукашенко", "лукашенко", "(a+b)*"]  # trimmed; any script; not a pattern
 
 
 def test_the_prediction_page_shows_its_watch_terms(seed, editor_web):
