@@ -316,9 +316,12 @@ class PredictionAdmin(DeskColumns, LabelledDateTimes, AuditedModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is models.WatchTerms:  # through the service: its rules, the "edited" mark, the audit row
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message
             for terms_form in formset.forms:
-                if terms_form.has_changed() and terms_form.changes():
-                    watch_terms_update(prediction=form.instance, changes=terms_form.changes(), editor=request.user)
+                changes = terms_form.changes() if terms_form.has_changed() else {}
+                if changes:
+                    terms = watch_terms_update(prediction=form.instance, changes=changes, editor=request.user)
+                    formset.changed_objects.append((terms, list(changes)))
             return
         if formset.model is not models.Evidence:
             formset.save()

@@ -203,7 +203,7 @@ class WatchTermsForm(forms.ModelForm):
         """The fields whose values changed (Django's changed_data flags every JSON field posted as text)."""
         return {
             name: self.cleaned_data[name]
-            for name in self.Meta.fields
+            for name in WatchTermsForm.Meta.fields  # the generated inline form lists the foreign key too
             if name in self.cleaned_data and self.initial.get(name) != self.cleaned_data[name]
         }
 

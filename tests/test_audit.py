@@ -207,3 +207,49 @@ def test_the_desk_shows_the_audit_log_and_the_ledger_read_only(editor_web, edito
     assert editor_web.get("/admin/predictions/ledgerentry/").status_code == 200
     assert editor_web.post("/admin/predictions/ledgerentry/1/delete/", {"post": "yes"}).status_code == 403
     assert AuditLog.objects.filter(pk=entry.pk, action="prediction.create").exists()
+
+
+def test_watch_terms_changed_at_the_desk_go_through_the_service(editor_web, editor_user, pundit):
+    """The prediction page's watch-terms inline saves through watch_terms_update: the API's checks (an error next to
+    the field, nothing written), the "edited" mark and an audit row."""
+    import json
+
+    from predictions.models import WatchTerms
+    from predictions.services.newswatch import watch_terms_ensure
+
+    draft = PredictionFactory(pundit=pundit, created_by=editor_user, statement="Lukashenko stays in power")
+    terms = watch_terms_ensure(prediction=draft)
+    url = f"/admin/predictions/prediction/{draft.pk}/change/"
+    page = editor_web.get(url)
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update({"made_at_0": "2020-01-01", "made_at_1": "12:00:00", "resolve_by": "2021-01-01", "tags": []})
+    for formset in page.context["inline_admin_formsets"]:
+        prefix, watch = formset.formset.prefix, formset.formset.model is WatchTerms
+        data.update({f"{prefix}-TOTAL_FORMS": "1" if watch else "0", f"{prefix}-INITIAL_FORMS": "1" if watch else "0"})
+        if watch:
+            data.update(
+                {
+                    f"{prefix}-0-id": terms.pk,
+                    f"{prefix}-0-prediction": draft.pk,
+                    f"{prefix}-0-all_of": json.dumps(["lukashenko"]),
+                    f"{prefix}-0-any_of": json.dumps(["minsk", "belarus"]),
+                    f"{prefix}-0-none_of": "[]",
+                    f"{prefix}-0-outlets": "[]",
+                    f"{prefix}-0-grace_days": terms.grace_days,
+                    f"{prefix}-0-auto_rule": terms.auto_rule,
+                    f"{prefix}-0-auto_min_outlets": terms.auto_min_outlets,
+                    f"{prefix}-0-auto_min_score": terms.auto_min_score,
+                }
+            )
+            bad = {**data, f"{prefix}-0-none_of": json.dumps(["$$$"])}
+    r = editor_web.post(url, bad)
+    assert r.status_code == 200  # the form again, the error next to the field
+    assert any("none_of" in f.errors for inline in r.context["inline_admin_formsets"] for f in inline.formset.forms)
+    assert not AuditLog.objects.filter(action="watch.update").exists()
+    r = editor_web.post(url, data)
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r.content[:500]
+    terms.refresh_from_db()
+    assert terms.all_of == ["lukashenko"] and terms.any_of == ["minsk", "belarus"] and terms.edited
+    entry = AuditLog.objects.get(actor=editor_user, action="watch.update")
+    assert entry.after["any_of"] == ["minsk", "belarus"]
