@@ -192,9 +192,7 @@ def _day_before(expression: str, last_day: date) -> date:
     return last_day - timedelta(days=1)
 
 
-def deadline_in(
-    text: str, base: date, *, new_year: bool = False, us_politics: bool = False
-) -> tuple[date, str] | None:
+def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:
     """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase).
     `new_year`: a New Year's column, whose `base` is already the 1st of January of the year it is about, so that
     "this year", "next year" and "the coming year" are that year. `us_politics`: the post is about American
@@ -235,7 +233,9 @@ _SEASON_PHRASE = re.compile(
 )
 _HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day)"  # noqa: E501
 _HOLIDAY_PHRASE = re.compile(
-    rf"\b(?P<lead>by|before|until|till|in\s+time\s+for|for)\s+(?:next\s+)?{_HOLIDAYS}(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I
+    rf"\b(?P<lead>by|before|until|till|in\s+time\s+for|for)\s+(?:next\s+)?{_HOLIDAYS}"
+    r"(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.I,
 )
 _PART_OF_YEAR = re.compile(
     r"\b(?P<lead>by|before|until|in|during|around|through)\s+(?:the\s+)?(?P<part>early|mid|late|the\s+middle\s+of|"

@@ -10,7 +10,7 @@ from predictions.extraction.dates import _find_date, deadline_in, next_election_
 from predictions.extraction.document import _HTML_HINT, _Doc, _parse_text
 from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
 from predictions.extraction.html import _parse_html
-from predictions.extraction.links import _SENTENCE_CHAIN, _words
+from predictions.extraction.links import _SENTENCE_CHAIN, _words, self_link
 from predictions.extraction.probability import _ASSERTION, _confidence, _find_stated, _normalise_for_phrases
 from predictions.extraction.sentences import (
     _BACKREF,
@@ -285,6 +285,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
+    evidence = [item for item in evidence if not (item.url and self_link(item.url, title))]
     base, new_year = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
