@@ -100,7 +100,7 @@ _DEADLINE = re.compile(
     rf"(?:\b{_LEAD}\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter|start|beginning|middle)\s+of\s+)?"
     rf"(?:the\s+(?={_MONTH}))?(?P<led>{_CALENDAR})"
     rf"|\b(?P<bare>(?:this|next|the\s+coming)\s+{_PERIOD_WORD}|(?:the\s+)?(?:end|close)\s+of\s+(?:the|this)\s+{_PERIOD_WORD})"
-    rf"|\(\s*(?P<paren>{_CALENDAR})\s*\))(?![\w%])",
+    rf"|\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<paren>{_CALENDAR})\s*\))(?![\w%])",
     re.I,
 )  # fmt: skip
 _AHEAD_WORDS = (
@@ -377,6 +377,18 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
                 when -= timedelta(days=1)
             found.append((m.start(), when, m.group(0).strip()))
     return [f for f in found if f[1] >= base]
+
+
+_TRAILING_PAREN = re.compile(r"\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<year>(?:19|20)\d\d)\s*\)\W*$")
+
+
+def trailing_deadline(text: str, base: date) -> tuple[date, str] | None:
+    """The year or range of years a list item ends with, after its sentences: "... will occur. (2021 – 2025)"."""
+    m = _TRAILING_PAREN.search(text.strip())
+    if not m:
+        return None
+    day = date(int(m["year"]), 12, 31)
+    return (day, m.group(0).strip(" .")) if day >= base else None
 
 
 def year_ahead(text: str) -> tuple[date, str] | None:

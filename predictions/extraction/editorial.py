@@ -6,11 +6,11 @@ import re
 from datetime import date
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
-from predictions.extraction.dates import _find_date, deadline_in, next_election_day, year_ahead
+from predictions.extraction.dates import _find_date, deadline_in, next_election_day, trailing_deadline, year_ahead
 from predictions.extraction.document import _HTML_HINT, _Doc, _parse_text
 from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
 from predictions.extraction.html import _parse_html
-from predictions.extraction.links import _SENTENCE_CHAIN, _words, self_link
+from predictions.extraction.links import _SENTENCE_CHAIN, _words, own_work_links, self_link
 from predictions.extraction.probability import _ASSERTION, _confidence, _find_stated, _normalise_for_phrases
 from predictions.extraction.sentences import (
     _BACKREF,
@@ -188,6 +188,7 @@ def _deadline(
     previous: tuple[date, str] | None,
     us_politics: bool = False,
     election_post: bool = False,
+    item_text: str | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -195,6 +196,8 @@ def _deadline(
     year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
     about an American election, the next election day for a prediction of who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    if found is None and block.kind == "list" and item_text:
+        found = trailing_deadline(item_text, base)  # "China will fall ... . Still ... will occur. (2021 – 2025)"
     if found is None and previous is not None and _CONTINUES.match(pred.quote):
         found = previous
     for text in (block.context, block.heading):
@@ -285,7 +288,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
-    evidence = [item for item in evidence if not (item.url and self_link(item.url, title))]
+    own = own_work_links(doc.source, [item.url for item in evidence if item.url]) if not doc.is_html else set()
+    evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
     base, new_year = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
@@ -298,7 +302,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         before = [doc.source[b.start : b.end] for b in nearby if b.section == block.section]
         carried = previous[1] if previous is not None and previous[0] is block else None
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
-                             us_politics=us_politics, election_post=election_post)  # fmt: skip
+                             us_politics=us_politics, election_post=election_post,
+                             item_text=doc.source[block.start : block.end])  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)

@@ -161,7 +161,7 @@ _SOCIAL_HOSTS = {
     "plus.google.com", "mastodon.social", "flickr.com", "vk.com",
 }  # fmt: skip
 _SHARE = re.compile(
-    r"/(?:share|sharer|sharearticle|sharing|intent|submit|submitlink|pin/create|post)(?:\.php)?(?:/|$|\?)"
+    r"/(?:share|sharer|sharearticle|sharing|intent|submit|submitlink|pin/create)(?:\.php)?(?:/|$|\?)"
     r"|addtoany|sharethis|addthis|[?&](?:share|shareurl|u|url)=https?",
     re.I,
 )
@@ -209,9 +209,15 @@ def _is_furniture(url: str) -> bool:
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
         return True
     if any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS):
-        # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post is a source
+        # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
+        # (youtube.com/watch?v=...) is a source
+        if parts.query and lowered[:1] in (["watch"], ["permalink.php"], ["story.php"]):
+            return False
         return len(lowered) <= 1 or lowered[0] in {"in", "company", "channel", "c", "user", "u"} and len(lowered) <= 2
     return False
+
+
+_SLUG = re.compile(r"(?:[a-z0-9]+[-_+]){2,}[a-z0-9]+|\d{4,}", re.I)
 
 
 def _is_landing(url: str) -> bool:
@@ -222,7 +228,17 @@ def _is_landing(url: str) -> bool:
         return True
     if _INDEX_FILE.match(lowered[-1]) and len(lowered) <= 2:
         return True
+    if _SLUG.search(lowered[-1]) or (lowered[-1].split(".")[0].isdigit() and len(lowered) > 1):
+        return False  # an article's slug or number: fivethirtyeight.com/features/election-update-yes-...
     return any(seg in _LANDING_SEGMENTS or seg.startswith("about") for seg in lowered)
+
+
+# "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
+_ATTRIBUTED = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
+    r"showed|estimates?|estimated|predicts?|predicted|finds|found|forecasts?|puts|gives|according)\b",
+    re.I,
+)
 
 
 def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
@@ -244,9 +260,42 @@ def _cited(link: _Link, body: str) -> bool:
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)):
         return False
     if _is_landing(link.url):
-        # kept when the site is what the sentence's claim is about: the link opens the sentence, "will" follows
-        return not before.strip(" \t\"“'‘([*_") and bool(_CLAIM.search(after))
+        # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
+        # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
+        # a name ("<a>other artists hate him.</a>")
+        if not before.strip(" \t\"“'‘([*_") and _CLAIM.search(after):
+            return True
+        text = (link.text or "").strip(" *_")
+        return bool(_ATTRIBUTED.match(after)) or (len(_words(text)) >= 3 and text.endswith((".", "!", "?")))
     return True
+
+
+def _same_site_follows(link: _Link, links: list[_Link]) -> bool:
+    """ "[Real Clear Politics](home page) is projecting a [7.5 point](its chart) ...": the name of the site whose
+    page is cited next to it is not a source of its own."""
+    host, _ = _segments(link.url)
+    return _is_landing(link.url) and any(
+        other is not link and _segments(other.url)[0] == host and not _is_landing(other.url) for other in links
+    )
+
+
+def own_work_links(source: str, urls: list[str]) -> set[str]:
+    """The URLs the author points to as their own earlier writing ("I went back and looked at my posts [from two
+    years ago](...)"), read over line breaks (hard-wrapped markdown), and every other link to the same site unless
+    it is a known outlet's."""
+    own: set[str] = set()
+    hosts: set[str] = set()
+    for url in urls:
+        at = source.find(url)
+        if at <= 0:
+            continue
+        start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
+        before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
+        if _OWN_WORK.search(before.rstrip(" *_")):
+            own.add(url)
+            if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
+                hosts.add(_segments(url)[0])
+    return own | {url for url in urls if _segments(url)[0] in hosts}
 
 
 def self_link(url: str, title: str | None) -> bool:
@@ -295,7 +344,7 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
         for link in line.links:
-            if not _cited(link, body):
+            if not _cited(link, body) or _same_site_follows(link, line.links):
                 continue
             number = link.number or line.number
             title, outlet, authors = link.text, None, []
