@@ -173,3 +173,20 @@ def test_the_import_leaves_out_links_to_the_imported_blog_itself(monkeypatch, ed
     assert [e.url for e in result.draft.evidence] == [
         "https://www.washingtonpost.com/news/the-fix/wp/2016/09/23/trump-is-headed-for-a-win/"
     ]
+
+
+def test_near_deadlines_and_poll_results():
+    sunday = date(2024, 3, 10)
+    assert deadline_in("The deal will be signed by Friday.", sunday)[0] == date(2024, 3, 15)
+    assert deadline_in("It will pass by this time next year.", sunday)[0] == date(2025, 3, 10)
+    assert deadline_in("Come November, voters will punish them.", sunday)[0] == date(2024, 11, 30)
+    assert deadline_in("in the coming days", sunday)[0] == date(2024, 3, 17)
+    post = (
+        "Five 2030 Predictions\n\nI think all of these have a more-than-50%-chance of happening:\n"
+        "  1. A woman will be US president before 2030.\n"
+        "UPDATE: I asked my Twitter followers what they thought; here are the poll results:\n"
+        "  1. 43% agreed (877 votes)\n"
+    )
+    draft = extract_editorial(post, published_on=date(2020, 2, 22))
+    assert [p.quote for p in draft.predictions] == ["A woman will be US president before 2030."]
+    assert draft.predictions[0].resolve_by == date(2029, 12, 31)

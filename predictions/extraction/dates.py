@@ -93,7 +93,7 @@ _CALENDAR = (
     r"|(?:19|20)\d\d(?:/\d\d)?"
 )
 _LEAD = (
-    r"(?:by|before|until|till|through|throughout|in|during|within|as\s+of|no\s+later\s+than|at\s+closing\s+of"
+    r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )
 _DEADLINE = re.compile(
@@ -256,11 +256,18 @@ _DECADE = re.compile(
 _VAGUE = {"couple": 2, "couple of": 2, "few": 3, "several": 5, "coming": None}
 _VAGUE_COUNT = re.compile(
     r"\b(?:in|within|over|during)\s+the\s+(?:next|coming|following)\s+(?P<how>couple(?:\s+of)?|few|several)?\s*"
-    r"(?P<unit>years|months|weeks)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few|several)\s+"
-    r"(?P<unit2>years|months|weeks)\b",
+    r"(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few|several)\s+"
+    r"(?P<unit2>years|months|weeks|days)\b",
     re.I,
 )
-_COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4}
+_COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_NEAR = re.compile(
+    r"\b(?:(?P<lead>by|before|on|until|come)\s+(?:(?P<next>next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+weekend|next\s+weekend)"
+    r"|(?:by\s+)?(?P<anniversary>this\s+time\s+next\s+year))\b",
+    re.I,
+)
 _ELECTION = re.compile(
     r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d)\s+)?"
     r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|midterm|congressional|fall)\s+)*"
@@ -342,6 +349,21 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         found.append((m.start(), date(year, month, day), m.group(0)))
     for m in _YEAR_END.finditer(text):
         found.append((m.start(), date(base.year, 12, 31), m.group(0)))
+    for m in _NEAR.finditer(text):
+        if m["weekday"]:
+            ahead = (_WEEKDAYS.index(m["weekday"].lower()) - base.weekday()) % 7 or 7
+            when = base + timedelta(days=ahead + (7 if (m["next"] or "").lower() == "next" and ahead < 7 else 0))
+            if m["lead"].lower() == "before":
+                when -= timedelta(days=1)
+        elif m["anniversary"]:
+            when = _add(base, 1, "year")
+        else:
+            word = re.sub(r"\s+", " ", m["word"].lower())
+            sunday = base + timedelta(days=(6 - base.weekday()) % 7)
+            when = {"tomorrow": base + timedelta(days=1), "tonight": base, "this weekend": sunday}.get(
+                word, sunday + timedelta(days=7)
+            )
+        found.append((m.start(), when, m.group(0)))
     for m in _DECADE.finditer(text):
         lead = m["lead"].lower()
         start = int(m["decade"]) if m["decade"] else base.year // 10 * 10
