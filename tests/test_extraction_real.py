@@ -1,7 +1,7 @@
 """The article import on real posts nobody here wrote (tests/fixtures/editorials_real/, labelled before the
 extractor ran on them): the set is what its README says, and the untouched third keeps a floor.
 
-The figures themselves are printed by bench/extraction_quality.py; the floors here sit a little under the
+The figures themselves are printed by bench/extraction_quality.py; the floors here sit at or a little under the
 figures measured on the untouched part (see the issue's closing note), so that a change that loses ground on posts
 it was never tuned on fails here.
 """
@@ -29,11 +29,15 @@ def test_the_set_is_big_and_varied_enough():
 
 
 def test_the_untouched_third_is_the_seeded_draw_written_in_the_fixtures():
-    slugs = sorted(p.path.stem.split("_", 1)[1] for p in POSTS)
+    drawn = [p for p in POSTS if "added" not in p.label]  # the 53 posts of the first labelling
+    slugs = sorted(p.path.stem.split("_", 1)[1] for p in drawn)
     order = list(slugs)
     random.Random(20261202).shuffle(order)
     untouched = set(order[: len(order) // 3])
+    assert len(drawn) == 53
     assert {p.path.stem.split("_", 1)[1] for p in POSTS if p.split == "untouched"} == untouched
+    # posts labelled later were added to the tuning part only, so the untouched part stays what it was
+    assert all(p.split == "tuning" for p in POSTS if "added" in p.label)
 
 
 @pytest.mark.parametrize("post", POSTS, ids=lambda p: p.path.stem)
@@ -52,17 +56,18 @@ def test_every_label_quotes_the_post_verbatim_with_a_source_and_a_licence_note(p
 
 def test_untouched_part_keeps_its_floor():
     figures = real_editorials.score(real_editorials.posts("untouched"))
+    # the messages give the figures only: the untouched part's misses are not looked at one by one
     assert figures.posts >= 15
-    assert figures.prediction_recall.value >= 0.78, figures.misses
-    assert figures.prediction_precision.value >= 0.78, figures.misses
-    assert figures.probability_in_range.value >= 0.9, figures.misses
-    assert figures.deadline_right.value >= 0.45, figures.misses
-    assert figures.link_recall.value >= 0.9, figures.misses
-    assert figures.link_precision.value >= 0.8, figures.misses
+    assert figures.prediction_recall.value >= 0.8, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.8, str(figures.prediction_precision)
+    assert figures.probability_in_range.value >= 0.95, str(figures.probability_in_range)
+    assert figures.deadline_right.value >= 0.6, str(figures.deadline_right)  # goal 0.7: not met (0.614)
+    assert figures.link_recall.value >= 1.0, str(figures.link_recall)
+    assert figures.link_precision.value >= 0.84, str(figures.link_precision)  # goal 0.9: not met (0.846)
 
 
 def test_tuning_part_keeps_its_level():
     figures = real_editorials.score(real_editorials.posts("tuning"))
-    assert figures.prediction_recall.value >= 0.88 and figures.prediction_precision.value >= 0.8
-    assert figures.probability_in_range.value >= 0.95 and figures.deadline_right.value >= 0.7
-    assert figures.link_recall.value >= 0.95
+    assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.82
+    assert figures.probability_in_range.value >= 0.98 and figures.deadline_right.value >= 0.93
+    assert figures.link_recall.value >= 0.97 and figures.link_precision.value >= 0.9

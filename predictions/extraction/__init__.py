@@ -81,6 +81,15 @@ Evidence links (`DraftEvidence`)
     style); its prefix must look like an outlet, never a marker ("WNU Editor:", "Update:", "Sources:"). So the
     seed's "RT: Lukashenko meets Putin ..." paragraph, an article quoted whole, is not a link. "Update #1:"
     prefixes are dropped. The outlet comes from the line, else from the URL's domain.
+    Only cited sources are kept: not the page's furniture (share and intent endpoints, social profiles, tag,
+    category, label, author, feed, comment, log-in and subscribe pages, images); not the author's own earlier
+    writing ("I already wrote about [...]", "my posts [from two years ago](...)", read across hard-wrapped
+    lines, and then every other link to that site unless it is a known outlet's; a host that is two or more
+    words of the post's title run together; in the import, the fetched page's own blog); not the home, help or
+    about page of a product or site named in passing ("services like [Gmail]"), unless the prediction is about
+    it ("[PodTech.net] will change its name"), it is cited for what it says ("[FiveThirtyEight.com] is
+    projecting ..."), or its words are a claim ("[other artists hate him.]"); not a site's name when its own
+    page is cited next to it ("[Real Clear Politics] is projecting a [7.5 point](chart) lead").
 
 Date: a dateline ("Monday, September 14, 2020", "14 September 2020", "2020-09-14"), a "Posted on ..." or
 byline line, front matter, or HTML metadata (`article:published_time`, `<time datetime>`), read by dateparser;
@@ -88,10 +97,19 @@ dates inside sentences are ignored; else the caller's `published_on`; else None.
 
 Deadlines (`resolve_by`, with `deadline_phrase` the words that gave it): the first deadline phrase of the
 prediction ("by 2027", "this year", "before the end of September 2025", "in July", "five years from now",
-"(March 2026)"; "before 2028" is 2027-12-31), else of the line announcing its list or the heading above it, else
-the year of a year-ahead title or line of its part ("2024 Predictions", "what 2017 might hold"); read from the
-post's date (a New Year's column of late December reads "this year" as the coming year); None when the text is
-silent (the import then takes a year after the post).
+"(March 2026)", "(2021 – 2025)"; "before 2028" is 2027-12-31; seasons "by summer", "next spring"; holidays "by
+Christmas", "by Thanksgiving"; parts of a year "by mid-2025", "in the first quarter of 2025", "by year-end";
+decades "by the 2030s", "within the decade"; vague counts "in the next few years" (3), "the next couple of
+years" (2), "several" (5), "the coming months" (6); "the 30-day session beginning Jan. 19"; in a post about
+American politics "before the election", "by the midterms", "the 2024 election" on the federal election
+calendar), else a year or range of years in brackets ending its list item, else the sentence it continues, else
+the line announcing its list or the heading above it, else the year of a year-ahead line or title of its part
+(nearest first; "2024 Predictions", "what 2017 might hold", "what to expect in 2025"; a past year is skipped),
+else, in a post about an American election, the next election day for a prediction of who wins or loses ("Trump
+will not win", "the Democrats will win control of the House"), else a relative deadline of an announcing line;
+read from the post's date (a New Year's column of late December, or a year-ahead post of the first days of
+January about that year, reads "this year", "next year" and "the coming year" as the year ahead); None when the
+text is silent (the import then takes a year after the post).
 
 Parts of the post (`section`): a heading starts a new part, except the post's title and a heading over a list of
 links ("More News On ..."); the import attaches a link to the predictions of its own part only.

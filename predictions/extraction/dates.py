@@ -93,20 +93,26 @@ _CALENDAR = (
     r"|(?:19|20)\d\d(?:/\d\d)?"
 )
 _LEAD = (
-    r"(?:by|before|until|till|through|throughout|in|during|within|as\s+of|no\s+later\s+than|at\s+closing\s+of"
+    r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )
 _DEADLINE = re.compile(
     rf"(?:\b{_LEAD}\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter|start|beginning|middle)\s+of\s+)?"
     rf"(?:the\s+(?={_MONTH}))?(?P<led>{_CALENDAR})"
     rf"|\b(?P<bare>(?:this|next|the\s+coming)\s+{_PERIOD_WORD}|(?:the\s+)?(?:end|close)\s+of\s+(?:the|this)\s+{_PERIOD_WORD})"
-    rf"|\(\s*(?P<paren>{_CALENDAR})\s*\))(?![\w%])",
+    rf"|\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<paren>{_CALENDAR})\s*\))(?![\w%])",
     re.I,
 )  # fmt: skip
+_AHEAD_WORDS = (
+    r"predictions?|forecasts?|guesses|bets|outlook|odds|expectations|prognostications?|prophec(?:y|ies)|calls"
+    r"|crystal\s+ball\s+(?:for|on)|predicting|forecasting|(?:things\s+)?to\s+(?:expect|watch)|expect\s+in|look(?:ing)?\s+ahead"
+    r"|year\s+ahead|preview|what\s+(?:will|might|could)\s+happen"
+)
 _TITLE_YEAR = re.compile(
-    r"(?:\b(?:predictions?|forecasts?|guesses|bets|outlook|odds|expectations)\b[^.!?]{0,40}?\b(?P<after>(?:19|20)\d\d)\b"
-    r"|\b(?P<before>(?:19|20)\d\d)\b[^.!?]{0,25}?\b(?:predictions?|forecasts?|guesses|bets|outlook|odds)\b"
-    r"|\bwhat\b[^.!?]{0,30}?\b(?P<will>(?:19|20)\d\d)\s+(?:will|might|may)\s+(?:bring|hold)\b"
+    rf"(?:\b(?:{_AHEAD_WORDS})\b[^.!?]{{0,40}}?\b(?P<after>(?:19|20)\d\d)\b"
+    rf"|\b(?P<before>(?:19|20)\d\d)\b[^.!?]{{0,25}}?\b(?:predictions?|forecasts?|guesses|bets|outlook|odds"
+    r"|prognostications?|preview|(?:the\s+)?year\s+ahead)\b"
+    r"|\bwhat\b[^.!?]{0,30}?\b(?P<will>(?:19|20)\d\d)\s+(?:will|might|may|could)\s+(?:bring|hold|look\s+like)\b"
     r"|\bpredictions?\s+['’](?P<short>\d\d)\b)",
     re.I,
 )
@@ -186,11 +192,12 @@ def _day_before(expression: str, last_day: date) -> date:
     return last_day - timedelta(days=1)
 
 
-def deadline_in(text: str, base: date, *, new_year: bool = False) -> tuple[date, str] | None:
+def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:
     """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase).
     `new_year`: a New Year's column, whose `base` is already the 1st of January of the year it is about, so that
-    "the coming year" is that year."""
-    found: list[tuple[int, date, str]] = []
+    "this year", "next year" and "the coming year" are that year. `us_politics`: the post is about American
+    politics, so that "the election", "election day", "the midterms" are the next federal election day."""
+    found: list[tuple[int, date, str]] = list(_spoken_periods(text, base, us_politics=us_politics))
     for m in _DURATION.finditer(text):
         if not (m["lead"] or m["tail"]):
             continue  # "five games" is no deadline; "in five years" and "five years from now" are
@@ -202,8 +209,8 @@ def deadline_in(text: str, base: date, *, new_year: bool = False) -> tuple[date,
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
             continue  # the verb
         day = _calendar_date(expression, base)
-        if new_year and re.fullmatch(r"(?:the\s+)?coming\s+year", expression.strip(), re.I):
-            day = date(base.year, 12, 31)
+        if new_year and re.fullmatch(r"(?:the\s+)?(?:coming|next|new|this)\s+year", expression.strip(), re.I):
+            day = date(base.year, 12, 31)  # written in late December: every one of these is the year ahead
         if day is not None and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I):
             day = _day_before(expression, day)  # "before 2028" is by the end of 2027
         if day is not None and day >= base:
@@ -212,6 +219,198 @@ def deadline_in(text: str, base: date, *, new_year: bool = False) -> tuple[date,
         return None
     _, day, phrase = min(found, key=lambda f: f[0])
     return day, phrase
+
+
+# Periods said in words that dateparser does not read: seasons, holidays, parts of a year, decades, vague counts
+# ("the next few years"), and the American election calendar.
+_SEASON_END = {"spring": (6, 20), "summer": (9, 22), "autumn": (12, 21), "fall": (12, 21), "winter": (3, 20)}
+_SEASON_START = {"spring": (3, 20), "summer": (6, 21), "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21)}
+_SEASONS = r"(?P<season>spring|summer|autumn|fall|winter)"
+_SEASON_PHRASE = re.compile(
+    rf"\b(?P<lead>by|before|until|till|in|during|over|through|this|next|come|(?:by|before|until)\s+next)\s+(?:the\s+)?"
+    rf"(?:(?P<next>next|coming)\s+)?{_SEASONS}(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
+    re.I,
+)
+_HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day)"  # noqa: E501
+_HOLIDAY_PHRASE = re.compile(
+    rf"\b(?P<lead>by|before|until|till|in\s+time\s+for|for)\s+(?:next\s+)?{_HOLIDAYS}"
+    r"(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.I,
+)
+_PART_OF_YEAR = re.compile(
+    r"\b(?P<lead>by|before|until|in|during|around|through)\s+(?:the\s+)?(?P<part>early|mid|late|the\s+middle\s+of|"
+    r"the\s+(?:first|second)\s+half\s+of|(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|q[1-4])"
+    r"[\s-]*(?:(?P<year>(?:19|20)\d\d)|(?P<rel>this\s+year|next\s+year|the\s+year))\b",
+    re.I,
+)
+_PART_END = {"early": (4, 30), "mid": (6, 30), "middle of": (6, 30), "late": (12, 31), "first half of": (6, 30),
+             "second half of": (12, 31), "first quarter of": (3, 31), "second quarter of": (6, 30),
+             "third quarter of": (9, 30), "fourth quarter of": (12, 31), "q1": (3, 31), "q2": (6, 30),
+             "q3": (9, 30), "q4": (12, 31)}  # fmt: skip
+_YEAR_END = re.compile(r"\b(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)\b", re.I)
+_DECADE = re.compile(
+    r"\b(?P<lead>by|before|in|during|within|throughout|until|by\s+the\s+end\s+of)\s+the\s+"
+    r"(?:(?P<decade>(?:19|20)\d0)['’]?s|(?P<this>decade))\b",
+    re.I,
+)
+_VAGUE = {"couple": 2, "couple of": 2, "few": 3, "several": 5, "coming": None}
+_VAGUE_COUNT = re.compile(
+    r"\b(?:in|within|over|during)\s+the\s+(?:next|coming|following)\s+(?P<how>couple(?:\s+of)?|few|several)?\s*"
+    r"(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few|several)\s+"
+    r"(?P<unit2>years|months|weeks|days)\b",
+    re.I,
+)
+_COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_NEAR = re.compile(
+    r"\b(?:(?P<lead>by|before|on|until|come)\s+(?:(?P<next>next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+weekend|next\s+weekend)"
+    r"|(?:by\s+)?(?P<anniversary>this\s+time\s+next\s+year))\b",
+    re.I,
+)
+_ELECTION = re.compile(
+    r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d)\s+)?"
+    r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|midterm|congressional|fall)\s+)*"
+    r"(?P<what>election\s+day|elections?|midterm\s+elections?|midterms?)\b",
+    re.I,
+)
+
+
+_SPAN_FROM = re.compile(
+    rf"\b{_COUNT}[-\s](?P<unit>day|week|month|year)\s+(?:[\w’'-]+\s+){{1,6}}?(?:beginning|starting|that\s+begins|"
+    rf"which\s+begins|opening)\s+(?:on\s+)?(?P<start>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d\d)?)",
+    re.I,
+)
+
+
+def election_day(year: int) -> date:
+    """The American federal election day of `year`: the Tuesday after the first Monday of November."""
+    first = date(year, 11, 1)
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    return monday + timedelta(days=1)
+
+
+def next_election_day(base: date, *, presidential: bool = False) -> date:
+    """The first federal election day on or after `base` (even years; every fourth year when `presidential`)."""
+    year = base.year
+    while year % (4 if presidential else 2) or election_day(year) < base:
+        year += 1
+    return election_day(year)
+
+
+def _holiday(name: str, year: int) -> date:
+    n = re.sub(r"\s+", " ", name.lower()).replace("’", "'")
+    if n.startswith("christmas"):
+        return date(year, 12, 25)
+    if n.startswith("new year"):
+        return date(year, 12, 31) if n.endswith("eve") else date(year + 1, 1, 1)
+    if n == "halloween":
+        return date(year, 10, 31)
+    if n == "independence day":
+        return date(year, 7, 4)
+    if n == "easter":
+        from dateutil.easter import easter
+
+        return easter(year)
+    if n == "thanksgiving":  # the fourth Thursday of November
+        first = date(year, 11, 1)
+        return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    if n.startswith("lab"):  # the first Monday of September
+        first = date(year, 9, 1)
+        return first + timedelta(days=(7 - first.weekday()) % 7)
+    last = date(year, 5, 31)  # Memorial Day: the last Monday of May
+    return last - timedelta(days=last.weekday())
+
+
+def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[int, date, str]]:
+    found: list[tuple[int, date, str]] = []
+    for m in _SEASON_PHRASE.finditer(text):
+        lead, season = m["lead"].lower(), m["season"].lower()
+        by = lead in {"by", "before", "until", "till"} or lead.endswith("next") and lead != "next"
+        month, day = (_SEASON_START if by else _SEASON_END)[season]
+        year = int(m["year"]) if m["year"] else base.year
+        if not m["year"] and season == "winter" and not by and base.month >= 9:
+            year += 1  # "this winter" said in the autumn ends in March
+        when = date(year, month, day)
+        if not m["year"] and (when < base or lead.endswith("next") or m["next"]):
+            when = date(year + 1, month, day)
+        found.append((m.start(), when, m.group(0)))
+    for m in _HOLIDAY_PHRASE.finditer(text):
+        year = int(m["year"]) if m["year"] else base.year
+        when = _holiday(m["holiday"], year)
+        if not m["year"] and when < base:
+            when = _holiday(m["holiday"], year + 1)
+        found.append((m.start(), when, m.group(0)))
+    for m in _PART_OF_YEAR.finditer(text):
+        month, day = _PART_END[re.sub(r"^the ", "", re.sub(r"\s+", " ", m["part"].lower()))]
+        rel = (m["rel"] or "").lower()
+        year = int(m["year"]) if m["year"] else base.year + (1 if rel.startswith("next") else 0)
+        found.append((m.start(), date(year, month, day), m.group(0)))
+    for m in _YEAR_END.finditer(text):
+        found.append((m.start(), date(base.year, 12, 31), m.group(0)))
+    for m in _NEAR.finditer(text):
+        if m["weekday"]:
+            ahead = (_WEEKDAYS.index(m["weekday"].lower()) - base.weekday()) % 7 or 7
+            when = base + timedelta(days=ahead + (7 if (m["next"] or "").lower() == "next" and ahead < 7 else 0))
+            if m["lead"].lower() == "before":
+                when -= timedelta(days=1)
+        elif m["anniversary"]:
+            when = _add(base, 1, "year")
+        else:
+            word = re.sub(r"\s+", " ", m["word"].lower())
+            sunday = base + timedelta(days=(6 - base.weekday()) % 7)
+            when = {"tomorrow": base + timedelta(days=1), "tonight": base, "this weekend": sunday}.get(
+                word, sunday + timedelta(days=7)
+            )
+        found.append((m.start(), when, m.group(0)))
+    for m in _DECADE.finditer(text):
+        lead = m["lead"].lower()
+        start = int(m["decade"]) if m["decade"] else base.year // 10 * 10
+        by = lead in {"by", "before", "until"} and m["decade"]
+        found.append((m.start(), date(start - 1 if by else start + 9, 12, 31), m.group(0)))
+    for m in _VAGUE_COUNT.finditer(text):
+        how = (m["how"] or m["how2"] or "coming").lower().replace("couple of", "couple")
+        unit = (m["unit"] or m["unit2"]).lower()
+        count = _VAGUE.get(how) or _COMING_DEFAULT[unit]
+        found.append((m.start(), _add(base, count, unit), m.group(0)))
+    for m in _SPAN_FROM.finditer(text):  # "the 30-day session beginning Jan. 19": its last day
+        start = _calendar_date(m["start"], base)
+        count = m["count"].lower()
+        if start is not None:
+            n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+            found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
+    if us_politics:
+        for m in _ELECTION.finditer(text):
+            lead = (m["lead"] or "").lower()
+            if lead in {"", "after"}:
+                continue  # "There will be no congressional elections this year": the subject, not a deadline
+            if m["year"]:
+                year = int(m["year"])
+                if year % 2:
+                    continue  # an odd year's elections are not federal ones: no calendar for them here
+                when = election_day(year)
+            else:
+                presidential = bool(re.search(r"presidential", m.group(0), re.I))
+                when = next_election_day(base, presidential=presidential)
+                if re.search(r"midterm", m.group(0), re.I) and when.year % 4 == 0:
+                    when = election_day(when.year + 2)
+            if lead == "before":
+                when -= timedelta(days=1)
+            found.append((m.start(), when, m.group(0).strip()))
+    return [f for f in found if f[1] >= base]
+
+
+_TRAILING_PAREN = re.compile(r"\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<year>(?:19|20)\d\d)\s*\)\W*$")
+
+
+def trailing_deadline(text: str, base: date) -> tuple[date, str] | None:
+    """The year or range of years a list item ends with, after its sentences: "... will occur. (2021 – 2025)"."""
+    m = _TRAILING_PAREN.search(text.strip())
+    if not m:
+        return None
+    day = date(int(m["year"]), 12, 31)
+    return (day, m.group(0).strip(" .")) if day >= base else None
 
 
 def year_ahead(text: str) -> tuple[date, str] | None:

@@ -63,9 +63,14 @@ def _links_in(body: str) -> list[_Link]:
     for m in _BARE_URL.finditer(body):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        url = m["url"].rstrip(".,;:!?'’”")
-        if url.endswith(")") and url.count("(") < url.count(")"):
-            url = url[:-1]
+        url = m["url"]
+        while True:  # trailing punctuation and markdown emphasis: "...Blog.aspx)*.)*" (a link wrapped over lines)
+            trimmed = url.rstrip(".,;:!?'’”*_")
+            if trimmed.endswith(")") and trimmed.count("(") < trimmed.count(")"):
+                trimmed = trimmed[:-1]
+            if trimmed == url:
+                break
+            url = trimmed
         end = m.start() + (m.group(0).find(url)) + len(url)
         if m.group(0).endswith(">"):
             end += 1

@@ -6,11 +6,11 @@ import re
 from datetime import date
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
-from predictions.extraction.dates import _find_date, deadline_in, year_ahead
+from predictions.extraction.dates import _find_date, deadline_in, next_election_day, trailing_deadline, year_ahead
 from predictions.extraction.document import _HTML_HINT, _Doc, _parse_text
 from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
 from predictions.extraction.html import _parse_html
-from predictions.extraction.links import _SENTENCE_CHAIN, _words
+from predictions.extraction.links import _SENTENCE_CHAIN, _words, own_work_links, self_link
 from predictions.extraction.probability import _ASSERTION, _confidence, _find_stated, _normalise_for_phrases
 from predictions.extraction.sentences import (
     _BACKREF,
@@ -136,6 +136,47 @@ _CONTINUES = re.compile(
 )
 
 
+# American politics: a post naming at least two of these is about it, so that "the election" has a calendar.
+_US_POLITICS = re.compile(
+    r"\b(?:president(?:ial)?|senate|senators?|congress(?:ional)?|house\s+of\s+representatives|democrats?|"
+    r"republicans?|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|primar(?:y|ies)|"
+    r"trump|biden|obama|romney|mccain|clinton|harris|bush|kerry|gore|pelosi|mcconnell)\b",
+    re.I,
+)
+_ELECTION_POST = re.compile(
+    r"\b(?:elections?|electoral|midterms?|election[-\s]day|(?:presidential|senate|gubernatorial)\s+race)\b", re.I
+)
+# A prediction about who wins an election, in a post about one: "Trump will not win", "The Democrats will win
+# control of the House", "I bet Obama wins the electoral college", "If Kamala Harris loses, ...".
+_OUTCOME = re.compile(
+    r"\b(?:win|wins|winning|winner|lose|loses|losing|victory|defeat(?:s|ed)?|beat|beats|best|elected|re-?elected|"
+    r"carry|carries|landslide|control\s+of\s+the\s+(?:house|senate)|electoral|popular\s+vote|presiden(?:t|cy)|"
+    r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon)\b",
+    re.I,
+)
+_PRESIDENTIAL = re.compile(r"\b(?:president(?:ial)?|presidency|white\s+house|electoral\s+college)\b", re.I)
+
+
+def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
+    """A prediction on an election's outcome that names no date: the next federal election day."""
+    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus|nominat", quote, re.I):
+        return None  # primaries and nominations have a calendar of their own
+    day = next_election_day(base, presidential=bool(_PRESIDENTIAL.search(quote)))
+    return day, f"election day {day.isoformat()}"
+
+
+def _is_us_election_post(source: str) -> tuple[bool, bool]:
+    """(about American politics, about an election)."""
+    us = len({m.lower() for m in _US_POLITICS.findall(source[:50_000])}) >= 2
+    return us, us and bool(_ELECTION_POST.search(source[:50_000]))
+
+
+def _ahead(text: str, base: date) -> tuple[date, str] | None:
+    """The year a year-ahead line is about, unless it is past ("after predicting that he wouldn't run in 2016")."""
+    found = year_ahead(text)
+    return found if found and found[0] >= base else None
+
+
 def _deadline(
     pred: DraftPrediction,
     block: _Block,
@@ -145,22 +186,32 @@ def _deadline(
     *,
     new_year: bool,
     previous: tuple[date, str] | None,
+    us_politics: bool = False,
+    election_post: bool = False,
+    item_text: str | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
     deadline an earlier line announcing predictions gives ("predictions about what may be in store in the coming
-    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold")."""
-    found = deadline_in(pred.quote, base, new_year=new_year)
+    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
+    about an American election, the next election day for a prediction of who wins."""
+    found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    if found is None and block.kind == "list" and item_text:
+        found = trailing_deadline(item_text, base)  # "China will fall ... . Still ... will occur. (2021 – 2025)"
     if found is None and previous is not None and _CONTINUES.match(pred.quote):
         found = previous
     for text in (block.context, block.heading):
         if found is None and text:
-            found = deadline_in(text, base, new_year=new_year) or year_ahead(text)
-    for text in (title, *before):
+            found = deadline_in(text, base, new_year=new_year, us_politics=us_politics) or _ahead(text, base)
+    announced = None  # a relative deadline of a line announcing predictions ("over the next few years")
+    for text in (*before, title):  # nearest first
         if found is None and text:
-            found = year_ahead(text) or (
-                deadline_in(text, base, new_year=new_year) if _ANNOUNCES.search(text) else None
-            )
+            found = _ahead(text, base)
+            if announced is None and _ANNOUNCES.search(text):
+                announced = deadline_in(text, base, new_year=new_year, us_politics=us_politics)
+    if found is None and election_post:
+        found = _election_deadline(pred.quote, base)
+    found = found or announced
     if found is None or found[0] < base:
         return None
     return found
@@ -173,10 +224,12 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
     """The day relative deadlines are read from, and whether the post is a New Year's column: the post's date;
     but a New Year's column written in the last days of December ("Happy 2007", "predictions for the coming
     year") means the coming year by "this year" and "the coming year"."""
+    ahead = year_ahead(title or "")
     if published_on.month == 12 and published_on.day >= 15:
-        ahead = year_ahead(title or "")
         if (ahead and ahead[0].year == published_on.year + 1) or _NEW_YEAR.search(doc.source[:3000]):
             return date(published_on.year + 1, 1, 1), True
+    if published_on.month == 1 and published_on.day <= 10 and ahead and ahead[0].year == published_on.year:
+        return date(published_on.year, 1, 1), True  # "Predictions for 2009" of 4 January: written in December
     return published_on, False
 
 
@@ -235,17 +288,22 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
+    own = own_work_links(doc.source, [item.url for item in evidence if item.url]) if not doc.is_html else set()
+    evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
     base, new_year = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
+    us_politics, election_post = _is_us_election_post(doc.source)
     for pred, block in _predictions(doc, blocks, voice, opinion):
         pred.section = block.section
         at = position[id(block)]
         nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))
         before = [doc.source[b.start : b.end] for b in nearby if b.section == block.section]
         carried = previous[1] if previous is not None and previous[0] is block else None
-        deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried)
+        deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
+                             us_politics=us_politics, election_post=election_post,
+                             item_text=doc.source[block.start : block.end])  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)

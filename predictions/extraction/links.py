@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
-from predictions.extraction.document import _Line
+from predictions.extraction.document import _Line, _Link
 from predictions.extraction.draft import DraftEvidence
 from predictions.extraction.probability import _find_stated
 
@@ -148,6 +148,184 @@ _CLAIM = re.compile(r"\b(?:will|won['’]t|shall|going to)\b|['’]ll\b", re.I)
 _UPDATE_PREFIX = re.compile(r"^(?:update[sd]?|related|see also|more)\s*(?:#\s*\d+)?\s*[:—–-]\s*", re.I)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Which links are cited sources. Left out: the page's furniture (share buttons, profiles, tag/category/author/
+# archive pages, feeds, comment anchors, log-in and subscribe pages, images), the author's own earlier posts
+# ("I already wrote about <a>...</a>"), and the home or help page of a product or site named in passing
+# ("services like <a>Gmail</a>") unless the prediction is about that site ("<a>PodTech.net</a> will change its
+# name").
+
+_SOCIAL_HOSTS = {
+    "twitter.com", "x.com", "facebook.com", "instagram.com", "linkedin.com", "tiktok.com", "youtube.com",
+    "threads.net", "bsky.app", "pinterest.com", "reddit.com", "tumblr.com", "github.com", "t.me", "wa.me",
+    "plus.google.com", "mastodon.social", "flickr.com", "vk.com",
+}  # fmt: skip
+_SHARE = re.compile(
+    r"/(?:share|sharer|sharearticle|sharing|intent|submit|submitlink|pin/create)(?:\.php)?(?:/|$|\?)"
+    r"|addtoany|sharethis|addthis|[?&](?:share|shareurl|u|url)=https?",
+    re.I,
+)
+_FURNITURE_SEGMENTS = {
+    "tag", "tags", "category", "categories", "label", "labels", "author", "authors", "feed", "feeds", "rss", "atom",
+    "comments", "comment", "login", "log-in", "signin", "sign-in", "signup", "sign-up", "register", "subscribe",
+    "newsletter", "newsletters", "wp-login.php", "print", "profile", "profiles", "users", "members", "search",
+}  # fmt: skip
+_IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
+_LANDING_SEGMENTS = {
+    "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
+    "shop", "buy", "app", "apps", "home", "support", "faq", "contact",
+}  # fmt: skip
+_INDEX_FILE = re.compile(r"^(?:index|default|home|main)\.(?:html?|php|aspx?|jsp)$", re.I)
+_OWN_WORK = re.compile(
+    r"\b(?:I|we)(?:['’]ve|\s+have|\s+had)?\s+(?:\w+\s+)?(?:wrote|written|posted|blogged|covered|discussed|argued|"
+    r"mentioned|predicted|said|explained|noted)\b[^.!?]{0,40}$"
+    r"|\b(?:my|our)\s+(?:\w+\s+){0,2}(?:post|posts|article|articles|piece|column|entry|essay|review|podcast)\b"
+    r"[^.!?]{0,30}$",
+    re.I,
+)
+_OWN_TEXT = re.compile(r"^(?:my|our)\s+(?:\w+\s+){0,2}(?:post|article|piece|column|entry|essay)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
+
+
+def _segments(url: str) -> tuple[str, list[str]]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    return host, [seg for seg in parts.path.split("/") if seg]
+
+
+def _is_furniture(url: str) -> bool:
+    """Share buttons, profiles, tag/category/author pages, feeds, comment anchors, images."""
+    host, segments = _segments(url)
+    parts = urlsplit(url)
+    if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return True
+    if re.match(r"(?:comment|respond|comments)", parts.fragment, re.I) or "replytocom=" in parts.query:
+        return True
+    if _IMAGE.search(parts.path):
+        return True
+    lowered = [seg.lower() for seg in segments]
+    if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
+        return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
+    if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
+        return True
+    if any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS):
+        # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
+        # (youtube.com/watch?v=...) is a source
+        if parts.query and lowered[:1] in (["watch"], ["permalink.php"], ["story.php"]):
+            return False
+        return len(lowered) <= 1 or lowered[0] in {"in", "company", "channel", "c", "user", "u"} and len(lowered) <= 2
+    return False
+
+
+_SLUG = re.compile(r"(?:[a-z0-9]+[-_+]){2,}[a-z0-9]+|\d{4,}", re.I)
+
+
+def _is_landing(url: str) -> bool:
+    """A site's or product's home, help or about page: no article behind it."""
+    _, segments = _segments(url)
+    lowered = [seg.lower() for seg in segments]
+    if not lowered:
+        return True
+    if _INDEX_FILE.match(lowered[-1]) and len(lowered) <= 2:
+        return True
+    if _SLUG.search(lowered[-1]) or (lowered[-1].split(".")[0].isdigit() and len(lowered) > 1):
+        return False  # an article's slug or number: fivethirtyeight.com/features/election-update-yes-...
+    return any(seg in _LANDING_SEGMENTS or seg.startswith("about") for seg in lowered)
+
+
+# "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
+_ATTRIBUTED = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
+    r"showed|estimates?|estimated|predicts?|predicted|finds|found|forecasts?|puts|gives|according)\b",
+    re.I,
+)
+
+
+def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the link's sentence before the link and after it."""
+    head = body[:start]
+    cut = 0
+    for m in _SENTENCE_END.finditer(head):
+        cut = m.end()
+    tail = body[end:]
+    stop = _SENTENCE_END.search(tail)
+    return head[cut:], tail[: stop.start() if stop else len(tail)]
+
+
+def _cited(link: _Link, body: str) -> bool:
+    """Whether a link in a line of the post is a cited source (see above)."""
+    if _is_furniture(link.url):
+        return False
+    before, after = _sentence_around(body, link.start, link.end)
+    if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)):
+        return False
+    if _is_landing(link.url):
+        # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
+        # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
+        # a name ("<a>other artists hate him.</a>")
+        if not before.strip(" \t\"“'‘([*_") and _CLAIM.search(after):
+            return True
+        text = (link.text or "").strip(" *_")
+        return bool(_ATTRIBUTED.match(after)) or (len(_words(text)) >= 3 and text.endswith((".", "!", "?")))
+    return True
+
+
+def _same_site_follows(link: _Link, links: list[_Link]) -> bool:
+    """ "[Real Clear Politics](home page) is projecting a [7.5 point](its chart) ...": the name of the site whose
+    page is cited next to it is not a source of its own."""
+    host, _ = _segments(link.url)
+    return _is_landing(link.url) and any(
+        other is not link and _segments(other.url)[0] == host and not _is_landing(other.url) for other in links
+    )
+
+
+def own_work_links(source: str, urls: list[str]) -> set[str]:
+    """The URLs the author points to as their own earlier writing ("I went back and looked at my posts [from two
+    years ago](...)"), read over line breaks (hard-wrapped markdown), and every other link to the same site unless
+    it is a known outlet's."""
+    own: set[str] = set()
+    hosts: set[str] = set()
+    for url in urls:
+        at = source.find(url)
+        if at <= 0:
+            continue
+        start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
+        before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
+        if _OWN_WORK.search(before.rstrip(" *_")):
+            own.add(url)
+            if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
+                hosts.add(_segments(url)[0])
+    return own | {url for url in urls if _segments(url)[0] in hosts}
+
+
+def self_link(url: str, title: str | None) -> bool:
+    """A link to the post's own site: its host is two or more words of the title run together ("Unintentionally
+    Blank Predictions '07" → unintentionallyblank.co.uk), and not a known outlet's."""
+    if not title or _domain_outlet(url) in _DOMAIN_OUTLETS.values() or _colon_shape(title):
+        return False
+    host, _ = _segments(url)
+    labels = [lab for lab in host.split(".") if len(lab) >= 6 and lab not in {"blogspot", "wordpress", "typepad"}]
+    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in title.split()]
+    words = [w for w in words if w]
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 5) + 1)}
+    return any(lab.replace("-", "") in runs for lab in labels)
+
+
+def own_site_link(url: str, page_url: str | None) -> bool:
+    """A link to the imported page itself, or to another page of the same blog (a known outlet's site excepted:
+    a column may cite its paper's own reporting)."""
+    if not page_url:
+        return False
+    a, b = urlsplit(url), urlsplit(page_url)
+    host_a, _ = _segments(url)
+    host_b, _ = _segments(page_url)
+    if host_a != host_b or not host_a:
+        return False
+    if a.path.rstrip("/") == b.path.rstrip("/"):
+        return True
+    return _domain_outlet(url) not in _DOMAIN_OUTLETS.values()
+
+
 @dataclass
 class _LineEvidence:
     items: list[DraftEvidence]
@@ -166,6 +344,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
         for link in line.links:
+            if not _cited(link, body) or _same_site_follows(link, line.links):
+                continue
             number = link.number or line.number
             title, outlet, authors = link.text, None, []
             if link.text and link.text.startswith(("http://", "https://")):
@@ -188,7 +368,9 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             if title and outlet and title.casefold() == outlet.casefold():
                 title = None  # "<a href=...>Reuters</a>: ..." names the outlet, not the article
             items.append(DraftEvidence(title=title, outlet=outlet, authors=authors, url=link.url, line=number))
-        return _LineEvidence(items, "list" if is_list else "inline")
+        if items or not is_list:
+            return _LineEvidence(items, "list" if is_list else "inline")
+        return None
     if shape := _dash_shape(body):
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")

@@ -98,6 +98,9 @@ _BACKREF = re.compile(
 )  # fmt: skip
 
 
+# A remark on the list that follows, not a forecast: "I think all of these have a more-than-50%-chance of
+# happening, but I am probably overconfident:"
+_ON_THE_LIST = re.compile(r"\b(?:all\s+of\s+these|these|the\s+following|this\s+list|each\s+of\s+them)\b[^:]*:$", re.I)
 _META = re.compile(
     r"\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong|we will see|time will tell"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
@@ -173,6 +176,8 @@ def _is_candidate(
     if not forced and not _has_signal(plain):
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
     if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
+        return False
+    if _ON_THE_LIST.search(plain.strip()):
         return False
     if _ABOUT_PREDICTIONS.search(plain) and not _PREDICTION_FRAME.search(plain):
         return False

@@ -198,6 +198,15 @@ def _says_percent(body: str) -> bool:
     return "%" in body or "percent" in body.lower()
 
 
+# "27% agreed with me (2,121 votes)", "43% of voters said ...": a poll's result, not the author's odds
+_REPORTED_SHARE = re.compile(
+    r"^\W*(?:of\s+(?:\w+\s+){0,2}(?:respondents|voters|people|readers|followers|those|americans|users)\b"
+    r"|(?:agreed|disagreed|said|say|voted|answered|responded|chose|picked|thought|think|believed|believe|approve[ds]?|"
+    r"disapprove[ds]?|support(?:ed)?|oppose[ds]?)\b)",
+    re.I,
+)
+
+
 def _odds_line(body: str) -> float | None:
     """The probability an odds-list line opens with: "99: The US election will take place" (0.99), "92 Xi still
     leader of China" (0.92), "0% chance that ..." (0), "16:1–Chance the Eagles make the playoffs" (odds against:
@@ -211,7 +220,7 @@ def _odds_line(body: str) -> float | None:
     if m := _ODDS_NUMBER.match(text):
         n = float(m["n"])
         rest = text[m.end() :]
-        if n > 100 or (not m["pct"] and len(_words(rest)) < 2):
+        if n > 100 or (not m["pct"] and len(_words(rest)) < 2) or _REPORTED_SHARE.match(rest):
             return None
         return round(n / 100, 4)
     if m := re.match(r"^(?P<n>\d{1,3})\s*(?:%|percent\b)\s+(?:chance|likely|likelihood|probability)\b", text, re.I):
@@ -329,6 +338,10 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
         if header is not None and block.section != header.section:
             header = None
         if header is None:
+            continue
+        text = doc.source[block.start : block.end].strip()
+        if block.kind == "prose" and text.endswith(":") and len(_words(text)) >= 6:
+            header = None  # a sentence announcing a list of something else: "here are the poll results:"
             continue
         if block.kind == "list" or (block.kind == "prose" and not block.marker and _one_line_item(doc, block)):
             block.header_item = True

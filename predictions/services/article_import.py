@@ -84,6 +84,7 @@ from django.utils import timezone
 from django.utils.http import parse_header_parameters
 
 from predictions.extraction import Draft, DraftEvidence, DraftPrediction, extract_editorial
+from predictions.extraction.links import own_site_link
 from predictions.models import URL_MAX, Article, Evidence, Prediction, ProbabilitySource, Pundit, Status
 from predictions.newswatch import fetch as fetcher
 from predictions.services.predictions import prediction_create, pundit_get_or_create
@@ -511,6 +512,8 @@ def article_import(
         raise ImportRefused({"non_field_errors": ["Give either the editorial's text or its url, not both."]})
     page = read_text(text) if text is not None else read_page(url or "")
     draft = page.draft or extract_editorial(page.text, published_on=page.published_on)
+    # Links back to the page itself or to the same blog's other posts are not cited sources.
+    draft.evidence = [e for e in draft.evidence if not (e.url and own_site_link(e.url, page.final_url or page.url))]
     # What the main text lacks, the page's metadata gives (the pundit: byline or marker first, then the page's
     # author, then the editor's default).
     draft.pundit = draft.pundit or page.author or (default_pundit or "").strip() or None

@@ -1,0 +1,192 @@
+"""Deadline phrases and link selection of the article import (issue 12): the general rules, one case each.
+
+Deadlines are read relative to the post's date; links that are not cited sources (page furniture, the author's
+own posts, products named in passing) are left out while the sources a post cites stay.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from predictions.extraction import extract_editorial
+from predictions.extraction.dates import deadline_in, election_day, next_election_day, year_ahead
+from predictions.extraction.links import own_site_link, self_link
+
+BASE = date(2024, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("It will be done by 2030.", date(2030, 12, 31)),
+        ("within five years it will be law", date(2029, 3, 10)),
+        ("by summer the talks will fail", date(2024, 6, 21)),
+        ("this summer the talks will fail", date(2024, 9, 22)),
+        ("next spring the plant opens", date(2025, 6, 20)),
+        ("by Christmas the war will be over", date(2024, 12, 25)),
+        ("by Thanksgiving", date(2024, 11, 28)),
+        ("by mid-2025 rates will fall", date(2025, 6, 30)),
+        ("in the first quarter of 2025", date(2025, 3, 31)),
+        ("by the middle of the year", date(2024, 6, 30)),
+        ("by year-end", date(2024, 12, 31)),
+        ("by the 2030s", date(2029, 12, 31)),
+        ("within the decade", date(2029, 12, 31)),
+        ("in the next few years", date(2027, 3, 10)),
+        ("over the next couple of years", date(2026, 3, 10)),
+        ("in the coming months", date(2024, 9, 10)),
+        ("The 30-day session beginning Jan. 19 will be the most contentious ever.", date(2025, 2, 18)),
+        ("It will happen (2021 – 2026)", date(2026, 12, 31)),
+    ],
+)
+def test_deadline_phrases_read_from_the_post_date(text, day):
+    assert deadline_in(text, BASE)[0] == day
+
+
+def test_the_american_election_calendar():
+    assert [election_day(y) for y in (2008, 2012, 2016, 2018, 2024)] == [
+        date(2008, 11, 4), date(2012, 11, 6), date(2016, 11, 8), date(2018, 11, 6), date(2024, 11, 5),
+    ]  # fmt: skip
+    assert next_election_day(date(2024, 11, 6)) == date(2026, 11, 3)
+    assert next_election_day(date(2024, 11, 6), presidential=True) == date(2028, 11, 7)
+    assert deadline_in("before the election", BASE, us_politics=True)[0] == date(2024, 11, 4)
+    assert deadline_in("by the midterms", BASE, us_politics=True)[0] == date(2026, 11, 3)
+    assert deadline_in("in the 2024 election", BASE, us_politics=True)[0] == date(2024, 11, 5)
+    # no calendar for a post that is not about American politics; an election as the subject is no deadline
+    assert deadline_in("before the election", BASE) is None
+    assert deadline_in("There will be no congressional elections this year", BASE, us_politics=True) == (
+        date(2024, 12, 31),
+        "this year",
+    )
+
+
+def test_year_ahead_titles():
+    for title in ("What to expect in 2025", "Looking ahead to 2025", "Prognostications for 2025", "2025 preview",
+                  "My crystal ball for 2025", "What 2025 might bring"):  # fmt: skip
+        assert year_ahead(title) == (date(2025, 12, 31), "2025"), title
+    assert year_ahead("Edelman Crystal Ball 2016") is None  # an event's name
+    assert year_ahead("I expected 2024 to be quiet") is None
+
+
+def _deadlines(text: str, published_on: date) -> list[date | None]:
+    return [p.resolve_by for p in extract_editorial(text, published_on=published_on).predictions]
+
+
+def test_an_election_post_gives_its_election_day_to_who_wins_predictions():
+    post = (
+        "And the winner is...\n\nI stand by my prediction about the election.\n\n"
+        "Trump will not win.\n\nI think Kamala Harris will be the 47th president of the United States.\n"
+    )
+    assert _deadlines(post, date(2024, 11, 4)) == [date(2024, 11, 5), date(2024, 11, 5)]
+    # the same words in a post about nothing American name no election day
+    assert _deadlines("Some thoughts.\n\nThe team will not win.\n", date(2024, 11, 4)) == [None]
+
+
+def test_new_year_columns_read_next_year_as_the_year_ahead():
+    december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
+    assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]
+    january = "Some predictions for 2009\n\nThe new coach will have his players in place next year.\n"
+    assert _deadlines(january, date(2009, 1, 4)) == [date(2009, 12, 31)]
+    later = "Some thoughts\n\nThe new coach will have his players in place next year.\n"
+    assert _deadlines(later, date(2009, 3, 4)) == [date(2010, 12, 31)]
+
+
+def test_a_list_item_ending_with_its_years_in_brackets():
+    post = (
+        "Predictions for 2030\n\n1. China will fall to strife. Famine will occur. (2021 – 2025)\n2. Solar will grow.\n"
+    )
+    # both sentences of the first item are predictions; the second item takes the title's year
+    assert _deadlines(post, date(2019, 12, 30)) == [date(2025, 12, 31), date(2025, 12, 31), date(2030, 12, 31)]
+
+
+def _urls(text: str) -> list[str]:
+    return [e.url for e in extract_editorial(text, published_on=date(2016, 11, 2)).evidence]
+
+
+def test_page_furniture_is_not_evidence():
+    post = (
+        "The vote will be close, [says Reuters](https://www.reuters.com/world/us/poll-shows-tie-2016-11-01/).\n\n"
+        "[Share on Twitter](https://twitter.com/intent/tweet?url=https://example.org/post) "
+        "[Facebook](https://www.facebook.com/sharer/sharer.php?u=https://example.org/post)\n\n"
+        "Follow me: [@jdoe](https://twitter.com/jdoe). Tags: [politics](https://example.org/tag/politics/)\n\n"
+        "![chart](https://example.org/images/chart.png) [2 comments](https://example.org/post#comments)\n\n"
+        "As [she said on video](https://www.youtube.com/watch?v=abc123), it will end soon.\n"
+    )
+    assert _urls(post) == [
+        "https://www.reuters.com/world/us/poll-shows-tie-2016-11-01/",
+        "https://www.youtube.com/watch?v=abc123",
+    ]
+
+
+def test_products_named_in_passing_are_not_evidence_but_a_site_a_prediction_is_about_is():
+    post = (
+        "Add services like [Gmail](http://mail.google.com/mail/help/about_mobile.html) and browsers like "
+        "[Opera Mini](http://www.operamini.com/) and the mobile web will explode.\n\n"
+        "[PodTech.net](http://www.podtech.net/home/) will change its name.\n\n"
+        "[FiveThirtyEight.com](http://www.fivethirtyeight.com/) is projecting an Obama victory.\n\n"
+        "[Real Clear Politics](http://www.realclearpolitics.com/) is projecting a "
+        "[7.5 point](http://www.realclearpolitics.com/epolls/2008/president/us/general_election-225.html) lead.\n"
+    )
+    assert _urls(post) == [
+        "http://www.podtech.net/home/",
+        "http://www.fivethirtyeight.com/",
+        "http://www.realclearpolitics.com/epolls/2008/president/us/general_election-225.html",
+    ]
+
+
+def test_the_authors_own_posts_are_not_evidence():
+    post = (
+        "I went back and looked at my posts [from two\nyears\nago](http://myblog.example/2006/11/07/politics).\n"
+        "This is [*not a technical\nblog*](http://myblog.example/2007/04/03/not-technical)*.*\n\n"
+        "I already wrote about [the mobile web](http://other.example/2006/10/12/mobile-web-users) and "
+        "[Gartner agrees](http://news.bbc.co.uk/1/hi/technology/6178611.stm): it will boom.\n"
+    )
+    assert _urls(post) == ["http://news.bbc.co.uk/1/hi/technology/6178611.stm"]
+    assert self_link("http://www.unintentionallyblank.co.uk/2006/10/12/x/", "Unintentionally Blank Predictions '07")
+    assert not self_link("https://www.washingtonpost.com/politics/x/", "Washington Post: the race tightens")
+    assert own_site_link("https://blog.example/2019/old-post/", "https://blog.example/2020/new-post/")
+    assert own_site_link("https://www.cnn.com/2020/post/", "https://www.cnn.com/2020/post")
+    assert not own_site_link("https://www.cnn.com/2019/other/", "https://www.cnn.com/2020/post")
+
+
+@pytest.mark.django_db
+def test_the_import_leaves_out_links_to_the_imported_blog_itself(monkeypatch, editor_user):
+    from predictions.newswatch import fetch as fetcher
+    from predictions.services.article_import import article_import
+
+    page = (
+        "<html><head><title>Election eve</title></head><body><article><h1>Election eve</h1>"
+        "<p>Posted on November 2, 2016</p>"
+        "<p>I think Trump will win, as <a href='https://www.washingtonpost.com/news/the-fix/wp/2016/09/23/"
+        "trump-is-headed-for-a-win/'>a professor predicts</a>; see also "
+        "<a href='https://myblog.example/2016/10/01/the-polls-are-wrong/'>the polls are wrong</a>.</p>"
+        "</article></body></html>"
+    )
+    url = "https://myblog.example/2016/11/02/election-eve/"
+
+    def fetch(address, **kwargs):
+        return fetcher.FetchResult(address, url, 200, {"content-type": "text/html"}, page.encode(), None, None, False)
+
+    monkeypatch.setattr(fetcher, "fetch", fetch)
+    result = article_import(url=url, editor=editor_user, save=False, default_pundit="Blogger")
+    assert [e.url for e in result.draft.evidence] == [
+        "https://www.washingtonpost.com/news/the-fix/wp/2016/09/23/trump-is-headed-for-a-win/"
+    ]
+
+
+def test_near_deadlines_and_poll_results():
+    sunday = date(2024, 3, 10)
+    assert deadline_in("The deal will be signed by Friday.", sunday)[0] == date(2024, 3, 15)
+    assert deadline_in("It will pass by this time next year.", sunday)[0] == date(2025, 3, 10)
+    assert deadline_in("Come November, voters will punish them.", sunday)[0] == date(2024, 11, 30)
+    assert deadline_in("in the coming days", sunday)[0] == date(2024, 3, 17)
+    post = (
+        "Five 2030 Predictions\n\nI think all of these have a more-than-50%-chance of happening:\n"
+        "  1. A woman will be US president before 2030.\n"
+        "UPDATE: I asked my Twitter followers what they thought; here are the poll results:\n"
+        "  1. 43% agreed (877 votes)\n"
+    )
+    draft = extract_editorial(post, published_on=date(2020, 2, 22))
+    assert [p.quote for p in draft.predictions] == ["A woman will be US president before 2030."]
+    assert draft.predictions[0].resolve_by == date(2029, 12, 31)
