@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 
 from predictions import models
 from predictions.admin_audit import AuditedModelAdmin
@@ -128,6 +130,29 @@ class CandidateAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_urls(self):  # + review/ (the queue) and <id>/decide/ (its one-click decisions): admin_desk.py
+        from predictions.admin_desk import decide_view, review_queue_view
+
+        site = self.admin_site
+        return [
+            path(
+                "review/",
+                site.admin_view(lambda request: review_queue_view(request, model_admin=self)),
+                name="predictions_candidate_review",
+            ),
+            path(
+                "<int:pk>/decide/",
+                site.admin_view(lambda request, pk: decide_view(request, pk, model_admin=self)),
+                name="predictions_candidate_decide",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A candidate is decided in the review queue, beside its prediction: there is nothing to edit here."""
+        candidate = self.get_object(request, object_id)
+        anchor = f"#prediction-{candidate.prediction_id}" if candidate else ""
+        return HttpResponseRedirect(reverse("admin:predictions_candidate_review") + anchor)
 
     def _decide(self, request, queryset, service, verb: str) -> None:
         done = 0

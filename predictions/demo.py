@@ -103,6 +103,8 @@ def demo_load() -> bool:
     article, _ = Article.objects.get_or_create(
         title=ARTICLE["title"], outlet=ARTICLE["outlet"], defaults={**ARTICLE, "pundit": pundit}
     )
+    # Every prediction of the post is logged, so none was picked after the fact: none is hindsight-prone.
+    Article.objects.filter(pk=article.pk).update(fully_logged=True)
     for spec in PREDICTIONS:
         prediction = prediction_create(
             pundit=pundit,

@@ -65,6 +65,11 @@ class Article(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     pundit = models.ForeignKey(Pundit, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    fully_logged = models.BooleanField(
+        default=False,
+        help_text="Every prediction in this article was logged, so none was picked after the fact: its late-logged "
+        "predictions count in the rankings.",
+    )
     # SHA-256 of the imported text (whitespace collapsed, case folded): a re-import of the same editorial is found
     # by it even without a URL (services/article_import.py). Blank for articles not made by the article import.
     text_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -125,6 +130,12 @@ class Prediction(models.Model):
     quote = models.TextField(blank=True, help_text="The pundit's own words, verbatim.")
     made_at = models.DateTimeField(help_text="When the pundit made the prediction.")
     logged_at = models.DateTimeField(default=timezone.now, editable=False, help_text="When Reckoner logged it.")
+    recorded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the source itself recorded it (e.g. the original platform's timestamp), if known.",
+    )
     resolve_by = models.DateField(help_text="The date by which the statement is judged.")
     probability = models.FloatField(help_text="The pundit's probability, in [0, 1], that the statement comes true.")
     probability_source = models.CharField(
@@ -171,6 +182,11 @@ class Prediction(models.Model):
             ),
             models.UniqueConstraint(fields=["external_id"], name="prediction_external_id_unique"),
             models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("made_at")),
+                name="prediction_resolved_not_before_made",
+                violation_error_message="The outcome cannot be known before the prediction was made.",
+            ),
+            models.CheckConstraint(
                 condition=Q(question_polarity__in=QuestionPolarity.values), name="prediction_question_polarity_valid"
             ),
         ]
@@ -193,6 +209,19 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    @property
+    def hindsight_prone(self) -> bool:
+        """Logged after its deadline or its outcome, with no older record (see predictions.hindsight)."""
+        from predictions.hindsight import is_hindsight_prone
+
+        return is_hindsight_prone(
+            recorded_at=self.recorded_at,
+            logged_at=self.logged_at,
+            resolve_by=self.resolve_by,
+            resolved_at=self.resolved_at,
+            fully_logged=bool(self.article_id and self.article.fully_logged),
+        )
 
 
 class DuePrediction(Prediction):
@@ -261,13 +290,27 @@ class Resolution(models.Model):
         return f"{self.prediction_id}: {self.outcome or 'unresolved'}"
 
 
+class DefaultFiguresManager(models.Manager):
+    """PunditScore rows of the default figures: those without the hindsight-prone predictions (with_late False)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(with_late=False)
+
+
 class PunditScore(models.Model):
     """Stored sufficient statistics of a pundit's track record (tag NULL = all tags), kept by the scoring task.
 
-    Reads of track records and leaderboards use these rows and never scan predictions."""
+    Reads of track records and leaderboards use these rows and never scan predictions. Each record is stored twice:
+    ``with_late=False`` leaves out the hindsight-prone predictions (the default everywhere: ``PunditScore.objects``
+    reads only these rows), ``with_late=True`` counts every prediction (``PunditScore.every_row`` reads both)."""
 
     pundit = models.ForeignKey(Pundit, on_delete=models.CASCADE, related_name="scores")
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    with_late = models.BooleanField(
+        default=False,
+        help_text="False: the default figures, without hindsight-prone predictions; True: every prediction counts.",
+    )
+    left_out_late = models.PositiveIntegerField(default=0, help_text="Hindsight-prone predictions left out.")
     total = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
     n_true = models.PositiveIntegerField(default=0)
@@ -281,16 +324,21 @@ class PunditScore(models.Model):
     stats = models.JSONField(default=dict, help_text="scoring.ScoreStats as a dict (sums and calibration bins).")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DefaultFiguresManager()
+    every_row = models.Manager()  # noqa: DJ012  (a second manager, not a field)
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["pundit"], condition=Q(tag__isnull=True), name="punditscore_one_overall"),
             models.UniqueConstraint(
-                fields=["pundit", "tag"], condition=Q(tag__isnull=False), name="punditscore_one_per_tag"
+                fields=["pundit", "with_late"], condition=Q(tag__isnull=True), name="punditscore_one_overall"
+            ),
+            models.UniqueConstraint(
+                fields=["pundit", "tag", "with_late"], condition=Q(tag__isnull=False), name="punditscore_one_per_tag"
             ),
         ]
         indexes = [
-            models.Index(fields=["tag", "brier"]),
-            models.Index(fields=["tag", "adjusted_brier"]),
+            models.Index(fields=["tag", "with_late", "brier"], name="punditscore_tag_brier"),
+            models.Index(fields=["tag", "with_late", "adjusted_brier"], name="punditscore_tag_adjusted"),
             # The home page's cache version: the newest row (predictions.web.views.home_version).
             models.Index(fields=["updated_at"], name="punditscore_updated_idx"),
         ]

@@ -18,8 +18,11 @@ Conventions
   are scored (public contract).
 * ``since`` / ``until`` are inclusive calendar dates (UTC) on ``made_at``.
 * Tag names are matched as stored: trimmed and lower-cased. An unknown tag gives an empty record, not an error.
-* ``exclude_late=True`` leaves out predictions flagged ``late_logged`` (logged long after they were made: hindsight).
-* Leaderboard: ``min_resolved`` (default 1) keeps pundits with at least that many scored predictions in the filters;
+* Hindsight-prone predictions (predictions.hindsight: logged after their deadline or their outcome, with no older
+  record) are left out unless ``include_late=True``; every answer says how many were left out (``left_out_late``).
+  The stored rows hold both figures (``PunditScore.with_late``), so either is one indexed read.
+* ``exclude_late=True`` also leaves out predictions flagged ``late_logged`` (logged long after they were made).
+* Leaderboard: ``min_resolved`` (default 5) keeps pundits with at least that many scored predictions in the filters;
   ``min_resolved=0`` also lists pundits whose counted predictions in the filters are all open, ambiguous or annulled
   (their figures are null and they sort last). A pundit with no counted prediction in the filters is never listed.
   Ranks are competition ranks ("1224") on the ordering key; ties are listed by name, then slug.
@@ -36,11 +39,13 @@ from django.db.models import Case, Count, F, FloatField, Max, QuerySet, Sum, Val
 from django.db.models.functions import TruncMonth
 
 from predictions import scoring, selectors_skill
+from predictions.hindsight import article_join_sql, hindsight_prone_sql
 from predictions.models import LedgerEntry, Prediction, Pundit, PunditScore, Status, Tag
 from predictions.services.scores import COUNTED, RECORD_FIELDS, Record, group_columns, record_add_group, score_record
 
 STORED_BINS = scoring.DEFAULT_BINS
 ORDERINGS = ("brier", "adjusted_brier", "-resolved", "relative_brier", "-peer_score")
+MIN_RESOLVED = 5
 
 
 def normalise_tag(tag: str | None) -> str | None:
@@ -51,12 +56,15 @@ def normalise_tag(tag: str | None) -> str | None:
     return tag or None
 
 
-def _filters(tag: str | None, since: date | None, until: date | None, exclude_late: bool) -> dict[str, Any]:
+def _filters(
+    tag: str | None, since: date | None, until: date | None, exclude_late: bool, include_late: bool = False
+) -> dict[str, Any]:
     return {
         "tag": tag,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
         "exclude_late": exclude_late,
+        "include_late": include_late,
     }
 
 
@@ -66,7 +74,7 @@ def _filters(tag: str | None, since: date | None, until: date | None, exclude_la
 def _source(*, tag: str | None) -> tuple[str, list[Any]]:
     """FROM clause over the predictions (alias ``pr``), joined to the tag when one is asked, with its params."""
     qn = connection.ops.quote_name
-    source = f"{qn(Prediction._meta.db_table)} pr"
+    source = f"{qn(Prediction._meta.db_table)} pr{article_join_sql()}"
     if tag is None:
         return source, []
     through, tag_table = qn(Prediction.tags.through._meta.db_table), qn(Tag._meta.db_table)
@@ -94,33 +102,44 @@ def _where(*, since: date | None, until: date | None, exclude_late: bool) -> tup
 
 
 def _aggregate_record(
-    *, pundit_id: int, tag: str | None, since: date | None, until: date | None, exclude_late: bool, bins: int
+    *,
+    pundit_id: int,
+    tag: str | None,
+    since: date | None,
+    until: date | None,
+    exclude_late: bool,
+    bins: int,
+    include_late: bool = False,
 ) -> Record:
-    """A pundit's record over the filtered predictions: one ``GROUP BY outcome, bin`` query; Python only adds up the
-    at most 5 × ``bins`` groups it returns."""
+    """A pundit's record over the filtered predictions: one ``GROUP BY hindsight-prone, outcome, bin`` query; Python
+    only adds up the at most 2 × 5 × ``bins`` groups it returns."""
     qn = connection.ops.quote_name
     source, source_params = _source(tag=tag)
     where, where_params = _where(since=since, until=until, exclude_late=exclude_late)
+    late, late_params = hindsight_prone_sql()
     # Only constant expressions and quoted names are formatted in; every value is a parameter.
     query = (
-        f"SELECT {group_columns(bins=bins)} FROM {source} "  # noqa: S608
-        f"WHERE pr.{qn('pundit_id')} = %s AND {where} GROUP BY 1, 2"
+        f"SELECT CASE WHEN {late} THEN 1 ELSE 0 END, {group_columns(bins=bins)} FROM {source} "  # noqa: S608
+        f"WHERE pr.{qn('pundit_id')} = %s AND {where} GROUP BY 1, 2, 3"
     )
     record = Record(stats=scoring.ScoreStats.empty(bins))
     with connection.cursor() as cursor:
-        cursor.execute(query, [*source_params, pundit_id, *where_params])
-        for group in cursor.fetchall():
-            record_add_group(record, group)
+        cursor.execute(query, [*late_params, *source_params, pundit_id, *where_params])
+        for is_late, *group in cursor.fetchall():
+            if is_late and not include_late:
+                record.left_out_late += group[2]  # the group's COUNT(*)
+            else:
+                record_add_group(record, group)
     return record
 
 
 # --- track records ---------------------------------------------------------------------------------------------------
 
 
-def _stored_record(*, pundit_id: int, tag: str | None) -> Record:
+def _stored_record(*, pundit_id: int, tag: str | None, include_late: bool = False) -> Record:
     """The stored record (one indexed query); an empty one when there is no row (no counted prediction, or a tag
     that does not exist)."""
-    rows = PunditScore.objects.filter(pundit_id=pundit_id)
+    rows = PunditScore.every_row.filter(pundit_id=pundit_id, with_late=include_late)
     rows = rows.filter(tag__isnull=True) if tag is None else rows.filter(tag__name=tag)
     row = rows.values(*RECORD_FIELDS).first()
     return score_record(**row) if row else Record()
@@ -134,18 +153,26 @@ def track_record(
     until: date | None = None,
     bins: int = STORED_BINS,
     exclude_late: bool = False,
+    include_late: bool = False,
     reference: str | None = None,
 ) -> dict[str, Any]:
     """A pundit's track record in the contract's shape, plus ``brier_interval``, ``adjusted_brier``,
     ``baseline_score``, ``hit_rate``, ``murphy`` and the ``filters`` applied. Figures are null where nothing is
     resolved; an unknown tag gives zeros and nulls. Stored row when unfiltered by date; one SQL aggregate otherwise.
+    Hindsight-prone predictions count only with ``include_late``; ``left_out_late`` says how many were left out.
     """
     tag = normalise_tag(tag)
     if since is None and until is None and not exclude_late and bins == STORED_BINS:
-        record = _stored_record(pundit_id=pundit.pk, tag=tag)
+        record = _stored_record(pundit_id=pundit.pk, tag=tag, include_late=include_late)
     else:
         record = _aggregate_record(
-            pundit_id=pundit.pk, tag=tag, since=since, until=until, exclude_late=exclude_late, bins=bins
+            pundit_id=pundit.pk,
+            tag=tag,
+            since=since,
+            until=until,
+            exclude_late=exclude_late,
+            bins=bins,
+            include_late=include_late,
         )
     figures = record.stats.figures()
     return {
@@ -160,7 +187,8 @@ def track_record(
         "baseline_score": figures["baseline_score"],
         "hit_rate": figures["hit_rate"],
         "murphy": figures["murphy"],
-        "filters": _filters(tag, since, until, exclude_late),
+        "left_out_late": record.left_out_late,
+        "filters": _filters(tag, since, until, exclude_late, include_late),
         # Skill against the reference and the other pundits (issue 13; predictions.selectors_skill).
         **selectors_skill.pundit_skill(
             pundit_id=pundit.pk, tag=tag, since=since, until=until, exclude_late=exclude_late, reference=reference
@@ -196,8 +224,9 @@ class StoredLeaderboard(Sequence[dict]):
 
     FIELDS = ("pundit__slug", "pundit__name", "resolved", "total", "brier", "adjusted_brier", "log_score")
 
-    def __init__(self, rows: QuerySet, *, ordering: str):
+    def __init__(self, rows: QuerySet, *, ordering: str, left_out_late: int = 0):
         self._rows = rows  # filtered, not ordered
+        self.left_out_late = left_out_late
         self._ordering = ordering
         self._field = ordering.lstrip("-")
         key = F("resolved").desc() if ordering == "-resolved" else F(ordering).asc(nulls_last=True)
@@ -262,15 +291,33 @@ class StoredLeaderboard(Sequence[dict]):
         }
 
 
-def _stored_leaderboard(*, tag: str | None, min_resolved: int, ordering: str) -> StoredLeaderboard:
-    rows = PunditScore.objects.filter(resolved__gte=min_resolved, total__gte=1)
-    rows = rows.filter(tag__isnull=True) if tag is None else rows.filter(tag__name=tag)
-    return StoredLeaderboard(rows, ordering=ordering)
+def _stored_leaderboard(
+    *, tag: str | None, min_resolved: int, ordering: str, include_late: bool = False
+) -> StoredLeaderboard:
+    scope = PunditScore.every_row.filter(with_late=include_late)
+    scope = scope.filter(tag__isnull=True) if tag is None else scope.filter(tag__name=tag)
+    rows = scope.filter(resolved__gte=min_resolved, total__gte=1)
+    left_out = 0 if include_late else scope.aggregate(n=Sum("left_out_late"))["n"] or 0
+    return StoredLeaderboard(rows, ordering=ordering, left_out_late=left_out)
+
+
+class LeaderboardList(list):
+    """A leaderboard computed by one SQL aggregate: its entries, and how many hindsight-prone predictions it left
+    out (``left_out_late``)."""
+
+    left_out_late = 0
 
 
 def _aggregate_leaderboard(
-    *, tag: str | None, since: date | None, until: date | None, exclude_late: bool, min_resolved: int, ordering: str
-) -> list[dict]:
+    *,
+    tag: str | None,
+    since: date | None,
+    until: date | None,
+    exclude_late: bool,
+    min_resolved: int,
+    ordering: str,
+    include_late: bool = False,
+) -> LeaderboardList:
     """One ``GROUP BY pundit`` aggregate over the filtered predictions (scored sums with ``FILTER (WHERE ...)``);
     Python only ranks the per-pundit rows it returns."""
     qn = connection.ops.quote_name
@@ -278,6 +325,16 @@ def _aggregate_leaderboard(
     scored = f"FILTER (WHERE {sql['where']})"
     source, source_params = _source(tag=tag)
     where, where_params = _where(since=since, until=until, exclude_late=exclude_late)
+    left_out = 0
+    if not include_late:
+        late, late_params = hindsight_prone_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {source} WHERE {where} AND {late}",  # noqa: S608
+                [*source_params, *where_params, *late_params],
+            )
+            left_out = cursor.fetchone()[0]
+        where, where_params = f"{where} AND NOT {late}", [*where_params, *late_params]
     pundit_table = qn(Pundit._meta.db_table)
     # Only constant expressions and quoted names are formatted in; every value is a parameter.
     query = (
@@ -289,7 +346,8 @@ def _aggregate_leaderboard(
     with connection.cursor() as cursor:
         cursor.execute(query, [*source_params, *where_params, min_resolved])
         groups = cursor.fetchall()
-    entries = []
+    entries = LeaderboardList()
+    entries.left_out_late = left_out
     for slug, name, total, n, sum_sq, sum_log in groups:
         stats = scoring.ScoreStats(n=n, sum_sq=float(sum_sq or 0.0), sum_log=float(sum_log or 0.0))
         entries.append(_entry(rank=0, slug=slug, name=name, resolved=n, total=total, stats=stats))
@@ -310,13 +368,15 @@ def leaderboard_rows(
     tag: str | None = None,
     since: date | None = None,
     until: date | None = None,
-    min_resolved: int = 1,
+    min_resolved: int = MIN_RESOLVED,
     ordering: str = "brier",
     exclude_late: bool = False,
+    include_late: bool = False,
     reference: str | None = None,
 ) -> Sequence[dict]:
     """The leaderboard as a sequence a paginator can slice: lazy over the stored rows when no date range and no
-    ``exclude_late`` is asked, else a list from one SQL aggregate. Entries as in ``leaderboard``."""
+    ``exclude_late`` is asked, else a list from one SQL aggregate. Entries as in ``leaderboard``; the sequence's
+    ``left_out_late`` says how many hindsight-prone predictions it left out (0 with ``include_late``)."""
     if ordering not in ORDERINGS:
         raise ValueError(f"ordering must be one of {', '.join(ORDERINGS)}; got {ordering!r}")
     if min_resolved < 0:
@@ -328,10 +388,14 @@ def leaderboard_rows(
             ordering=ordering, min_resolved=min_resolved, reference=reference, **filters
         )
     if since is None and until is None and not exclude_late:
-        rows = _stored_leaderboard(tag=tag, min_resolved=min_resolved, ordering=ordering)
+        rows = _stored_leaderboard(tag=tag, min_resolved=min_resolved, ordering=ordering, include_late=include_late)
     else:
-        rows = _aggregate_leaderboard(min_resolved=min_resolved, ordering=ordering, **filters)
-    return selectors_skill.WithSkill(rows, reference=reference, **filters)
+        rows = _aggregate_leaderboard(
+            min_resolved=min_resolved, ordering=ordering, include_late=include_late, **filters
+        )
+    board = selectors_skill.WithSkill(rows, reference=reference, **filters)
+    board.left_out_late = rows.left_out_late
+    return board
 
 
 def leaderboard(
@@ -339,27 +403,30 @@ def leaderboard(
     tag: str | None = None,
     since: date | None = None,
     until: date | None = None,
-    min_resolved: int = 1,
+    min_resolved: int = MIN_RESOLVED,
     ordering: str = "brier",
     exclude_late: bool = False,
+    include_late: bool = False,
     reference: str | None = None,
-) -> list[dict]:
+) -> LeaderboardList:
     """Every pundit with at least ``min_resolved`` scored predictions in the filters, ordered by ``ordering``
     (``brier`` or ``adjusted_brier`` ascending, nulls last; ``-resolved`` descending), ties by name then slug.
 
     Each entry: ``{"rank", "pundit": {slug, name}, "resolved", "brier", "adjusted_brier", "log_score", "total"}``.
     """
-    return list(
-        leaderboard_rows(
-            tag=tag,
-            since=since,
-            until=until,
-            min_resolved=min_resolved,
-            ordering=ordering,
-            exclude_late=exclude_late,
-            reference=reference,
-        )
+    rows = leaderboard_rows(
+        tag=tag,
+        since=since,
+        until=until,
+        min_resolved=min_resolved,
+        ordering=ordering,
+        exclude_late=exclude_late,
+        include_late=include_late,
+        reference=reference,
     )
+    board = LeaderboardList(rows)
+    board.left_out_late = getattr(rows, "left_out_late", 0)  # skill orderings do not leave hindsight out (yet)
+    return board
 
 
 # --- the monthly series ----------------------------------------------------------------------------------------------

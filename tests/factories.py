@@ -31,16 +31,20 @@ class PredictionFactory(factory.Factory):
     made_at = datetime(2020, 1, 1, 12, tzinfo=UTC)
     resolve_by = date(2021, 1, 1)
     probability = 0.6
+    resolution_criteria = "True if two major outlets report it by the deadline."
+    # Recorded by its source when it was made (as an imported platform's timestamp would say): not hindsight-prone.
+    # Pass recorded_at=None for a prediction first recorded when Reckoner logs it.
+    recorded_at = factory.LazyAttribute(lambda o: o.made_at)
     tags: list[str] = []
     published = False
     outcome = None
 
     @classmethod
-    def _create(cls, model_class, *, published=False, outcome=None, **kwargs):
+    def _create(cls, model_class, *, published=False, outcome=None, resolved_at=None, **kwargs):
         from predictions.services.predictions import prediction_resolve
 
         prediction = prediction_create(status="published" if published or outcome else "draft", **kwargs)
         if outcome:
-            prediction_resolve(prediction=prediction, outcome=outcome)
+            prediction_resolve(prediction=prediction, outcome=outcome, resolved_at=resolved_at)
             prediction.refresh_from_db()
         return prediction

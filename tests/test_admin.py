@@ -124,11 +124,33 @@ def test_publish_action(editor_web, desk):
     assert LedgerEntry.objects.filter(prediction=desk["future"], kind="publication").count() == 1  # untouched
 
 
+def resolve_post(client, url, ids, **fields):
+    """The bulk action "Resolve selected…": without "apply" it only shows the confirmation page."""
+    data = {"action": "resolve_selected", "_selected_action": ids, **fields}
+    return client.post(url, data, follow=True)
+
+
 @pytest.mark.parametrize("outcome", ["true", "false", "ambiguous", "annulled"])
-def test_resolve_actions(editor_web, desk, editor_user, outcome):
+def test_bulk_resolve_asks_for_confirmation_then_resolves(editor_web, desk, editor_user, outcome):
     targets = [desk["due_oldest"], desk["future"]]
-    r = editor_web.post(
-        CHANGELIST, {"action": f"resolve_{outcome}", "_selected_action": [p.pk for p in targets]}, follow=True
+    ids = [p.pk for p in targets]
+    page = resolve_post(editor_web, CHANGELIST, ids)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Nothing changes until you confirm" in text and "What will change" in text
+    assert "Belarus holds an election" in text and "Lukashenko leaves office" in text
+    assert not Resolution.objects.filter(prediction__in=targets).exists()  # the confirmation page changed nothing
+    today = timezone.now().date().isoformat()
+    source = "https://example.org/report"
+    r = resolve_post(
+        editor_web,
+        CHANGELIST,
+        ids,
+        apply="1",
+        outcome=outcome,
+        note="Reported by two outlets.",
+        source=source,
+        known_on=today,
     )
     assert r.status_code == 200
     for prediction in targets:
@@ -136,31 +158,56 @@ def test_resolve_actions(editor_web, desk, editor_user, outcome):
         assert prediction.status == Status.RESOLVED and prediction.outcome == outcome
         entry = Resolution.objects.get(prediction=prediction)
         assert entry.outcome == outcome and entry.resolved_by == editor_user
+        assert (entry.note, entry.evidence_url) == ("Reported by two outlets.", source)
+        assert prediction.evidence.filter(url=source).exists()  # the source became evidence
 
 
-def test_resolve_action_from_the_due_list(editor_web, desk):
-    r = editor_web.post(DUE, {"action": "resolve_false", "_selected_action": [desk["due_middle"].pk]})
-    assert r.status_code == 302
+def test_the_due_list_offers_the_resolve_form_per_row(editor_web, desk):
+    page = editor_web.get(DUE).content.decode()
+    url = f"{CHANGELIST}{desk['due_middle'].pk}/resolve/"
+    assert f'href="{url}"' in page
+    form = editor_web.get(url)
+    assert form.status_code == 200
+    assert "The ruble falls below 100" in form.content.decode()
+    r = editor_web.post(
+        url,
+        {"outcome": "false", "note": "", "source": "", "known_on": timezone.now().date().isoformat()},
+    )
+    assert r.status_code == 302 and r["Location"] == DUE
     assert listed(editor_web, DUE) == [desk["due_oldest"].pk, desk["due_newest"].pk]
     desk["due_middle"].refresh_from_db()
     assert desk["due_middle"].outcome == "false"
 
 
-def test_resolve_action_refuses_drafts(editor_web, desk):
-    r = editor_web.post(CHANGELIST, {"action": "resolve_true", "_selected_action": [desk["draft"].pk]}, follow=True)
+def test_bulk_resolve_refuses_drafts(editor_web, desk):
+    r = resolve_post(
+        editor_web,
+        CHANGELIST,
+        [desk["draft"].pk],
+        apply="1",
+        outcome="true",
+        known_on=timezone.now().date().isoformat(),
+    )
     assert r.status_code == 200
     desk["draft"].refresh_from_db()
     assert desk["draft"].status == Status.DRAFT
     assert not Resolution.objects.filter(prediction=desk["draft"]).exists()
-    assert "refused" in r.content.decode()
+    assert "1 refused" in r.content.decode()
 
 
-def test_re_resolving_from_the_desk_keeps_the_history(editor_web, desk):
+def test_correcting_a_resolution_at_the_desk_needs_a_reason_and_keeps_the_history(editor_web, desk):
     resolved = desk["resolved"]
-    editor_web.post(CHANGELIST, {"action": "resolve_false", "_selected_action": [resolved.pk]})
+    url = f"{CHANGELIST}{resolved.pk}/resolve/"
+    today = timezone.now().date().isoformat()
+    r = editor_web.post(url, {"outcome": "false", "note": "", "known_on": today})
+    assert r.status_code == 200  # the form again, the reason asked for next to the note
+    assert "say in the note why" in str(r.context["form"].errors["note"])
+    assert [x.outcome for x in resolved.resolutions.all()] == ["true"]
+    r = editor_web.post(url, {"outcome": "false", "note": "The loan was never paid.", "known_on": today})
+    assert r.status_code == 302
     resolved.refresh_from_db()
     assert resolved.outcome == "false"
-    assert [r.outcome for r in resolved.resolutions.all()] == ["true", "false"]
+    assert [x.outcome for x in resolved.resolutions.all()] == ["true", "false"]
 
 
 def test_consumer_is_sent_to_the_login_page(consumer_user, desk):
@@ -209,12 +256,15 @@ def test_staff_outside_the_editors_group_cannot_delete_a_draft(desk, client):
     assert Prediction.objects.filter(pk=desk["draft"].pk).exists()
 
 
-def test_published_statement_is_read_only_on_the_change_form(editor_web, desk):
+def test_published_statement_is_corrected_with_a_reason_and_locked_once_resolved(editor_web, desk):
     prediction = desk["future"]
     r = editor_web.get(f"{CHANGELIST}{prediction.pk}/change/")
     assert r.status_code == 200
     form = r.context["adminform"].form
-    assert "statement" not in form.fields and "probability" not in form.fields
+    assert {"statement", "probability", "revision_reason", "rationale"} <= set(form.fields)
+    resolved = desk["resolved"]
+    form = editor_web.get(f"{CHANGELIST}{resolved.pk}/change/").context["adminform"].form
+    assert "statement" not in form.fields and "probability" not in form.fields  # locked
     assert "rationale" in form.fields
 
 

@@ -464,7 +464,7 @@ def test_re_resolving_true_to_false_moves_the_track_record(
     assert (score.n_true, score.n_false) == (1, 0)
     assert score.brier == pytest.approx((0.3 - 1) ** 2)
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(url, {"outcome": "false"}, format="json")
+        editor_client.post(url, {"outcome": "false", "note": "The count was revised."}, format="json")
     score = PunditScore.objects.get(pundit=published.pundit, tag__isnull=True)
     assert (score.n_true, score.n_false, score.resolved) == (0, 1, 1)
     assert score.brier == pytest.approx(0.3**2)

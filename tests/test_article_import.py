@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from drf_spectacular.validation import validate_schema
@@ -197,9 +198,11 @@ def test_made_at_and_resolve_by_given_by_the_editor(editor_client):
 def test_default_horizon_at_the_edges_of_the_calendar(editor_client):
     r = editor_client.post(URL, {"text": seed_text(), "made_at": "2024-02-29T12:00:00Z", "save": False}, format="json")
     assert {p["resolve_by"] for p in r.json()["predictions"]} == {"2025-02-28"}
-    r = editor_client.post(URL, {"text": seed_text(), "made_at": "9999-06-01T12:00:00Z"}, format="json")
-    assert r.status_code == 201
+    r = editor_client.post(URL, {"text": seed_text(), "made_at": "9999-06-01T12:00:00Z", "save": False}, format="json")
     assert {p["resolve_by"] for p in r.json()["predictions"]} == {"9999-12-31"}
+    # saved, it is refused: made_at must not be in the future (issue 10)
+    r = editor_client.post(URL, {"text": seed_text(), "made_at": "9999-06-01T12:00:00Z"}, format="json")
+    assert r.status_code == 400 and "made_at" in r.json()
 
 
 def test_resolve_by_before_made_at_is_refused_and_writes_nothing(editor_client):
@@ -351,6 +354,7 @@ def test_a_prediction_without_probability_gets_a_placeholder_and_a_warning(edito
 @pytest.mark.parametrize(
     "path", sorted(p for p in EDITORIALS.iterdir() if p.suffix in {".txt", ".md", ".html"}), ids=lambda p: p.stem
 )
+@time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=UTC), tick=True)  # after every post's date (made_at not future)
 def test_every_editorial_shape_imports(editor_client, path):
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     body = {"text": path.read_text(encoding="utf-8")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from predictions.models import AuditLog, Prediction, Pundit, Status
 from tests.factories import PredictionFactory
@@ -26,6 +27,7 @@ def test_a_predictions_life_through_the_api_is_audited(editor_client, editor_use
         "made_at": "2020-09-14T12:00:00Z",
         "resolve_by": "2021-06-30",
         "probability": 0.7,
+        "resolution_criteria": "True if Reuters or the AP reports the money paid out by 30 June 2021.",
         "evidence": [{"url": "https://example.org/loan", "title": "Loan agreed"}],
     }
     pk = editor_client.post("/api/v1/predictions/", body, format="json").json()["id"]
@@ -105,7 +107,16 @@ def test_admin_actions_are_audited(editor_web, editor_user, pundit):
     r = editor_web.post("/admin/predictions/prediction/", {"action": "publish", "_selected_action": [draft.pk]})
     assert r.status_code == 302
     r = editor_web.post(
-        "/admin/predictions/prediction/", {"action": "resolve_false", "_selected_action": [published.pk]}
+        "/admin/predictions/prediction/",
+        {
+            "action": "resolve_selected",
+            "_selected_action": [published.pk],
+            "apply": "1",
+            "outcome": "false",
+            "note": "Denied by the ministry.",
+            "source": "https://example.org/denial",
+            "known_on": timezone.now().date().isoformat(),
+        },
     )
     assert r.status_code == 302
     assert Prediction.objects.get(pk=draft.pk).status == Status.PUBLISHED
@@ -113,8 +124,9 @@ def test_admin_actions_are_audited(editor_web, editor_user, pundit):
     assert [(e.action, e.actor) for e in new] == [
         ("prediction.publish", editor_user),
         ("prediction.resolve", editor_user),
+        ("evidence.add", editor_user),
     ]
-    assert last("prediction.resolve").after["resolution"]["note"] == "Resolved from the editors' desk."
+    assert last("prediction.resolve").after["resolution"]["note"] == "Denied by the ministry."
 
 
 def test_admin_changes_are_audited_with_before_and_after(editor_web, editor_user, pundit):
@@ -157,9 +169,10 @@ def test_admin_inline_evidence_is_audited(editor_web, editor_user, pundit):
             )
     r = editor_web.post(url, data)
     assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r.content[:500]
-    entry = AuditLog.objects.get(actor=editor_user, action="admin.prediction.change")
+    # the desk writes through the services, which keep the audit trail (one row per change, as through the API)
+    entry = AuditLog.objects.get(actor=editor_user, action="prediction.update")
     assert entry.before["statement"] == "Draft" and entry.after["statement"] == "Draft, reworded"
-    assert entry.after["inlines"]["evidence"]["added"][0]["url"] == "https://example.org/e"
+    assert AuditLog.objects.get(actor=editor_user, action="evidence.add").after["url"] == "https://example.org/e"
 
 
 def test_admin_writes_on_other_models_are_audited_by_the_fallback(admin_user):

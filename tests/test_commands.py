@@ -265,7 +265,11 @@ def test_import_counts_in_the_track_record_when_it_returns(tmp_path):
         record(4, outcome=None, resolved_at=None),
     ]
     run_import(write_jsonl(tmp_path / "p.jsonl", lines))
-    score = PunditScore.objects.get(pundit__name="Frank", tag__isnull=True)
+    # Made in the past, first recorded now (no recorded_at): hindsight-prone, left out of the default figures...
+    default = PunditScore.objects.get(pundit__name="Frank", tag__isnull=True)
+    assert (default.total, default.left_out_late) == (0, 4)
+    # ...and counted in the figures with them (include_late=true)
+    score = PunditScore.every_row.get(pundit__name="Frank", tag__isnull=True, with_late=True)
     assert (score.total, score.resolved, score.n_true, score.n_false, score.ambiguous, score.open) == (4, 2, 1, 1, 1, 1)
     assert score.brier == pytest.approx(((0.8 - 1) ** 2 + 0.8**2) / 2)
 
@@ -278,7 +282,7 @@ def test_reimport_with_a_new_outcome_resolves(tmp_path):
     prediction = Prediction.objects.get()
     assert prediction.outcome == "true"
     assert [r.outcome for r in prediction.resolutions.all()] == ["true"]
-    assert PunditScore.objects.get(tag__isnull=True).n_true == 1
+    assert PunditScore.every_row.get(tag__isnull=True, with_late=True).n_true == 1
 
 
 BAD_URL_2001 = "https://example.org/" + "a" * (2001 - len("https://example.org/"))
@@ -540,6 +544,7 @@ def test_import_of_50000_lines_in_one_run(tmp_path):
                 "made_at": "2015-01-01T00:00:00+00:00",
                 "resolve_by": "2016-01-01",
                 "probability": (i % 101) / 100,
+                "resolution_criteria": f"Event {i} is reported.",
                 "tags": [f"tag{i % 20}"],
                 "evidence": [{"url": f"https://example.org/{i}", "title": f"Report {i}", "outlet": "Wire"}],
                 "outcome": outcome,
@@ -557,7 +562,8 @@ def test_import_of_50000_lines_in_one_run(tmp_path):
     assert Resolution.objects.count() == n // 4 * 3
     assert LedgerEntry.objects.count() == n + n // 4 * 3
     assert Pundit.objects.count() == 200
-    overall = PunditScore.objects.filter(tag__isnull=True)
+    assert sum(s.left_out_late for s in PunditScore.objects.filter(tag__isnull=True)) == n  # all hindsight-prone
+    overall = PunditScore.every_row.filter(tag__isnull=True, with_late=True)
     assert overall.count() == 200
     assert sum(s.total for s in overall) == n
     assert sum(s.resolved for s in overall) == n // 2  # true and false; ambiguous is never scored

@@ -68,6 +68,7 @@ def _create(editor_client, pundit, **overrides):
         "made_at": (NOW - timedelta(days=2)).isoformat(),
         "resolve_by": "2026-09-30",
         "probability": 0.4,
+        "resolution_criteria": "True if no major outlet reports fighting on the line before 30 September.",
         "status": "published",
         **overrides,
     }
@@ -110,6 +111,7 @@ def test_imports_are_flagged_by_the_same_rule(db):
                 "made_at": "2008-06-20T04:37:13+00:00",
                 "resolve_by": "2008-06-23",
                 "probability": 0.6,
+                "resolution_criteria": "Reported by two outlets.",
                 "outcome": "false",
                 "resolved_at": "2008-08-01T09:18:01+00:00",
             },
@@ -119,6 +121,7 @@ def test_imports_are_flagged_by_the_same_rule(db):
                 "made_at": (NOW - timedelta(days=1)).isoformat(),
                 "resolve_by": "2026-12-31",
                 "probability": 0.6,
+                "resolution_criteria": "Reported by two outlets.",
             },
             {
                 "pundit": "Zed",
@@ -126,6 +129,7 @@ def test_imports_are_flagged_by_the_same_rule(db):
                 "made_at": (NOW - timedelta(days=1)).isoformat(),
                 "resolve_by": "2026-12-31",
                 "probability": 0.6,
+                "resolution_criteria": "Reported by two outlets.",
                 "outcome": "true",
                 "resolved_at": (NOW - timedelta(hours=2)).isoformat(),
             },

@@ -171,7 +171,8 @@ def test_import_streams_in_batches(monkeypatch):
     report = predictions_import(records=records(), batch_size=10)
     assert (report.created, report.failed) == (25, 0)
     assert seen_in_db == [20]
-    assert PunditScore.objects.get(tag__isnull=True, pundit__name="Frank").total == 25
+    # made in 2008, first recorded now: hindsight-prone, so counted in the figures that include them (issue 10)
+    assert PunditScore.every_row.get(tag__isnull=True, pundit__name="Frank", with_late=True).total == 25
 
 
 def test_repeats_across_batches_are_unchanged_or_refused():
@@ -217,7 +218,7 @@ def test_two_concurrent_imports_sharing_new_pundit_names_both_land(tmp_path):
     assert Prediction.objects.count() == 5000
     assert sorted(Pundit.objects.values_list("name", flat=True)) == sorted(names)
     assert LedgerEntry.objects.filter(kind="publication").count() == 5000
-    for score in PunditScore.objects.filter(tag__isnull=True):
+    for score in PunditScore.every_row.filter(tag__isnull=True, with_late=True):  # hindsight-prone ones included
         assert score.total == Prediction.objects.filter(pundit=score.pundit).count()
     from django.core.management import call_command
 

@@ -92,7 +92,7 @@ def test_ties_share_a_rank_and_are_listed_by_name_then_slug(anon_client):
     PredictionFactory(pundit=best, probability=0.9, outcome="true")
     pundit_scores_recompute(pundit_ids=[best.pk])
     for params in ({}, {"since": "2000-01-01"}):
-        results = board(anon_client, **params)["results"]
+        results = board(anon_client, min_resolved=1, **params)["results"]
         assert [e["pundit"]["slug"] for e in results] == ["yan", "amy", "amy-2", "bea", "zed"]
         assert [e["rank"] for e in results] == [1, 2, 2, 2, 2]
 
@@ -115,7 +115,7 @@ def test_min_resolved(anon_client, population):
 
 
 def test_tag_filter(anon_client, population):
-    results = board(anon_client, tag="Belarus", page_size=500)["results"]
+    results = board(anon_client, tag="Belarus", page_size=500, min_resolved=1)["results"]
     assert len(results) == len(NAMES)
     for name, entry in by_name(results).items():
         y, p = scored([r for r in population[name] if "belarus" in r["tags"]])
@@ -130,7 +130,7 @@ def test_date_range_is_one_aggregate_matching_sklearn(anon_client, population):
     since, until = date(2016, 1, 1), date(2020, 12, 31)
     with CaptureQueriesContext(connection) as context:
         results = board(anon_client, since=since.isoformat(), until=until.isoformat(), page_size=500)["results"]
-    assert len(prediction_queries(context)) == 1
+    assert len(prediction_queries(context)) == 2  # the board, and the count of hindsight-prone ones left out
     assert [e["brier"] for e in results] == sorted(e["brier"] for e in results)
     for name, entry in by_name(results).items():
         subset = [r for r in population[name] if since <= made_on(r) <= until]
@@ -171,8 +171,8 @@ def test_stored_board_reads_only_the_stored_rows(anon_client, population):
         board(anon_client, tag="economy", ordering="adjusted_brier")
         board(anon_client, ordering="-resolved", min_resolved=50)
     assert prediction_queries(context) == []
-    # a COUNT, the first page and the page's stored skill figures, three times
-    assert len(context.captured_queries) == 9
+    # a COUNT, the SUM of left_out_late, the first page and the page's stored skill figures, three times
+    assert len(context.captured_queries) == 12
     with CaptureQueriesContext(connection) as context:
         assert anon_client.get("/api/v1/leaderboard/", {"page": 99}).status_code == 404  # past the end
     assert prediction_queries(context) == []
@@ -194,40 +194,43 @@ def test_page_size_is_capped_at_500_and_ranks_run_across_pages(anon_client):
                 "probability": round((i % 100) / 100, 2),
                 "outcome": "true",
                 "resolved_at": "2021-01-01T00:00:00Z",
+                "recorded_at": "2020-01-01T00:00:00Z",
+                "resolution_criteria": "Reported by two outlets.",
             }
         )
     import_rows(rows)
-    data = board(anon_client, page_size=1000)
+    data = board(anon_client, page_size=1000, min_resolved=1)
     assert data["count"] == 501 and len(data["results"]) == 500 and data["next"]
-    assert board(anon_client)["results"].__len__() == 50  # the default page
-    second = board(anon_client, page_size=500, page=2)["results"]
+    assert board(anon_client, min_resolved=1)["results"].__len__() == 50  # the default page
+    second = board(anon_client, page_size=500, page=2, min_resolved=1)["results"]
     assert len(second) == 1
-    full = selectors.leaderboard()
+    full = selectors.leaderboard(min_resolved=1)
     assert second[0] == full[-1]
     assert [e["rank"] for e in data["results"]] == [e["rank"] for e in full[:500]]
     assert full[0]["rank"] == 1 and full[0]["brier"] == pytest.approx(0.01**2)
     # competition ranks: five pundits share each probability 0.99, 0.98, ...
     assert [e["rank"] for e in full[:7]] == [1, 1, 1, 1, 1, 6, 6]
     # a page that starts inside a run of ties ranks it as the full board does
-    paged = [e for page in (1, 2, 3, 4) for e in board(anon_client, page_size=3, page=page)["results"]]
+    paged = [e for page in (1, 2, 3, 4) for e in board(anon_client, page_size=3, page=page, min_resolved=1)["results"]]
     assert paged == full[:12]
     for ordering in ("adjusted_brier", "-resolved"):
-        whole = selectors.leaderboard(ordering=ordering)
-        assert board(anon_client, page_size=7, page=3, ordering=ordering)["results"] == whole[14:21]
+        whole = selectors.leaderboard(ordering=ordering, min_resolved=1)
+        assert board(anon_client, page_size=7, page=3, ordering=ordering, min_resolved=1)["results"] == whole[14:21]
 
 
 def test_smoke_call_lists_every_pundit_with_a_resolved_prediction(anon_client, population):
     data = board(anon_client, min_resolved=1, page_size=500)
     assert {e["pundit"]["name"] for e in data["results"]} == set(NAMES)
     assert all(set(e) >= {"rank", "pundit", "resolved", "brier"} for e in data["results"])
-    assert set(data) == {"count", "next", "previous", "results"}
+    assert set(data) == {"count", "next", "previous", "results", "left_out_late"}
 
 
 def test_stored_rows_kept_by_the_service_feed_the_board(anon_client, pundit, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         PredictionFactory(pundit=pundit, probability=0.6, outcome="true")
     assert PunditScore.objects.filter(pundit=pundit, tag=None).get().resolved == 1
-    (entry,) = board(anon_client)["results"]
+    assert board(anon_client)["results"] == []  # one resolved prediction: not ranked by default (min_resolved 5)
+    (entry,) = board(anon_client, min_resolved=1)["results"]
     assert entry["pundit"]["slug"] == pundit.slug and entry["brier"] == pytest.approx(0.16)
 
 
@@ -260,7 +263,8 @@ def test_selector_refuses_bad_arguments():
 
 
 def test_the_overall_board_has_an_index_per_ordering(db):
-    """Migration 0006: partial indexes on the overall rows (covering on PostgreSQL), one per ordering."""
+    """Migrations 0006 and 0008: partial indexes on the overall rows (covering on PostgreSQL), one per ordering,
+    led by with_late (the default figures and those with the hindsight-prone predictions)."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, PunditScore._meta.db_table)
     for name, column in [
@@ -268,4 +272,4 @@ def test_the_overall_board_has_an_index_per_ordering(db):
         ("punditscore_overall_adjusted", "adjusted_brier"),
         ("punditscore_overall_resolved", "resolved"),
     ]:
-        assert constraints[name]["index"] and constraints[name]["columns"][0] == column
+        assert constraints[name]["index"] and constraints[name]["columns"][:2] == ["with_late", column]

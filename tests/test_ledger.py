@@ -411,6 +411,7 @@ def test_imported_predictions_verify(db):
             "made_at": "2020-06-20T04:37:13+02:00",
             "resolve_by": "2020-12-31",
             "probability": 0.25 + i / 100,
+            "resolution_criteria": f"Thing {i} is reported.",
             "outcome": "true" if i % 2 else None,
             "resolved_at": "2021-01-05T10:00:00-05:00" if i % 2 else None,
         }

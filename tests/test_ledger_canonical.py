@@ -59,6 +59,7 @@ def test_negative_zero_through_the_api_create_revision_and_the_public_script(edi
         "made_at": "2020-01-01T00:00:00Z",
         "resolve_by": "2021-01-01",
         "probability": -0.0,
+        "resolution_criteria": "Reported by two outlets.",
         "status": "published",
     }
     r = editor_client.post("/api/v1/predictions/", body, format="json")

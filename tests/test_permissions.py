@@ -302,12 +302,14 @@ ADMIN_ACTIONS = _admin_actions()
 #: (model, action) → (what to select, the prediction status the action leads to)
 ADMIN_SPECS = {
     ("prediction", "publish"): ("own-draft", Status.PUBLISHED),
-    **{
-        ("prediction", f"resolve_{o}"): ("published", Status.RESOLVED)
-        for o in ("true", "false", "ambiguous", "annulled")
-    },
-    **{("dueprediction", f"resolve_{o}"): ("due", Status.RESOLVED) for o in ("true", "false", "ambiguous", "annulled")},
+    ("prediction", "resolve_selected"): ("published", Status.RESOLVED),
+    ("dueprediction", "resolve_selected"): ("due", Status.RESOLVED),
 }
+
+
+def resolve_form() -> dict[str, str]:
+    """What the resolve form posts when the action is confirmed."""
+    return {"apply": "1", "outcome": "true", "note": "Confirmed.", "known_on": timezone.now().date().isoformat()}
 
 
 @pytest.fixture
@@ -342,8 +344,10 @@ def test_admin_action_matrix(model, action, role, world, web_clients, users):
     else:  # an action this table does not know: run it on every row of its model
         selected = list(apps.get_model("predictions", model)._default_manager.values_list("pk", flat=True))
     before, audits = state(), AuditLog.objects.count()
+    form = resolve_form() if action == "resolve_selected" else {}
     r = web_clients[role].post(
-        f"/admin/predictions/{model}/", {"action": action, "_selected_action": selected, "index": 0, "post": "yes"}
+        f"/admin/predictions/{model}/",
+        {"action": action, "_selected_action": selected, "index": 0, "post": "yes", **form},
     )
     if role in ("anon", "consumer"):
         assert r.status_code == 302 and r["Location"].startswith("/admin/login/")

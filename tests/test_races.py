@@ -51,6 +51,7 @@ def test_the_same_external_id_created_20_times_at_once(editor_user, pundit):
         "resolve_by": "2021-01-01",
         "probability": 0.6,
         "external_id": "race:1",
+        "resolution_criteria": "Reported by two outlets.",
         "status": "published",
         "tags": ["race"],
         "evidence": [{"url": "https://example.org/race", "title": "Race"}],

@@ -169,10 +169,14 @@ def test_the_admin_deletes_a_draft_and_audits_it(admin_web, admin_user, pundit):
 
 
 def test_the_admin_form_does_not_change_what_was_said(admin_web, published):
+    """Open: what was said is corrected at the desk only as a revision, with its reason (issue 10); resolved: locked."""
     url = f"/admin/predictions/prediction/{published.pk}/change/"
     page = admin_web.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
+    assert "revision_reason" in form.fields and "late_logged" not in form.fields
+    prediction_resolve(prediction=published, outcome="true")
+    form = admin_web.get(url).context["adminform"].form
     assert "statement" not in form.fields and "probability" not in form.fields and "late_logged" not in form.fields
 
 
@@ -191,8 +195,9 @@ def refused(sql: str, params=()) -> bool:
 
 @pytest.fixture
 def everything(published, editor_user):
-    prediction_resolve(prediction=published, outcome="true", resolved_by=editor_user)
+    # revised while open (once resolved, what was said is locked), then resolved
     prediction_update(prediction=published, changes={"quote": "quoted"}, reason="quote found", editor=editor_user)
+    prediction_resolve(prediction=published, outcome="true", resolved_by=editor_user)
     assert Resolution.objects.exists() and Revision.objects.exists() and AuditLog.objects.exists()
     return published
 

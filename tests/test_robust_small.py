@@ -22,6 +22,7 @@ def create_body(pundit, **extra) -> dict:
         "made_at": "2020-01-01T00:00:00Z",
         "resolve_by": "2021-01-01",
         "probability": 0.6,
+        "resolution_criteria": "Reported by two outlets.",  # publishing needs criteria (issue 10)
         **extra,
     }
 

@@ -63,14 +63,14 @@ def test_re_resolve_unresolve_and_withdraw_keep_the_row_right(pundit, django_cap
     assert overall(pundit).brier == pytest.approx((0.04 + 0.01) / 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        prediction_resolve(prediction=prediction, outcome="false")
+        prediction_resolve(prediction=prediction, outcome="false", note="Corrected: the report was retracted.")
     row = overall(pundit)
     assert (row.n_true, row.n_false, row.resolved) == (0, 2, 2)
     assert row.brier == pytest.approx((0.64 + 0.01) / 2)
     assert row.log_score == pytest.approx((math.log(0.2) + math.log(0.9)) / 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        prediction_resolve(prediction=prediction, outcome="ambiguous")
+        prediction_resolve(prediction=prediction, outcome="ambiguous", note="The source was found to be unreliable.")
     row = overall(pundit)
     assert (row.ambiguous, row.resolved) == (1, 1) and row.brier == pytest.approx(0.01)
 
@@ -131,21 +131,26 @@ def test_stored_rows_equal_one_sql_aggregate_and_a_python_recomputation(seed):
     """The stored rows are built by one SQL aggregate (scores_aggregate); a plain Python pass (scores_compute) and
     the selectors' filtered aggregate must give the same records."""
     rows = random_rows(seed, "Ann Lee", 300) + random_rows(seed + 1, "Bob Stone", 200)
+    for row in rows[::4]:  # first recorded at the import, years after: hindsight-prone
+        row.pop("recorded_at")
     import_rows(rows)
     fresh = scores_compute(pundit_ids=PunditScore.objects.values_list("pundit_id", flat=True))
-    stored = {(s.pundit_id, s.tag_id): s for s in PunditScore.objects.select_related("pundit", "tag")}
+    stored = {(s.pundit_id, s.tag_id, s.with_late): s for s in PunditScore.every_row.select_related("pundit", "tag")}
     assert set(stored) == set(fresh)
-    assert len(stored) == 2 * 4  # two pundits × (overall + three tags)
+    assert len(stored) == 2 * 4 * 2  # two pundits × (overall + three tags) × (without, with the hindsight-prone)
+    assert sum(s.left_out_late for s in PunditScore.objects.filter(tag=None)) == len(rows[::4])
     for key, score in stored.items():
         counts = (score.total, score.open, score.n_true, score.n_false, score.ambiguous, score.annulled)
         assert counts == tuple(
             fresh[key].counts[k] for k in ("total", "open", "true", "false", "ambiguous", "annulled")
         )
+        assert score.left_out_late == fresh[key].left_out_late
         assert stats_of(score).is_close(fresh[key].stats)
         # the same figures from one SQL aggregate over the predictions (a date range forces that path)
         tag = score.tag.name if score.tag else None
-        sql = selectors.track_record(pundit=score.pundit, tag=tag, since=date(1900, 1, 1))
+        sql = selectors.track_record(pundit=score.pundit, tag=tag, since=date(1900, 1, 1), include_late=score.with_late)
         assert sql["resolved"] == score.resolved
+        assert sql["left_out_late"] == score.left_out_late
         assert sql["counts"]["total"] == score.total and sql["counts"]["open"] == score.open
         assert sql["brier"] == pytest.approx(score.brier, rel=1e-9)
         assert sql["log_score"] == pytest.approx(score.log_score, rel=1e-9)

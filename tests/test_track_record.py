@@ -58,6 +58,8 @@ def random_rows(seed: int, pundit: str, n: int, *, prefix: str | None = None) ->
                 "pundit": pundit,
                 "statement": f"Event {i} for {pundit}",
                 "made_at": made_at.isoformat(),
+                "recorded_at": made_at.isoformat(),  # the platform's own timestamp: not hindsight-prone
+                "resolution_criteria": f"Event {i} is reported by two outlets.",
                 "resolve_by": (made_at + timedelta(days=30)).date().isoformat(),
                 "probability": p,
                 "tags": tags,
@@ -150,7 +152,13 @@ def test_track_record_matches_sklearn(anon_client, seed):
     decided = p != 0.5
     assert record["hit_rate"] == pytest.approx(np.mean((p[decided] > 0.5) == (y[decided] == 1)), rel=1e-9)
     assert record["murphy"]["brier"] == pytest.approx(record["brier"], rel=1e-9)
-    assert record["filters"] == {"tag": None, "since": None, "until": None, "exclude_late": False}
+    assert record["filters"] == {
+        "tag": None,
+        "since": None,
+        "until": None,
+        "exclude_late": False,
+        "include_late": False,
+    }
 
 
 @pytest.mark.parametrize("seed", [3, 4])
@@ -177,7 +185,13 @@ def test_date_range_is_one_aggregate_and_matches_sklearn(anon_client, seed):
         record = get_record(anon_client, "ann-lee", since=since.isoformat(), until=until.isoformat())
     assert_matches_reference(record, subset)
     assert len(prediction_queries(context)) == 1
-    assert record["filters"] == {"tag": None, "since": "2017-03-01", "until": "2021-06-30", "exclude_late": False}
+    assert record["filters"] == {
+        "tag": None,
+        "since": "2017-03-01",
+        "until": "2021-06-30",
+        "exclude_late": False,
+        "include_late": False,
+    }
 
     tagged = [r for r in subset if "belarus" in r["tags"]]
     assert_matches_reference(
@@ -197,6 +211,9 @@ def test_date_bounds_are_inclusive_days(anon_client):
     rows[13]["made_at"] = "2018-04-30T23:59:59+00:00"
     for i in (10, 11, 12, 13):
         rows[i]["resolve_by"] = "2018-07-01"
+        rows[i]["recorded_at"] = rows[i]["made_at"]
+        if rows[i]["outcome"]:
+            rows[i]["resolved_at"] = "2018-07-02T12:00:00+00:00"
     import_rows(rows)
     record = get_record(anon_client, "ann-lee", since="2018-05-01", until="2018-05-31")
     assert record["counts"]["total"] == sum(1 for r in rows if date(2018, 5, 1) <= made_on(r) <= date(2018, 5, 31))
@@ -309,7 +326,9 @@ def test_re_resolving_true_to_false_through_the_api(
     before = get_record(anon_client, pundit.slug)
     assert before["brier"] == pytest.approx(brier_score_loss([1, 0], [0.8, 0.3]))
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(f"/api/v1/predictions/{first.pk}/resolution/", {"outcome": "false"})
+        response = editor_client.post(
+            f"/api/v1/predictions/{first.pk}/resolution/", {"outcome": "false", "note": "The first report was wrong."}
+        )
     assert response.status_code == 201, response.content
     after = get_record(anon_client, pundit.slug)
     assert after["counts"]["true"] == 0 and after["counts"]["false"] == 2

@@ -38,6 +38,12 @@ class ScoreQuerySerializer(serializers.Serializer):
     exclude_late = serializers.BooleanField(
         required=False, default=False, help_text="Leave out predictions logged long after they were made (hindsight)."
     )
+    include_late = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Count hindsight-prone predictions too (first recorded after their deadline or their outcome, "
+        "their article not marked fully logged); left out by default, and counted in left_out_late.",
+    )
     reference = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -67,10 +73,11 @@ class TrackRecordQuerySerializer(ScoreQuerySerializer):
 class LeaderboardQuerySerializer(ScoreQuerySerializer):
     min_resolved = serializers.IntegerField(
         required=False,
-        default=1,
+        default=selectors.MIN_RESOLVED,
         min_value=0,
         max_value=2_000_000_000,
-        help_text="Only pundits with at least this many predictions resolved true or false (default 1).",
+        help_text=f"Only pundits with at least this many predictions resolved true or false "
+        f"(default {selectors.MIN_RESOLVED}).",
     )
     ordering = ChoiceField(
         choices=list(selectors.ORDERINGS),
@@ -117,6 +124,7 @@ class FiltersSerializer(serializers.Serializer):
     since = serializers.DateField(allow_null=True)
     until = serializers.DateField(allow_null=True)
     exclude_late = serializers.BooleanField()
+    include_late = serializers.BooleanField()
 
 
 class SkillFieldsSerializer(serializers.Serializer):
@@ -151,6 +159,7 @@ class TrackRecordSerializer(SkillFieldsSerializer):
     baseline_score = serializers.FloatField(allow_null=True, help_text="Mean Metaculus binary Baseline score.")
     hit_rate = serializers.FloatField(allow_null=True)
     murphy = MurphySerializer(allow_null=True)
+    left_out_late = serializers.IntegerField(help_text="Hindsight-prone predictions left out (0 with include_late).")
     filters = FiltersSerializer()
 
 
@@ -213,4 +222,6 @@ class LeaderboardView(GenericAPIView):
         query = LeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows = selectors.leaderboard_rows(**query.validated_data)
-        return self.get_paginated_response(self.paginate_queryset(rows))
+        response = self.get_paginated_response(self.paginate_queryset(rows))
+        response.data["left_out_late"] = getattr(rows, "left_out_late", 0)  # skill orderings: not applied yet
+        return response

@@ -103,6 +103,11 @@ class PredictionSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     due = serializers.SerializerMethodField()
+    hindsight_prone = serializers.BooleanField(
+        read_only=True,
+        help_text="First recorded after its deadline or its outcome, its article not marked fully logged: left out "
+        "of rankings unless include_late=true.",
+    )
     question = serializers.SlugRelatedField(
         slug_field="key", read_only=True, allow_null=True, help_text="The question's key, if any."
     )
@@ -117,6 +122,7 @@ class PredictionSerializer(serializers.ModelSerializer):
             "quote",
             "made_at",
             "logged_at",
+            "recorded_at",
             "resolve_by",
             "probability",
             "probability_source",
@@ -130,6 +136,7 @@ class PredictionSerializer(serializers.ModelSerializer):
             "resolved_at",
             "due",
             "late_logged",
+            "hindsight_prone",
             "question",
             "question_polarity",
         ]
@@ -219,6 +226,9 @@ class PredictionWriteSerializer(serializers.Serializer):
     statement = serializers.CharField(max_length=5000, trim_whitespace=True)
     quote = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
     made_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the source itself recorded it, if earlier than now."
+    )
     resolve_by = serializers.DateField()
     probability = ProbabilityField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
     probability_source = ChoiceField(choices=ProbabilitySource.choices, required=False)
@@ -285,6 +295,7 @@ class PredictionPatchSerializer(PredictionWriteSerializer):
     pundit = PunditSlugField(slug_field="slug", queryset=Pundit.objects.all(), required=False)
     statement = serializers.CharField(max_length=5000, required=False)
     made_at = serializers.DateTimeField(required=False)
+    recorded_at = None
     resolve_by = serializers.DateField(required=False)
     evidence = None
     status = None

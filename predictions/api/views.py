@@ -80,7 +80,7 @@ class PredictionViewSet(
     def get_queryset(self):
         qs = (
             visible_predictions(self.request.user)
-            .select_related("pundit", "question")
+            .select_related("pundit", "article", "question")
             .prefetch_related("tags", "evidence")
         )
         if self.action == "retrieve":
@@ -124,7 +124,7 @@ class PredictionViewSet(
 
     def _reload(self, prediction):
         return (
-            Prediction.objects.select_related("pundit", "question")
+            Prediction.objects.select_related("pundit", "article", "question")
             .prefetch_related("tags", "evidence", "resolutions", "revisions")
             .get(pk=prediction.pk)
         )

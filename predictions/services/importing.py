@@ -59,6 +59,7 @@ from predictions.services.predictions import (
     tags_get_or_create,
 )
 from predictions.services.questions import import_fields, questions_for_import, settled_outcome
+from predictions.services.rules import check_made_at, check_publishable, check_recorded_at, check_resolved_at
 from predictions.services.scores import scores_mark_stale
 
 FIELDS = [
@@ -77,6 +78,7 @@ FIELDS = [
     "evidence",
     "outcome",
     "resolved_at",
+    "recorded_at",
     "question",
     "question_polarity",
 ]
@@ -110,6 +112,7 @@ class Row:
     evidence: list[dict]
     outcome: str | None
     resolved_at: datetime | None
+    recorded_at: datetime | None = None
     question: str | None = None  # a question key (services.questions.questions_for_import)
     question_polarity: str = "same"
     question_id: int | None = None
@@ -343,6 +346,17 @@ def parse_row(data, line: int) -> Row:
         raise LineError(f"outcome: must be null, {', '.join(Outcome.values)}; got {str(outcome)[:100]!r}")
     resolved_at = data.get("resolved_at")
     resolved_at = parse_datetime(resolved_at, "resolved_at") if resolved_at else None
+    recorded_at = data.get("recorded_at")
+    recorded_at = parse_datetime(recorded_at, "recorded_at") if recorded_at else None
+    criteria = _text(data, "resolution_criteria", max_length=limits.LONG_TEXT_MAX)
+    try:  # the desk's rules, as every write path keeps them (services/rules.py); imported predictions are published
+        check_publishable(resolution_criteria=criteria)
+        check_made_at(made_at)
+        check_recorded_at(recorded_at=recorded_at, made_at=made_at)
+        if outcome and resolved_at:
+            check_resolved_at(resolved_at=resolved_at, made_at=made_at)
+    except ServiceError as exc:
+        raise LineError("; ".join(f"{name}: {' '.join(problems)}" for name, problems in exc.errors.items())) from None
     try:
         question, question_polarity = import_fields(data)
     except ValueError as exc:
@@ -359,12 +373,13 @@ def parse_row(data, line: int) -> Row:
         probability=probability,
         probability_source=source,
         confidence_phrase=phrase,
-        resolution_criteria=_text(data, "resolution_criteria", max_length=limits.LONG_TEXT_MAX),
+        resolution_criteria=criteria,
         rationale=_text(data, "rationale", max_length=limits.LONG_TEXT_MAX),
         tags=sorted({t.strip().lower() for t in tags}),
         evidence=evidence,
         outcome=outcome,
         resolved_at=resolved_at if outcome else None,
+        recorded_at=recorded_at,
         question=question,
         question_polarity=question_polarity,
     )
@@ -663,6 +678,7 @@ def _insert(rows: list[Row], *, batch_size: int = 1000) -> set[int]:
             quote=r.quote,
             made_at=r.made_at,
             logged_at=now,
+            recorded_at=r.recorded_at,
             resolve_by=r.resolve_by,
             probability=r.probability,
             probability_source=r.probability_source,
@@ -745,6 +761,8 @@ def _record(p: dict, tags: list[str], evidence: list[dict]) -> dict:
         ],
         "outcome": p["outcome"],
         "resolved_at": p["resolved_at"].isoformat() if p["resolved_at"] else None,
+        # when it was first recorded, so that a re-import elsewhere keeps its place in hindsight-free rankings
+        "recorded_at": (p["recorded_at"] or p["logged_at"]).isoformat(),
         "question": p["question__key"],
         "question_polarity": p["question_polarity"],
     }
@@ -752,8 +770,8 @@ def _record(p: dict, tags: list[str], evidence: list[dict]) -> dict:
 
 _EXPORT_COLUMNS = (
     "id", "external_id", "pundit__name", "pundit__slug", "statement", "quote", "made_at", "resolve_by", "probability",
-    "confidence_phrase", "resolution_criteria", "rationale", "outcome", "resolved_at", "question__key",
-    "question_polarity",
+    "confidence_phrase", "resolution_criteria", "rationale", "outcome", "resolved_at", "recorded_at", "logged_at",
+    "question__key", "question_polarity",
 )  # fmt: skip
 _EVIDENCE_COLUMNS = ("prediction_id", "url", "title", "outlet", "authors", "published_at", "stance")
 

@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from predictions.models import LedgerEntry, Prediction, Resolution, Revision, Status
+from predictions.services.rules import SAID_FIELDS
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_200_914  # pg_advisory_xact_lock key serialising appends on PostgreSQL
@@ -79,15 +80,21 @@ def prediction_payload(prediction: Prediction) -> dict:
         "id": prediction.pk,
         "external_id": prediction.external_id,
         "pundit": {"id": prediction.pundit_id, "slug": prediction.pundit.slug, "name": prediction.pundit.name},
-        "statement": prediction.statement,
-        "quote": prediction.quote,
-        "probability": float(prediction.probability) + 0.0,
-        "made_at": _utc(prediction.made_at),
-        "resolve_by": prediction.resolve_by.isoformat(),
-        "resolution_criteria": prediction.resolution_criteria,
+        **{name: _said(getattr(prediction, name)) for name in SAID_FIELDS},
         "logged_at": _utc(prediction.logged_at),
         "late_logged": bool(prediction.late_logged),
     }
+
+
+def _said(value):
+    """A value of SAID_FIELDS as the ledger records it: datetimes in UTC, dates as ISO text, numbers as floats."""
+    if isinstance(value, datetime):
+        return _utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value) + 0.0  # -0.0 is 0.0 (canonical JSON)
+    return value
 
 
 def resolution_payload(resolution: Resolution) -> dict:
@@ -179,16 +186,7 @@ def ledger_append(*, kind: str, prediction_id: int | None, payload: dict) -> Led
 # --- Verification ---
 
 #: What a publication or revision entry pins down about a prediction row (compared when the payload has the key).
-_PINNED = (
-    "statement",
-    "quote",
-    "probability",
-    "made_at",
-    "resolve_by",
-    "resolution_criteria",
-    "logged_at",
-    "late_logged",
-)
+_PINNED = (*SAID_FIELDS, "logged_at", "late_logged")
 
 
 class Verdict(NamedTuple):
@@ -246,7 +244,7 @@ def _chain(entries: Iterable[tuple]) -> Iterator[tuple | Verdict]:
 
 
 #: What only a revision changes; a revision entry must agree with the entry before it on everything else.
-_SAID = ("statement", "quote", "probability", "made_at", "resolve_by", "resolution_criteria", "logged_at")
+_SAID = (*SAID_FIELDS, "logged_at")
 
 
 def _revision_contradiction(seq: int, payload: dict, state: _Replayed) -> Verdict | None:
@@ -306,12 +304,7 @@ def _replay(entries: Iterable[tuple]):
 def _pinned(row: dict) -> dict:
     """A row's pinned fields formatted as prediction_payload formats them."""
     return {
-        "statement": row["statement"],
-        "quote": row["quote"],
-        "probability": float(row["probability"]),
-        "made_at": _utc(row["made_at"]),
-        "resolve_by": row["resolve_by"].isoformat(),
-        "resolution_criteria": row["resolution_criteria"],
+        **{name: _said(row[name]) for name in SAID_FIELDS},
         "logged_at": _utc(row["logged_at"]),
         "late_logged": bool(row["late_logged"]),
     }

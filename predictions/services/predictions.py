@@ -30,6 +30,15 @@ from predictions.models import (
 from predictions.services.audit import audit_record, snapshot
 from predictions.services.errors import ServiceError  # noqa: F401  (re-exported: callers import it from here)
 from predictions.services.ledger import ledger_append, prediction_payload, resolution_payload
+from predictions.services.rules import (
+    SAID_FIELDS,
+    check_made_at,
+    check_not_locked,
+    check_outcome_change,
+    check_publishable,
+    check_recorded_at,
+    check_resolved_at,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +129,24 @@ def validate_prediction_fields(*, probability: Any, made_at: datetime | None, re
         errors["probability"] = [f"Must be between 0 and 1; got {probability}."]
     if made_at and resolve_by and resolve_by < made_at.astimezone(UTC).date():
         errors["resolve_by"] = ["Must not be before the date of made_at."]
+    try:
+        check_made_at(made_at)
+    except ServiceError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ServiceError(errors)
+
+
+def prediction_create_check(*, statement: str | None, probability: Any, made_at, resolve_by) -> None:
+    """The rules a new prediction must keep, checked without writing (the desk's add form shows each refusal next
+    to its field); prediction_create checks them again."""
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_prediction_fields(probability=probability, made_at=made_at, resolve_by=resolve_by)
+    except ServiceError as exc:
+        errors.update(exc.errors)
+    if statement is not None and not statement.strip():
+        errors["statement"] = ["This field may not be blank."]
     if errors:
         raise ServiceError(errors)
 
@@ -143,14 +170,15 @@ def prediction_create(
     evidence: Iterable[dict] = (),
     status: str = Status.DRAFT,
     created_by=None,
+    recorded_at: datetime | None = None,
     question=None,
     question_polarity: str = "same",
 ) -> Prediction:
     """Create a prediction (a draft unless status says published) with its tags and evidence, on ``question`` if
-    given (services.questions.question_link)."""
-    validate_prediction_fields(probability=probability, made_at=made_at, resolve_by=resolve_by)
-    if not statement or not statement.strip():
-        raise ServiceError({"statement": ["This field may not be blank."]})
+    given (services.questions.question_link). ``recorded_at`` is when the source itself recorded it (a platform's
+    own timestamp), if known."""
+    prediction_create_check(statement=statement or "", probability=probability, made_at=made_at, resolve_by=resolve_by)
+    check_recorded_at(recorded_at=recorded_at, made_at=made_at)
     evidence = list(evidence)
     logged_at = timezone.now()
     try:
@@ -171,6 +199,7 @@ def prediction_create(
                 status=Status.DRAFT,
                 created_by=created_by,
                 logged_at=logged_at,
+                recorded_at=recorded_at,
                 late_logged=is_late_logged(
                     made_at=made_at, logged_at=logged_at, resolve_by=resolve_by, evidence=evidence
                 ),
@@ -196,7 +225,13 @@ def prediction_create(
 
 @transaction.atomic
 def prediction_publish(*, prediction: Prediction, actor=None) -> Prediction:
-    """Draft → published; appends the publication to the ledger. Publishing twice is a no-op."""
+    """Draft → published; appends the publication to the ledger. Publishing twice is a no-op. Publishing needs
+    resolution criteria."""
+    criteria = Prediction.objects.filter(pk=prediction.pk, status=Status.DRAFT).values_list(
+        "resolution_criteria", flat=True
+    )
+    for text in criteria:  # nothing when it is not a draft (already published: a no-op)
+        check_publishable(resolution_criteria=text)
     claimed = Prediction.objects.filter(pk=prediction.pk, status=Status.DRAFT).update(status=Status.PUBLISHED)
     if claimed != 1:
         prediction.refresh_from_db()
@@ -266,6 +301,9 @@ def prediction_resolve(
         raise ServiceError(
             {"status": [f"Only published predictions can be resolved; this one is {prediction.status}."]}
         )
+    resolved_at = resolved_at or timezone.now()
+    check_resolved_at(resolved_at=resolved_at, made_at=prediction.made_at)
+    check_outcome_change(current=prediction.outcome, outcome=outcome, note=note)
     if prediction.question_id is not None and not via_question:
         from predictions.services.questions import question_follow_prediction
 
@@ -283,7 +321,7 @@ def prediction_resolve(
         outcome=outcome,
         note=note,
         evidence_url=evidence_url or "",
-        resolved_at=resolved_at or timezone.now(),
+        resolved_at=resolved_at,
         resolved_by=resolved_by,
         automatic=automatic,
     )
@@ -334,48 +372,69 @@ def predictions_mark_due(*, today: date | None = None) -> int:
     return Prediction.objects.open().filter(resolve_by__lt=today, due_since__isnull=True).update(due_since=today)
 
 
-#: What a pundit said: never changed in place once published; corrections are public revisions.
-IMMUTABLE_WHEN_PUBLISHED = ("statement", "quote", "probability", "made_at", "resolve_by", "resolution_criteria")
-_EDITABLE = IMMUTABLE_WHEN_PUBLISHED + (
+#: What a pundit said (rules.SAID_FIELDS): never changed in place once published; corrections are public revisions,
+#: and once resolved it is locked.
+IMMUTABLE_WHEN_PUBLISHED = SAID_FIELDS
+#: What prediction_update changes (tags aside): what was said, and the editor's own fields.
+EDITABLE_FIELDS = IMMUTABLE_WHEN_PUBLISHED + (
     "pundit",
     "probability_source",
     "confidence_phrase",
     "rationale",
     "external_id",
 )
+_EDITABLE = EDITABLE_FIELDS
 
 
 def _jsonable(value):
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-@transaction.atomic
-def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor=None, reason: str = "") -> Prediction:
-    """Change a prediction. Drafts change freely; a published prediction's words, probability and dates change
-    only as a revision (reason, editor, time) that is appended to the ledger and shown next to the original."""
-    from predictions.models import Revision
+def revised_fields(diff: dict[str, Any]) -> list[str]:
+    """The changed fields that, on a published prediction, change only as a public revision: what was said, the
+    pundit, and the external_id that idempotent re-imports match on."""
+    return [k for k in diff if k in IMMUTABLE_WHEN_PUBLISHED or k in ("pundit", "external_id")]
 
-    prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
-    tags = changes.pop("tags", None)
+
+def prediction_update_check(*, prediction: Prediction, changes: dict[str, Any], reason: str = "") -> dict[str, Any]:
+    """The rules a change of this prediction must keep, checked without writing anything (the desk's forms call it to
+    show each refusal next to its field). Returns the fields that really change (tags aside); raises ServiceError."""
+    changes = {k: v for k, v in changes.items() if k != "tags"}
     unknown = set(changes) - set(_EDITABLE)
     if unknown:
         raise ServiceError({k: ["This field cannot be changed."] for k in sorted(unknown)})
     diff = {k: v for k, v in changes.items() if getattr(prediction, k) != v}
     if prediction.status == Status.WITHDRAWN:
         raise ServiceError({"status": ["A withdrawn prediction cannot be changed."]})
+    check_not_locked(status=prediction.status, outcome=prediction.outcome, fields=diff)
     published = prediction.status != Status.DRAFT
-    # The pundit, and the external_id that idempotent re-imports match on, change only as a revision too.
-    guarded = {k: v for k, v in diff.items() if k in IMMUTABLE_WHEN_PUBLISHED or k in ("pundit", "external_id")}
+    if published and "resolution_criteria" in diff:
+        check_publishable(resolution_criteria=diff["resolution_criteria"])
+    guarded = revised_fields(diff)
     if published and guarded and not reason.strip():
         raise ServiceError(
             {k: ["Published predictions are corrected through revisions: give a revision_reason."] for k in guarded}
         )
-    merged_made_at = diff.get("made_at", prediction.made_at)
     validate_prediction_fields(
         probability=diff.get("probability", prediction.probability),
-        made_at=merged_made_at,
+        made_at=diff.get("made_at", prediction.made_at),
         resolve_by=diff.get("resolve_by", prediction.resolve_by),
     )
+    return diff
+
+
+@transaction.atomic
+def prediction_update(*, prediction: Prediction, changes: dict[str, Any], editor=None, reason: str = "") -> Prediction:
+    """Change a prediction. Drafts change freely; a published prediction's words, probability and dates change
+    only as a revision (reason, editor, time) that is appended to the ledger and shown next to the original; once
+    resolved they are locked. The rules: ``prediction_update_check``."""
+    from predictions.models import Revision
+
+    prediction = Prediction.objects.select_for_update().get(pk=prediction.pk)
+    tags = changes.pop("tags", None)
+    diff = prediction_update_check(prediction=prediction, changes=changes, reason=reason)
+    published = prediction.status != Status.DRAFT
+    guarded = {k: diff[k] for k in revised_fields(diff)}
     before = {k: _jsonable(getattr(prediction, k)) if k != "pundit" else prediction.pundit.slug for k in diff}
     old_pundit_id = prediction.pundit_id
     old_tags = sorted(t.name for t in prediction.tags.all()) if tags is not None else None

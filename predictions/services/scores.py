@@ -9,6 +9,10 @@ so the last run to commit has seen every committed change.
 
 Only published and resolved predictions count; drafts and withdrawn predictions never do.
 
+Each record is stored twice: ``with_late=False``, the default figures, leaves out hindsight-prone predictions
+(predictions.hindsight) and counts them in ``left_out_late``; ``with_late=True`` counts every prediction (what
+``include_late=true`` reads). So both answers are one indexed read.
+
 Two independent computations of the same records:
 
 * ``scores_aggregate()``: one SQL aggregate (``GROUP BY pundit, tag, outcome, calibration bin``, built from
@@ -33,6 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from predictions import scoring
+from predictions.hindsight import article_join_sql, hindsight_prone_sql, is_hindsight_prone
 from predictions.models import Prediction, Pundit, PunditScore, Status, Tag
 
 logger = logging.getLogger(__name__)
@@ -40,8 +45,9 @@ logger = logging.getLogger(__name__)
 COUNTED = (Status.PUBLISHED, Status.RESOLVED)
 CHUNK = 500
 
-#: (pundit id, tag id); tag id None is the pundit's overall record.
-Key = tuple[int, int | None]
+#: (pundit id, tag id, with_late); tag id None is the pundit's overall record; with_late False leaves out the
+#: hindsight-prone predictions (the default figures), True counts them.
+Key = tuple[int, int | None, bool]
 
 
 @dataclass
@@ -50,6 +56,22 @@ class Record:
 
     counts: dict[str, int] = field(default_factory=scoring.empty_counts)
     stats: scoring.ScoreStats = field(default_factory=scoring.ScoreStats.empty)
+    left_out_late: int = 0
+
+
+def _records_of(records: dict[Key, Record], pundit_id: int, tag_id: int | None) -> tuple[Record, Record]:
+    """The (default, with_late) records of a pundit × tag, created empty when new."""
+    pair = []
+    for with_late in (False, True):
+        record = records.get((pundit_id, tag_id, with_late))
+        if record is None:
+            record = records[(pundit_id, tag_id, with_late)] = Record()
+        pair.append(record)
+    return pair[0], pair[1]
+
+
+def _empty_records(ids: Iterable[int]) -> dict[Key, Record]:
+    return {(pid, None, with_late): Record() for pid in ids for with_late in (False, True)}
 
 
 def group_columns(*, bins: int = scoring.DEFAULT_BINS) -> str:
@@ -79,32 +101,39 @@ def record_add_group(record: Record, group: Sequence) -> None:
 
 
 def scores_aggregate(*, pundit_ids: Iterable[int]) -> dict[Key, Record]:
-    """The records of these pundits (overall and per tag) from ONE SQL statement: the overall groups and the
-    per-tag groups (predictions joined to their tags), ``UNION ALL``. Same keys as ``scores_compute``."""
+    """The records of these pundits (overall and per tag, with and without the hindsight-prone predictions) from
+    ONE SQL statement: the overall groups and the per-tag groups (predictions joined to their tags), ``UNION ALL``,
+    each also grouped by whether the prediction is hindsight-prone. Same keys as ``scores_compute``."""
     ids = sorted(set(pundit_ids))
-    records: dict[Key, Record] = {(pid, None): Record() for pid in ids}
+    records = _empty_records(ids)
     if not ids:
         return records
     qn = connection.ops.quote_name
     pred, through = qn(Prediction._meta.db_table), qn(Prediction.tags.through._meta.db_table)
     columns = group_columns()
+    late, late_params = hindsight_prone_sql()
+    source = f"{pred} pr{article_join_sql()}"
     marks = ", ".join(["%s"] * len(ids))
     where = f"pr.{qn('pundit_id')} IN ({marks}) AND pr.{qn('status')} IN (%s, %s)"
     # Only constant expressions, quoted names and placeholders are formatted in; every value is a parameter.
     query = (
-        f"SELECT pr.{qn('pundit_id')}, NULL, {columns} FROM {pred} pr WHERE {where} GROUP BY 1, 3, 4 "  # noqa: S608
-        f"UNION ALL SELECT pr.{qn('pundit_id')}, pt.{qn('tag_id')}, {columns} FROM {pred} pr "
-        f"JOIN {through} pt ON pt.{qn('prediction_id')} = pr.{qn('id')} WHERE {where} GROUP BY 1, 2, 3, 4"
+        f"SELECT pr.{qn('pundit_id')}, NULL, CASE WHEN {late} THEN 1 ELSE 0 END, {columns} "  # noqa: S608
+        f"FROM {source} WHERE {where} GROUP BY 1, 3, 4, 5 "
+        f"UNION ALL SELECT pr.{qn('pundit_id')}, pt.{qn('tag_id')}, CASE WHEN {late} THEN 1 ELSE 0 END, {columns} "
+        f"FROM {source} JOIN {through} pt ON pt.{qn('prediction_id')} = pr.{qn('id')} WHERE {where} "
+        "GROUP BY 1, 2, 3, 4, 5"
     )
     statuses = [status.value for status in COUNTED]
     with connection.cursor() as cursor:
-        cursor.execute(query, [*ids, *statuses, *ids, *statuses])
+        cursor.execute(query, [*late_params, *ids, *statuses, *late_params, *ids, *statuses])
         groups = cursor.fetchall()
-    for pundit_id, tag_id, *group in groups:
-        record = records.get((pundit_id, tag_id))
-        if record is None:
-            record = records[(pundit_id, tag_id)] = Record()
-        record_add_group(record, group)
+    for pundit_id, tag_id, is_late, *group in groups:
+        default, with_late = _records_of(records, pundit_id, tag_id)
+        record_add_group(with_late, group)
+        if is_late:
+            default.left_out_late += group[2]  # the group's COUNT(*)
+        else:
+            record_add_group(default, group)
     return records
 
 
@@ -116,7 +145,7 @@ def scores_compute(*, pundit_ids: Iterable[int]) -> dict[Key, Record]:
     for every tag on at least one counted prediction. Two queries, whatever the number of pundits.
     """
     ids = sorted(set(pundit_ids))
-    records: dict[Key, Record] = {(pid, None): Record() for pid in ids}
+    records = _empty_records(ids)
     tags_of: dict[int, list[int]] = defaultdict(list)
     tag_rows = Prediction.tags.through.objects.filter(
         prediction__pundit_id__in=ids, prediction__status__in=COUNTED
@@ -124,17 +153,34 @@ def scores_compute(*, pundit_ids: Iterable[int]) -> dict[Key, Record]:
     for prediction_id, tag_id in tag_rows.iterator(chunk_size=5000):
         tags_of[prediction_id].append(tag_id)
     rows = Prediction.objects.filter(pundit_id__in=ids, status__in=COUNTED).values_list(
-        "id", "pundit_id", "probability", "outcome"
+        "id",
+        "pundit_id",
+        "probability",
+        "outcome",
+        "recorded_at",
+        "logged_at",
+        "resolve_by",
+        "resolved_at",
+        "article__fully_logged",
     )
-    for prediction_id, pundit_id, probability, outcome in rows.iterator(chunk_size=5000):
+    for prediction_id, pundit_id, probability, outcome, *dates, fully_logged in rows.iterator(chunk_size=5000):
+        recorded_at, logged_at, resolve_by, resolved_at = dates
+        late = is_hindsight_prone(
+            recorded_at=recorded_at,
+            logged_at=logged_at,
+            resolve_by=resolve_by,
+            resolved_at=resolved_at,
+            fully_logged=bool(fully_logged),
+        )
         for tag_id in [None, *tags_of.get(prediction_id, ())]:
-            record = records.get((pundit_id, tag_id))
-            if record is None:
-                record = records[(pundit_id, tag_id)] = Record()
-            record.counts["total"] += 1
-            record.counts[scoring.count_key(outcome)] += 1
-            if scoring.is_scored(outcome):
-                record.stats.add(probability, outcome == scoring.OUTCOME_TRUE)
+            default, with_late = _records_of(records, pundit_id, tag_id)
+            if late:
+                default.left_out_late += 1
+            for record in (with_late,) if late else (default, with_late):
+                record.counts["total"] += 1
+                record.counts[scoring.count_key(outcome)] += 1
+                if scoring.is_scored(outcome):
+                    record.stats.add(probability, outcome == scoring.OUTCOME_TRUE)
     return records
 
 
@@ -152,10 +198,21 @@ def score_fill(score: PunditScore, record: Record) -> PunditScore:
     score.adjusted_brier = stats.adjusted_brier()
     score.log_score = stats.log_score()
     score.stats = stats.to_dict()
+    score.left_out_late = record.left_out_late
     return score
 
 
-def score_record(*, total: int, open: int, n_true: int, n_false: int, ambiguous: int, annulled: int, stats: dict):
+def score_record(
+    *,
+    total: int,
+    open: int,
+    n_true: int,
+    n_false: int,
+    ambiguous: int,
+    annulled: int,
+    stats: dict,
+    left_out_late: int = 0,
+):
     """The Record stored in a PunditScore row, from its column values (an empty ``stats`` is an empty record)."""
     counts = {
         "total": total,
@@ -165,10 +222,11 @@ def score_record(*, total: int, open: int, n_true: int, n_false: int, ambiguous:
         "ambiguous": ambiguous,
         "annulled": annulled,
     }
-    return Record(counts=counts, stats=scoring.ScoreStats.from_dict(stats) if stats else scoring.ScoreStats.empty())
+    stats = scoring.ScoreStats.from_dict(stats) if stats else scoring.ScoreStats.empty()
+    return Record(counts=counts, stats=stats, left_out_late=left_out_late)
 
 
-RECORD_FIELDS = ("total", "open", "n_true", "n_false", "ambiguous", "annulled", "stats")
+RECORD_FIELDS = ("total", "open", "n_true", "n_false", "ambiguous", "annulled", "stats", "left_out_late")
 
 
 def pundit_scores_recompute(*, pundit_ids: Iterable[int]) -> None:
@@ -190,11 +248,11 @@ def _recompute_chunk(ids: list[int]) -> None:
         # that marks it after waits for this transaction and leaves its mark.
         Pundit.objects.filter(pk__in=locked, scores_stale_since__isnull=False).update(scores_stale_since=None)
         records = scores_aggregate(pundit_ids=locked)
-        PunditScore.objects.filter(pundit_id__in=locked).delete()
-        PunditScore.objects.bulk_create(
+        PunditScore.every_row.filter(pundit_id__in=locked).delete()
+        PunditScore.every_row.bulk_create(
             [
-                score_fill(PunditScore(pundit_id=pid, tag_id=tag_id), record)
-                for (pid, tag_id), record in records.items()
+                score_fill(PunditScore(pundit_id=pid, tag_id=tag_id, with_late=with_late), record)
+                for (pid, tag_id, with_late), record in records.items()
             ],
             batch_size=2000,
         )
@@ -239,10 +297,12 @@ def _close(a: float | None, b: float | None) -> bool:
 def _difference(stored: PunditScore | None, fresh: Record) -> str | None:
     """Why a stored row does not match a fresh record, or None when it does. A missing row matches an empty record."""
     if stored is None:
-        return None if fresh.counts["total"] == 0 else "no stored row"
+        return None if fresh.counts["total"] == 0 and fresh.left_out_late == 0 else "no stored row"
     mine = score_record(**{f: getattr(stored, f) for f in RECORD_FIELDS})
     if mine.counts != fresh.counts:
         return f"counts {mine.counts} != {fresh.counts}"
+    if mine.left_out_late != fresh.left_out_late:
+        return f"left_out_late {mine.left_out_late} != {fresh.left_out_late}"
     if stored.resolved != fresh.stats.n:
         return f"resolved {stored.resolved} != {fresh.stats.n}"
     if not mine.stats.is_close(fresh.stats):
@@ -265,19 +325,22 @@ def scores_differences(*, pundit_ids: Iterable[int] | None = None) -> Iterator[s
         fresh = scores_compute(pundit_ids=chunk)
         stored: dict[Key, PunditScore] = {}
         duplicates: set[Key] = set()
-        for score in PunditScore.objects.filter(pundit_id__in=chunk):
-            key = (score.pundit_id, score.tag_id)
+        for score in PunditScore.every_row.filter(pundit_id__in=chunk):
+            key = (score.pundit_id, score.tag_id, score.with_late)
             if key in stored:
                 duplicates.add(key)
             stored[key] = score
         problems: list[tuple[Key, str]] = [(key, "more than one stored row") for key in duplicates]
-        for key in sorted(set(fresh) | set(stored), key=lambda k: (k[0], k[1] or 0)):
+        for key in sorted(set(fresh) | set(stored), key=lambda k: (k[0], k[1] or 0, k[2])):
             reason = _difference(stored.get(key), fresh.get(key, Record()))
             if reason:
                 problems.append((key, reason))
         if problems:
             slugs = dict(Pundit.objects.filter(pk__in={k[0] for k, _ in problems}).values_list("pk", "slug"))
             tags = dict(Tag.objects.filter(pk__in={k[1] for k, _ in problems if k[1]}).values_list("pk", "name"))
-            for (pid, tag_id), reason in sorted(problems, key=lambda item: (item[0][0], item[0][1] or 0)):
+            for (pid, tag_id, with_late), reason in sorted(
+                problems, key=lambda item: (item[0][0], item[0][1] or 0, item[0][2])
+            ):
                 tag = "all" if tag_id is None else tags.get(tag_id, tag_id)
-                yield f"pundit {slugs.get(pid, pid)} (id {pid}), tag {tag}: {reason}"
+                scope = "with hindsight-prone" if with_late else "without hindsight-prone"
+                yield f"pundit {slugs.get(pid, pid)} (id {pid}), tag {tag}, {scope}: {reason}"

@@ -7,12 +7,13 @@ re-resolution or a return to open is news too. Newest first, at most FEED_SIZE i
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from predictions.models import Pundit, Resolution, Status
+from predictions.services.rules import correction_text
 from predictions.web.views import OUTCOME_LABELS, percent
 from predictions.web.xmltext import xml_safe
 
@@ -21,7 +22,13 @@ PUBLIC = (Status.PUBLISHED, Status.RESOLVED, Status.WITHDRAWN)
 
 
 def resolutions(pundit: Pundit | None = None) -> QuerySet[Resolution]:
-    qs = Resolution.objects.filter(prediction__status__in=PUBLIC).select_related("prediction__pundit")
+    """The newest entries, each with the outcome it replaced (``was``: the latest earlier entry with an outcome)."""
+    was = Resolution.objects.filter(prediction=OuterRef("prediction"), outcome__isnull=False, pk__lt=OuterRef("pk"))
+    qs = (
+        Resolution.objects.filter(prediction__status__in=PUBLIC)
+        .select_related("prediction__pundit")
+        .annotate(was=Subquery(was.order_by("-pk").values("outcome")[:1]))
+    )
     if pundit is not None:
         qs = qs.filter(prediction__pundit=pundit)
     return qs.order_by("-created_at", "-id")[:FEED_SIZE]
@@ -38,16 +45,23 @@ class ResolutionsFeed(Feed):
     def items(self) -> QuerySet[Resolution]:
         return resolutions()
 
+    @staticmethod
+    def _corrects(item: Resolution) -> bool:
+        return item.outcome is not None and item.was is not None and item.was != item.outcome
+
     def item_title(self, item: Resolution) -> str:
         verdict = OUTCOME_LABELS.get(item.outcome, "Back to open")
-        return xml_safe(f"{verdict}: {item.prediction.statement}")
+        prefix = "Correction: " if self._corrects(item) else ""
+        return xml_safe(f"{prefix}{verdict}: {item.prediction.statement}")
 
     def item_description(self, item: Resolution) -> str:
         p = item.prediction
         parts = [f"{p.pundit.name} gave it {percent(p.probability)}."]
         if item.outcome is None:
             parts.append("The earlier resolution was withdrawn; the prediction is open again.")
-        if item.note:
+        if self._corrects(item):
+            parts.append(f"Correction: {correction_text(before=item.was, after=item.outcome, note=item.note)}.")
+        elif item.note:
             parts.append(item.note)
         return xml_safe(" ".join(parts))
 

@@ -39,6 +39,7 @@ from predictions.models import (
     Status,
     Tag,
 )
+from predictions.services.rules import mark_corrections
 from predictions.web import charts
 
 PAGE_SIZE = 50
@@ -279,6 +280,23 @@ def filter_state(qs: QuerySet[Prediction], state: str | None) -> QuerySet[Predic
     return qs
 
 
+def include_late_of(request: HttpRequest) -> bool:
+    """The pages' switch: ``?include_late=true`` counts the hindsight-prone predictions too (left out by default)."""
+    return request.GET.get("include_late", "").strip().lower() in ("1", "true", "on", "yes")
+
+
+def late_switch(request: HttpRequest, left_out: int) -> dict[str, Any]:
+    """What the pages say about hindsight-prone predictions: how many were left out, and a link that flips the
+    switch (keeping the other parameters, back to the first page)."""
+    include = include_late_of(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("include_late", None)
+    if not include:
+        query["include_late"] = "true"
+    return {"include_late": include, "left_out": left_out, "url": f"?{query.urlencode()}"}
+
+
 def board_caption(filters: dict[str, Any]) -> str:
     """The leaderboard table's caption, naming the filters in force."""
     by = {
@@ -329,7 +347,13 @@ def home(request: HttpRequest) -> HttpResponse:
     # The first page a reader opens: cached whole under what it shows changes with (public_record_version).
     key = None
     if not messages and CACHE_SECONDS:
-        key = cache_key("home", selectors.public_record_version(), timezone.now().date(), sorted(filters.items()))
+        key = cache_key(
+            "home",
+            selectors.public_record_version(),
+            timezone.now().date(),
+            sorted(filters.items()),
+            include_late_of(request),
+        )
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
@@ -338,8 +362,9 @@ def home(request: HttpRequest) -> HttpResponse:
         tag=filters.get("tag"),
         since=filters.get("since"),
         until=filters.get("until"),
-        min_resolved=filters.get("min_resolved", 1),
+        min_resolved=filters.get("min_resolved") or selectors.MIN_RESOLVED,
         ordering=filters.get("ordering", "brier"),
+        include_late=include_late_of(request),
     )
     recent = list_rows(selectors.recently_resolved(limit=10))
     due = list_rows(selectors.due_predictions(limit=10))
@@ -357,6 +382,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tags": public_tags().order_by("name").values_list("name", flat=True),
             "orderings": ORDERINGS,
             "board_caption": board_caption(filters),
+            "late": late_switch(request, getattr(board, "left_out_late", 0)),
             "nav": "home",
         },
     )
@@ -370,7 +396,9 @@ def pundit_list(request: HttpRequest) -> HttpResponse:
     messages: list[str] = []
     # From the stored overall scores (one row per pundit, joined): no count over the predictions table.
     pundits = (
-        Pundit.objects.annotate(overall=FilteredRelation("scores", condition=Q(scores__tag__isnull=True)))
+        Pundit.objects.annotate(
+            overall=FilteredRelation("scores", condition=Q(scores__tag__isnull=True, scores__with_late=False))
+        )
         .annotate(
             n_public=Coalesce(F("overall__total"), 0),
             n_resolved=Coalesce(F("overall__total"), 0) - Coalesce(F("overall__open"), 0),
@@ -473,12 +501,13 @@ def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             timezone.now().date(),
             request.scheme,
             request.get_host(),
+            include_late_of(request),
         )
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
 
-    record = selectors.track_record(pundit=pundit, tag=tag)
+    record = selectors.track_record(pundit=pundit, tag=tag, include_late=include_late_of(request))
     calibration_svg, score_svg = pundit_charts(pundit=pundit, tag=tag, record=record, version=version)
     tallies = state_tallies(pundit=pundit, tag=tag, counts=record["counts"])
 
@@ -506,6 +535,7 @@ def pundit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tallies": tallies,
             "messages_": messages,
             "record": record,
+            "late": late_switch(request, record["left_out_late"]),
             **record_summary(record),
             "calibration_svg": calibration_svg,
             "score_svg": score_svg,
@@ -532,6 +562,7 @@ def prediction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resolutions = list(prediction.resolutions.order_by("-created_at", "-id"))
     for resolution in resolutions:
         resolution.label = OUTCOME_LABELS.get(resolution.outcome, "Back to open")
+    mark_corrections(reversed(resolutions))
     revisions = list(prediction.revisions.order_by("created_at", "id"))
     ledger = LedgerEntry.objects.filter(prediction=prediction).order_by("-seq").first()
     ledger_count = LedgerEntry.objects.filter(prediction=prediction).count()
@@ -585,7 +616,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     form = PunditFilterForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])
     filters.pop("tag", None)
-    board = selectors.leaderboard(tag=tag.name)
+    board = selectors.leaderboard(tag=tag.name, include_late=include_late_of(request))
     listed = filter_state(public_predictions().filter(tags=tag), filters.get("state")).order_by("-made_at", "-id")
     page = page_of(request, listed, messages)
     return render(
@@ -602,6 +633,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
             "states": STATES,
             "messages_": messages,
             "board_caption": f"Pundits ranked by Brier score on “{tag.name}”",
+            "late": late_switch(request, getattr(board, "left_out_late", 0)),
             "nav": "tags",
         },
     )

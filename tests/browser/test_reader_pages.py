@@ -43,6 +43,8 @@ def rich_pundit() -> Pundit:
             made_at=made,
             resolve_by=(made + timedelta(days=90)).date(),
             probability=p,
+            resolution_criteria="True if no major outlet reports fighting in the region during the quarter.",
+            recorded_at=made,  # recorded when made (a platform's timestamp): not hindsight-prone
             tags=["conflict" if i % 2 else "diplomacy"],
             status="published",
         )
@@ -58,6 +60,7 @@ def rich_pundit() -> Pundit:
         made_at=datetime(2025, 11, 1, tzinfo=UTC),
         resolve_by=date(2099, 6, 30),
         probability=0.35,
+        resolution_criteria="True if the summit's final communiqué announces a signed framework.",
         tags=["diplomacy"],
         status="published",
     )

@@ -395,7 +395,10 @@ def test_the_desk_lists_candidates_and_accepts_or_rejects_them(seed, seed_feed, 
     assert (first.status, second.status) == ("accepted", "rejected")
     assert first.decided_by == editor_user
     assert Evidence.objects.filter(news_item=first.news_item, prediction=seed["winter"]).count() == 1
-    assert editor_web.get(f"{changelist}{first.pk}/change/").status_code == 200
+    # a candidate's own page leads to the review queue, where it is shown beside its prediction (issue 10)
+    r = editor_web.get(f"{changelist}{first.pk}/change/")
+    assert r.status_code == 302 and r["Location"].endswith(f"/review/#prediction-{first.prediction_id}")
+    assert editor_web.get(r["Location"]).status_code == 200
     assert editor_web.get("/admin/predictions/newsitem/").status_code == 200
 
 

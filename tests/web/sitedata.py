@@ -53,7 +53,14 @@ class Site:
 
 
 def make(pundit: Pundit, statement: str, probability: float, **kwargs) -> Prediction:
-    defaults = {"made_at": MADE, "resolve_by": date(2020, 12, 31), "status": "published"}
+    defaults = {
+        "made_at": MADE,
+        "resolve_by": date(2020, 12, 31),
+        "status": "published",
+        "resolution_criteria": "True if two major outlets report it by the deadline.",
+    }
+    # recorded by its source when it was made (not hindsight-prone), unless a test says otherwise
+    defaults["recorded_at"] = kwargs.get("made_at", MADE)
     return prediction_create(pundit=pundit, statement=statement, probability=probability, **{**defaults, **kwargs})
 
 

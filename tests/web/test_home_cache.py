@@ -40,6 +40,7 @@ def test_a_new_resolution_shows_at_once(client, site):
         made_at=datetime(2021, 1, 1, tzinfo=UTC),
         resolve_by=datetime(2021, 6, 1).date(),
         probability=0.3,
+        resolution_criteria="True if it is reported.",
         status="published",
     )
     prediction_resolve(prediction=prediction, outcome="false", resolved_at=datetime(2021, 7, 1, tzinfo=UTC))

@@ -32,9 +32,12 @@ def get(client, url, status=200):
 
 
 def test_home_shows_leaderboard_recent_and_due(client, site):
-    response = get(client, "/")
+    # ranked by default from 5 resolved predictions: Otto Other (one) is not, until min_resolved says so
+    assert [row["pundit"]["name"] for row in selectors.leaderboard()] == ["Cass Sandra"]
+    assert "Otto Other" not in text_of(get(client, "/")).split("Recently resolved")[0]
+    response = get(client, "/?min_resolved=1")
     text = text_of(response)
-    board = selectors.leaderboard()
+    board = selectors.leaderboard(min_resolved=1)
     assert [row["pundit"]["name"] for row in board][:2] == ["Otto Other", "Cass Sandra"]
     for row in board:
         assert reverse("web:pundit", args=[row["pundit"]["slug"]]) in response.content.decode()
@@ -47,7 +50,7 @@ def test_home_shows_leaderboard_recent_and_due(client, site):
 
 
 def test_home_tag_filter(client, site):
-    text = text_of(get(client, "/?tag=sports"))
+    text = text_of(get(client, "/?tag=sports&min_resolved=1"))
     assert "Otto Other" in text
     assert "Cass Sandra" not in text.split("Recently resolved")[0]
     assert "on “sports”" in text
@@ -77,13 +80,13 @@ def test_home_malformed_filter_is_a_message_not_an_error(client, site, query, me
 
 
 def test_home_valid_filters_kept_when_another_is_malformed(client, site):
-    text = text_of(get(client, "/?tag=sports&since=garbage"))
+    text = text_of(get(client, "/?tag=sports&since=garbage&min_resolved=1"))
     assert "Made since: Enter a date." in text
     assert "ranked by Brier score on “sports”" in text
 
 
 def test_home_period_filter(client, site):
-    text = text_of(get(client, "/?since=2020-05-01&until=2020-06-30"))
+    text = text_of(get(client, "/?since=2020-05-01&until=2020-06-30&min_resolved=1"))
     board_part = text.split("Recently resolved")[0]
     assert "Otto Other" in board_part  # made on 1 June 2020
     assert "Cass Sandra" not in board_part  # made on 10 January 2020
