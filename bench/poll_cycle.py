@@ -9,11 +9,11 @@ two names Zipf-distributed over a universe of 1,000,000 (predictions' names are 
 bench/match_scaling.py's "spread" scenario); one entry in fifty names a prediction's subject and three of its
 words, so that it becomes a candidate.
 
-Measured: ``feeds_poll_cycle()`` (what ``manage.py poll_feeds`` runs: fetch, parse, store, match, one feed after
-another), on a fresh database ("cold": the match index is built during the cycle) and again after deleting the
-items with the validators forgotten ("warm": the index is cached and SQLite's pages are hot); then a third cycle
-where every feed answers 304. Phase times come from timing wrappers around the service's fetch, parse, store and
-match steps. The baseline is ``feedparser.parse`` over the same bytes (bench/parse_baseline.py, best of 3).
+Measured: ``feeds_poll_cycle()`` (what ``manage.py poll_feeds`` runs: fetch and parse in threads, store, match), on
+a fresh database ("cold": the match index is built during the cycle) and again after deleting the items with the
+validators forgotten ("warm": the index is cached and SQLite's pages are hot); then a third cycle where every feed
+answers 304. Phase times come from timing wrappers around the service's fetch, parse, store and match steps. The
+baseline is ``feedparser.parse`` over the same bytes (bench/parse_baseline.py, best of 3).
 
 Run: ``.venv/bin/python bench/poll_cycle.py`` (BENCH_DATABASE_URL=postgres://.../reckoner_bench_poll for
 PostgreSQL).

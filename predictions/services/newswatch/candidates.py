@@ -27,7 +27,7 @@ from predictions.models import (
     Status,
     WatchTerms,
 )
-from predictions.newswatch.match import MatchIndex, WatchRule, distinctive_terms, stem, stems_of, tokens
+from predictions.newswatch.match import MatchIndex, WatchRule, distinctive_terms, item_of, stem, stems_of, tokens
 from predictions.services.audit import audit_record
 from predictions.services.errors import ServiceError
 from predictions.services.newswatch.auto_rules import auto_rule_apply
@@ -35,7 +35,7 @@ from predictions.services.newswatch.common import MATCH_CHUNK, MatchSummary, chu
 from predictions.services.newswatch.terms import (
     term_stats,
     term_stats_flush,
-    term_stats_observe,
+    term_stats_observe_stems,
     watch_terms_fill_missing,
 )
 from predictions.services.predictions import evidence_add, prediction_resolve
@@ -146,12 +146,12 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
         )
         proposals = []
         matched_ids: list[int] = []
-        texts: list[str] = []
+        stem_sets: list[set[str]] = []
         for item_id, title, text, outlet, published_at, fetched_at in items:
             matched_ids.append(item_id)
-            body = f"{title}\n{text}"
-            texts.append(body)
-            matches = index.match(body, outlet=outlet or None, published=published_at or fetched_at)
+            item = item_of(f"{title}\n{text}")  # stemmed once: for matching and for the term statistics
+            stem_sets.append(item.stems)
+            matches = index.match_item(item, outlet=outlet or None, published=published_at or fetched_at)
             proposals.extend((match, item_id) for match in matches[:per_item])  # best first
         if not matched_ids:
             continue
@@ -176,7 +176,7 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
                 Candidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
             NewsItem.objects.filter(id__in=matched_ids, matched_at__isnull=True).update(matched_at=now)
             after = Candidate.objects.filter(news_item_id__in=matched_ids).count() if rows else 0
-        term_stats_observe(texts, pending=pending_counts)
+        term_stats_observe_stems(stem_sets, pending=pending_counts)
         summary.items += len(matched_ids)
         summary.candidates += after - before
         touched.update(row.prediction_id for row in rows)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from predictions.models import URL_MAX, Feed, NewsItem
@@ -146,9 +146,14 @@ def _poll_apply(feed: Feed, download: Download, *, claimed_at: datetime) -> Poll
         logger.info("feed %s parsed with problems: %s", feed.pk, parsed.error)
     fallback_outlet = feed.outlet or parsed.title or feed.name
     new_items, item_ids = _entries_store(
-        feed, parsed.entries, outlet=fallback_outlet, fetched_at=claimed_at, base_url=response.final_url
+        feed,
+        parsed.entries,
+        outlet=fallback_outlet,
+        fetched_at=claimed_at,
+        base_url=response.final_url,
+        # the lease is released in the last batch's transaction: one commit for a feed's usual single batch
+        finish=lambda: _finish_ok(feed, claimed_at=claimed_at, http_status=response.status, **validators),
     )
-    _finish_ok(feed, claimed_at=claimed_at, http_status=response.status, **validators)
     return PollResult(feed_id=feed.pk, status="ok", new_items=new_items, item_ids=item_ids, http_status=response.status)
 
 
@@ -190,7 +195,36 @@ def _finish_failed(feed: Feed, *, claimed_at: datetime, error: str, http_status:
     return PollResult(feed_id=feed.pk, status="failed", error=error, http_status=http_status)
 
 
-def _item_row(entry: ParsedEntry, *, feed: Feed, outlet: str, fetched_at: datetime, base_url: str) -> NewsItem:
+#: The columns an insert fills, in this order (``matched_at`` stays NULL).
+_ITEM_FIELDS = (
+    "feed",
+    "guid",
+    "url",
+    "canonical_url",
+    "canonical_url_hash",
+    "title",
+    "summary",
+    "outlet",
+    "published_at",
+    "fetched_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A news item to insert: plain values (a model instance per item cost more than parsing the item)."""
+
+    guid: str
+    url: str
+    canonical_url: str
+    canonical_url_hash: str | None
+    title: str
+    summary: str
+    outlet: str
+    published_at: datetime | None
+
+
+def _item_row(entry: ParsedEntry, *, outlet: str, base_url: str) -> _Row:
     guid = entry.guid.strip()
     if len(guid) > GUID_MAX_CHARS:
         guid = "sha256:" + hashlib.sha256(guid.encode("utf-8")).hexdigest()
@@ -199,8 +233,7 @@ def _item_row(entry: ParsedEntry, *, feed: Feed, outlet: str, fetched_at: dateti
         link = urljoin(base_url, link)  # relative to the feed's own URL (or a relative xml:base in it)
     web = link.lower().startswith(("http://", "https://"))
     canonical = canonical_url(link) if web else ""
-    return NewsItem(
-        feed=feed,
+    return _Row(
         guid=guid,
         url=link if web and len(link) <= URL_MAX else "",
         canonical_url=canonical[:URL_MAX],
@@ -209,22 +242,59 @@ def _item_row(entry: ParsedEntry, *, feed: Feed, outlet: str, fetched_at: dateti
         summary=entry.summary,
         outlet=" ".join((entry.outlet or outlet).split())[:OUTLET_MAX_CHARS],
         published_at=entry.published,
-        fetched_at=fetched_at,
     )
 
 
+def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> None:
+    """One ``INSERT ... ON CONFLICT DO NOTHING`` for many rows (SQLite and PostgreSQL alike): what
+    ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value. A row whose guid or
+    canonical URL is already stored is skipped."""
+    meta = NewsItem._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in _ITEM_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_ITEM_FIELDS))
+    sql = (  # table and column names are the model's own, not input
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    fetched = adapt(fetched_at)
+    params = [
+        (
+            feed.pk,
+            row.guid,
+            row.url,
+            row.canonical_url,
+            row.canonical_url_hash,
+            row.title,
+            row.summary,
+            row.outlet,
+            adapt(row.published_at),
+            fetched,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _entries_store(
-    feed: Feed, entries: Sequence[ParsedEntry], *, outlet: str, fetched_at: datetime, base_url: str
+    feed: Feed,
+    entries: Sequence[ParsedEntry],
+    *,
+    outlet: str,
+    fetched_at: datetime,
+    base_url: str,
+    finish: Callable[[], None] | None = None,
 ) -> tuple[int, list[int]]:
     """Insert the entries not stored yet, one committed batch at a time; returns (inserted, ids still to match).
 
     The ids to match cover every entry of this document that has no ``matched_at``: items an interrupted earlier
-    poll stored are matched now."""
-    rows: list[NewsItem] = []
+    poll stored are matched now. ``finish`` (releasing the feed) runs in the last batch's transaction."""
+    rows: list[_Row] = []
     seen_guids: set[str] = set()
     seen_urls: set[str] = set()
     for entry in entries:
-        row = _item_row(entry, feed=feed, outlet=outlet, fetched_at=fetched_at, base_url=base_url)
+        row = _item_row(entry, outlet=outlet, base_url=base_url)
         if row.guid in seen_guids or (row.canonical_url_hash and row.canonical_url_hash in seen_urls):
             continue
         seen_guids.add(row.guid)
@@ -234,21 +304,29 @@ def _entries_store(
     inserted = 0
     to_match: list[int] = []
     pause = float(settings.NEWSWATCH_BATCH_PAUSE_SECONDS)
-    for batch in chunks(rows, max(1, int(settings.NEWSWATCH_STORE_BATCH_SIZE))):
+    batches = list(chunks(rows, max(1, int(settings.NEWSWATCH_STORE_BATCH_SIZE)))) or [[]]
+    for number, batch in enumerate(batches, start=1):
         guids = [row.guid for row in batch]
         with transaction.atomic():
-            present = set(NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True))
-            fresh = [row for row in batch if row.guid not in present]
-            if fresh:
-                NewsItem.objects.bulk_create(fresh, ignore_conflicts=True)
-            stored = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("id", "guid", "matched_at")
-            for item_id, guid, matched_at in stored:
-                inserted += guid not in present
-                if matched_at is None:
-                    to_match.append(item_id)
+            if batch:
+                present = set(NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True))
+                fresh = [row for row in batch if row.guid not in present]
+                if fresh:
+                    _insert_items(feed, fresh, fetched_at=fetched_at)
+                stored = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("id", "guid", "matched_at")
+                for item_id, guid, matched_at in stored:
+                    inserted += guid not in present
+                    if matched_at is None:
+                        to_match.append(item_id)
+            if finish is not None and number == len(batches):
+                finish()
         if pause:  # fault-injection tests only (NEWSWATCH_BATCH_PAUSE_SECONDS)
             time.sleep(pause)
     return inserted, sorted(to_match)
+
+
+#: Downloads whose storing shares one transaction in a cycle (each in its own savepoint): fewer commits.
+STORE_GROUP = 16
 
 
 def feeds_poll_cycle(
@@ -278,20 +356,37 @@ def feeds_poll_cycle(
             pool.submit(feed_download, url=feed.url, etag=feed.etag, last_modified=feed.last_modified): feed
             for feed in claimed.values()
         }
+        remaining = len(pending)
+        group: list[Future[Download]] = []
         for future in as_completed(pending):
-            feed = pending[future]
-            try:
-                polls[feed.pk] = _poll_apply(feed, future.result(), claimed_at=claimed_at)
-            except Exception as exc:  # noqa: BLE001 - recorded on the feed; the cycle goes on
-                logger.exception("feed %s: poll failed", feed.pk)
-                error = error_text(exc)
-                _finish_failed(feed, claimed_at=claimed_at, error=error, http_status=None)
-                polls[feed.pk] = PollResult(feed_id=feed.pk, status="failed", error=error)
+            remaining -= 1
+            group.append(future)
+            if len(group) < STORE_GROUP and remaining:
+                continue
+            _store_group([(pending[done], done) for done in group], polls=polls, claimed_at=claimed_at)
+            group = []
     ordered = [polls[feed_id] for feed_id in ids]
     item_ids = [item_id for poll in ordered for item_id in poll.item_ids]
     from predictions.services.newswatch.candidates import items_match  # candidates imports terms, not polling
 
     return CycleResult(polls=ordered, matching=items_match(item_ids=item_ids))
+
+
+def _store_group(
+    done: Sequence[tuple[Feed, Future[Download]]], *, polls: dict[int, PollResult], claimed_at: datetime
+) -> None:
+    """Store finished downloads in one transaction, each in its own savepoint: a feed that fails (its download,
+    or the database refusing its rows) rolls back alone and is recorded as failed; the others commit together."""
+    with transaction.atomic():
+        for feed, future in done:
+            try:
+                with transaction.atomic():
+                    polls[feed.pk] = _poll_apply(feed, future.result(), claimed_at=claimed_at)
+            except Exception as exc:  # noqa: BLE001 - recorded on the feed; the cycle goes on
+                logger.exception("feed %s: poll failed", feed.pk)
+                error = error_text(exc)
+                _finish_failed(feed, claimed_at=claimed_at, error=error, http_status=None)
+                polls[feed.pk] = PollResult(feed_id=feed.pk, status="failed", error=error)
 
 
 def items_unmatched_ids(*, older_than: timedelta = timedelta(minutes=5), limit: int = 10_000) -> list[int]:

@@ -186,11 +186,16 @@ def term_stats_observe(texts: Iterable[str], *, pending: Counter[str] | None = N
     ``pending`` is given: the counts are then added to it, for :func:`term_stats_flush` to write in one go."""
     from predictions.newswatch.match import stems_of
 
+    term_stats_observe_stems((stems_of(text[:20_000]) for text in texts), pending=pending)
+
+
+def term_stats_observe_stems(stem_sets: Iterable[set[str]], *, pending: Counter[str] | None = None) -> None:
+    """:func:`term_stats_observe` for items already cut into stems (one set per item: what matching computed)."""
     counts: Counter[str] = Counter()
     documents = 0
     stats = term_stats()
-    for text in texts:
-        stems = {key for key in stems_of(text[:20_000]) if key and len(key) <= STEM_MAX_CHARS}
+    for item_stems in stem_sets:
+        stems = {key for key in item_stems if key and len(key) <= STEM_MAX_CHARS}
         counts.update(stems)
         documents += 1
         with _stats_lock:
