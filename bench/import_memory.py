@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def write_file(path: Path, n: int) -> None:
                         "pundit": f"Pundit {i % 200}",
                         "statement": f"Event {i} happens before the end of the year, as the column argued at length",
                         "made_at": "2015-01-01T00:00:00+00:00",
+                        "recorded_at": "2015-01-01T00:00:00+00:00",
                         "resolve_by": "2016-01-01",
+                        "resolution_criteria": f"True if event {i} is reported by two outlets.",
                         "probability": (i % 101) / 100,
                         "tags": [f"tag{i % 20}"],
                         "evidence": [{"url": f"https://example.org/{i}", "title": f"Report {i}", "outlet": "Wire"}],
@@ -59,10 +62,14 @@ def database_url(n: int) -> str:
 def run(args: list[str], env: dict) -> tuple[int, float, float, str]:
     """(exit code, seconds, peak RSS in MB, stderr tail) of a child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    out = proc.stdout.read().decode() + proc.stderr.read().decode()
+    # Output to a file, not a pipe: a child writing more than a pipe holds (one line per refused input line) would
+    # block forever while this process waits for it.
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        output.seek(0)
+        out = output.read().decode(errors="replace")
     return os.waitstatus_to_exitcode(status), elapsed, usage.ru_maxrss / 1024, out.strip()[-300:]
 
 
