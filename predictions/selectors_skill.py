@@ -288,10 +288,8 @@ def skill_leaderboard_rows(
     """Pundits ranked by relative Brier (lowest first) or peer score (highest first), ``min_resolved`` applying to
     ``relative_n`` / ``peer_n``; ties by name, then slug. The sequence's ``left_out_late`` counts the hindsight-prone
     final calls left out (0 with ``include_late``)."""
-    late = CallScore.objects.filter(late=True)
-    if tag:
-        late = late.filter(prediction__tags__name=tag)
-    left_out = 0 if include_late else late.count()
+    late = _filtered_calls(tag=tag, since=since, until=until, exclude_late=exclude_late, include_late=True)
+    left_out = 0 if include_late else late.filter(late=True).count()
     if _stored_path(since=since, until=until, reference=reference, exclude_late=exclude_late):
         board = StoredSkillLeaderboard(ordering=ordering, min_resolved=min_resolved, tag=tag, include_late=include_late)
         board.left_out_late = left_out
