@@ -52,8 +52,11 @@ def recreate_postgres_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.startswith("reckoner_bench"):
-        raise SystemExit("BENCH_DATABASE_URL must name a database called reckoner_bench*: it is dropped and created")
+    if not (name.startswith("reckoner_") and "bench" in name):
+        raise SystemExit(
+            "BENCH_DATABASE_URL must name a database called reckoner_*bench* (reckoner_bench, reckoner_readers_bench, "
+            "...): it is dropped and created"
+        )
     admin = url.replace(f"/{name}", "/postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -127,7 +130,11 @@ def live_server(env_extra: dict | None = None):
         yield port
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:  # a loaded machine: gunicorn's graceful stop can outlast the wait
+            proc.kill()
+            proc.wait(10)
 
 
 def get(port: int, path: str, conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:

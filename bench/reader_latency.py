@@ -1,19 +1,22 @@
-"""What a reader opens first, at N predictions by N/25 pundits: the home page, a search and the first page of the
-prediction list, each as a ratio to /healthz on the same server in the same run (requests interleaved round by round,
-so noise hits every path alike); and the full dump's throughput and the worker's memory while streaming it.
+"""What a reader opens, at 50,000 and 500,000 predictions (N/25 pundits) on PostgreSQL: every reader page and the
+API's lists as a ratio to /healthz on the same server in the same run (requests interleaved round by round over one
+connection, so noise hits every path alike), medians and p99; the full dump's throughput and the worker's memory
+while streaming it; and how each figure grows from the smallest N to the largest.
 
-    .venv/bin/python bench/reader_latency.py [N] [--rounds 200]
-    (BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/reckoner_bench_readers for PostgreSQL)
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/reckoner_readers_bench \\
+        .venv/bin/python bench/reader_latency.py [N ...] [--rounds 200] [--rebuild] [--no-dump]
 
-Goals (issue 14, at 500,000 predictions on PostgreSQL, gunicorn with one worker): home, a search and the first list
-page each <= 3x /healthz (median); the dump >= 20,000 predictions per second with memory flat in N.
+Each N has its own database (the URL's name + "_N"), built once by bench/reader_dataset.py through the import
+service and reused by later runs (migrated to the newest code first). REDIS_URL (default redis://127.0.0.1:6379/7)
+is the cache, as in production; the database is not written during the run.
 
-The database is built through the import service (so the search index is filled by the same triggers as in
-production, and the stored scores by the importer). Statements are drawn from a vocabulary, so a two-word search
-matches a realistic share of the rows (about 1 in 300) and a one-word search about 1 in 25.
+Goals (issue 14, at 500,000 predictions on PostgreSQL, gunicorn with one worker): the home page, a search and the
+first page of the list each <= 3x /healthz (median), every reader page <= 10x at p99; the dump >= 20,000
+predictions per second with memory flat in N.
 
-Two servers run: as served (home page cached under its version), and with the page cache off
-(bench/settings_nocache.py), so a fresh render of the home page shows too.
+Two servers run per N: "as served" (production behaviour: rendered pages and list answers cached under the version
+of the public record, which every write moves), and "fresh" (bench/settings_nocache.py: every page and answer
+computed afresh, as right after a write), so both figures show.
 """
 
 from __future__ import annotations
@@ -21,139 +24,70 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import random
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import latencies, live_server, setup_django, summary
+from common import ROOT, latencies, live_server, summary
 
 parser = argparse.ArgumentParser()
-parser.add_argument("n", nargs="?", type=int, default=50_000)
+parser.add_argument("n", nargs="*", type=int, default=[50_000, 500_000])
 parser.add_argument("--rounds", type=int, default=200)
+parser.add_argument("--rebuild", action="store_true", help="build the datasets again even if they exist")
+parser.add_argument("--no-dump", action="store_true")
+parser.add_argument("--fresh-rounds", type=int, default=20, help="rounds with the caches off (slow paths at 500k)")
 args = parser.parse_args()
-N, ROUNDS = args.n, args.rounds
-PUNDITS = max(N // 25, 10)
-
-SUBJECTS = [
-    "The central bank",
-    "The government",
-    "Parliament",
-    "The opposition",
-    "Inflation",
-    "The ceasefire",
-    "The euro",
-    "Oil prices",
-    "The president",
-    "Unemployment",
-    "The coalition",
-    "The court",
-    "Turnout",
-    "The summit",
-    "Housing starts",
-    "The strike",
-    "The referendum",
-    "Exports",
-    "The prime minister",
-    "Bond yields",
-    "The treaty",
-    "The senate",
-    "Wages",
-    "The currency",
-    "The election",
-]
-VERBS = [
-    "will cut",
-    "will raise",
-    "will hold",
-    "will collapse",
-    "will survive",
-    "will double",
-    "will fall below",
-    "will rise above",
-    "will approve",
-    "will reject",
-    "will delay",
-    "will sign",
-]
-OBJECTS = [
-    "interest rates",
-    "the budget",
-    "taxes",
-    "the deal",
-    "its forecast",
-    "the reform",
-    "tariffs",
-    "spending",
-    "the target",
-    "the sanctions",
-    "the pension plan",
-    "the border agreement",
-]
-TAGS = ["economy", "politics", "markets", "belarus", "elections", "energy", "labour", "courts"]
+REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
-def rows(n: int, seed: int = 20261202) -> list[dict]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        outcome = rng.choices(["true", "false", "ambiguous", None], [45, 45, 2, 8])[0]
-        year = 2010 + i % 14
-        subject, verb, obj = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS)
-        out.append(
-            {
-                "external_id": f"bench:{i}",
-                "pundit": f"Pundit {rng.randrange(PUNDITS)}",
-                "statement": f"{subject} {verb} {obj} by {year + 1} (claim {i})",
-                "quote": f"I am fairly confident that {subject.lower()} {verb} {obj}.",
-                "made_at": f"{year}-0{1 + i % 9}-1{i % 10}T12:00:00+00:00",
-                "resolve_by": f"{year + 1}-12-31",
-                "probability": round(rng.random(), 3),
-                "resolution_criteria": f"Resolves true if two outlets report that {subject.lower()} {verb} {obj}.",
-                "tags": [TAGS[i % len(TAGS)]],
-                "evidence": [
-                    {"url": f"https://news.example.org/{i}", "title": f"Report on {obj} {i}", "outlet": "Example"}
-                ],
-                "outcome": outcome,
-                "resolved_at": f"{year + 2}-01-15T00:00:00+00:00" if outcome else None,
-            }
-        )
-    return out
-
-
-url = setup_django("reader_latency")
-
-from django.db import connection  # noqa: E402
-
-from predictions.services.importing import predictions_import  # noqa: E402
-
-started = time.perf_counter()
-report = predictions_import(records=enumerate(rows(N), 1))
-assert report.created == N, report
-built = time.perf_counter() - started
-vendor = connection.vendor
-with connection.cursor() as cursor:
-    # A database at rest, as autovacuum leaves it: statistics gathered, the GIN index's pending list merged.
-    cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
-    cursor.execute(
-        "SELECT COUNT(*) FROM predictions_prediction WHERE statement LIKE %s AND statement LIKE %s",
-        ["%cut%", "%interest rates%"],
+def dataset(n: int) -> str:
+    command = [sys.executable, str(ROOT / "bench" / "reader_dataset.py"), str(n)] + (
+        ["--rebuild"] if args.rebuild else []
     )
-    two_word_matches = cursor.fetchone()[0]
-connection.close()
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT / "bench").stdout
+    lines = out.strip().splitlines()
+    print(f"  {lines[-2] if len(lines) > 1 else ''}", flush=True)
+    return lines[-1]
 
-PATHS = {
-    "/healthz": "/healthz",
-    "home": "/",
-    "search page ?q=rate cuts": "/search/?q=rate+cuts",
-    "search API ?q=rate cuts": "/api/v1/predictions/?q=rate+cuts",
-    "search API ?q=budget (1 word)": "/api/v1/predictions/?q=budget",
-    "list, first page (50)": "/api/v1/predictions/",
-    "list ?ordering=-probability": "/api/v1/predictions/?ordering=-probability",
-    "list ?made_since=2020-01-01": "/api/v1/predictions/?made_since=2020-01-01",
-    "pundits index": "/pundits/",
-    "leaderboard API": "/api/v1/leaderboard/",
-}
+
+def facts(url: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        busiest = conn.execute(
+            "SELECT u.slug, COUNT(*) FROM predictions_prediction p JOIN predictions_pundit u ON u.id = p.pundit_id "
+            "GROUP BY u.slug ORDER BY 2 DESC, 1 LIMIT 1"
+        ).fetchone()
+        matches = conn.execute(
+            "SELECT COUNT(*) FROM predictions_prediction WHERE statement LIKE '%%cut%%' "
+            "AND statement LIKE '%%interest rates%%'"
+        ).fetchone()[0]
+        one = conn.execute("SELECT MAX(id) FROM predictions_prediction").fetchone()[0]
+        pundits = conn.execute("SELECT COUNT(*) FROM predictions_pundit").fetchone()[0]
+    return {"busiest": busiest, "matches": matches, "one": one, "pundits": pundits}
+
+
+def paths(f: dict) -> dict[str, str]:
+    slug = f["busiest"][0]
+    return {
+        "/healthz": "/healthz",
+        "home": "/",
+        "search page ?q=rate cuts": "/search/?q=rate+cuts",
+        "search API ?q=rate cuts": "/api/v1/predictions/?q=rate+cuts",
+        "search API ?q=budget (1 word)": "/api/v1/predictions/?q=budget",
+        "list API, first page": "/api/v1/predictions/",
+        "list API ?ordering=-probability": "/api/v1/predictions/?ordering=-probability",
+        "list API ?made_since=2020-01-01": "/api/v1/predictions/?made_since=2020-01-01",
+        "list API ?tag=economy": "/api/v1/predictions/?tag=economy",
+        "tag page (list HTML) economy": "/tags/economy/",
+        "tags index": "/tags/",
+        "pundits index": "/pundits/",
+        "leaderboard API": "/api/v1/leaderboard/",
+        f"track record API ({f['busiest'][1]} preds)": f"/api/v1/pundits/{slug}/track-record/",
+        "pundit page (busiest)": f"/pundits/{slug}/",
+        "prediction page": f"/predictions/{f['one']}/",
+    }
 
 
 def server_pid(port: int) -> int:
@@ -193,39 +127,81 @@ def dump(port: int, fmt: str) -> tuple[float, int, int]:
     return time.perf_counter() - started, size, lines
 
 
-def table(samples: dict[str, list[float]], title: str) -> None:
+def table(samples: dict[str, list[float]], title: str) -> dict[str, tuple[float, float, float, float]]:
     base_median, base_p99 = summary(samples["/healthz"])
     print(f"\n{title}")
-    print(f"{'path':34} {'median ms':>10} {'p99 ms':>8} {'median/healthz':>15} {'p99/healthz':>12}")
+    print(f"{'path':40} {'median ms':>10} {'p99 ms':>8} {'median/healthz':>15} {'p99/healthz':>12}")
+    out = {}
     for name, values in samples.items():
         median, p99 = summary(values)
-        print(f"{name:34} {median:10.2f} {p99:8.2f} {median / base_median:15.2f} {p99 / base_p99:12.2f}")
-
-
-print(
-    f"database: {vendor}; {N:,} predictions by {PUNDITS:,} pundits (built in {built:.0f} s through the importer); "
-    f"{ROUNDS} requests per path, interleaved; gunicorn, 1 sync worker",
-    flush=True,
-)
-print(f"'rate cuts' matches {two_word_matches:,} predictions by LIKE (the stemmed search finds at least these)")
-# The dump of a large record outlasts gunicorn's default 30 s worker timeout (production runs with --timeout 120).
-env = {"DATABASE_URL": url, "THROTTLE_EXPORT": "100000/min", "GUNICORN_CMD_ARGS": "--timeout 600"}
-with live_server(env) as port:
-    served = latencies(port, PATHS, rounds=ROUNDS)
-    table(served, "as served (the home page cached under its version)")
+        out[name] = (median, p99, median / base_median, p99 / base_p99)
+        print(f"{name:40} {median:10.2f} {p99:8.2f} {median / base_median:15.2f} {p99 / base_p99:12.2f}")
     sys.stdout.flush()
-    master = server_pid(port)
-    before = worker_rss_kib(master)
-    seconds, size, lines = dump(port, "jsonl")
-    after = worker_rss_kib(master)
-    csv_seconds, csv_size, _ = dump(port, "csv")
-with live_server({**env, "DJANGO_SETTINGS_MODULE": "bench.settings_nocache"}) as port:
-    fresh = latencies(port, {"/healthz": "/healthz", "home (fresh render)": "/"}, rounds=max(ROUNDS // 4, 20))
+    return out
 
-table(fresh, "page cache off (bench/settings_nocache.py)")
-print(
-    f"\ndump, JSON Lines: {lines:,} predictions, {size / 1e6:.1f} MB in {seconds:.2f} s = {lines / seconds:,.0f} "
-    f"predictions/s; worker RSS {before[0] / 1024:.0f} MiB before, {after[0] / 1024:.0f} MiB after, "
-    f"peak {after[1] / 1024:.0f} MiB"
-)
-print(f"dump, CSV: {csv_size / 1e6:.1f} MB in {csv_seconds:.2f} s = {lines / csv_seconds:,.0f} predictions/s")
+
+results: dict[int, dict] = {}
+for n in args.n:
+    print(f"\n=== {n:,} predictions", flush=True)
+    url = dataset(n)
+    f = facts(url)
+    print(
+        f"database: postgresql; {n:,} predictions by {f['pundits']:,} pundits; busiest pundit {f['busiest'][1]} "
+        f"predictions; 'rate cuts' matches {f['matches']:,} by LIKE (the stemmed search finds at least these); "
+        f"{args.rounds} requests per path, interleaved; gunicorn, 1 sync worker; cache {REDIS}",
+        flush=True,
+    )
+    # The dump of a large record outlasts gunicorn's default 30 s worker timeout (production runs with --timeout 120).
+    env = {
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS,
+        "THROTTLE_EXPORT": "100000/min",
+        "GUNICORN_CMD_ARGS": "--timeout 600",
+    }
+    got: dict = {}
+    with live_server(env) as port:
+        latencies(port, {"warm": "/healthz"}, rounds=1)
+        got["served"] = table(
+            latencies(port, paths(f), rounds=args.rounds), "as served (cached under the record's version)"
+        )
+        if not args.no_dump:
+            master = server_pid(port)
+            before = worker_rss_kib(master)
+            seconds, size, lines = dump(port, "jsonl")
+            after = worker_rss_kib(master)
+            csv_seconds, csv_size, _ = dump(port, "csv")
+            after_csv = worker_rss_kib(master)
+            got["dump"] = (lines, seconds, csv_seconds, before, after, after_csv)
+            print(
+                f"\ndump, JSON Lines: {lines:,} predictions, {size / 1e6:.1f} MB in {seconds:.2f} s = "
+                f"{lines / seconds:,.0f} predictions/s; worker RSS {before[0] / 1024:.0f} MiB before, "
+                f"{after[0] / 1024:.0f} MiB after, peak {after[1] / 1024:.0f} MiB\n"
+                f"dump, CSV: {csv_size / 1e6:.1f} MB in {csv_seconds:.2f} s = {lines / csv_seconds:,.0f} "
+                f"predictions/s; worker RSS after {after_csv[0] / 1024:.0f} MiB, peak {after_csv[1] / 1024:.0f} MiB",
+                flush=True,
+            )
+    with live_server({**env, "DJANGO_SETTINGS_MODULE": "bench.settings_nocache"}) as port:
+        rounds = args.fresh_rounds
+        got["fresh"] = table(latencies(port, paths(f), rounds=rounds), f"fresh: caches off ({rounds} rounds)")
+    results[n] = got
+
+if len(results) > 1:
+    small, large = min(results), max(results)
+    growth = large / small
+    print(f"\n=== growth from {small:,} to {large:,} predictions (x{growth:.0f} the data)")
+    print(f"{'path':40} {'median ms':>17} {'x':>6} {'median/healthz':>15} {'p99/healthz':>13}")
+    for mode in ("served", "fresh"):
+        print(f"-- {mode}")
+        # path names carry per-N details (the busiest pundit's count): pair them by position
+        for (name, a), b in zip(results[small][mode].items(), results[large][mode].values(), strict=True):
+            print(
+                f"{name.split(' (')[0]:40} {a[0]:7.2f} -> {b[0]:7.2f} {b[0] / a[0]:6.2f} {a[2]:6.2f} -> {b[2]:6.2f} "
+                f"{a[3]:5.2f} -> {b[3]:5.2f}"
+            )
+    if "dump" in results[small] and "dump" in results[large]:
+        for n in (small, large):
+            lines, seconds, csv_seconds, before, after, after_csv = results[n]["dump"]
+            print(
+                f"dump at {n:,}: JSONL {lines / seconds:,.0f}/s, CSV {lines / csv_seconds:,.0f}/s, worker peak RSS "
+                f"{max(after[1], after_csv[1]) / 1024:.0f} MiB"
+            )

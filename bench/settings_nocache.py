@@ -1,5 +1,7 @@
-"""Settings for bench/page_latency.py's second server: the pundit page rendered on every request (no page cache)."""
+"""Settings for the benchmarks' second server: every page and answer computed afresh (no page, list or count
+cache), as right after a write."""
 
 from project.settings.local import *  # noqa: F403
 
 WEB_PAGE_CACHE_SECONDS = 0
+READER_CACHE_SECONDS = 0

@@ -10,6 +10,20 @@ class PredictionsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_install_integrity_triggers, sender=self)
+        _connect_reader_cache()
+
+
+def _connect_reader_cache():
+    """Saves and deletes of what readers see move the readers' cache generation on commit (predictions.readcache)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from predictions.models import Evidence, Prediction, Pundit, Question, Tag
+    from predictions.readcache import changed
+
+    for model in (Prediction, Evidence, Pundit, Tag, Question):
+        post_save.connect(changed, sender=model, dispatch_uid=f"readcache-save-{model.__name__}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"readcache-delete-{model.__name__}")
+    m2m_changed.connect(changed, sender=Prediction.tags.through, dispatch_uid="readcache-tags")
 
 
 def _install_integrity_triggers(sender, using, **kwargs):

@@ -35,12 +35,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Max, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from predictions import scoring, selectors_skill
 from predictions.hindsight import article_join_sql, hindsight_prone_sql
-from predictions.models import LedgerEntry, Prediction, Pundit, PunditScore, Status, Tag
+from predictions.models import Evidence, LedgerEntry, Prediction, Pundit, PunditScore, Status, Tag
 from predictions.services.scores import COUNTED, RECORD_FIELDS, Record, group_columns, record_add_group, score_record
 
 STORED_BINS = scoring.DEFAULT_BINS
@@ -485,7 +485,9 @@ def score_series(*, pundit: Pundit, tag: str | None = None) -> list[dict]:
 def recently_resolved(*, limit: int = 10) -> QuerySet[Prediction]:
     """The latest resolutions (any outcome), newest first, with their pundits."""
     return (
-        Prediction.objects.filter(status=Status.RESOLVED)
+        # resolved_at IS NOT NULL (true of every resolved one) lets the database skip the open predictions, whose
+        # NULLs come first when the (resolved_at, id) index is walked backwards.
+        Prediction.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False)
         .select_related("pundit")
         .order_by("-resolved_at", "-id")[:limit]
     )
@@ -498,9 +500,22 @@ def due_predictions(*, limit: int | None = None) -> QuerySet[Prediction]:
 
 
 def public_record_version() -> str:
-    """A version of what the public record shows, for cache keys: the ledger's head (every publication, revision,
-    resolution and withdrawal appends to it) and the newest stored-score row (the scoring task rewrites the rows
-    after the ledger moved). Two index lookups."""
-    seq = LedgerEntry.objects.aggregate(seq=Max("seq"))["seq"]
-    scored = PunditScore.objects.aggregate(at=Max("updated_at"))["at"]
-    return f"{seq}|{scored.isoformat() if scored else ''}"
+    """A version of what the public record shows, for cache keys (predictions.readcache): one query of five index
+    lookups (the ledger's head: every publication, revision, resolution and withdrawal, in commit order under the
+    ledger's lock; the newest stored-score row, which the scoring task rewrites after the ledger moved; the newest
+    evidence link, tag link and pundit, added without a ledger entry) and the generation the write path moves on
+    commit (readcache.changed)."""
+    from predictions.readcache import generation
+
+    qn = connection.ops.quote_name
+    tables = [LedgerEntry, PunditScore, Evidence, Prediction.tags.through, Pundit]
+    seq, scores, evidence, tags, pundits = (qn(model._meta.db_table) for model in tables)
+    query = (
+        f"SELECT (SELECT MAX({qn('seq')}) FROM {seq}), (SELECT MAX({qn('updated_at')}) FROM {scores}), "  # noqa: S608
+        f"(SELECT MAX({qn('id')}) FROM {evidence}), (SELECT MAX({qn('id')}) FROM {tags}), "
+        f"(SELECT MAX({qn('id')}) FROM {pundits})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        row = cursor.fetchone()
+    return "|".join("" if value is None else str(value) for value in [*row, generation()])

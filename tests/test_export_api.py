@@ -123,3 +123,30 @@ def test_documented(anon_client):
     assert {"application/x-ndjson", "text/csv"} <= set(operation["responses"]["200"]["content"])
     assert "304" in operation["responses"] and "429" in operation["responses"]
     assert any(p["name"] == "format" for p in operation["parameters"])
+
+
+def test_each_dumped_line_is_the_predictions_import_record(record):
+    """On PostgreSQL the dump's lines are built by the database; they must say what prediction_record (the Python
+    path, which SQLite and CSV use) says: keys in order, tags sorted, evidence by date, times as isoformat() gives
+    them (microseconds only when there are any), an empty confidence phrase as null."""
+    from datetime import UTC, datetime
+
+    from predictions.services.importing import prediction_record
+    from predictions.services.predictions import evidence_add, tags_get_or_create
+
+    open_one, resolved = record
+    later = datetime(2024, 5, 1, 1, 2, 3, 450000, tzinfo=UTC)
+    evidence_add(prediction=open_one, url="https://example.org/b", title="Later", published_at=later)
+    earlier = datetime(2023, 1, 1, tzinfo=UTC)
+    evidence_add(
+        prediction=open_one, url="https://example.org/a", title="Earlier ü", authors=["A"], published_at=earlier
+    )
+    open_one.tags.add(*tags_get_or_create(names=["aa"]))
+    lines = [json.loads(line) for text, _ in predictions_export_chunks(fmt="jsonl") for line in text.splitlines()]
+    expected = [prediction_record(p) for p in sorted([open_one, resolved], key=lambda p: p.pk)]
+    assert lines == expected
+    assert [list(line) for line in lines] == [list(e) for e in expected]
+    assert lines[0]["tags"] == ["aa", "markets"]
+    assert [e["title"] for e in lines[0]["evidence"]] == ["Earlier ü", "Later"]
+    assert lines[0]["evidence"][1]["published_at"] == "2024-05-01T01:02:03.450000+00:00"
+    assert lines[1]["resolved_at"] == resolved.resolutions.get().resolved_at.isoformat()

@@ -1,11 +1,11 @@
 import datetime as dt
 
 import django_filters
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from rest_framework.exceptions import ValidationError
 
 from predictions.api.choices import ChoiceFilter, OrderingFilter
-from predictions.models import Outcome, Prediction, Status
+from predictions.models import Outcome, Prediction, Status, Tag
 
 #: ?ordering= values (each also with a leading "-" for descending); ties are broken by id in the same direction.
 ORDERING_FIELDS = ["made_at", "resolve_by", "resolved_at", "probability"]
@@ -89,7 +89,12 @@ class PredictionFilter(django_filters.FilterSet):
         return queryset.filter(outcome__isnull=True) if value == "open" else queryset.filter(outcome=value)
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(tags__name=value.strip().lower())
+        # EXISTS on the tag's id rather than a join on its name: the list's index is walked and each prediction's
+        # link probed, so the first page stops early however many predictions have the tag.
+        tag = Tag.objects.filter(name=value.strip().lower()).values_list("pk", flat=True).first()
+        if tag is None:
+            return queryset.none()
+        return queryset.filter(Exists(Prediction.tags.through.objects.filter(prediction_id=OuterRef("pk"), tag_id=tag)))
 
     def filter_q(self, queryset, name, value):
         from predictions.search import SearchError, filter_predictions

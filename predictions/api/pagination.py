@@ -2,6 +2,7 @@ import functools
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -14,8 +15,10 @@ from predictions.roles import role_of
 
 logger = logging.getLogger(__name__)
 
-#: How long a list's COUNT is reused under the same version of the public record.
-COUNT_CACHE_SECONDS = 60
+
+def count_cache_seconds() -> int:
+    """How long a list's COUNT is reused under the same version of the public record (0: not cached)."""
+    return getattr(settings, "READER_CACHE_SECONDS", 600)
 
 
 def positive_int_parameter(request, name: str, also: tuple[str, ...] = ()) -> None:
@@ -45,18 +48,18 @@ class CachedCountPaginator(Paginator):
         if count is None:
             count = super().count
             try:
-                cache.set(self.count_key, count, COUNT_CACHE_SECONDS)
+                cache.set(self.count_key, count, count_cache_seconds())
             except Exception:
                 logger.warning("count cache unavailable: count not kept", exc_info=True)
         return count
 
 
 def count_cache_key(queryset, request) -> str | None:
-    """The key of a public list's count: its SQL and the version of the public record (every publication, revision,
-    resolution and withdrawal moves it). Editors see their own drafts too, so their counts are never shared. An
-    evidence or tag change that no ledger entry records reaches a search's or a tag's count within
-    COUNT_CACHE_SECONDS."""
-    if not isinstance(queryset, QuerySet) or role_of(request.user) not in ("anon", "consumer"):
+    """The key of a public list's count: its SQL and the version of the public record (predictions.readcache: every
+    write moves it). Editors see their own drafts too, so their counts are never shared."""
+    if not count_cache_seconds() or not isinstance(queryset, QuerySet):
+        return None
+    if role_of(request.user) not in ("anon", "consumer"):
         return None
     from predictions.selectors import public_record_version
 

@@ -122,29 +122,37 @@ def ledger_append_many(*, entries: Iterable[tuple[str, int | None, dict]]) -> li
     with transaction.atomic():
         ledger_lock()
         last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
-        seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
-        now = timezone.now()
-        rows = []
-        for kind, prediction_id, payload in entries:
-            payload = canonical_value(payload)  # stored as hashed, on SQLite and PostgreSQL alike
-            seq += 1
-            digest = entry_hash(
-                seq=seq, kind=kind, prediction_id=prediction_id, payload=payload, prev_hash=prev, created_at=now
-            )
-            rows.append(
-                LedgerEntry(
-                    seq=seq,
-                    kind=kind,
-                    prediction_id=prediction_id,
-                    payload=payload,
-                    prev_hash=prev,
-                    hash=digest,
-                    created_at=now,
-                )
-            )
-            prev = digest
+        rows = ledger_chain(entries, after=last, now=timezone.now())
         _insert_entries(rows)
         return rows
+
+
+def ledger_chain(
+    entries: Iterable[tuple[str, int | None, dict]], *, after: LedgerEntry | None, now: datetime
+) -> list[LedgerEntry]:
+    """Unsaved entries for (kind, prediction_id, payload) triples, hash-chained after the entry `after` (None: the
+    first entries of the ledger)."""
+    seq, prev = (after.seq, after.hash) if after else (0, GENESIS)
+    rows = []
+    for kind, prediction_id, payload in entries:
+        payload = canonical_value(payload)  # stored as hashed, on SQLite and PostgreSQL alike
+        seq += 1
+        digest = entry_hash(
+            seq=seq, kind=kind, prediction_id=prediction_id, payload=payload, prev_hash=prev, created_at=now
+        )
+        rows.append(
+            LedgerEntry(
+                seq=seq,
+                kind=kind,
+                prediction_id=prediction_id,
+                payload=payload,
+                prev_hash=prev,
+                hash=digest,
+                created_at=now,
+            )
+        )
+        prev = digest
+    return rows
 
 
 def _insert_entries(rows: list[LedgerEntry]) -> None:

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Sum
 from django.db.models.functions import Cast
 
-from predictions import skill
+from predictions import readcache, skill
 from predictions.hindsight import is_hindsight_prone
 from predictions.models import CallScore, Prediction, Pundit, PunditSkill, Question, ReferencePoint, SkillScope, Status
 
@@ -287,6 +287,7 @@ def pundit_skill_rebuild(*, pundit_ids: Iterable[int]) -> None:
                 + [PunditSkill(pundit_id=pid, tag_id=tag, **values) for (pid, tag), values in timely.items()],
                 batch_size=2000,
             )
+            readcache.changed()  # the leaderboards' skill columns: no signal reaches bulk writes
 
 
 def skill_recompute_all() -> int:

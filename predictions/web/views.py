@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -39,6 +39,7 @@ from predictions.models import (
     Status,
     Tag,
 )
+from predictions.readcache import reader_cached
 from predictions.services.rules import mark_corrections
 from predictions.web import charts
 
@@ -78,8 +79,13 @@ OUTCOME_LABELS = {
 
 
 def public_tags() -> QuerySet[Tag]:
-    """Tags on at least one public prediction: a tag only drafts use is not shown, offered or answered."""
-    return Tag.objects.filter(Exists(Prediction.objects.filter(tags=OuterRef("pk"), status__in=PUBLIC)))
+    """Tags on at least one public prediction: a tag only drafts use is not shown, offered or answered.
+
+    Asked as "the first public prediction with the tag" (a scalar subquery with LIMIT 1) rather than EXISTS: the
+    database then walks each tag's links until the first public one (a fraction of a millisecond) instead of
+    hashing every link of the tag (most of a second at 500,000 predictions)."""
+    first = Prediction.tags.through.objects.filter(tag_id=OuterRef("pk"), prediction__status__in=PUBLIC)
+    return Tag.objects.alias(first=Subquery(first.values("prediction_id")[:1])).filter(first__isnull=False)
 
 
 class TagField(forms.CharField):
@@ -392,6 +398,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reader_cached("pundits")
 def pundit_list(request: HttpRequest) -> HttpResponse:
     messages: list[str] = []
     # From the stored overall scores (one row per pundit, joined): no count over the predictions table.
@@ -599,6 +606,7 @@ def prediction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reader_cached("tags")
 def tag_list(request: HttpRequest) -> HttpResponse:
     tags = (
         Tag.objects.annotate(n=Count("predictions", filter=Q(predictions__status__in=PUBLIC)))
@@ -609,6 +617,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reader_cached("tag")
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     if "\x00" in name:  # PostgreSQL refuses NUL in a string literal; no tag can contain one
         raise Http404("No such tag.")
@@ -616,8 +625,10 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     form = PunditFilterForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])
     filters.pop("tag", None)
-    board = selectors.leaderboard(tag=tag.name, include_late=include_late_of(request))
-    listed = filter_state(public_predictions().filter(tags=tag), filters.get("state")).order_by("-made_at", "-id")
+    board = selectors.leaderboard_rows(tag=tag.name, include_late=include_late_of(request))
+    # EXISTS on the tag's id: the newest-first index is walked and each prediction's link probed.
+    tagged = Exists(Prediction.tags.through.objects.filter(prediction_id=OuterRef("pk"), tag_id=tag.pk))
+    listed = filter_state(public_predictions().filter(tagged), filters.get("state")).order_by("-made_at", "-id")
     page = page_of(request, listed, messages)
     return render(
         request,
@@ -640,6 +651,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_safe
+@reader_cached("search")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters, messages = checked(form) if request.GET else ({}, [])

@@ -121,6 +121,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Readers' answers (search, tag and pundit index pages, the API's lists and their counts) are cached under the version
+# of the public record, which every write moves; this long at most, for writes it does not see (raw SQL, queryset
+# updates; predictions.readcache). 0: not cached.
+READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=600)
 
 # --- REST API ---
 REST_FRAMEWORK = {
