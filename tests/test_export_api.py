@@ -150,3 +150,29 @@ def test_each_dumped_line_is_the_predictions_import_record(record):
     assert [e["title"] for e in lines[0]["evidence"]] == ["Earlier ü", "Later"]
     assert lines[0]["evidence"][1]["published_at"] == "2024-05-01T01:02:03.450000+00:00"
     assert lines[1]["resolved_at"] == resolved.resolutions.get().resolved_at.isoformat()
+
+
+def test_csv_says_what_the_records_say(record):
+    """CSV is written from the JSON Lines' records (built by the database on PostgreSQL): cell for cell what
+    export_records (the ORM's records) gives, tags and evidence as JSON, formula-looking cells defused."""
+    from datetime import UTC, datetime
+
+    from predictions.services.importing import FIELDS, csv_cell, export_records
+    from predictions.services.predictions import evidence_add
+
+    open_one, _ = record
+    evidence_add(
+        prediction=open_one,
+        url="https://example.org/=x",
+        title="=SUM(A1) ü",
+        published_at=datetime(2024, 1, 2, tzinfo=UTC),
+    )
+    text = "".join(t for t, _ in predictions_export_chunks(fmt="csv", chunk_size=1))
+    rows = list(csv.reader(io.StringIO(text)))
+    expected = [FIELDS]
+    for records in export_records():
+        for r in records:
+            r = {**r, "tags": json.dumps(r["tags"]), "evidence": json.dumps(r["evidence"])}
+            expected.append([csv_cell("" if r[f] is None else str(r[f])) for f in FIELDS])
+    assert rows == expected
+    assert len(rows) == 3 and "=SUM(A1) \\u00fc" in rows[1][FIELDS.index("evidence")]
