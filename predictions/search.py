@@ -37,6 +37,7 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 PG_TABLE = "reckoner_prediction_search"
 SQLITE_TABLE = "reckoner_prediction_fts"
+EXPORT_TABLE = "reckoner_prediction_export"  # PostgreSQL: each prediction's line of the dump, kept by the triggers
 PG_CONFIG = "english"
 RANK = "search_rank"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -136,15 +137,32 @@ def highlight(text: str, query: str) -> SafeString:
 
 # --- the index and its triggers --------------------------------------------------------------------------------------
 
-P, E, T, PT, U = (
+P, E, T, PT, U, Q = (
     "predictions_prediction",
     "predictions_evidence",
     "predictions_tag",
     "predictions_prediction_tags",
     "predictions_pundit",
+    "predictions_question",
 )
 
-_PG_REFRESH = f"""
+
+def _pg_refresh(export_lines: bool) -> str:
+    """The function the triggers call with the ids of the predictions a statement touched: their search documents,
+    and (export_lines) their lines of the dump, built again; rows of predictions that are gone are deleted."""
+    lines = ""
+    if export_lines:
+        from predictions.services.importing import export_line_sql  # the dump's line, written once
+
+        lines = f"""
+    DELETE FROM {EXPORT_TABLE}
+    WHERE prediction_id = ANY(ids) AND NOT EXISTS (SELECT 1 FROM {P} p WHERE p.id = prediction_id);
+    INSERT INTO {EXPORT_TABLE} (prediction_id, line)
+    SELECT p.id, {export_line_sql()}
+    FROM {P} p JOIN {U} u ON u.id = p.pundit_id LEFT JOIN {Q} q ON q.id = p.question_id
+    WHERE p.id = ANY(ids)
+    ON CONFLICT (prediction_id) DO UPDATE SET line = EXCLUDED.line;"""
+    return f"""
 CREATE OR REPLACE FUNCTION reckoner_search_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM {PG_TABLE}
@@ -160,18 +178,18 @@ BEGIN
         )), 'C')
     FROM {P} p JOIN {U} u ON u.id = p.pundit_id
     WHERE p.id = ANY(ids)
-    ON CONFLICT (prediction_id) DO UPDATE SET document = EXCLUDED.document;
+    ON CONFLICT (prediction_id) DO UPDATE SET document = EXCLUDED.document;{lines}
 END
 $$;
 """
 
+
 #: trigger function name → the prediction ids a statement touched (from its transition tables).
 _PG_FUNCTIONS = {
     "reckoner_search_prediction_new": "SELECT array_agg(id) FROM new_rows",
+    # any column: the dump's line says nearly all of them (the search document only some)
     "reckoner_search_prediction_changed": (
-        "SELECT array_agg(n.id) FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE "
-        "n.statement IS DISTINCT FROM o.statement OR n.quote IS DISTINCT FROM o.quote OR "
-        "n.resolution_criteria IS DISTINCT FROM o.resolution_criteria OR n.pundit_id IS DISTINCT FROM o.pundit_id"
+        "SELECT array_agg(n.id) FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE (n.*) IS DISTINCT FROM (o.*)"
     ),
     "reckoner_search_prediction_gone": "SELECT array_agg(id) FROM old_rows",
     "reckoner_search_link_new": "SELECT array_agg(prediction_id) FROM new_rows",
@@ -182,11 +200,15 @@ _PG_FUNCTIONS = {
     ),
     "reckoner_search_pundit_renamed": (
         f"SELECT array_agg(p.id) FROM {P} p JOIN new_rows n ON n.id = p.pundit_id JOIN old_rows o ON o.id = n.id "
-        "WHERE n.name IS DISTINCT FROM o.name"
+        "WHERE n.name IS DISTINCT FROM o.name OR n.slug IS DISTINCT FROM o.slug"
     ),
     "reckoner_search_tag_renamed": (
         f"SELECT array_agg(pt.prediction_id) FROM {PT} pt JOIN new_rows n ON n.id = pt.tag_id "
         "JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name"
+    ),
+    "reckoner_export_question_rekeyed": (
+        f"SELECT array_agg(p.id) FROM {P} p JOIN new_rows n ON n.id = p.question_id JOIN old_rows o ON o.id = n.id "
+        "WHERE n.key IS DISTINCT FROM o.key"
     ),
 }
 
@@ -203,14 +225,20 @@ _PG_TRIGGERS = [
     (U, "UPDATE", "reckoner_search_pundit_renamed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
     (T, "UPDATE", "reckoner_search_tag_renamed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
 ]
+#: only with the dump's lines (the questions table is younger than the search index's first migration)
+_PG_EXPORT_TRIGGERS = [(Q, "UPDATE", "reckoner_export_question_rekeyed", "OLD TABLE AS old_rows NEW TABLE AS new_rows")]
 
 
-def _pg_statements() -> list[str]:
+def _pg_statements(export_lines: bool) -> list[str]:
     statements = [
         f"CREATE TABLE IF NOT EXISTS {PG_TABLE} (prediction_id bigint PRIMARY KEY, document tsvector NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_gin ON {PG_TABLE} USING gin (document)",
-        _PG_REFRESH,
     ]
+    if export_lines:
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {EXPORT_TABLE} (prediction_id bigint PRIMARY KEY, line text NOT NULL)"
+        )
+    statements.append(_pg_refresh(export_lines))
     for name, ids in _PG_FUNCTIONS.items():
         statements.append(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE ids bigint[]; "
@@ -219,9 +247,9 @@ def _pg_statements() -> list[str]:
         )
     statements.append(
         "CREATE OR REPLACE FUNCTION reckoner_search_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN TRUNCATE {PG_TABLE}; RETURN NULL; END $$"
+        f"BEGIN TRUNCATE {PG_TABLE}; {f'TRUNCATE {EXPORT_TABLE}; ' if export_lines else ''}RETURN NULL; END $$"
     )
-    for table, event, function, transitions in _PG_TRIGGERS:
+    for table, event, function, transitions in _PG_TRIGGERS + (_PG_EXPORT_TRIGGERS if export_lines else []):
         name = f"{function}_{event.lower()}"
         statements += [
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
@@ -232,7 +260,7 @@ def _pg_statements() -> list[str]:
         f"DROP TRIGGER IF EXISTS reckoner_search_truncate ON {P}",
         f"CREATE TRIGGER reckoner_search_truncate AFTER TRUNCATE ON {P} "
         "FOR EACH STATEMENT EXECUTE FUNCTION reckoner_search_truncate()",
-        # Documents for the rows already there.
+        # Documents (and lines) for the rows already there.
         f"SELECT reckoner_search_refresh(ARRAY(SELECT id FROM {P}))",
     ]
     return statements
@@ -291,10 +319,12 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def search_install(connection: BaseDatabaseWrapper) -> None:
-    """Create the search index and its triggers, and index what is there (idempotent)."""
+def search_install(connection: BaseDatabaseWrapper, *, export_lines: bool = True) -> None:
+    """Create the search index and its triggers, and index what is there (idempotent). On PostgreSQL the same
+    triggers keep each prediction's line of the dump (``EXPORT_TABLE``) unless `export_lines` is False (the
+    migrations older than that table's)."""
     if connection.vendor == "postgresql":
-        statements = _pg_statements()
+        statements = _pg_statements(export_lines)
     elif connection.vendor == "sqlite":
         statements = [f"DROP TABLE IF EXISTS {SQLITE_TABLE}", *_sqlite_statements()]
     else:
@@ -307,10 +337,11 @@ def search_install(connection: BaseDatabaseWrapper) -> None:
 def search_uninstall(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for table, event, function, _ in _PG_TRIGGERS:
+            for table, event, function, _ in _PG_TRIGGERS + _PG_EXPORT_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {function}_{event.lower()} ON {table}")
             cursor.execute(f"DROP TRIGGER IF EXISTS reckoner_search_truncate ON {P}")
             cursor.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {EXPORT_TABLE}")
         elif connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'reckoner_search_%'")
             for (name,) in cursor.fetchall():

@@ -176,3 +176,42 @@ def test_csv_says_what_the_records_say(record):
             expected.append([csv_cell("" if r[f] is None else str(r[f])) for f in FIELDS])
     assert rows == expected
     assert len(rows) == 3 and "=SUM(A1) \\u00fc" in rows[1][FIELDS.index("evidence")]
+
+
+def test_dumped_lines_follow_every_write(record):
+    """On PostgreSQL the dump streams lines that triggers keep per prediction: after each kind of write (the
+    services, the ORM, a queryset update, a rename of the pundit, a tag or a question, evidence changed or deleted,
+    a withdrawal) every dumped line is still what prediction_record says, and only published ones are dumped."""
+    from datetime import UTC, datetime
+
+    from predictions.models import Evidence, Prediction, Question, Tag
+    from predictions.services.importing import prediction_record
+    from predictions.services.predictions import evidence_add
+
+    open_one, resolved = record
+
+    def check():
+        lines = [json.loads(x) for text, _ in predictions_export_chunks(fmt="jsonl") for x in text.splitlines()]
+        published = Prediction.objects.filter(status__in=["published", "resolved"]).order_by("pk")
+        assert lines == [prediction_record(p) for p in published]
+        return lines
+
+    link = evidence_add(prediction=open_one, url="https://example.org/x", title="Before", published_at=None)
+    check()
+    Evidence.objects.filter(pk=link.pk).update(title="After", published_at=datetime(2024, 1, 1, tzinfo=UTC))
+    assert check()[0]["evidence"][0]["title"] == "After"
+    open_one.pundit.name, open_one.pundit.slug = "Renamed Pundit", "renamed-pundit"
+    open_one.pundit.save()
+    assert check()[0]["pundit_slug"] == "renamed-pundit"
+    Tag.objects.filter(name="markets").update(name="finance")
+    assert check()[0]["tags"] == ["finance"]
+    Prediction.objects.filter(pk=open_one.pk).update(probability=0.25, rationale="Because.")
+    assert check()[0]["probability"] == 0.25
+    question = Question.objects.create(key="q:one", statement="Will it?")
+    Prediction.objects.filter(pk=resolved.pk).update(question=question)
+    Question.objects.filter(pk=question.pk).update(key="q:renamed")
+    assert check()[1]["question"] == "q:renamed"
+    Evidence.objects.filter(pk=link.pk).delete()
+    assert check()[0]["evidence"] == []
+    prediction_withdraw(prediction=open_one, editor=None, reason="duplicate")
+    assert [line["statement"] for line in check()] == [resolved.statement]

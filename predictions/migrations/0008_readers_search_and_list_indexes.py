@@ -8,7 +8,7 @@ from django.db import migrations, models
 def install_search(apps, schema_editor):
     from predictions.search import search_install
 
-    search_install(schema_editor.connection)
+    search_install(schema_editor.connection, export_lines=False)  # the dump's lines come with 0013
     if schema_editor.connection.vendor == "postgresql":
         # ?ordering=-resolved_at lists open predictions (no resolved_at) last: an index in that order.
         schema_editor.execute(

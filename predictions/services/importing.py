@@ -44,7 +44,6 @@ from predictions.models import (
     Prediction,
     ProbabilitySource,
     Pundit,
-    Question,
     Resolution,
     Status,
     Tag,
@@ -858,48 +857,61 @@ def _iso(column: str) -> str:
     return f"replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || '+00:00'"
 
 
-def _export_sql() -> str:  # constant table and column names only; every value is a parameter
-    """One keyset page of the dump as JSON Lines, built by PostgreSQL: the page's predictions, then the tags (sorted)
-    and evidence (by published_at, id) of all of them in one grouped pass each, joined back in id order."""
+def export_line_sql() -> str:  # constant table and column names only
+    """SQL (PostgreSQL) building a prediction's line of the dump, prediction_record as JSON text, from the aliases
+    p (the prediction), u (its pundit) and q (its question, left-joined): keys in the import format's order, tags
+    sorted, evidence by (published_at, id), times as isoformat() writes them. The search triggers keep it per
+    prediction in search.EXPORT_TABLE, so the dump reads lines rather than building them."""
     qn = connection.ops.quote_name
-    t = {m: qn(m._meta.db_table) for m in (Prediction, Pundit, Question, Evidence, Tag)}
-    through = qn(Prediction.tags.through._meta.db_table)
+    through, tag, evidence = (qn(m._meta.db_table) for m in (Prediction.tags.through, Tag, Evidence))
     return (
-        f"WITH page AS (SELECT * FROM {t[Prediction]} WHERE status IN (%s, %s) AND id > %s ORDER BY id LIMIT %s), "  # noqa: S608
-        f"tags AS (SELECT pt.prediction_id, json_agg(tg.name ORDER BY tg.name) AS names FROM {through} pt "
-        f"JOIN {t[Tag]} tg ON tg.id = pt.tag_id WHERE pt.prediction_id IN (SELECT id FROM page) GROUP BY 1), "
-        "evidence AS (SELECT e.prediction_id, json_agg(json_build_object('url', e.url, 'title', e.title, "
-        f"'outlet', e.outlet, 'authors', e.authors, 'published_at', {_iso('e.published_at')}, 'stance', e.stance) "
-        f"ORDER BY e.published_at, e.id) AS items FROM {t[Evidence]} e WHERE e.prediction_id IN (SELECT id FROM page) "
-        "GROUP BY 1) "
-        "SELECT p.id, json_build_object("
+        "json_build_object("  # noqa: S608
         "'external_id', p.external_id, 'pundit', u.name, 'pundit_slug', u.slug, 'statement', p.statement, "
         f"'quote', p.quote, 'made_at', {_iso('p.made_at')}, 'resolve_by', to_char(p.resolve_by, 'YYYY-MM-DD'), "
         "'probability', p.probability, 'confidence_phrase', NULLIF(p.confidence_phrase, ''), "
         "'resolution_criteria', p.resolution_criteria, 'rationale', p.rationale, "
-        "'tags', COALESCE(tags.names, '[]'::json), 'evidence', COALESCE(evidence.items, '[]'::json), "
+        f"'tags', (SELECT COALESCE(json_agg(tg.name ORDER BY tg.name), '[]'::json) FROM {through} pt "
+        f"JOIN {tag} tg ON tg.id = pt.tag_id WHERE pt.prediction_id = p.id), "
+        "'evidence', (SELECT COALESCE(json_agg(json_build_object('url', e.url, 'title', e.title, "
+        f"'outlet', e.outlet, 'authors', e.authors, 'published_at', {_iso('e.published_at')}, 'stance', e.stance) "
+        f"ORDER BY e.published_at, e.id), '[]'::json) FROM {evidence} e WHERE e.prediction_id = p.id), "
         f"'outcome', p.outcome, 'resolved_at', {_iso('p.resolved_at')}, "
         f"'recorded_at', {_iso('COALESCE(p.recorded_at, p.logged_at)')}, 'question', q.key, "
-        "'question_polarity', p.question_polarity)::text "
-        f"FROM page p JOIN {t[Pundit]} u ON u.id = p.pundit_id LEFT JOIN {t[Question]} q ON q.id = p.question_id "
-        "LEFT JOIN tags ON tags.prediction_id = p.id LEFT JOIN evidence ON evidence.prediction_id = p.id ORDER BY p.id"
+        "'question_polarity', p.question_polarity)::text"
     )
 
 
 def _export_jsonl_postgres(chunk_size: int) -> Iterator[tuple[str, int]]:
-    """The dump's JSON Lines on PostgreSQL: each line built by the database (JSON functions in C, no model or dict per
-    row in Python), keyset pages of `chunk_size` by one prepared statement (planned once), so memory stays flat and no
-    cursor or transaction is held between pages."""
-    sql, last = _export_sql(), 0
+    """The dump's JSON Lines on PostgreSQL: the stored lines (search.EXPORT_TABLE, kept by triggers) of the published
+    predictions in id order, streamed by one COPY (one statement: one consistent snapshot, no transaction held by
+    the application, memory flat), in chunks of about `chunk_size` lines. COPY's CSV format with a delimiter and a
+    quote character that JSON text never holds raw (control characters are escaped in JSON) writes each line as is."""
+    from psycopg import sql
+
+    from predictions.search import EXPORT_TABLE
+
+    qn = connection.ops.quote_name
+    query = sql.SQL(
+        "COPY (SELECT x.line FROM {p} p JOIN {x} x ON x.prediction_id = p.id WHERE p.status IN ({a}, {b}) "
+        "ORDER BY p.id) TO STDOUT (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+    ).format(
+        p=sql.SQL(qn(Prediction._meta.db_table)),
+        x=sql.SQL(qn(EXPORT_TABLE)),
+        a=sql.Literal(Status.PUBLISHED.value),
+        b=sql.Literal(Status.RESOLVED.value),
+    )
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        while True:
-            cursor.execute(sql, [Status.PUBLISHED, Status.RESOLVED, last, chunk_size], prepare=True)
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield "\n".join(line for _, line in rows) + "\n", len(rows)
+    pending: list[bytes] = []
+    lines = 0
+    with connection.connection.cursor() as cursor, cursor.copy(query) as copy:
+        for data in map(bytes, copy):
+            pending.append(data)
+            lines += data.count(b"\n")  # JSON text holds no raw newline: one per line
+            if lines >= chunk_size:
+                yield b"".join(pending).decode(), lines
+                pending, lines = [], 0
+    if pending:
+        yield b"".join(pending).decode(), lines
 
 
 def _record_chunks(chunk_size: int) -> Iterator[list[dict]]:
