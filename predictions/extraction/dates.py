@@ -211,13 +211,26 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
         day = _calendar_date(expression, base)
         if new_year and re.fullmatch(r"(?:the\s+)?(?:coming|next|new|this)\s+year", expression.strip(), re.I):
             day = date(base.year, 12, 31)  # written in late December: every one of these is the year ahead
-        if day is not None and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I):
-            day = _day_before(expression, day)  # "before 2028" is by the end of 2027
+        if (
+            day is not None
+            and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I)
+            and not _ENDS.match(text, m.end())
+        ):
+            day = _day_before(expression, day)  # "before 2028" is by the end of 2027; "before 2018 ends" is not
         if day is not None and day >= base:
             found.append((m.start(), day, m.group(0).strip(" ().")))
     if not found:
         return None
-    _, day, phrase = min(found, key=lambda f: f[0])
+    at, day, phrase = min(found, key=lambda f: f[0])
+    # "in the second half of 2020 or the first half of 2021": alternatives joined by "or", the later one
+    end = text.find(phrase, at)
+    alternative = _OR.match(text, end + len(phrase)) if end >= 0 else None
+    if alternative:
+        rest = text[alternative.end() : alternative.end() + 120]
+        other = deadline_in("by " + rest, base, new_year=new_year, us_politics=us_politics)
+        if other and other[1].lower().startswith("by ") and rest.lower().startswith(other[1][3:].lower()):
+            if other[0] > day:
+                day, phrase = other[0], f"{phrase} or {other[1][3:]}"
     return day, phrase
 
 
@@ -238,8 +251,9 @@ _HOLIDAY_PHRASE = re.compile(
     re.I,
 )
 _PART_OF_YEAR = re.compile(
-    r"\b(?P<lead>by|before|until|in|during|around|through)\s+(?:the\s+)?(?P<part>early|mid|late|the\s+middle\s+of|"
-    r"the\s+(?:first|second)\s+half\s+of|(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|q[1-4])"
+    r"\b(?P<lead>by|before|until|in|during|around|through)\s+(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
+    r"(?P<part>early|mid|late|the\s+middle\s+of|the\s+(?:first|second)\s+half\s+of|"
+    r"(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|(?:q[1-4]\s*(?:and|or|&|to|[-–])\s*)?q[1-4](?:\s+of)?)"
     r"[\s-]*(?:(?P<year>(?:19|20)\d\d)|(?P<rel>this\s+year|next\s+year|the\s+year))\b",
     re.I,
 )
@@ -264,17 +278,21 @@ _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _NEAR = re.compile(
     r"\b(?:(?P<lead>by|before|on|until|come)\s+(?:(?P<next>next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+weekend|next\s+weekend)"
+    r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+(?:morning|afternoon|evening)|later\s+today"
+    r"|this\s+weekend|next\s+weekend)"
     r"|(?:by\s+)?(?P<anniversary>this\s+time\s+next\s+year))\b",
     re.I,
 )
 _ELECTION = re.compile(
     r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d)\s+)?"
-    r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|midterm|congressional|fall)\s+)*"
-    r"(?P<what>election\s+day|elections?|midterm\s+elections?|midterms?)\b",
+    r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|mid-?\s?term|congressional|fall)\s+)*"
+    r"(?P<what>election\s+day|elections?|mid-?\s?term\s+elections?|mid-?\s?terms?)\b",
     re.I,
 )
 
+
+_OR = re.compile(r"[\s,]*or(?:\s+(?:maybe|perhaps|possibly|even))?\s+(?:in\s+|by\s+)?", re.I)
+_ENDS = re.compile(r"\s+(?:ends|is\s+(?:over|out|done)|comes\s+to\s+an\s+end|closes|runs\s+out)\b", re.I)
 
 _SPAN_FROM = re.compile(
     rf"\b{_COUNT}[-\s](?P<unit>day|week|month|year)\s+(?:[\w’'-]+\s+){{1,6}}?(?:beginning|starting|that\s+begins|"
@@ -343,7 +361,9 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             when = _holiday(m["holiday"], year + 1)
         found.append((m.start(), when, m.group(0)))
     for m in _PART_OF_YEAR.finditer(text):
-        month, day = _PART_END[re.sub(r"^the ", "", re.sub(r"\s+", " ", m["part"].lower()))]
+        part = re.sub(r"^the ", "", re.sub(r"\s+", " ", m["part"].lower()))
+        quarters = re.findall(r"q[1-4]", part)  # "Q1 and Q2 of 2023": the later quarter
+        month, day = _PART_END[quarters[-1] if quarters else part]
         rel = (m["rel"] or "").lower()
         year = int(m["year"]) if m["year"] else base.year + (1 if rel.startswith("next") else 0)
         found.append((m.start(), date(year, month, day), m.group(0)))
@@ -360,9 +380,12 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         else:
             word = re.sub(r"\s+", " ", m["word"].lower())
             sunday = base + timedelta(days=(6 - base.weekday()) % 7)
-            when = {"tomorrow": base + timedelta(days=1), "tonight": base, "this weekend": sunday}.get(
-                word, sunday + timedelta(days=7)
-            )
+            if word.startswith(("this m", "this a", "this e", "later")) or word == "tonight":
+                when = base  # "this afternoon": the post's own day
+            else:
+                when = {"tomorrow": base + timedelta(days=1), "this weekend": sunday}.get(
+                    word, sunday + timedelta(days=7)
+                )
         found.append((m.start(), when, m.group(0)))
     for m in _DECADE.finditer(text):
         lead = m["lead"].lower()
@@ -393,7 +416,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             else:
                 presidential = bool(re.search(r"presidential", m.group(0), re.I))
                 when = next_election_day(base, presidential=presidential)
-                if re.search(r"midterm", m.group(0), re.I) and when.year % 4 == 0:
+                if re.search(r"mid-?\s?term", m.group(0), re.I) and when.year % 4 == 0:
                     when = election_day(when.year + 2)
             if lead == "before":
                 when -= timedelta(days=1)

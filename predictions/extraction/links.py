@@ -34,6 +34,11 @@ _DOMAIN_OUTLETS = {
     "kyivindependent.com": "Kyiv Independent",
     "meduza.io": "Meduza", "belta.by": "BelTA", "euronews.com": "Euronews", "economist.com": "The Economist",
     "wsj.com": "The Wall Street Journal", "axios.com": "Axios", "foreignpolicy.com": "Foreign Policy",
+    "cbsnews.com": "CBS News", "nbcnews.com": "NBC News", "npr.org": "NPR", "businessinsider.com": "Business Insider",
+    "pewresearch.org": "Pew Research Center", "fivethirtyeight.com": "FiveThirtyEight", "time.com": "Time",
+    "thehill.com": "The Hill", "newyorker.com": "The New Yorker", "cnbc.com": "CNBC", "foxnews.com": "Fox News",
+    "usatoday.com": "USA Today", "latimes.com": "Los Angeles Times", "theatlantic.com": "The Atlantic",
+    "newsweek.com": "Newsweek", "vox.com": "Vox", "realclearpolitics.com": "RealClearPolitics",
 }  # fmt: skip
 
 
@@ -123,9 +128,17 @@ def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
     outlet, authors = _outlet_and_authors(attribution)
     if len(_words(outlet)) > 5 or "," in outlet:
         return None
-    if len(title) > 200 or title.endswith((".", ":")) or _SENTENCE_CHAIN.search(title) or not _headline_ok(title):
+    chain = _SENTENCE_CHAIN.search(title) and not _title_case(title)  # "X Finally Came. But What Comes Next?"
+    if len(title) > 200 or title.endswith((".", ":")) or chain or not _headline_ok(title):
         return None
     return title, outlet, authors
+
+
+def _title_case(text: str) -> bool:
+    """A headline in title case: every word of four letters or more capitalised."""
+    words = [w.strip("\"'“”‘’()[]") for w in text.split()]
+    long = [w for w in words if len(w) >= 4 and w[:1].isalpha()]
+    return len(long) >= 3 and all(w[0].isupper() for w in long)
 
 
 # "... replacement .... Pressure is on Newsom to appoint Feinstein's replacement (Politico)." in a comment: a
@@ -252,9 +265,31 @@ def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
     return head[cut:], tail[: stop.start() if stop else len(tail)]
 
 
+# Encyclopedias and dictionaries: a link that explains a term ("the [Bradley Effect](en.wikipedia.org/...)"), not
+# an article the post cites for its claims
+_REFERENCE_HOSTS = ("wikipedia.org", "wiktionary.org", "merriam-webster.com", "dictionary.com", "urbandictionary.com")
+
+
+def _is_reference(url: str) -> bool:
+    host, _ = _segments(url)
+    return any(host == h or host.endswith("." + h) for h in _REFERENCE_HOSTS)
+
+
+def signature_link(url: str, line_body: str, link_text: str | None) -> bool:
+    """The post's last line being only a link to a page with no article behind it ("[The Buhler Report](
+    keithbuhler.com/buhlerreport/)"): the blog's sign-off, not a source. A known outlet's page is kept."""
+    if _domain_outlet(url) in _DOMAIN_OUTLETS.values():
+        return False
+    _, segments = _segments(url)
+    bare = line_body.replace(link_text or "", "").replace(url, "")
+    if re.sub(r"[\W_]+", "", re.sub(r"\]\([^)]*\)|<[^>]+>", "", bare)):
+        return False  # words besides the link: a sentence citing it
+    return not segments or not (_SLUG.search(segments[-1]) or segments[-1].split(".")[0].isdigit())
+
+
 def _cited(link: _Link, body: str) -> bool:
     """Whether a link in a line of the post is a cited source (see above)."""
-    if _is_furniture(link.url):
+    if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)):
