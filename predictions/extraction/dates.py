@@ -251,8 +251,9 @@ _HOLIDAY_PHRASE = re.compile(
     re.I,
 )
 _PART_OF_YEAR = re.compile(
-    r"\b(?P<lead>by|before|until|in|during|around|through)\s+(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
-    r"(?P<part>early|mid|late|the\s+middle\s+of|the\s+(?:first|second)\s+half\s+of|"
+    r"\b(?:(?P<lead>by|before|until|in|during|around|through)\s+(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
+    r"|(?=(?:early|mid|late)[\s-]+(?:this|next)\s+year))"  # "early next year" needs no "by"
+    r"(?P<part>early|mid|late|the\s+middle\s+of|the\s+(?:first|second)\s+half\s+of|h[12](?:\s+of)?|"
     r"(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|(?:q[1-4]\s*(?:and|or|&|to|[-–])\s*)?q[1-4](?:\s+of)?)"
     r"[\s-]*(?:(?P<year>(?:19|20)\d\d)|(?P<rel>this\s+year|next\s+year|the\s+year))\b",
     re.I,
@@ -260,8 +261,14 @@ _PART_OF_YEAR = re.compile(
 _PART_END = {"early": (4, 30), "mid": (6, 30), "middle of": (6, 30), "late": (12, 31), "first half of": (6, 30),
              "second half of": (12, 31), "first quarter of": (3, 31), "second quarter of": (6, 30),
              "third quarter of": (9, 30), "fourth quarter of": (12, 31), "q1": (3, 31), "q2": (6, 30),
-             "q3": (9, 30), "q4": (12, 31)}  # fmt: skip
-_YEAR_END = re.compile(r"\b(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)\b", re.I)
+             "q3": (9, 30), "q4": (12, 31), "h1": (6, 30), "h2": (12, 31),
+             "h1 of": (6, 30), "h2 of": (12, 31)}  # fmt: skip
+_YEAR_END = re.compile(
+    r"\b(?:(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]end|year['’]s\s+end|turn\s+of\s+the\s+year)"
+    r"|(?:for|over|during|in|through)\s+the\s+rest\s+of\s+(?:the|this)\s+year)\b",
+    re.I,
+)
+_MID_YEAR = re.compile(r"\b(?:by|before|until|around|at)\s+(?:the\s+)?mid-?\s?year\b", re.I)
 _DECADE = re.compile(
     r"\b(?P<lead>by|before|in|during|within|throughout|until|by\s+the\s+end\s+of)\s+the\s+"
     r"(?:(?P<decade>(?:19|20)\d0)['’]?s|(?P<this>decade))\b",
@@ -369,6 +376,9 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         found.append((m.start(), date(year, month, day), m.group(0)))
     for m in _YEAR_END.finditer(text):
         found.append((m.start(), date(base.year, 12, 31), m.group(0)))
+    for m in _MID_YEAR.finditer(text):
+        middle = date(base.year, 6, 30)
+        found.append((m.start(), middle if middle >= base else date(base.year + 1, 6, 30), m.group(0)))
     for m in _NEAR.finditer(text):
         if m["weekday"]:
             ahead = (_WEEKDAYS.index(m["weekday"].lower()) - base.weekday()) % 7 or 7
@@ -444,3 +454,36 @@ def year_ahead(text: str) -> tuple[date, str] | None:
         return None
     year = m["after"] or m["before"] or m["will"] or (f"20{m['short']}" if m["short"] else None)
     return date(int(year), 12, 31), m.group(0) if m["short"] else year
+
+
+# Yearly events a prediction may be about when it names no date: (pattern, the event's last day in a year). Used
+# only when nothing else gives a deadline (a year-ahead list's year comes first: "The Tigers will not win the World
+# Series" in "Predictions for 2015" is 2015's).
+def _sunday(year: int, month: int, nth: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+_EVENTS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"\bsuper\s*bowl\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
+    (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), lambda y: date(y, 3, 31)),
+    (re.compile(r"\bworld\s+series\b", re.I), lambda y: date(y, 11, 5)),
+    (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championship|title))\b", re.I), lambda y: date(y, 6, 30)),
+    (re.compile(r"\b(?:march\s+madness|ncaa\s+(?:tournament|championship))\b", re.I),
+     lambda y: date(y, 4, 10)),
+    (re.compile(r"\bkentucky\s+derby\b", re.I), lambda y: date(y, 5, 10)),
+    (re.compile(r"\bwimbledon\b", re.I), lambda y: date(y, 7, 15)),
+    (re.compile(r"\beurovision\b", re.I), lambda y: date(y, 5, 31)),
+]  # fmt: skip
+
+
+def event_deadline(text: str, base: date) -> tuple[date, str] | None:
+    """The next occurrence, on or after `base`, of a yearly event `text` names: "... will win the Super Bowl"."""
+    hits = [(m.start(), m.group(0), when) for pattern, when in _EVENTS if (m := pattern.search(text))]
+    if not hits:
+        return None
+    _, name, when = min(hits, key=lambda h: h[0])
+    day = when(base.year)  # type: ignore[operator]
+    if day < base:
+        day = when(base.year + 1)  # type: ignore[operator]
+    return day, name

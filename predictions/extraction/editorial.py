@@ -10,6 +10,7 @@ from predictions.extraction.dates import (
     _find_date,
     deadline_in,
     election_day,
+    event_deadline,
     next_election_day,
     trailing_deadline,
     year_ahead,
@@ -234,7 +235,7 @@ def _deadline(
                 announced = deadline_in(text, base, new_year=new_year, us_politics=us_politics)
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
-    found = found or announced
+    found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
     if found is None or found[0] < base:
         return None
     return found
