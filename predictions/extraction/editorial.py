@@ -314,8 +314,9 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         if info.evidence is None:
             continue
         for item in info.evidence.items:
-            if i == last and item.url and len(doc.lines[i].links) == 1 and not doc.is_html:
-                if signature_link(item.url, doc.lines[i].body, doc.lines[i].links[0].text):
+            line = doc.lines[i]
+            if i == last and item.url and len(line.links) == 1 and not (doc.is_html or line.list_item):
+                if signature_link(item.url, line.body, line.links[0].text):
                     continue
             if item.url and item.url in seen:
                 continue
@@ -325,7 +326,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
-    own = own_work_links(doc.source, [item.url for item in evidence if item.url]) if not doc.is_html else set()
+    every_url = [link.url for line in doc.lines for link in line.links]  # the author's own, even if not kept
+    own = own_work_links(doc.source, every_url) if not doc.is_html else set()
     evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
     evidence = [item for item in evidence if not _repeats_title(item, title)]
     base, new_year = _relative_base(published_on or given or date.today(), doc, title)
