@@ -212,6 +212,8 @@ def test_near_deadlines_and_poll_results():
         ("Prices will stay high for the rest of the year.", date(2024, 12, 31)),
         ("The deal will close by mid-year.", date(2024, 6, 30)),
         ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 2)),
+        ("Hillary will be the nominee in '28.", date(2028, 12, 31)),
+        ("A push before the '26 midterms.", date(2026, 11, 2)),
     ],
 )
 def test_deadlines_of_the_second_batch(text, day):

@@ -91,6 +91,7 @@ _CALENDAR = (
     rf"|{_MONTH}(?:\s+(?:of\s+)?(?:19|20)\d\d)?"
     r"|\d{1,2}/\d{1,2}/(?:19|20)\d\d"
     r"|(?:19|20)\d\d(?:/\d\d)?"
+    r"|['’]\d\d(?![\ds])"  # "in '08"
 )
 _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
@@ -176,10 +177,17 @@ def _calendar_date(expression: str, base: date) -> date | None:
         return date(int(m[1][:2] + m[2]), 12, 31)
     if re.fullmatch(r"(?:19|20)\d\d", e):
         return date(int(e), 12, 31)
+    if m := re.fullmatch(r"['’](\d\d)", e):  # "'08": the nearest year with those digits, up to 30 years ahead
+        return date(_two_digit_year(int(m[1]), base), 12, 31)
     parsed = _parser(base).get_date_data(e)
     if parsed.date_obj is None:
         return None
     return _end_of(parsed.date_obj, parsed.period or "day")
+
+
+def _two_digit_year(yy: int, base: date) -> int:
+    year = base.year // 100 * 100 + yy
+    return year - 100 if year > base.year + 30 else year + 100 if year < base.year - 70 else year
 
 
 def _day_before(expression: str, last_day: date) -> date:
@@ -291,7 +299,7 @@ _NEAR = re.compile(
     re.I,
 )
 _ELECTION = re.compile(
-    r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d)\s+)?"
+    r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d|['’]\d\d)\s+)?"
     r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|mid-?\s?term|congressional|fall)\s+)*"
     r"(?P<what>election\s+day|elections?|mid-?\s?term\s+elections?|mid-?\s?terms?)\b",
     re.I,
@@ -419,7 +427,8 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             if lead in {"", "after"}:
                 continue  # "There will be no congressional elections this year": the subject, not a deadline
             if m["year"]:
-                year = int(m["year"])
+                digits = m["year"].lstrip("'’")
+                year = int(digits) if len(digits) == 4 else _two_digit_year(int(digits), base)
                 if year % 2:
                     continue  # an odd year's elections are not federal ones: no calendar for them here
                 when = election_day(year)
