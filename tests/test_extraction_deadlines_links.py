@@ -313,3 +313,18 @@ def test_chrome_in_text_and_markdown_is_not_evidence():
     draft = extract_editorial(text, published_on=date(2025, 1, 3))
     assert [e.url for e in draft.evidence] == ["https://www.reuters.com/markets/fed-cuts-2025/"]
     assert not any("Share" in p.quote or "Subscribe" in p.quote for p in draft.predictions)
+
+
+def test_announcing_lines_and_exhortations_are_not_predictions_and_a_framed_prediction_is():
+    text = (
+        "Election Predictions\n\n"
+        "In addition to conventional wisdom, there are good reasons to think the senator will win:\n\n"
+        "Let's dive into the future!\n\n"
+        "First, an easy prediction: The Republicans will continue to control the House. The Democrats would need "
+        "25 seats and President Obama cannot help them.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2012, 6, 26))
+    assert [p.quote for p in draft.predictions] == [
+        "First, an easy prediction: The Republicans will continue to control the House."
+    ]
+    assert draft.predictions[0].resolve_by == election_day(2012)

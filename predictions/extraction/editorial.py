@@ -159,6 +159,8 @@ _ELECTION_POST = re.compile(
 _OUTCOME = re.compile(
     r"\b(?:win|wins|winning|winner|lose|loses|losing|victory|defeat(?:s|ed)?|beat|beats|best|elected|re-?elected|"
     r"carry|carries|landslide|control\s+of\s+the\s+(?:house|senate)|electoral|popular\s+vote|presiden(?:t|cy)|"
+    r"(?:keep|keeps|hold|holds|retain|retains|regain|regains|take|takes|control|controls)\s+(?:control\s+of\s+)?"
+    r"the\s+(?:house|senate)|"
     r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon)\b",
     re.I,
 )
