@@ -213,6 +213,8 @@ def test_near_deadlines_and_poll_results():
         ("The deal will close by mid-year.", date(2024, 6, 30)),
         ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 2)),
         ("Hillary will be the nominee in '28.", date(2028, 12, 31)),
+        ("Rates will be cut by year end 2025.", date(2025, 12, 31)),
+        ("It will pass before the year is out.", date(2024, 12, 31)),
         ("A push before the '26 midterms.", date(2026, 11, 2)),
     ],
 )

@@ -272,7 +272,9 @@ _PART_END = {"early": (4, 30), "mid": (6, 30), "middle of": (6, 30), "late": (12
              "q3": (9, 30), "q4": (12, 31), "h1": (6, 30), "h2": (12, 31),
              "h1 of": (6, 30), "h2 of": (12, 31)}  # fmt: skip
 _YEAR_END = re.compile(
-    r"\b(?:(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]end|year['’]s\s+end|turn\s+of\s+the\s+year)"
+    r"\b(?:(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]?end|year['’]s\s+end|turn\s+of\s+the\s+year)"
+    r"(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?"  # "by year end 2008"
+    r"|(?:by|before)\s+the\s+year\s+(?:is\s+(?:out|over|done)|ends)"
     r"|(?:for|over|during|in|through)\s+the\s+rest\s+of\s+(?:the|this)\s+year)\b",
     re.I,
 )
@@ -383,7 +385,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         year = int(m["year"]) if m["year"] else base.year + (1 if rel.startswith("next") else 0)
         found.append((m.start(), date(year, month, day), m.group(0)))
     for m in _YEAR_END.finditer(text):
-        found.append((m.start(), date(base.year, 12, 31), m.group(0)))
+        found.append((m.start(), date(int(m["year"]) if m["year"] else base.year, 12, 31), m.group(0)))
     for m in _MID_YEAR.finditer(text):
         middle = date(base.year, 6, 30)
         found.append((m.start(), middle if middle >= base else date(base.year + 1, 6, 30), m.group(0)))
