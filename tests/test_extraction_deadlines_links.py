@@ -330,3 +330,15 @@ def test_announcing_lines_and_exhortations_are_not_predictions_and_a_framed_pred
         "First, an easy prediction: The Republicans will continue to control the House."
     ]
     assert draft.predictions[0].resolve_by == election_day(2012)
+
+
+def test_a_headline_with_a_colon_of_its_own_after_an_ellipsis():
+    text = (
+        "Saturday, December 31, 2022\n\nKyiv Mayor Is Not Happy\n\n"
+        "WNU Editor: Kyiv's mayor is not happy .... Vitali Klitschko angry: The West has underestimated Putin "
+        "(Z-News). More here .... Kiev mayor criticizes Ukrainian authorities (RT).\n"
+    )
+    assert [(e.outlet, e.title) for e in extract_editorial(text).evidence] == [
+        ("Z-News", "Vitali Klitschko angry: The West has underestimated Putin"),
+        ("RT", "Kiev mayor criticizes Ukrainian authorities"),
+    ]

@@ -144,15 +144,19 @@ def _title_case(text: str) -> bool:
 
 # "... replacement .... Pressure is on Newsom to appoint Feinstein's replacement (Politico)." in a comment: a
 # headline the post links to, named by its outlet in brackets after an ellipsis or a colon.
+# After an ellipsis the headline may have a colon of its own ("... Vitali Klitschko angry: The West has
+# underestimated Putin (Z-News)"); after a colon it may not.
 _INLINE_HEADLINE = re.compile(
-    r"(?:\.{3,}|…|:)\s+(?P<title>[A-Z](?:(?!\.\.\.|…)[^():]){15,200}?)\s+\((?P<outlet>[A-Z][^()]{1,40})\)(?=\s*(?:[.;,]|$))"
+    r"(?:(?:\.{3,}|…)\s+(?P<title>[A-Z](?:(?!\.\.\.|…)[^()]){15,200}?)"
+    r"|:\s+(?P<title2>[A-Z](?:(?!\.\.\.|…)[^():]){15,200}?))"
+    r"\s+\((?P<outlet>[A-Z][^()]{1,40})\)(?=\s*(?:[.;,]|$))"
 )
 
 
 def _inline_headlines(text: str) -> list[tuple[str, str]]:
     found = []
     for m in _INLINE_HEADLINE.finditer(text):
-        title, outlet = m["title"].strip(), m["outlet"].strip()
+        title, outlet = (m["title"] or m["title2"]).strip(), m["outlet"].strip()
         if _is_attribution(outlet) and _headline_ok(title) and not _SENTENCE_CHAIN.search(title):
             found.append((title, outlet))
     return found
