@@ -190,3 +190,155 @@ def test_near_deadlines_and_poll_results():
     draft = extract_editorial(post, published_on=date(2020, 2, 22))
     assert [p.quote for p in draft.predictions] == ["A woman will be US president before 2030."]
     assert draft.predictions[0].resolve_by == date(2029, 12, 31)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules added with the second batch of real posts (tests/fixtures/editorials_real/059-073)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Sometime in the second half of 2025 or the first half of 2026, the expansion will end.", date(2026, 6, 30)),
+        ("It will pass in 2025 or 2026.", date(2026, 12, 31)),
+        ("Inflation will fall to 3% by the end of Q3 2025.", date(2025, 9, 30)),
+        ("We'll see lay-offs during Q1 and Q2 of 2025.", date(2025, 6, 30)),
+        ("The recession will end by end of Q1 2025.", date(2025, 3, 31)),
+        ("Growth returns in H1 2025.", date(2025, 6, 30)),
+        ("The team will win the Rose Bowl this afternoon.", BASE),
+        ("Nuclear war could happen, maybe before 2025 ends.", date(2025, 12, 31)),
+        ("It will happen before 2026.", date(2025, 12, 31)),
+        ("Rates will be cut early next year.", date(2025, 4, 30)),
+        ("Prices will stay high for the rest of the year.", date(2024, 12, 31)),
+        ("The deal will close by mid-year.", date(2024, 6, 30)),
+        ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 2)),
+        ("Hillary will be the nominee in '28.", date(2028, 12, 31)),
+        ("Rates will be cut by year end 2025.", date(2025, 12, 31)),
+        ("It will pass before the year is out.", date(2024, 12, 31)),
+        ("A push before the '26 midterms.", date(2026, 11, 2)),
+    ],
+)
+def test_deadlines_of_the_second_batch(text, day):
+    assert deadline_in(text, BASE, us_politics=True)[0] == day
+
+
+def test_a_yearly_event_gives_the_deadline_only_when_nothing_else_does():
+    odds = extract_editorial("Odds\n\n50% chance the Chiefs will win the Super Bowl.\n", published_on=date(2024, 3, 10))
+    assert odds.predictions[0].resolve_by == date(2025, 2, 9)  # the next one: the second Sunday of February 2025
+    listed = extract_editorial(
+        "My predictions for 2025\n\n1. The Tigers will not win the World Series.\n", published_on=date(2025, 1, 2)
+    )
+    assert listed.predictions[0].resolve_by == date(2025, 12, 31)  # the list's year comes first
+
+
+def test_a_title_about_an_election_year_means_its_election_day_and_president_obama_is_no_presidential_race():
+    text = (
+        "A Few Political Predictions about the 2016 Race\n\n"
+        "Here are a few educated guesses as to what might happen:\n\n"
+        "Paul Ryan will easily defeat his primary opponent.\n\n"
+        "The Republicans will keep the House but lose the Senate.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2016, 7, 7))
+    assert {p.resolve_by for p in draft.predictions} == {date(2016, 11, 8)}
+    midterm = extract_editorial(
+        "Predictions for the midterm elections\n\nI predict that, despite the backlash against President Obama, they "
+        "will only pick up five Senate seats, leaving Vice President Joe Biden in control of the Senate.\n",
+        published_on=date(2013, 12, 27),
+    )
+    assert midterm.predictions[0].resolve_by == next_election_day(date(2013, 12, 27)) == date(2014, 11, 4)
+
+
+def test_an_even_split_of_seats_is_not_even_odds():
+    draft = extract_editorial("Senate\n\nThe Republicans will keep the House but end up with a 50/50 split.\n")
+    assert draft.predictions[0].probability != 0.5
+    assert (
+        extract_editorial("Senate\n\nIt is a 50/50 call whether the bill will pass.\n").predictions[0].probability
+        == 0.5
+    )
+
+
+def test_markdown_with_a_stray_br_tag_is_read_as_markdown():
+    text = (
+        "# Final Prediction\n\n<br>\n\n### Background\n\nThe race was called a referendum by the "
+        "[Wall Street Journal](https://www.wsj.com/articles/the-trump-referendum-11604098637) and others, and "
+        "[polling has been questioned](https://www.pewresearch.org/fact-tank/2020/10/29/what-polls-tell-us/).\n\n"
+        "I would truly be surprised if the incumbent won re-election.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2020, 11, 1))
+    assert [(e.outlet, e.url.split("/")[2]) for e in draft.evidence] == [
+        ("The Wall Street Journal", "www.wsj.com"),
+        ("Pew Research Center", "www.pewresearch.org"),
+    ]
+    assert [p.quote for p in draft.predictions] == ["I would truly be surprised if the incumbent won re-election."]
+
+
+def test_wnu_title_lines_after_a_photo_credit_or_before_read_more_and_author_outlet_bylines():
+    text = (
+        "Thursday, October 21, 2021\n\nChina's Outbreaks Continue\n\n"
+        "A worker collects a swab at a testing site. © Reuters/STRINGER\n\n"
+        "Reuters: China's outbreak grows as cities race to trace infections\n\n"
+        "BEIJING (Reuters) - China reported a fourth day of new cases.\n\nRead more ....\n\n"
+        "What Is Next For The U.S. In Syria?\n\n"
+        "U.S. soldiers gather for a brief during a patrol rehearsal in Manbij, Syria. U.S. ARMY PHOTO\n\n"
+        "Kevin Baron, Defense One: The ‘Day After’ In Syria Finally Came. But What Comes Next?\n"
+    )
+    draft = extract_editorial(text)
+    assert [(e.outlet, e.title, e.authors) for e in draft.evidence] == [
+        ("Reuters", "China's outbreak grows as cities race to trace infections", []),
+        ("Defense One", "The ‘Day After’ In Syria Finally Came. But What Comes Next?", ["Kevin Baron"]),
+    ]
+
+
+def test_a_post_title_said_again_in_headline_outlet_shape_is_not_a_link():
+    text = (
+        "Our Top Predictions for 2025 - What's Next?\n\nTop Predictions for 2025 - What's Next\n\nBitcoin will rise.\n"
+    )
+    assert extract_editorial(text).evidence == []
+
+
+def test_chrome_in_text_and_markdown_is_not_evidence():
+    text = (
+        "Home | About | Contact | Archives\n\nPredictions for 2025\n\n"
+        "The Fed will cut rates twice by June, as [Reuters reported](https://www.reuters.com/markets/fed-cuts-2025/).\n\n"
+        "Last year's predictions are [here](https://blog.example.com/2024/01/predictions-for-2024).\n\n"
+        "My book will sell well ([buy it here](https://www.amazon.com/dp/B0CXYZ1234)).\n\n"
+        "The [Bradley effect](https://en.wikipedia.org/wiki/Bradley_effect) will not matter.\n\n"
+        "Share this: Twitter | Facebook | Email\n\n"
+        "You might also like: Ten Things To Watch In 2025 -- The Blog Team\n\n"
+        "Advertisement: Best Mortgage Rates Of The Year - LendingTree\n\n"
+        "Labels: Politics, Elections, Predictions\n\n"
+        "[Share](https://example.substack.com/p/predictions-2025?utm_content=share&action=share)\n\n"
+        "Previous post: [Why I stopped betting](https://blog.example.com/2024/12/why-i-stopped-betting)\n\n"
+        "Related: [Ten predictions for the decade](https://blog.example.com/2020/01/ten-predictions-for-the-decade)\n\n"
+        "[The Example Report](https://www.example-report.com/report/)\n"
+    )
+    draft = extract_editorial(text, published_on=date(2025, 1, 3))
+    assert [e.url for e in draft.evidence] == ["https://www.reuters.com/markets/fed-cuts-2025/"]
+    assert not any("Share" in p.quote or "Subscribe" in p.quote for p in draft.predictions)
+
+
+def test_announcing_lines_and_exhortations_are_not_predictions_and_a_framed_prediction_is():
+    text = (
+        "Election Predictions\n\n"
+        "In addition to conventional wisdom, there are good reasons to think the senator will win:\n\n"
+        "Let's dive into the future!\n\n"
+        "First, an easy prediction: The Republicans will continue to control the House. The Democrats would need "
+        "25 seats and President Obama cannot help them.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2012, 6, 26))
+    assert [p.quote for p in draft.predictions] == [
+        "First, an easy prediction: The Republicans will continue to control the House."
+    ]
+    assert draft.predictions[0].resolve_by == election_day(2012)
+
+
+def test_a_headline_with_a_colon_of_its_own_after_an_ellipsis():
+    text = (
+        "Saturday, December 31, 2022\n\nKyiv Mayor Is Not Happy\n\n"
+        "WNU Editor: Kyiv's mayor is not happy .... Vitali Klitschko angry: The West has underestimated Putin "
+        "(Z-News). More here .... Kiev mayor criticizes Ukrainian authorities (RT).\n"
+    )
+    assert [(e.outlet, e.title) for e in extract_editorial(text).evidence] == [
+        ("Z-News", "Vitali Klitschko angry: The West has underestimated Putin"),
+        ("RT", "Kiev mayor criticizes Ukrainian authorities"),
+    ]

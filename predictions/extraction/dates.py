@@ -91,6 +91,7 @@ _CALENDAR = (
     rf"|{_MONTH}(?:\s+(?:of\s+)?(?:19|20)\d\d)?"
     r"|\d{1,2}/\d{1,2}/(?:19|20)\d\d"
     r"|(?:19|20)\d\d(?:/\d\d)?"
+    r"|['’]\d\d(?![\ds])"  # "in '08"
 )
 _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
@@ -176,10 +177,17 @@ def _calendar_date(expression: str, base: date) -> date | None:
         return date(int(m[1][:2] + m[2]), 12, 31)
     if re.fullmatch(r"(?:19|20)\d\d", e):
         return date(int(e), 12, 31)
+    if m := re.fullmatch(r"['’](\d\d)", e):  # "'08": the nearest year with those digits, up to 30 years ahead
+        return date(_two_digit_year(int(m[1]), base), 12, 31)
     parsed = _parser(base).get_date_data(e)
     if parsed.date_obj is None:
         return None
     return _end_of(parsed.date_obj, parsed.period or "day")
+
+
+def _two_digit_year(yy: int, base: date) -> int:
+    year = base.year // 100 * 100 + yy
+    return year - 100 if year > base.year + 30 else year + 100 if year < base.year - 70 else year
 
 
 def _day_before(expression: str, last_day: date) -> date:
@@ -211,13 +219,26 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
         day = _calendar_date(expression, base)
         if new_year and re.fullmatch(r"(?:the\s+)?(?:coming|next|new|this)\s+year", expression.strip(), re.I):
             day = date(base.year, 12, 31)  # written in late December: every one of these is the year ahead
-        if day is not None and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I):
-            day = _day_before(expression, day)  # "before 2028" is by the end of 2027
+        if (
+            day is not None
+            and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I)
+            and not _ENDS.match(text, m.end())
+        ):
+            day = _day_before(expression, day)  # "before 2028" is by the end of 2027; "before 2018 ends" is not
         if day is not None and day >= base:
             found.append((m.start(), day, m.group(0).strip(" ().")))
     if not found:
         return None
-    _, day, phrase = min(found, key=lambda f: f[0])
+    at, day, phrase = min(found, key=lambda f: f[0])
+    # "in the second half of 2020 or the first half of 2021": alternatives joined by "or", the later one
+    end = text.find(phrase, at)
+    alternative = _OR.match(text, end + len(phrase)) if end >= 0 else None
+    if alternative:
+        rest = text[alternative.end() : alternative.end() + 120]
+        other = deadline_in("by " + rest, base, new_year=new_year, us_politics=us_politics)
+        if other and other[1].lower().startswith("by ") and rest.lower().startswith(other[1][3:].lower()):
+            if other[0] > day:
+                day, phrase = other[0], f"{phrase} or {other[1][3:]}"
     return day, phrase
 
 
@@ -238,16 +259,26 @@ _HOLIDAY_PHRASE = re.compile(
     re.I,
 )
 _PART_OF_YEAR = re.compile(
-    r"\b(?P<lead>by|before|until|in|during|around|through)\s+(?:the\s+)?(?P<part>early|mid|late|the\s+middle\s+of|"
-    r"the\s+(?:first|second)\s+half\s+of|(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|q[1-4])"
+    r"\b(?:(?P<lead>by|before|until|in|during|around|through)\s+(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
+    r"|(?=(?:early|mid|late)[\s-]+(?:this|next)\s+year))"  # "early next year" needs no "by"
+    r"(?P<part>early|mid|late|the\s+middle\s+of|the\s+(?:first|second)\s+half\s+of|h[12](?:\s+of)?|"
+    r"(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|(?:q[1-4]\s*(?:and|or|&|to|[-–])\s*)?q[1-4](?:\s+of)?)"
     r"[\s-]*(?:(?P<year>(?:19|20)\d\d)|(?P<rel>this\s+year|next\s+year|the\s+year))\b",
     re.I,
 )
 _PART_END = {"early": (4, 30), "mid": (6, 30), "middle of": (6, 30), "late": (12, 31), "first half of": (6, 30),
              "second half of": (12, 31), "first quarter of": (3, 31), "second quarter of": (6, 30),
              "third quarter of": (9, 30), "fourth quarter of": (12, 31), "q1": (3, 31), "q2": (6, 30),
-             "q3": (9, 30), "q4": (12, 31)}  # fmt: skip
-_YEAR_END = re.compile(r"\b(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)\b", re.I)
+             "q3": (9, 30), "q4": (12, 31), "h1": (6, 30), "h2": (12, 31),
+             "h1 of": (6, 30), "h2 of": (12, 31)}  # fmt: skip
+_YEAR_END = re.compile(
+    r"\b(?:(?:by|before|at|until)\s+(?:the\s+)?(?:year[-\s]?end|year['’]s\s+end|turn\s+of\s+the\s+year)"
+    r"(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?"  # "by year end 2008"
+    r"|(?:by|before)\s+the\s+year\s+(?:is\s+(?:out|over|done)|ends)"
+    r"|(?:for|over|during|in|through)\s+the\s+rest\s+of\s+(?:the|this)\s+year)\b",
+    re.I,
+)
+_MID_YEAR = re.compile(r"\b(?:by|before|until|around|at)\s+(?:the\s+)?mid-?\s?year\b", re.I)
 _DECADE = re.compile(
     r"\b(?P<lead>by|before|in|during|within|throughout|until|by\s+the\s+end\s+of)\s+the\s+"
     r"(?:(?P<decade>(?:19|20)\d0)['’]?s|(?P<this>decade))\b",
@@ -264,17 +295,21 @@ _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _NEAR = re.compile(
     r"\b(?:(?P<lead>by|before|on|until|come)\s+(?:(?P<next>next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+weekend|next\s+weekend)"
+    r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+(?:morning|afternoon|evening)|later\s+today"
+    r"|this\s+weekend|next\s+weekend)"
     r"|(?:by\s+)?(?P<anniversary>this\s+time\s+next\s+year))\b",
     re.I,
 )
 _ELECTION = re.compile(
-    r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d)\s+)?"
-    r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|midterm|congressional|fall)\s+)*"
-    r"(?P<what>election\s+day|elections?|midterm\s+elections?|midterms?)\b",
+    r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d|['’]\d\d)\s+)?"
+    r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|mid-?\s?term|congressional|fall)\s+)*"
+    r"(?P<what>election\s+day|elections?|mid-?\s?term\s+elections?|mid-?\s?terms?)\b",
     re.I,
 )
 
+
+_OR = re.compile(r"[\s,]*or(?:\s+(?:maybe|perhaps|possibly|even))?\s+(?:in\s+|by\s+)?", re.I)
+_ENDS = re.compile(r"\s+(?:ends|is\s+(?:over|out|done)|comes\s+to\s+an\s+end|closes|runs\s+out)\b", re.I)
 
 _SPAN_FROM = re.compile(
     rf"\b{_COUNT}[-\s](?P<unit>day|week|month|year)\s+(?:[\w’'-]+\s+){{1,6}}?(?:beginning|starting|that\s+begins|"
@@ -343,12 +378,17 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             when = _holiday(m["holiday"], year + 1)
         found.append((m.start(), when, m.group(0)))
     for m in _PART_OF_YEAR.finditer(text):
-        month, day = _PART_END[re.sub(r"^the ", "", re.sub(r"\s+", " ", m["part"].lower()))]
+        part = re.sub(r"^the ", "", re.sub(r"\s+", " ", m["part"].lower()))
+        quarters = re.findall(r"q[1-4]", part)  # "Q1 and Q2 of 2023": the later quarter
+        month, day = _PART_END[quarters[-1] if quarters else part]
         rel = (m["rel"] or "").lower()
         year = int(m["year"]) if m["year"] else base.year + (1 if rel.startswith("next") else 0)
         found.append((m.start(), date(year, month, day), m.group(0)))
     for m in _YEAR_END.finditer(text):
-        found.append((m.start(), date(base.year, 12, 31), m.group(0)))
+        found.append((m.start(), date(int(m["year"]) if m["year"] else base.year, 12, 31), m.group(0)))
+    for m in _MID_YEAR.finditer(text):
+        middle = date(base.year, 6, 30)
+        found.append((m.start(), middle if middle >= base else date(base.year + 1, 6, 30), m.group(0)))
     for m in _NEAR.finditer(text):
         if m["weekday"]:
             ahead = (_WEEKDAYS.index(m["weekday"].lower()) - base.weekday()) % 7 or 7
@@ -360,9 +400,12 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         else:
             word = re.sub(r"\s+", " ", m["word"].lower())
             sunday = base + timedelta(days=(6 - base.weekday()) % 7)
-            when = {"tomorrow": base + timedelta(days=1), "tonight": base, "this weekend": sunday}.get(
-                word, sunday + timedelta(days=7)
-            )
+            if word.startswith(("this m", "this a", "this e", "later")) or word == "tonight":
+                when = base  # "this afternoon": the post's own day
+            else:
+                when = {"tomorrow": base + timedelta(days=1), "this weekend": sunday}.get(
+                    word, sunday + timedelta(days=7)
+                )
         found.append((m.start(), when, m.group(0)))
     for m in _DECADE.finditer(text):
         lead = m["lead"].lower()
@@ -386,14 +429,15 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             if lead in {"", "after"}:
                 continue  # "There will be no congressional elections this year": the subject, not a deadline
             if m["year"]:
-                year = int(m["year"])
+                digits = m["year"].lstrip("'’")
+                year = int(digits) if len(digits) == 4 else _two_digit_year(int(digits), base)
                 if year % 2:
                     continue  # an odd year's elections are not federal ones: no calendar for them here
                 when = election_day(year)
             else:
                 presidential = bool(re.search(r"presidential", m.group(0), re.I))
                 when = next_election_day(base, presidential=presidential)
-                if re.search(r"midterm", m.group(0), re.I) and when.year % 4 == 0:
+                if re.search(r"mid-?\s?term", m.group(0), re.I) and when.year % 4 == 0:
                     when = election_day(when.year + 2)
             if lead == "before":
                 when -= timedelta(days=1)
@@ -421,3 +465,36 @@ def year_ahead(text: str) -> tuple[date, str] | None:
         return None
     year = m["after"] or m["before"] or m["will"] or (f"20{m['short']}" if m["short"] else None)
     return date(int(year), 12, 31), m.group(0) if m["short"] else year
+
+
+# Yearly events a prediction may be about when it names no date: (pattern, the event's last day in a year). Used
+# only when nothing else gives a deadline (a year-ahead list's year comes first: "The Tigers will not win the World
+# Series" in "Predictions for 2015" is 2015's).
+def _sunday(year: int, month: int, nth: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+_EVENTS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"\bsuper\s*bowl\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
+    (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), lambda y: date(y, 3, 31)),
+    (re.compile(r"\bworld\s+series\b", re.I), lambda y: date(y, 11, 5)),
+    (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championship|title))\b", re.I), lambda y: date(y, 6, 30)),
+    (re.compile(r"\b(?:march\s+madness|ncaa\s+(?:tournament|championship))\b", re.I),
+     lambda y: date(y, 4, 10)),
+    (re.compile(r"\bkentucky\s+derby\b", re.I), lambda y: date(y, 5, 10)),
+    (re.compile(r"\bwimbledon\b", re.I), lambda y: date(y, 7, 15)),
+    (re.compile(r"\beurovision\b", re.I), lambda y: date(y, 5, 31)),
+]  # fmt: skip
+
+
+def event_deadline(text: str, base: date) -> tuple[date, str] | None:
+    """The next occurrence, on or after `base`, of a yearly event `text` names: "... will win the Super Bowl"."""
+    hits = [(m.start(), m.group(0), when) for pattern, when in _EVENTS if (m := pattern.search(text))]
+    if not hits:
+        return None
+    _, name, when = min(hits, key=lambda h: h[0])
+    day = when(base.year)  # type: ignore[operator]
+    if day < base:
+        day = when(base.year + 1)  # type: ignore[operator]
+    return day, name

@@ -39,6 +39,17 @@ class _Doc:
 
 # HTML is recognised by its block tags; markdown with a few inline <a href> anchors stays markdown.
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|article|br|li|ul|ol|h[1-6]|blockquote|table)\b", re.I)
+_MARKDOWN_HINT = re.compile(r"\]\(\s*(?:https?://|/|\.\./)|^[ \t]*#{1,6}[ \t]+\S", re.M)
+
+
+def looks_like_html(text: str) -> bool:
+    """HTML, unless it is markdown with a few tags in it (a ``<br>`` between sections of a markdown post): more
+    markdown links and headings than HTML block tags."""
+    sample = text[:200_000]
+    tags = len(_HTML_HINT.findall(sample))
+    return tags > 0 and tags >= len(_MARKDOWN_HINT.findall(sample))
+
+
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")

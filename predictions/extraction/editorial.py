@@ -6,11 +6,19 @@ import re
 from datetime import date
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
-from predictions.extraction.dates import _find_date, deadline_in, next_election_day, trailing_deadline, year_ahead
-from predictions.extraction.document import _HTML_HINT, _Doc, _parse_text
+from predictions.extraction.dates import (
+    _find_date,
+    deadline_in,
+    election_day,
+    event_deadline,
+    next_election_day,
+    trailing_deadline,
+    year_ahead,
+)
+from predictions.extraction.document import _Doc, _parse_text, looks_like_html
 from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
 from predictions.extraction.html import _parse_html
-from predictions.extraction.links import _SENTENCE_CHAIN, _words, own_work_links, self_link
+from predictions.extraction.links import _SENTENCE_CHAIN, _words, own_work_links, self_link, signature_link
 from predictions.extraction.probability import _ASSERTION, _confidence, _find_stated, _normalise_for_phrases
 from predictions.extraction.sentences import (
     _BACKREF,
@@ -151,10 +159,22 @@ _ELECTION_POST = re.compile(
 _OUTCOME = re.compile(
     r"\b(?:win|wins|winning|winner|lose|loses|losing|victory|defeat(?:s|ed)?|beat|beats|best|elected|re-?elected|"
     r"carry|carries|landslide|control\s+of\s+the\s+(?:house|senate)|electoral|popular\s+vote|presiden(?:t|cy)|"
+    r"(?:keep|keeps|hold|holds|retain|retains|regain|regains|take|takes|control|controls)\s+(?:control\s+of\s+)?"
+    r"the\s+(?:house|senate)|"
     r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon)\b",
     re.I,
 )
-_PRESIDENTIAL = re.compile(r"\b(?:president(?:ial)?|presidency|white\s+house|electoral\s+college)\b", re.I)
+# The presidency itself, not a title before a name ("President Obama", "Vice President Joe Biden")
+_PRESIDENTIAL = re.compile(
+    r"\b(?:[Pp]residential|[Pp]residency|[Ww]hite\s+[Hh]ouse|[Ee]lectoral\s+[Cc]ollege)\b"
+    r"|(?<![Vv]ice\s)(?<![Vv]ice-)\b[Pp]resident\b(?!\s+[A-Z])"
+)
+# "the 2016 race", "the 2014 midterm elections": a title or announcing line about an American election of that year
+_ELECTION_YEAR = re.compile(
+    r"\b(?P<year>(?:19|20)\d[02468])\s+(?:(?:presidential|general|mid-?\s?term|congressional|senate|house)\s+)*"
+    r"(?:race|elections?|campaign|mid-?\s?terms?)\b",
+    re.I,
+)
 
 
 def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
@@ -171,9 +191,13 @@ def _is_us_election_post(source: str) -> tuple[bool, bool]:
     return us, us and bool(_ELECTION_POST.search(source[:50_000]))
 
 
-def _ahead(text: str, base: date) -> tuple[date, str] | None:
-    """The year a year-ahead line is about, unless it is past ("after predicting that he wouldn't run in 2016")."""
+def _ahead(text: str, base: date, *, us_politics: bool = False) -> tuple[date, str] | None:
+    """The year a year-ahead line is about, unless it is past ("after predicting that he wouldn't run in 2016");
+    in a post about American politics, a line about "the 2016 race" means its election day."""
     found = year_ahead(text)
+    if us_politics and found and (m := _ELECTION_YEAR.search(text)) and found[1] == m["year"]:
+        day = election_day(int(m["year"]))
+        found = (day, m.group(0)) if day >= base else found
     return found if found and found[0] >= base else None
 
 
@@ -202,16 +226,18 @@ def _deadline(
         found = previous
     for text in (block.context, block.heading):
         if found is None and text:
-            found = deadline_in(text, base, new_year=new_year, us_politics=us_politics) or _ahead(text, base)
+            found = deadline_in(text, base, new_year=new_year, us_politics=us_politics) or _ahead(
+                text, base, us_politics=us_politics
+            )
     announced = None  # a relative deadline of a line announcing predictions ("over the next few years")
     for text in (*before, title):  # nearest first
         if found is None and text:
-            found = _ahead(text, base)
+            found = _ahead(text, base, us_politics=us_politics)
             if announced is None and _ANNOUNCES.search(text):
                 announced = deadline_in(text, base, new_year=new_year, us_politics=us_politics)
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
-    found = found or announced
+    found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
     if found is None or found[0] < base:
         return None
     return found
@@ -231,6 +257,15 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
     if published_on.month == 1 and published_on.day <= 10 and ahead and ahead[0].year == published_on.year:
         return date(published_on.year, 1, 1), True  # "Predictions for 2009" of 4 January: written in December
     return published_on, False
+
+
+def _repeats_title(item: DraftEvidence, title: str | None) -> bool:
+    """A "Headline - Outlet" line that is the post's own title said again ("Top Predictions for 2025 - What's
+    Next" under "Our Top Predictions for 2025 - What's Next?"): the post, not an article it cites."""
+    if item.url or not title or not item.title or not item.outlet:
+        return False
+    folded = re.sub(r"\W+", " ", title).casefold()
+    return all(re.sub(r"\W+", " ", part).casefold().strip() in folded for part in (item.title, item.outlet))
 
 
 def _title(doc: _Doc, infos: list[_Info]) -> str | None:
@@ -258,7 +293,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
 
     `published_on` is the post's date when the post does not give one itself; relative deadlines ("this year")
     are read from the post's date, else from today."""
-    doc = _parse_html(text) if _HTML_HINT.search(text) else _parse_text(text)
+    doc = _parse_html(text) if looks_like_html(text) else _parse_text(text)
     infos = _classify(doc)
     blocks = _blocks(doc, infos)
     voice, opinion = _voice(doc, infos, blocks)
@@ -276,10 +311,15 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     sections = line_sections(doc, infos)
     evidence: list[DraftEvidence] = []
     seen: set[str] = set()
-    for info, section in zip(infos, sections, strict=True):
+    last = max((i for i, info in enumerate(infos) if info.kind != "blank"), default=-1)
+    for i, (info, section) in enumerate(zip(infos, sections, strict=True)):
         if info.evidence is None:
             continue
         for item in info.evidence.items:
+            line = doc.lines[i]
+            if i == last and item.url and len(line.links) == 1 and not (doc.is_html or line.list_item):
+                if signature_link(item.url, line.body, line.links[0].text):
+                    continue
             if item.url and item.url in seen:
                 continue
             if item.url:
@@ -288,8 +328,10 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             evidence.append(item)
 
     title = _title(doc, infos)
-    own = own_work_links(doc.source, [item.url for item in evidence if item.url]) if not doc.is_html else set()
+    every_url = [link.url for line in doc.lines for link in line.links]  # the author's own, even if not kept
+    own = own_work_links(doc.source, every_url) if not doc.is_html else set()
     evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
+    evidence = [item for item in evidence if not _repeats_title(item, title)]
     base, new_year = _relative_base(published_on or given or date.today(), doc, title)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}

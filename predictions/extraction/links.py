@@ -19,7 +19,8 @@ _LABELS = {
     "opinion", "comment", "comments", "prediction", "predictions", "my prediction", "my predictions", "forecast",
     "forecasts", "posted", "published", "date", "tags", "category", "categories", "filed under", "by", "bottom line",
     "summary", "tl;dr", "warning", "edit", "reply", "q", "a", "question", "answer", "more news", "further reading",
-    "reading", "ps", "p.s", "disclaimer", "author", "elsewhere", "also",
+    "reading", "ps", "p.s", "disclaimer", "author", "elsewhere", "also", "labels", "label", "filed in", "tagged",
+    "tagged in", "tagged with", "posted in", "topics", "topic", "keywords",
 }  # fmt: skip
 _DASH_SEP = re.compile(r"\s*—\s*|\s+(?:–|-{1,2}|\|)\s+")
 # A full stop ending a sentence and a capital starting the next; not "E.U. Leaders" nor "U.S. Sen."
@@ -34,6 +35,11 @@ _DOMAIN_OUTLETS = {
     "kyivindependent.com": "Kyiv Independent",
     "meduza.io": "Meduza", "belta.by": "BelTA", "euronews.com": "Euronews", "economist.com": "The Economist",
     "wsj.com": "The Wall Street Journal", "axios.com": "Axios", "foreignpolicy.com": "Foreign Policy",
+    "cbsnews.com": "CBS News", "nbcnews.com": "NBC News", "npr.org": "NPR", "businessinsider.com": "Business Insider",
+    "pewresearch.org": "Pew Research Center", "fivethirtyeight.com": "FiveThirtyEight", "time.com": "Time",
+    "thehill.com": "The Hill", "newyorker.com": "The New Yorker", "cnbc.com": "CNBC", "foxnews.com": "Fox News",
+    "usatoday.com": "USA Today", "latimes.com": "Los Angeles Times", "theatlantic.com": "The Atlantic",
+    "newsweek.com": "Newsweek", "vox.com": "Vox", "realclearpolitics.com": "RealClearPolitics",
 }  # fmt: skip
 
 
@@ -102,7 +108,7 @@ def _headline_ok(title: str, *, max_chars: int = 300) -> bool:
 def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
     """ "Headline — Outlet" → (title, outlet, authors)."""
     seps = list(_DASH_SEP.finditer(text))
-    if not seps:
+    if not seps or _chrome(text):
         return None
     sep = seps[-1]
     title, attribution = _UPDATE_PREFIX.sub("", text[: sep.start()].strip()), text[sep.end() :].strip()
@@ -115,7 +121,7 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
 def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
     """ "Outlet: Headline" or "Author, Outlet: Headline" → (title, outlet, authors), for headline-length lines."""
     m = re.match(r"^(?P<outlet>[^:]{1,70}?):\s+(?P<title>\S.*)$", text)
-    if not m:
+    if not m or _chrome(text):
         return None
     attribution, title = m["outlet"].strip(), m["title"].strip()
     if attribution.lower() in _LABELS or not _is_attribution(attribution):
@@ -123,22 +129,34 @@ def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
     outlet, authors = _outlet_and_authors(attribution)
     if len(_words(outlet)) > 5 or "," in outlet:
         return None
-    if len(title) > 200 or title.endswith((".", ":")) or _SENTENCE_CHAIN.search(title) or not _headline_ok(title):
+    chain = _SENTENCE_CHAIN.search(title) and not _title_case(title)  # "X Finally Came. But What Comes Next?"
+    if len(title) > 200 or title.endswith((".", ":")) or chain or not _headline_ok(title):
         return None
     return title, outlet, authors
 
 
+def _title_case(text: str) -> bool:
+    """A headline in title case: every word of four letters or more capitalised."""
+    words = [w.strip("\"'“”‘’()[]") for w in text.split()]
+    long = [w for w in words if len(w) >= 4 and w[:1].isalpha()]
+    return len(long) >= 3 and all(w[0].isupper() for w in long)
+
+
 # "... replacement .... Pressure is on Newsom to appoint Feinstein's replacement (Politico)." in a comment: a
 # headline the post links to, named by its outlet in brackets after an ellipsis or a colon.
+# After an ellipsis the headline may have a colon of its own ("... Vitali Klitschko angry: The West has
+# underestimated Putin (Z-News)"); after a colon it may not.
 _INLINE_HEADLINE = re.compile(
-    r"(?:\.{3,}|…|:)\s+(?P<title>[A-Z](?:(?!\.\.\.|…)[^():]){15,200}?)\s+\((?P<outlet>[A-Z][^()]{1,40})\)(?=\s*(?:[.;,]|$))"
+    r"(?:(?:\.{3,}|…)\s+(?P<title>[A-Z](?:(?!\.\.\.|…)[^()]){15,200}?)"
+    r"|:\s+(?P<title2>[A-Z](?:(?!\.\.\.|…)[^():]){15,200}?))"
+    r"\s+\((?P<outlet>[A-Z][^()]{1,40})\)(?=\s*(?:[.;,]|$))"
 )
 
 
 def _inline_headlines(text: str) -> list[tuple[str, str]]:
     found = []
     for m in _INLINE_HEADLINE.finditer(text):
-        title, outlet = m["title"].strip(), m["outlet"].strip()
+        title, outlet = (m["title"] or m["title2"]).strip(), m["outlet"].strip()
         if _is_attribution(outlet) and _headline_ok(title) and not _SENTENCE_CHAIN.search(title):
             found.append((title, outlet))
     return found
@@ -146,6 +164,19 @@ def _inline_headlines(text: str) -> list[tuple[str, str]]:
 
 _CLAIM = re.compile(r"\b(?:will|won['’]t|shall|going to)\b|['’]ll\b", re.I)
 _UPDATE_PREFIX = re.compile(r"^(?:update[sd]?|related|see also|more)\s*(?:#\s*\d+)?\s*[:—–-]\s*", re.I)
+# A page's furniture around a post, in text: recommendations, ads, share rows ("You might also like: ...",
+# "Advertisement: ...", "Share this: Twitter | Facebook"); a menu is a run of "|"-separated words
+_CHROME_PREFIX = re.compile(
+    r"^\W*(?:related\s+(?:articles?|stories|posts?|content|links)|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|"
+    r"recommended(?:\s+for\s+you)?|advertisements?|ads?|sponsored(?:\s+(?:content|links?|stories))?|promoted|"
+    r"paid\s+content|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|popular\s+posts|recent\s+posts|"
+    r"share\s+this|share\s+on|share)\s*[:—–|-]",
+    re.I,
+)
+
+
+def _chrome(text: str) -> bool:
+    return bool(_CHROME_PREFIX.match(text)) or text.count(" | ") >= 2
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -162,7 +193,7 @@ _SOCIAL_HOSTS = {
 }  # fmt: skip
 _SHARE = re.compile(
     r"/(?:share|sharer|sharearticle|sharing|intent|submit|submitlink|pin/create)(?:\.php)?(?:/|$|\?)"
-    r"|addtoany|sharethis|addthis|[?&](?:share|shareurl|u|url)=https?",
+    r"|addtoany|sharethis|addthis|[?&](?:share|shareurl|u|url)=https?|[?&](?:action|utm_content|utm_medium)=share\b",
     re.I,
 )
 _FURNITURE_SEGMENTS = {
@@ -180,10 +211,22 @@ _OWN_WORK = re.compile(
     r"\b(?:I|we)(?:['’]ve|\s+have|\s+had)?\s+(?:\w+\s+)?(?:wrote|written|posted|blogged|covered|discussed|argued|"
     r"mentioned|predicted|said|explained|noted)\b[^.!?]{0,40}$"
     r"|\b(?:my|our)\s+(?:\w+\s+){0,2}(?:post|posts|article|articles|piece|column|entry|essay|review|podcast)\b"
-    r"[^.!?]{0,30}$",
+    r"[^.!?]{0,30}$"
+    # "Last year's predictions are [here]", "my 2023 predictions", "how my picks did"
+    r"|\b(?:last\s+year['’]s\s+|(?:my|our)\s+(?:\w+\s+)?)(?:predictions|forecasts|guesses|picks|calls)\b[^.!?]{0,30}$",
     re.I,
 )
-_OWN_TEXT = re.compile(r"^(?:my|our)\s+(?:\w+\s+){0,2}(?:post|article|piece|column|entry|essay)\b", re.I)
+_OWN_TEXT = re.compile(
+    r"^(?:my|our|last\s+year['’]s)\s+(?:\w+\s+){0,2}(?:post|article|piece|column|entry|essay|predictions|forecasts"
+    r"|guesses|picks)\b|^buy\b",
+    re.I,
+)
+# Navigation between a blog's own posts: "Previous post: ...", "Next: ...", "You may also like: ..."
+_NAVIGATION = re.compile(
+    r"^\W*(?:previous|next|older|newer)(?:\s+(?:post|entry|article|story))?\s*[:»«]|^\W*(?:related\s+posts|"
+    r"you\s+(?:may|might)\s+also\s+like|popular\s+posts|recent\s+posts|more\s+from\s+(?:this|the)\s+(?:author|blog))\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
@@ -203,6 +246,8 @@ def _is_furniture(url: str) -> bool:
         return True
     if _IMAGE.search(parts.path):
         return True
+    if re.match(r"(?:[\w-]+\.)?amazon\.", host) and {"dp", "gp"} & {seg.lower() for seg in segments}:
+        return True  # a product page
     lowered = [seg.lower() for seg in segments]
     if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
@@ -252,9 +297,31 @@ def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
     return head[cut:], tail[: stop.start() if stop else len(tail)]
 
 
+# Encyclopedias and dictionaries: a link that explains a term ("the [Bradley Effect](en.wikipedia.org/...)"), not
+# an article the post cites for its claims
+_REFERENCE_HOSTS = ("wikipedia.org", "wiktionary.org", "merriam-webster.com", "dictionary.com", "urbandictionary.com")
+
+
+def _is_reference(url: str) -> bool:
+    host, _ = _segments(url)
+    return any(host == h or host.endswith("." + h) for h in _REFERENCE_HOSTS)
+
+
+def signature_link(url: str, line_body: str, link_text: str | None) -> bool:
+    """The post's last line being only a link to a page with no article behind it ("[The Buhler Report](
+    keithbuhler.com/buhlerreport/)"): the blog's sign-off, not a source. A known outlet's page is kept."""
+    if _domain_outlet(url) in _DOMAIN_OUTLETS.values():
+        return False
+    _, segments = _segments(url)
+    bare = line_body.replace(link_text or "", "").replace(url, "")
+    if re.sub(r"[\W_]+", "", re.sub(r"\]\([^)]*\)|<[^>]+>", "", bare)):
+        return False  # words besides the link: a sentence citing it
+    return not segments or not (_SLUG.search(segments[-1]) or segments[-1].split(".")[0].isdigit())
+
+
 def _cited(link: _Link, body: str) -> bool:
     """Whether a link in a line of the post is a cited source (see above)."""
-    if _is_furniture(link.url):
+    if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)):
@@ -334,6 +401,8 @@ class _LineEvidence:
 
 def _line_evidence(line: _Line) -> _LineEvidence | None:
     body = line.body
+    if line.links and _NAVIGATION.match(body):
+        return _LineEvidence([], "list")  # the blog's own navigation: neither evidence nor a prediction
     if line.links:
         remainder = body
         for link in reversed(line.links):
@@ -368,7 +437,7 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             if title and outlet and title.casefold() == outlet.casefold():
                 title = None  # "<a href=...>Reuters</a>: ..." names the outlet, not the article
             items.append(DraftEvidence(title=title, outlet=outlet, authors=authors, url=link.url, line=number))
-        if items or not is_list:
+        if items or not is_list or not bare:  # a line of nothing but links ("Subscribe now") is no prediction
             return _LineEvidence(items, "list" if is_list else "inline")
         return None
     if shape := _dash_shape(body):

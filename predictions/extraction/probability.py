@@ -11,6 +11,10 @@ _NUM = r"(?:\d{1,3}(?:\.\d+)?\s*(?:%|percent\b|per\s?cent\b)|\d{1,3}\s+in\s+\d{1
 _PCT = re.compile(r"(?<![\w.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s?cent\b)", re.I)
 _IN = re.compile(r"(?<![\w.])(?P<a>\d{1,3})\s+in\s+(?P<b>\d{1,4})\b", re.I)
 _EVEN = re.compile(r"\b(?:50-50|50/50|fifty-fifty)\b", re.I)
+# "a 50/50 tie", "a 50-50 Senate": an even split of seats or shares, not even odds
+_EVEN_NOUN = re.compile(
+    r"^\s*(?:tie|split|senate|house|chamber|divide|divided|seats?|share|partnership|margin)\b", re.I
+)
 _PROB_AFTER = re.compile(
     r"^\s*(?:chance|probability|likelihood|likely|sure|certain|confident|confidence|odds|shot)\b", re.I
 )
@@ -51,7 +55,7 @@ def _find_stated(text: str) -> _Stated | None:
             or _PROB_BEFORE.search(before)
             or (re.search(r"\(\s*(?:about|around|~)?\s*$", before) and re.match(r"^\s*(?:\w+\s*)?\)", after))
             or (re.search(r"[:—–,-]\s*(?:about|around)?\s*$", before) and re.match(r"^\s*[.!]*\s*$", after))
-            or _EVEN.fullmatch(text[cand.start : cand.end])
+            or (_EVEN.fullmatch(text[cand.start : cand.end]) and not _EVEN_NOUN.match(after))
             or not (text[: cand.start] + text[cand.end :]).strip(" .!")
         ):
             return _Stated(round(cand.value, 4), cand.start, cand.end)

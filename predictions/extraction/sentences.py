@@ -121,7 +121,8 @@ _RHETORICAL = re.compile(
 # "Prediction #1: ..." are predictions.
 _ABOUT_PREDICTIONS = re.compile(r"\bpredictions?\b|\bprognosticat\w+|\bforecasts\b", re.I)
 _PREDICTION_FRAME = re.compile(
-    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:my|our)\s+(?:\w+\s+){0,2}predictions?\s*(?:is|are|:)|prediction\s*(?:#\s*)?\d*\s*:)",
+    r"^\W*(?:(?:and|but|so)\s+)?(?:(?:my|our)\s+(?:\w+\s+){0,2}predictions?\s*(?:is|are|:)|prediction\s*(?:#\s*)?\d*\s*:"
+    r"|(?:\w+,?\s+){0,3}(?:an?|one|another|my|our)\s+(?:\w+\s+){0,2}prediction\s*:)",  # "First, an easy prediction:"
     re.I,
 )
 # An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
@@ -135,6 +136,10 @@ _OWN_PLAN = re.compile(
     r"|\byou\s+(?:will|['’]ll|figure|know|see|can see)\b",
     re.I,
 )
+
+
+_EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
+_ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
 
 def own_words(paragraph: str) -> bool:
@@ -171,8 +176,10 @@ def _is_candidate(
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
-    if text.rstrip().endswith(("?", "?”", '?"')) or not plain.strip():
-        return False
+    if text.rstrip().endswith(("?", "?”", '?"', ":")) or not plain.strip():
+        return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
+    if _EXHORTATION.match(plain) or (forced and not _has_signal(plain) and _ABOUT_US.match(plain)):
+        return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"
     if not forced and not _has_signal(plain):
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
     if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):

@@ -156,13 +156,24 @@ def _classify(doc: _Doc) -> list[_Info]:
     for i, info in enumerate(infos):
         if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
             continue
-        prev = next((j for j in range(i - 1, -1, -1) if infos[j].kind != "blank"), None)
+        # a photo caption or credit between a post's title and the line is not part of the post's text
+        prev = next((j for j in range(i - 1, -1, -1) if infos[j].kind != "blank" and not _CAPTION.search(
+            doc.lines[j].body)), None)  # fmt: skip
         nxt = next((j for j in range(i + 1, len(infos)) if infos[j].kind != "blank"), None)
+        # the article it names is quoted next, up to "Read more"
+        read_more = _quoted_until_read_more(doc, infos, i)
         near = [j for j in (i - 1, i + 1) if 0 <= j < len(infos) and infos[j].kind == "evidence"]
         under_label = prev is not None and doc.lines[prev].body.endswith(":") and len(_words(doc.lines[prev].body)) <= 6
         # War News Updates' house style: a post's title (and date), then "Reuters: Headline" on its own line.
         title_line = prev is not None and infos[prev].kind in {"heading", "dateline", "byline"}
-        if not (doc.lines[i].list_item or near or under_label or title_line or (nxt is not None and nxt in near)):
+        if not (
+            doc.lines[i].list_item
+            or near
+            or under_label
+            or title_line
+            or read_more
+            or (nxt is not None and nxt in near)
+        ):
             info.kind = "list" if doc.lines[i].list_item else "prose"
             info.evidence = None
     # An odds line stands in a run of odds lines, or says "%" itself ("40% chance the Giants ..."). A run numbered
@@ -189,6 +200,24 @@ def _classify(doc: _Doc) -> list[_Info]:
 
 
 _DATE_OR_BYLINE = re.compile(r"(?:19|20)\d\d|^\W*(?:by|written by|posted by|author:)\s", re.I)
+
+
+def _quoted_until_read_more(doc: _Doc, infos: list[_Info], i: int) -> bool:
+    """Whether the lines after line `i` are an article's opening up to "Read more", with no date, heading or
+    other link line between (a post's title line followed by its date and an "Outlet: Headline" line is not)."""
+    seen = 0
+    for j in range(i + 1, len(infos)):
+        if infos[j].kind == "blank":
+            continue
+        if _READ_MORE.match(doc.lines[j].body.strip()):
+            return seen > 0
+        if infos[j].kind in {"evidence", "dateline", "heading", "byline"} or seen >= 5:
+            return False
+        seen += 1
+    return False
+
+
+_CAPTION = re.compile(r"©|\bPHOTO\b|\b(?:photo|image|picture)\s+(?:by|credit|courtesy|released\s+by|via)\b")
 _READ_MORE = re.compile(r"^(?:read more|continue reading|full story|more here)\b", re.I)
 _ODDS_RATIO = re.compile(r"^(?P<a>\d[\d,]*)\s*:\s*(?P<b>\d[\d,]*)\s*[–—-]+\s*(?=\S)")
 _ODDS_NUMBER = re.compile(r"^(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<pct>%|percent\b)?\s*(?:[:–—]\s*|-\s+|\s+)(?=[A-Z“\"‘'])")
