@@ -227,3 +227,23 @@ def test_made_at_window_ignored_by_search_but_filters_combine(banker, anon_clien
     )
     r = anon_client.get("/api/v1/predictions/", {"q": "rates cut", "made_since": "2023-01-01"})
     assert r.json()["count"] == 1
+
+
+def test_equal_matches_newest_first_even_after_made_at_changes(anon_client):
+    """Among equally good matches the newest comes first; on PostgreSQL the order is taken from the search table's
+    copy of made_at, which the triggers keep when a prediction's made_at is corrected."""
+    old, new = (
+        PredictionFactory(
+            statement="Turnout will exceed sixty percent",
+            made_at=datetime(year, 1, 1, tzinfo=UTC),
+            resolve_by=date(2030, 1, 1),
+        )
+        for year in (2020, 2021)
+    )
+    for p in (old, new):
+        Prediction.objects.filter(pk=p.pk).update(status="published")
+    assert found("turnout") == [new.pk, old.pk]
+    ids = [r["id"] for r in anon_client.get("/api/v1/predictions/", {"q": "turnout"}).json()["results"]]
+    assert ids == [new.pk, old.pk]
+    Prediction.objects.filter(pk=old.pk).update(made_at=datetime(2022, 1, 1, tzinfo=UTC))
+    assert found("turnout") == [old.pk, new.pk]
