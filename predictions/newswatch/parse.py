@@ -90,7 +90,7 @@ class ParsedFeed:
 
 
 class _TextExtractor(HTMLParser):
-    _SKIP: Final = frozenset({"script", "style", "head", "title", "noscript", "template"})
+    _SKIP: Final = frozenset({"script", "style", "head", "title", "noscript", "template", "applet"})
     _BREAKS: Final = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 
     def __init__(self) -> None:
@@ -296,7 +296,12 @@ def _parse_with_feedparser(raw: bytes, *, base_url: str | None, content_type: st
         headers["content-type"] = content_type or "application/xml"
     elif content_type:
         headers["content-type"] = content_type
-    result = feedparser.parse(io.BytesIO(raw), response_headers=headers or None)
+    # Entries are kept as plain text (html_to_text drops every tag, and scripts and styles with their content), so
+    # feedparser's own HTML passes would be undone at once: sanitising (a second HTML parse of every title and
+    # summary) and resolving the URIs inside the markup (a third) are switched off. Entry links are still resolved.
+    result = feedparser.parse(
+        io.BytesIO(raw), response_headers=headers or None, sanitize_html=False, resolve_relative_uris=False
+    )
     channel: Mapping[str, Any] = result.get("feed", {})
     entries = [_entry_from_feedparser(item) for item in result.get("entries", [])]
     version = result.get("version", "") or ""
