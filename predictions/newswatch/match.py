@@ -214,7 +214,7 @@ class _Item:
     __slots__ = ("_phrases", "sequence", "stems")
 
     def __init__(self, text: str) -> None:
-        self.sequence = [stem(word) for word in tokens(text[:MAX_MATCH_CHARS])]
+        self.sequence = list(map(stem, tokens(text[:MAX_MATCH_CHARS])))
         self.stems = set(self.sequence)
         self._phrases: set[str] | None = None
 
@@ -273,6 +273,14 @@ class TermStats:
         df = self.df
         for key in set(stems):
             df[key] = df.get(key, 0) + 1
+        self._weights.clear()
+
+    def observe_counts(self, counts: Mapping[str, int], documents: int) -> None:
+        """:meth:`observe` for many documents at once: ``counts`` maps a stem to the number of them containing it."""
+        self.documents += documents
+        df = self.df
+        for key, count in counts.items():
+            df[key] = df.get(key, 0) + count
         self._weights.clear()
 
     def replace(self, df: dict[str, int], documents: int) -> None:
@@ -622,6 +630,9 @@ class MatchIndex:
                     any_postings[key].append(number)
         self._postings: dict[str, list[int]] = dict(postings)
         self._any_postings: dict[str, list[int]] = dict(any_postings)
+        # The stems that file any rule: an item's stems are intersected with them (in C) before any lookup.
+        self._keys = frozenset(postings)
+        self._any_keys = frozenset(any_postings)
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -635,14 +646,11 @@ class MatchIndex:
         found: set[int] = set()
         hits: defaultdict[int, int] = defaultdict(int)
         postings, any_postings = self._postings, self._any_postings
-        for item_stem in item_stems:
-            numbers = postings.get(item_stem)
-            if numbers:
-                found.update(numbers)
-            numbers = any_postings.get(item_stem)
-            if numbers:
-                for number in numbers:
-                    hits[number] += 1
+        for item_stem in item_stems & self._keys:
+            found.update(postings[item_stem])
+        for item_stem in item_stems & self._any_keys:
+            for number in any_postings[item_stem]:
+                hits[number] += 1
         rules = self._rules
         found.update(number for number, count in hits.items() if count >= rules[number].min_any)
         return found

@@ -257,20 +257,17 @@ def _item_row(entry: ParsedEntry, *, outlet: str, base_url: str) -> _Row:
     )
 
 
-def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> None:
-    """One ``INSERT ... ON CONFLICT DO NOTHING`` for many rows (SQLite and PostgreSQL alike): what
-    ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value. A row whose guid or
-    canonical URL is already stored is skipped."""
+def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
+    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`` for many rows (SQLite 3.35+ and
+    PostgreSQL alike): what ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value,
+    and with the ids of the rows inserted (a row whose guid or canonical URL is already stored is skipped)."""
     meta = NewsItem._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in _ITEM_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_ITEM_FIELDS))
-    sql = (  # table and column names are the model's own, not input
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
-    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _ITEM_FIELDS)
+    row_placeholders = "(" + ", ".join(["%s"] * len(_ITEM_FIELDS)) + ")"
     adapt = connection.ops.adapt_datetimefield_value
     fetched = adapt(fetched_at)
-    params = [
+    values = [
         (
             feed.pk,
             row.guid,
@@ -285,8 +282,19 @@ def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> 
         )
         for row in rows
     ]
+    ids: list[int] = []
+    # SQLite binds at most 999 parameters per statement (Django's figure); PostgreSQL 65,535.
+    per_statement = max(1, (connection.features.max_query_params or 65_535) // len(_ITEM_FIELDS))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for part in chunks(values, per_statement):
+            sql = (  # table and column names are the model's own, not input
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([row_placeholders] * len(part))} "
+                f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+            )
+            cursor.execute(sql, [value for row in part for value in row])
+            ids.extend(item_id for (item_id,) in cursor.fetchall())
+    return ids
 
 
 def _entries_store(
@@ -321,15 +329,19 @@ def _entries_store(
         guids = [row.guid for row in batch]
         with transaction.atomic():
             if batch:
-                present = set(NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True))
-                fresh = [row for row in batch if row.guid not in present]
-                if fresh:
-                    _insert_items(feed, fresh, fetched_at=fetched_at)
-                stored = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("id", "guid", "matched_at")
-                for item_id, guid, matched_at in stored:
-                    inserted += guid not in present
+                # Rows already stored are not offered again (on PostgreSQL a conflicting insert still spends an id);
+                # those an interrupted poll left unmatched are matched now.
+                present = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", "id", "matched_at")
+                stored = set()
+                for guid, item_id, matched_at in present:
+                    stored.add(guid)
                     if matched_at is None:
                         to_match.append(item_id)
+                fresh = [row for row in batch if row.guid not in stored]
+                if fresh:
+                    new_ids = _insert_items(feed, fresh, fetched_at=fetched_at)
+                    inserted += len(new_ids)
+                    to_match.extend(new_ids)
             if finish is not None and number == len(batches):
                 finish()
         if pause:  # fault-injection tests only (NEWSWATCH_BATCH_PAUSE_SECONDS)
