@@ -51,6 +51,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Final
 
 import snowballstemmer
@@ -267,6 +268,7 @@ class TermStats:
         self.documents = documents
         self.prior_documents = prior_documents
         self._weights: dict[tuple[str, str], float] = {}  # until the next observe() or reload
+        self.term_weights: dict[str, float] = {}  # a compiled term's weight by its label (see _Term.weight), likewise
 
     def observe(self, stems: Iterable[str]) -> None:
         self.documents += 1
@@ -274,6 +276,7 @@ class TermStats:
         for key in set(stems):
             df[key] = df.get(key, 0) + 1
         self._weights.clear()
+        self.term_weights.clear()
 
     def observe_counts(self, counts: Mapping[str, int], documents: int) -> None:
         """:meth:`observe` for many documents at once: ``counts`` maps a stem to the number of them containing it."""
@@ -282,11 +285,13 @@ class TermStats:
         for key, count in counts.items():
             df[key] = df.get(key, 0) + count
         self._weights.clear()
+        self.term_weights.clear()
 
     def replace(self, df: dict[str, int], documents: int) -> None:
         """Take new counts (a reload from the database)."""
         self.df, self.documents = df, documents
         self._weights.clear()
+        self.term_weights.clear()
 
     def weight(self, key: str, word: str) -> float:
         cached = self._weights.get((key, word))
@@ -518,11 +523,16 @@ class _Term:
         return " ".join(self.stems) in item.phrases
 
     def weight(self, stats: TermStats) -> float:
-        """A phrase is one concept: it weighs its rarest word, plus a quarter of the others."""
+        """A phrase is one concept: it weighs its rarest word, plus a quarter of the others. Kept in ``stats`` until
+        its counts change (the label determines the stems and words)."""
+        cached = stats.term_weights.get(self.label)
+        if cached is not None:
+            return cached
         weights = sorted(
             (stats.weight(key, word) for key, word in zip(self.stems, self.words, strict=True)), reverse=True
         )
-        return weights[0] + 0.25 * sum(weights[1:])
+        weight = stats.term_weights[self.label] = weights[0] + 0.25 * sum(weights[1:])
+        return weight
 
 
 @lru_cache(maxsize=500_000)
@@ -644,13 +654,10 @@ class MatchIndex:
         only ``any_of`` terms when the keys of at least as many of its terms occur as it needs (counted here, so
         that rules touched by one common word are not verified)."""
         found: set[int] = set()
-        hits: defaultdict[int, int] = defaultdict(int)
         postings, any_postings = self._postings, self._any_postings
         for item_stem in item_stems & self._keys:
             found.update(postings[item_stem])
-        for item_stem in item_stems & self._any_keys:
-            for number in any_postings[item_stem]:
-                hits[number] += 1
+        hits = Counter(chain.from_iterable(any_postings[item_stem] for item_stem in item_stems & self._any_keys))
         rules = self._rules
         found.update(number for number, count in hits.items() if count >= rules[number].min_any)
         return found
