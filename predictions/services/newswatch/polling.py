@@ -363,9 +363,9 @@ def feeds_poll_cycle(
     are claimed here, their fetches (network only) run in ``threads`` threads (``NEWSWATCH_CYCLE_THREADS``) so that
     waiting on one server overlaps with work on another, and each response is parsed and stored here, in the
     calling thread, as it arrives. Parsing is pure-Python CPU work: in the download threads it gained nothing (one
-    GIL) and made the storing thread wait for the GIL after every database call. At most ``2 × threads`` fetched
-    documents wait at a time (memory stays bounded whatever the number of feeds). A feed that fails, however it
-    fails, does not stop the others."""
+    GIL) and made the storing thread wait for the GIL after every database call. At most ``2 × threads`` fetches
+    are under way or waiting to be parsed, and at most ``STORE_GROUP`` parsed documents wait to be stored (memory
+    stays bounded whatever the number of feeds). A feed that fails, however it fails, does not stop the others."""
     ids = (
         list(feed_ids)
         if feed_ids is not None
