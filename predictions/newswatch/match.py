@@ -151,6 +151,8 @@ def _fold(word: str) -> str:
 
 
 _ASCII_WORD_RE: Final = re.compile(r"[a-z](?:[a-z0-9]|'(?=[a-z]))*")
+#: The same pattern for text without an apostrophe (its second branch can never match there), about twice as fast.
+_ASCII_PLAIN_WORD_RE: Final = re.compile(r"[a-z][a-z0-9]*")
 
 
 def tokens(text: str) -> list[str]:
@@ -159,9 +161,9 @@ def tokens(text: str) -> list[str]:
     ASCII text (nearly every news item) takes a shortcut with the same result: lower-cased once, one regex pass,
     no per-word folding; anything else goes through :func:`_words` and :func:`_fold`."""
     if text.isascii():
-        found = _ASCII_WORD_RE.findall(text.lower())
         if "'" not in text:
-            return found
+            return _ASCII_PLAIN_WORD_RE.findall(text.lower())
+        found = _ASCII_WORD_RE.findall(text.lower())
         return [(word[:-2] if word.endswith("'s") else word).replace("'", "") for word in found]
     return [_fold(word) for word in _words(text)]
 
