@@ -90,7 +90,7 @@ class ParsedFeed:
 
 
 class _TextExtractor(HTMLParser):
-    _SKIP: Final = frozenset({"script", "style", "head", "title", "noscript", "template"})
+    _SKIP: Final = frozenset({"script", "style", "head", "title", "noscript", "template", "applet"})
     _BREAKS: Final = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 
     def __init__(self) -> None:
@@ -296,7 +296,12 @@ def _parse_with_feedparser(raw: bytes, *, base_url: str | None, content_type: st
         headers["content-type"] = content_type or "application/xml"
     elif content_type:
         headers["content-type"] = content_type
-    result = feedparser.parse(io.BytesIO(raw), response_headers=headers or None)
+    # Entries are kept as plain text (html_to_text drops every tag, and scripts and styles with their content), so
+    # feedparser's own HTML passes would be undone at once: sanitising (a second HTML parse of every title and
+    # summary) and resolving the URIs inside the markup (a third) are switched off. Entry links are still resolved.
+    result = feedparser.parse(
+        io.BytesIO(raw), response_headers=headers or None, sanitize_html=False, resolve_relative_uris=False
+    )
     channel: Mapping[str, Any] = result.get("feed", {})
     entries = [_entry_from_feedparser(item) for item in result.get("entries", [])]
     version = result.get("version", "") or ""
@@ -320,22 +325,23 @@ def _parse_with_feedparser(raw: bytes, *, base_url: str | None, content_type: st
 
 
 def _entry_from_feedparser(item: Mapping[str, Any]) -> ParsedEntry:
-    title_detail = item.get("title_detail") or {}
-    title = _plain(item.get("title", "") or "", title_detail.get("type"), limit=TITLE_MAX_CHARS)
-    summary_html = item.get("summary", "") or ""
-    summary_type = (item.get("summary_detail") or {}).get("type")
-    if not summary_html and item.get("content"):
-        summary_html = item["content"][0].get("value", "") or ""
-        summary_type = item["content"][0].get("type")
+    # dict.get, not FeedParserDict's: none of these keys is one it aliases, and its own lookup costs several times
+    # more per call (a missing updated_parsed would even be mapped on published_parsed, with a warning).
+    get = dict.get
+    title_detail = get(item, "title_detail") or {}
+    title = _plain(get(item, "title") or "", get(title_detail, "type"), limit=TITLE_MAX_CHARS)
+    summary_html = get(item, "summary") or ""
+    summary_type = get(get(item, "summary_detail") or {}, "type")
+    content = get(item, "content")
+    if not summary_html and content:
+        summary_html = get(content[0], "value") or ""
+        summary_type = get(content[0], "type")
     summary = _plain(summary_html, summary_type, limit=SUMMARY_MAX_CHARS)
-    link = (item.get("link") or "").strip()
-    guid = (item.get("id") or "").strip() or link or _fallback_guid(title, summary)
-    # dict.get, not FeedParserDict's: its key aliasing maps a missing updated_parsed on published_parsed, warning.
-    published = _struct_to_datetime(dict.get(item, "published_parsed")) or _struct_to_datetime(
-        dict.get(item, "updated_parsed")
-    )
-    source = item.get("source") or {}
-    outlet = _squash(source.get("title", "") or "") or None
+    link = (get(item, "link") or "").strip()
+    guid = (get(item, "id") or "").strip() or link or _fallback_guid(title, summary)
+    published = _struct_to_datetime(get(item, "published_parsed")) or _struct_to_datetime(get(item, "updated_parsed"))
+    source = get(item, "source") or {}
+    outlet = _squash(get(source, "title") or "") or None
     return ParsedEntry(guid=guid, title=title, summary=summary, link=link, published=published, outlet=outlet)
 
 

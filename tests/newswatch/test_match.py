@@ -316,3 +316,27 @@ def test_rules_are_filed_under_their_rarest_all_of_entry() -> None:
     assert len(index.candidates(stems_of("russia topic42"))) == 1
     [match] = index.match("Russia and topic42")
     assert match.prediction_id == 42
+
+
+def test_counting_many_items_at_once_weighs_terms_as_counting_them_one_by_one_and_scores_follow_the_counts():
+    """``observe_counts`` (what the service does per chunk of items) gives the statistics ``observe`` per item
+    gives; a cached index sees new counts at once: a word that becomes common weighs less, and so scores less."""
+    texts = ["Zorblatt wins the vote", "Zorblatt and Quenvik meet", "Rain in the vote count", "Quenvik quits"]
+    one_by_one, at_once = TermStats(), TermStats()
+    for text in texts:
+        one_by_one.observe(stems_of(text))
+    counts: dict[str, int] = {}
+    for text in texts:
+        for key in stems_of(text):
+            counts[key] = counts.get(key, 0) + 1
+    at_once.observe_counts(counts, len(texts))
+    assert at_once.df == one_by_one.df and at_once.documents == one_by_one.documents
+    assert at_once.weight(stem("zorblatt"), "zorblatt") == one_by_one.weight(stem("zorblatt"), "zorblatt")
+
+    stats = TermStats()
+    rule = WatchRule(prediction_id=1, all_of=["Zorblatt"], any_of=["Quenvik", "harvest", "vote"])
+    index = MatchIndex([rule], stats=stats)
+    before = index.match("Zorblatt harvest")[0].score
+    stats.observe_counts({stem("harvest"): 5000}, 5000)  # "harvest" is now in every item seen
+    after = index.match("Zorblatt harvest")[0].score
+    assert after < before

@@ -333,3 +333,19 @@ def test_canonical_url(url: str, canonical: str) -> None:
 def test_canonical_url_is_idempotent() -> None:
     url = "HTTP://News.Example.org:80/World/Story/?utm_campaign=x&b=2&a=1#top"
     assert canonical_url(canonical_url(url)) == canonical_url(url) == "http://news.example.org/World/Story?a=1&b=2"
+
+
+def test_markup_in_titles_and_summaries_becomes_visible_text_only() -> None:
+    """feedparser's sanitiser is off (the text is extracted here anyway): what it dropped must still go, scripts,
+    styles and applets with their content, every tag and comment, and entities decoded."""
+    document = (
+        b'<rss version="2.0"><channel><title>t</title><item><guid>1</guid>'
+        b"<title>A &lt;b&gt;bold&lt;/b&gt; move &lt;script&gt;steal()&lt;/script&gt;by AT&amp;amp;T</title>"
+        b"<description>&lt;p onclick=&quot;x()&quot;&gt;Hi&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+        b"&lt;applet&gt;applet text&lt;/applet&gt;&lt;!-- a comment --&gt;&lt;style&gt;p{color:red}&lt;/style&gt;"
+        b'&lt;iframe src="https://evil.example/"&gt;&lt;/iframe&gt;&lt;a href="/rel"&gt;there&lt;/a&gt; caf&amp;eacute;'
+        b"</description></item></channel></rss>"
+    )
+    entry = parse_feed(document).entries[0]
+    assert entry.title == "A bold move by AT&T"
+    assert entry.summary == "Hi there café"

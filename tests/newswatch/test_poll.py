@@ -226,6 +226,35 @@ def test_bad_feeds_affect_only_themselves(server, settings):
 
 
 @pytest.mark.django_db
+def test_a_cycle_over_more_feeds_than_its_fetch_window_polls_them_all_and_a_parse_bug_stays_with_its_feed(
+    server, monkeypatch
+):
+    """One fetch thread keeps at most two fetched documents waiting; the cycle parses them in its own thread. Seven
+    feeds all get polled, in order; an exception while parsing one (a bug, not the feed's fault) fails that feed
+    alone, recorded on it and released."""
+    feeds = [
+        make_feed(server, write_feed(server.root, f"w{n}.xml", filler_items(2, prefix=f"w{n}")), name=f"w{n}")
+        for n in range(7)
+    ]
+    real_parse = polling.parse_feed
+
+    def parse_or_fail(data, **kwargs):
+        if b"w3-0" in data:
+            raise RuntimeError("parser bug")
+        return real_parse(data, **kwargs)
+
+    monkeypatch.setattr(polling, "parse_feed", parse_or_fail)
+    cycle = svc.feeds_poll_cycle(threads=1)
+    assert [poll.feed_id for poll in cycle.polls] == [feed.pk for feed in feeds]
+    assert [poll.status for poll in cycle.polls] == ["ok"] * 3 + ["failed"] + ["ok"] * 3
+    assert [poll.new_items for poll in cycle.polls] == [2, 2, 2, 0, 2, 2, 2]
+    broken = Feed.objects.get(pk=feeds[3].pk)
+    assert "parser bug" in broken.last_error and broken.failure_count == 1 and broken.polling_started_at is None
+    assert not Feed.objects.filter(polling_started_at__isnull=False).exists()
+    assert cycle.matching.items == 12
+
+
+@pytest.mark.django_db
 def test_loopback_is_refused_with_the_setting_off_and_other_feeds_go_on(server, settings, monkeypatch):
     """With NEWSWATCH_ALLOW_PRIVATE_ADDRESSES off, a feed on 127.0.0.1 is refused (the error is on the feed). The
     other feed's name is stubbed in the resolver to reach the same local server: it is polled as usual."""

@@ -170,12 +170,13 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
                     created_at=now,
                 )
             )
+        proposed = sorted({row.news_item_id for row in rows})  # the items whose candidates may change
         with transaction.atomic():
-            before = Candidate.objects.filter(news_item_id__in=matched_ids).count() if rows else 0
+            before = Candidate.objects.filter(news_item_id__in=proposed).count() if rows else 0
             if rows:
                 Candidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
             NewsItem.objects.filter(id__in=matched_ids, matched_at__isnull=True).update(matched_at=now)
-            after = Candidate.objects.filter(news_item_id__in=matched_ids).count() if rows else 0
+            after = Candidate.objects.filter(news_item_id__in=proposed).count() if rows else 0
         term_stats_observe_stems(stem_sets, pending=pending_counts)
         summary.items += len(matched_ids)
         summary.candidates += after - before

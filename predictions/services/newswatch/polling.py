@@ -8,7 +8,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
@@ -107,7 +107,13 @@ class Download:
 
 
 def feed_download(*, url: str, etag: str = "", last_modified: str = "") -> Download:
-    """Conditional GET through the safe fetcher, then parse. Touches no database, so a cycle runs it in threads."""
+    """Conditional GET through the safe fetcher, then parse. Touches no database."""
+    return _download_parse(_feed_fetch(url=url, etag=etag, last_modified=last_modified))
+
+
+def _feed_fetch(*, url: str, etag: str = "", last_modified: str = "") -> Download:
+    """The network step alone: a response (not parsed yet) or an error. Mostly waiting, so a cycle runs it in
+    threads."""
     try:
         response = fetch(
             url,
@@ -120,8 +126,14 @@ def feed_download(*, url: str, etag: str = "", last_modified: str = "") -> Downl
     except FetchError as exc:
         status = exc.status if isinstance(exc, HTTPStatusError) else None
         return Download(error=error_text(exc), http_status=status)
-    if response.not_modified:
-        return Download(response=response, http_status=response.status)
+    return Download(response=response, http_status=response.status)
+
+
+def _download_parse(download: Download) -> Download:
+    """Parse what :func:`_feed_fetch` got (an error or "not modified" passes through). CPU work only."""
+    response = download.response
+    if download.error or response is None or response.not_modified:
+        return download
     # No base_url: feedparser would then resolve every relative URI inside the HTML of every entry (a third of
     # the parse, bench/poll_cycle.py), but summaries are kept as plain text; entry links are resolved against the
     # feed's URL when stored (_item_row).
@@ -245,20 +257,17 @@ def _item_row(entry: ParsedEntry, *, outlet: str, base_url: str) -> _Row:
     )
 
 
-def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> None:
-    """One ``INSERT ... ON CONFLICT DO NOTHING`` for many rows (SQLite and PostgreSQL alike): what
-    ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value. A row whose guid or
-    canonical URL is already stored is skipped."""
+def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
+    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`` for many rows (SQLite 3.35+ and
+    PostgreSQL alike): what ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value,
+    and with the ids of the rows inserted (a row whose guid or canonical URL is already stored is skipped)."""
     meta = NewsItem._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in _ITEM_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_ITEM_FIELDS))
-    sql = (  # table and column names are the model's own, not input
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({placeholders}) ON CONFLICT DO NOTHING"
-    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _ITEM_FIELDS)
+    row_placeholders = "(" + ", ".join(["%s"] * len(_ITEM_FIELDS)) + ")"
     adapt = connection.ops.adapt_datetimefield_value
     fetched = adapt(fetched_at)
-    params = [
+    values = [
         (
             feed.pk,
             row.guid,
@@ -273,8 +282,19 @@ def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> 
         )
         for row in rows
     ]
+    ids: list[int] = []
+    # SQLite binds at most 999 parameters per statement (Django's figure); PostgreSQL 65,535.
+    per_statement = max(1, (connection.features.max_query_params or 65_535) // len(_ITEM_FIELDS))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for part in chunks(values, per_statement):
+            sql = (  # table and column names are the model's own, not input
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([row_placeholders] * len(part))} "
+                f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+            )
+            cursor.execute(sql, [value for row in part for value in row])
+            ids.extend(item_id for (item_id,) in cursor.fetchall())
+    return ids
 
 
 def _entries_store(
@@ -309,15 +329,19 @@ def _entries_store(
         guids = [row.guid for row in batch]
         with transaction.atomic():
             if batch:
-                present = set(NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True))
-                fresh = [row for row in batch if row.guid not in present]
-                if fresh:
-                    _insert_items(feed, fresh, fetched_at=fetched_at)
-                stored = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("id", "guid", "matched_at")
-                for item_id, guid, matched_at in stored:
-                    inserted += guid not in present
+                # Rows already stored are not offered again (on PostgreSQL a conflicting insert still spends an id);
+                # those an interrupted poll left unmatched are matched now.
+                present = NewsItem.objects.filter(feed=feed, guid__in=guids).values_list("guid", "id", "matched_at")
+                stored = set()
+                for guid, item_id, matched_at in present:
+                    stored.add(guid)
                     if matched_at is None:
                         to_match.append(item_id)
+                fresh = [row for row in batch if row.guid not in stored]
+                if fresh:
+                    new_ids = _insert_items(feed, fresh, fetched_at=fetched_at)
+                    inserted += len(new_ids)
+                    to_match.extend(new_ids)
             if finish is not None and number == len(batches):
                 finish()
         if pause:  # fault-injection tests only (NEWSWATCH_BATCH_PAUSE_SECONDS)
@@ -336,9 +360,12 @@ def feeds_poll_cycle(
     then match everything new in one pass.
 
     The steps are the ones :func:`feed_poll` (the Celery task's service) takes, scheduled differently: the feeds
-    are claimed here, their downloads (fetch and parse, no database) run in ``threads`` threads
-    (``NEWSWATCH_CYCLE_THREADS``) so that waiting on one server overlaps with work on another, and each download
-    is stored here as it completes. A feed that fails, however it fails, does not stop the others."""
+    are claimed here, their fetches (network only) run in ``threads`` threads (``NEWSWATCH_CYCLE_THREADS``) so that
+    waiting on one server overlaps with work on another, and each response is parsed and stored here, in the
+    calling thread, as it arrives. Parsing is pure-Python CPU work: in the download threads it gained nothing (one
+    GIL) and made the storing thread wait for the GIL after every database call. At most ``2 × threads`` fetches
+    are under way or waiting to be parsed, and at most ``STORE_GROUP`` parsed documents wait to be stored (memory
+    stays bounded whatever the number of feeds). A feed that fails, however it fails, does not stop the others."""
     ids = (
         list(feed_ids)
         if feed_ids is not None
@@ -351,20 +378,27 @@ def feeds_poll_cycle(
         if feed_id not in claimed:
             polls[feed_id] = PollResult(feed_id=feed_id, status=_unclaimable(feed_id=feed_id, now=claimed_at))
     workers = max(1, threads or int(settings.NEWSWATCH_CYCLE_THREADS))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feed-download") as pool:
-        pending = {
-            pool.submit(feed_download, url=feed.url, etag=feed.etag, last_modified=feed.last_modified): feed
-            for feed in claimed.values()
-        }
-        remaining = len(pending)
-        group: list[Future[Download]] = []
-        for future in as_completed(pending):
-            remaining -= 1
-            group.append(future)
-            if len(group) < STORE_GROUP and remaining:
-                continue
-            _store_group([(pending[done], done) for done in group], polls=polls, claimed_at=claimed_at)
-            group = []
+    waiting = iter(claimed.values())
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feed-fetch") as pool:
+        pending: dict[Future[Download], Feed] = {}
+
+        def submit_next() -> None:
+            feed = next(waiting, None)
+            if feed is not None:
+                pending[pool.submit(_feed_fetch, url=feed.url, etag=feed.etag, last_modified=feed.last_modified)] = feed
+
+        for _ in range(2 * workers):
+            submit_next()
+        group: list[tuple[Feed, Download]] = []
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                feed = pending.pop(future)
+                submit_next()
+                group.append((feed, _parsed(feed, future)))
+            if len(group) >= STORE_GROUP or not pending:
+                _store_group(group, polls=polls, claimed_at=claimed_at)
+                group = []
     ordered = [polls[feed_id] for feed_id in ids]
     item_ids = [item_id for poll in ordered for item_id in poll.item_ids]
     from predictions.services.newswatch.candidates import items_match  # candidates imports terms, not polling
@@ -372,16 +406,24 @@ def feeds_poll_cycle(
     return CycleResult(polls=ordered, matching=items_match(item_ids=item_ids))
 
 
-def _store_group(
-    done: Sequence[tuple[Feed, Future[Download]]], *, polls: dict[int, PollResult], claimed_at: datetime
-) -> None:
-    """Store finished downloads in one transaction, each in its own savepoint: a feed that fails (its download,
-    or the database refusing its rows) rolls back alone and is recorded as failed; the others commit together."""
+def _parsed(feed: Feed, future: Future[Download]) -> Download:
+    """The fetch's outcome, parsed; an exception (a bug, never a feed's fault: those are Download errors) becomes
+    a failed download, recorded on its feed like any other failure."""
+    try:
+        return _download_parse(future.result())
+    except Exception as exc:  # noqa: BLE001 - recorded on the feed; the cycle goes on
+        logger.exception("feed %s: poll failed", feed.pk)
+        return Download(error=error_text(exc))
+
+
+def _store_group(done: Sequence[tuple[Feed, Download]], *, polls: dict[int, PollResult], claimed_at: datetime) -> None:
+    """Store finished downloads in one transaction, each in its own savepoint: a feed that fails (the database
+    refusing its rows) rolls back alone and is recorded as failed; the others commit together."""
     with transaction.atomic():
-        for feed, future in done:
+        for feed, download in done:
             try:
                 with transaction.atomic():
-                    polls[feed.pk] = _poll_apply(feed, future.result(), claimed_at=claimed_at)
+                    polls[feed.pk] = _poll_apply(feed, download, claimed_at=claimed_at)
             except Exception as exc:  # noqa: BLE001 - recorded on the feed; the cycle goes on
                 logger.exception("feed %s: poll failed", feed.pk)
                 error = error_text(exc)

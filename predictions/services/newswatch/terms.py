@@ -193,15 +193,16 @@ def term_stats_observe_stems(stem_sets: Iterable[set[str]], *, pending: Counter[
     """:func:`term_stats_observe` for items already cut into stems (one set per item: what matching computed)."""
     counts: Counter[str] = Counter()
     documents = 0
-    stats = term_stats()
     for item_stems in stem_sets:
-        stems = {key for key in item_stems if key and len(key) <= STEM_MAX_CHARS}
-        counts.update(stems)
+        counts.update(item_stems)  # a set: each stem counts once per item
         documents += 1
-        with _stats_lock:
-            stats.observe(stems)
     if not documents:
         return
+    for key in [key for key in counts if not key or len(key) > STEM_MAX_CHARS]:
+        del counts[key]
+    stats = term_stats()
+    with _stats_lock:
+        stats.observe_counts(counts, documents)
     counts[""] = documents
     if pending is not None:
         pending.update(counts)
