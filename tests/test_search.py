@@ -247,3 +247,17 @@ def test_equal_matches_newest_first_even_after_made_at_changes(anon_client):
     assert ids == [new.pk, old.pk]
     Prediction.objects.filter(pk=old.pk).update(made_at=datetime(2022, 1, 1, tzinfo=UTC))
     assert found("turnout") == [old.pk, new.pk]
+
+
+def test_search_page_finds_questions_by_statement_or_key_escaped(client):
+    from predictions.models import Question
+
+    question = Question.objects.create(key="by-2027:ceasefire", statement="Will the <b>ceasefire</b> hold until 2027?")
+    Question.objects.create(key="other", statement="Will turnout exceed sixty percent?")
+    page = client.get("/search/", {"q": "ceasefire hold"}).content.decode()
+    assert "/questions/by-2027:ceasefire/" in page
+    assert "/questions/other/" not in page  # every word must appear
+    assert "&lt;b&gt;<mark>ceasefire</mark>&lt;/b&gt; <mark>hold</mark>" in page
+    assert "<b>ceasefire</b>" not in page
+    page = client.get("/search/", {"q": "2027"}).content.decode()  # a word of the key
+    assert f"/questions/{question.key}/" in page

@@ -36,6 +36,7 @@ from predictions.models import (
     ProbabilitySource,
     Pundit,
     PunditScore,
+    Question,
     Status,
     Tag,
 )
@@ -682,6 +683,9 @@ def search(request: HttpRequest) -> HttpResponse:
             any_word = Q()
             for word in words:
                 any_word |= Q(name__icontains=word)
+            question_match = Q()  # every word in the question's statement or key (questions are few)
+            for word in words:
+                question_match &= Q(statement__icontains=word) | Q(key__icontains=word)
             context.update(
                 searched=True,
                 page=page,
@@ -691,6 +695,10 @@ def search(request: HttpRequest) -> HttpResponse:
                     (p, fts.highlight(p.name, q)) for p in Pundit.objects.filter(name_match).order_by("name")[:20]
                 ],
                 tags=[(t, fts.highlight(t.name, q)) for t in public_tags().filter(any_word).order_by("name")[:20]],
+                questions=[
+                    (x, fts.highlight(x.statement, q))
+                    for x in Question.objects.filter(question_match).order_by("key")[:20]
+                ],
             )
         elif not messages:
             messages.append("Search: type a word (letters or digits).")

@@ -127,7 +127,7 @@ def test_keyboard_skip_link_and_search(page, live_server, data):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/#main")
-    page.get_by_label("Search predictions, pundits and tags").fill("Lukashenko")
+    page.get_by_label("Search predictions, questions, pundits and tags").fill("Lukashenko")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Predictions 2")).to_be_visible()  # both demo predictions: tag lukashenko
     page.get_by_role("link", name="Belarus will follow Poland").click()
