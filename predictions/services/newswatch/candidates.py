@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from predictions.models import (
@@ -142,16 +143,16 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     pending_counts: Counter[str] = Counter()  # document frequencies to store, written once at the end
     for chunk in chunks(ids, MATCH_CHUNK):
         items = NewsItem.objects.filter(id__in=chunk, matched_at__isnull=True).values_list(
-            "id", "title", "summary", "outlet", "published_at", "fetched_at"
+            "id", "title", "summary", "outlet", Coalesce("published_at", "fetched_at")
         )
         proposals = []
         matched_ids: list[int] = []
         stem_sets: list[set[str]] = []
-        for item_id, title, text, outlet, published_at, fetched_at in items:
+        for item_id, title, text, outlet, published in items:
             matched_ids.append(item_id)
             item = item_of(f"{title}\n{text}")  # stemmed once: for matching and for the term statistics
             stem_sets.append(item.stems)
-            matches = index.match_item(item, outlet=outlet or None, published=published_at or fetched_at)
+            matches = index.match_item(item, outlet=outlet or None, published=published)
             proposals.extend((match, item_id) for match in matches[:per_item])  # best first
         if not matched_ids:
             continue

@@ -327,7 +327,9 @@ def _entries_store(
     batches = list(chunks(rows, max(1, int(settings.NEWSWATCH_STORE_BATCH_SIZE)))) or [[]]
     for number, batch in enumerate(batches, start=1):
         guids = [row.guid for row in batch]
-        with transaction.atomic():
+        # A batch commits on its own (feed_poll); inside a transaction already (a cycle stores each feed in its own
+        # savepoint) it joins it: a second savepoint per feed would change nothing, as a failure undoes the feed.
+        with transaction.atomic(savepoint=False):
             if batch:
                 # Rows already stored are not offered again (on PostgreSQL a conflicting insert still spends an id);
                 # those an interrupted poll left unmatched are matched now.

@@ -4,7 +4,6 @@ kept current as items are matched; see :class:`predictions.newswatch.match.TermS
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import Counter
@@ -12,6 +11,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
 
 from predictions.models import NewsTermStat, Prediction, WatchTerms
@@ -184,7 +184,8 @@ def term_stats_forget() -> None:
 
 def term_stats_observe(texts: Iterable[str], *, pending: Counter[str] | None = None) -> None:
     """Count these items' stems into the document frequencies: at once in this process's copy, and in the database
-    (:func:`term_stats_flush`, one statement) -- unless ``pending`` is given: the counts are then added to it, for :func:`term_stats_flush` to write in one go."""
+    (:func:`term_stats_flush`, one statement) -- unless ``pending`` is given: the counts are then added to it, for
+    :func:`term_stats_flush` to write in one go."""
     from predictions.newswatch.match import stems_of
 
     term_stats_observe_stems((stems_of(text[:20_000]) for text in texts), pending=pending)
@@ -234,7 +235,7 @@ def term_stats_flush(counts: Counter[str]) -> None:
             cursor.execute(
                 # WHERE true: SQLite's parser needs it between a SELECT and ON CONFLICT
                 f"INSERT INTO {table} (term, df) SELECT key, value FROM json_each(%s) WHERE true {upsert}",  # noqa: S608
-                [json.dumps(dict(ordered))],
+                [orjson.dumps(dict(ordered)).decode()],
             )
         else:  # pragma: no cover - the project runs on PostgreSQL and SQLite
             cursor.executemany(f"INSERT INTO {table} (term, df) VALUES (%s, %s) {upsert}", ordered)  # noqa: S608
