@@ -127,8 +127,10 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     One index for the whole call; per item the work follows its words, not the number of predictions. An item
     raises at most ``NEWSWATCH_MAX_CANDIDATES_PER_ITEM`` candidates, a prediction gets at most
     ``NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION`` new ones in this call, best first within each chunk of items.
-    Each chunk gets its candidates and its ``matched_at`` in one transaction; its words are then counted into the
-    term statistics."""
+    Each chunk gets its candidates and its ``matched_at`` in one transaction; its words are then counted into this
+    process's term statistics at once, and into the stored ones (``NewsTermStat``) once at the end of the call, in
+    one statement. The stored counts are a derived, approximate weight table: a call that dies part-way stores none
+    of its counts (the statistics stay short of those items, never count one twice)."""
     ids = sorted(set(item_ids))
     summary = MatchSummary()
     if not ids:
