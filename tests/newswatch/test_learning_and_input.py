@@ -3,7 +3,9 @@ and bad input: watch terms an editor types, and item contents a feed sends."""
 
 from __future__ import annotations
 
+import itertools
 import socket
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,9 +14,10 @@ from predictions.admin_newswatch import FeedAdminForm
 from predictions.demo import demo_load
 from predictions.models import Candidate, Feed, NewsItem, NewsTermStat, Prediction, WatchTerms
 from predictions.newswatch import fetch as fetch_module
-from predictions.newswatch.match import MatchIndex, TermStats, WatchRule, stem
+from predictions.newswatch.match import MatchIndex, TermStats, WatchRule, stem, stems_of
 from predictions.services import newswatch as svc
 from predictions.services.errors import ServiceError
+from predictions.services.newswatch import candidates as candidates_module
 from tests.newswatch.feedkit import SEED_NEWS_AT, Item, make_feed, seed_items, write_feed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_ok")]
@@ -131,6 +134,55 @@ def test_term_statistics_are_kept_current_as_items_are_matched(seed, server):
     assert stats.documents == 12 and stats.df[stem("lukashenko")] >= 9
     # a common word of the story weighs less than before it arrived
     assert stats.weight(stem("lukashenko"), "lukashenko") < TermStats().weight(stem("lukashenko"), "lukashenko")
+
+
+def stored_stats() -> dict[str, int]:
+    return dict(NewsTermStat.objects.values_list("term", "df"))
+
+
+def counted_one_by_one(items) -> dict[str, int]:
+    """The document frequencies of these items, counted item by item as :meth:`TermStats.observe` counts."""
+    stats = TermStats()
+    for item in items:
+        stats.observe(stems_of(f"{item.title}\n{item.summary}"))
+    return {**stats.df, "": stats.documents}
+
+
+def test_after_a_cycle_the_stored_statistics_equal_counting_the_items_one_by_one(seed, server):
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    svc.feeds_poll_cycle(feed_ids=[feed.pk])
+    assert NewsItem.objects.count() == 12
+    assert stored_stats() == counted_one_by_one(NewsItem.objects.all())
+    assert svc.term_stats().df == {term: df for term, df in stored_stats().items() if term}
+    # later counts add to the stored ones (and new stems get rows)
+    svc.term_stats_flush(Counter({"": 2, stem("lukashenko"): 1, "zzzunseen": 2}))
+    after = stored_stats()
+    assert after[""] == 14 and after["zzzunseen"] == 2
+    assert after[stem("lukashenko")] == counted_one_by_one(NewsItem.objects.all())[stem("lukashenko")] + 1
+
+
+def test_a_cycle_that_dies_while_matching_leaves_the_stored_statistics_without_its_counts(seed, server, monkeypatch):
+    """The counts are written once, at the end of the matching run: a crash after some chunks were matched (their
+    items marked) stores none of that run's counts; they stay short of those items, never counted twice."""
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    monkeypatch.setattr(candidates_module, "MATCH_CHUNK", 5)  # the twelve items in chunks of 5, 5 and 2
+    real_match_item = MatchIndex.match_item
+    calls = itertools.count()
+
+    def dies_at_the_seventh_item(self, item, **kwargs):
+        if next(calls) == 6:
+            raise RuntimeError("the worker died")
+        return real_match_item(self, item, **kwargs)
+
+    monkeypatch.setattr(MatchIndex, "match_item", dies_at_the_seventh_item)
+    with pytest.raises(RuntimeError, match="the worker died"):
+        svc.feeds_poll_cycle(feed_ids=[feed.pk])
+    assert NewsItem.objects.filter(matched_at__isnull=False).count() == 5  # the first chunk committed
+    assert stored_stats() == {}
+    # the sweep matches the rest: their counts are stored, the first chunk's are lost
+    monkeypatch.setattr(MatchIndex, "match_item", real_match_item)
+    svc.items_match(item_ids=NewsItem.objects.values_list("id", flat=True))
+    assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[5:])
 
 
 # --- the feed address, checked when a feed is saved -------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from predictions.models import (
@@ -126,8 +127,10 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     One index for the whole call; per item the work follows its words, not the number of predictions. An item
     raises at most ``NEWSWATCH_MAX_CANDIDATES_PER_ITEM`` candidates, a prediction gets at most
     ``NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION`` new ones in this call, best first within each chunk of items.
-    Each chunk gets its candidates and its ``matched_at`` in one transaction; its words are then counted into the
-    term statistics."""
+    Each chunk gets its candidates and its ``matched_at`` in one transaction; its words are then counted into this
+    process's term statistics at once, and into the stored ones (``NewsTermStat``) once at the end of the call, in
+    one statement. The stored counts are a derived, approximate weight table: a call that dies part-way stores none
+    of its counts (the statistics stay short of those items, never count one twice)."""
     ids = sorted(set(item_ids))
     summary = MatchSummary()
     if not ids:
@@ -142,16 +145,16 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     pending_counts: Counter[str] = Counter()  # document frequencies to store, written once at the end
     for chunk in chunks(ids, MATCH_CHUNK):
         items = NewsItem.objects.filter(id__in=chunk, matched_at__isnull=True).values_list(
-            "id", "title", "summary", "outlet", "published_at", "fetched_at"
+            "id", "title", "summary", "outlet", Coalesce("published_at", "fetched_at")
         )
         proposals = []
         matched_ids: list[int] = []
         stem_sets: list[set[str]] = []
-        for item_id, title, text, outlet, published_at, fetched_at in items:
+        for item_id, title, text, outlet, published in items:
             matched_ids.append(item_id)
             item = item_of(f"{title}\n{text}")  # stemmed once: for matching and for the term statistics
             stem_sets.append(item.stems)
-            matches = index.match_item(item, outlet=outlet or None, published=published_at or fetched_at)
+            matches = index.match_item(item, outlet=outlet or None, published=published)
             proposals.extend((match, item_id) for match in matches[:per_item])  # best first
         if not matched_ids:
             continue

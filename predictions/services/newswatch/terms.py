@@ -8,8 +8,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
 
 from predictions.models import NewsTermStat, Prediction, WatchTerms
@@ -182,8 +184,8 @@ def term_stats_forget() -> None:
 
 def term_stats_observe(texts: Iterable[str], *, pending: Counter[str] | None = None) -> None:
     """Count these items' stems into the document frequencies: at once in this process's copy, and in the database
-    (one upsert per stem, in stem order so that concurrent workers take row locks in the same order) -- unless
-    ``pending`` is given: the counts are then added to it, for :func:`term_stats_flush` to write in one go."""
+    (:func:`term_stats_flush`, one statement) -- unless ``pending`` is given: the counts are then added to it, for
+    :func:`term_stats_flush` to write in one go."""
     from predictions.newswatch.match import stems_of
 
     term_stats_observe_stems((stems_of(text[:20_000]) for text in texts), pending=pending)
@@ -191,13 +193,11 @@ def term_stats_observe(texts: Iterable[str], *, pending: Counter[str] | None = N
 
 def term_stats_observe_stems(stem_sets: Iterable[set[str]], *, pending: Counter[str] | None = None) -> None:
     """:func:`term_stats_observe` for items already cut into stems (one set per item: what matching computed)."""
-    counts: Counter[str] = Counter()
-    documents = 0
-    for item_stems in stem_sets:
-        counts.update(item_stems)  # a set: each stem counts once per item
-        documents += 1
-    if not documents:
+    stem_sets = list(stem_sets)
+    if not stem_sets:
         return
+    documents = len(stem_sets)
+    counts: Counter[str] = Counter(chain.from_iterable(stem_sets))  # sets: each stem counts once per item
     for key in [key for key in counts if not key or len(key) > STEM_MAX_CHARS]:
         del counts[key]
     stats = term_stats()
@@ -211,14 +211,32 @@ def term_stats_observe_stems(stem_sets: Iterable[set[str]], *, pending: Counter[
 
 
 def term_stats_flush(counts: Counter[str]) -> None:
-    """Add ``counts`` (stem -> documents; "" -> the number of documents) to ``NewsTermStat``."""
+    """Add ``counts`` (stem -> documents; "" -> the number of documents) to ``NewsTermStat``.
+
+    One statement: all the counts or none (a crash leaves the stored statistics as they were, short of these
+    counts). The rows come from one parameter that the database unpacks (PostgreSQL: ``unnest`` of two arrays, in
+    stem order, so that concurrent workers take row locks in the same order; SQLite: ``json_each``, its writers
+    being serialised anyway): a poll cycle's tens of thousands of stems went in three times faster than with one
+    upsert per stem (bench/poll_cycle.py)."""
     if not counts:
         return
     table = NewsTermStat._meta.db_table
-    sql = (  # the table name is the model's own, not input
-        f"INSERT INTO {table} (term, df) VALUES (%s, %s) "  # noqa: S608
-        f"ON CONFLICT (term) DO UPDATE SET df = {table}.df + excluded.df"
-    )
+    upsert = f"ON CONFLICT (term) DO UPDATE SET df = {table}.df + excluded.df"
+    ordered = sorted(counts.items())
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, sorted(counts.items()))
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (term, df) "  # noqa: S608 - the table name is the model's own, not input
+                f"SELECT term, df FROM unnest(%s::text[], %s::bigint[]) WITH ORDINALITY AS counts (term, df, n) "
+                f"ORDER BY n {upsert}",
+                [[term for term, _df in ordered], [df for _term, df in ordered]],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                # WHERE true: SQLite's parser needs it between a SELECT and ON CONFLICT
+                f"INSERT INTO {table} (term, df) SELECT key, value FROM json_each(%s) WHERE true {upsert}",  # noqa: S608
+                [orjson.dumps(dict(ordered)).decode()],
+            )
+        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite
+            cursor.executemany(f"INSERT INTO {table} (term, df) VALUES (%s, %s) {upsert}", ordered)  # noqa: S608
     counts.clear()
