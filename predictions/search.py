@@ -7,7 +7,10 @@ whoever writes (the services, the admin, the importer's bulk inserts, raw SQL):
 * PostgreSQL: the table ``reckoner_prediction_search(prediction_id, document tsvector)`` with a GIN index, filled
   by statement-level triggers (one set-based refresh per INSERT/UPDATE/DELETE statement, so a bulk import refreshes
   each batch in one query). Weights: statement A; quote, pundit and tags B; criteria and evidence titles C.
-  Stemmed with the ``english`` configuration; ranked with ``ts_rank_cd``.
+  Stemmed with the ``english`` configuration; ranked with ``ts_rank_cd``. The table also keeps each prediction's
+  made_at, so results are sorted there (``order_by_rank``). The same refresh keeps each prediction's line of the dump
+  in ``reckoner_prediction_export`` (migration 0013; ``importing.export_line_sql``), so GET /api/v1/export/ streams
+  stored lines.
 * SQLite: the FTS5 table ``reckoner_prediction_fts`` (rowid = prediction id; tokenizer porter + unicode61), filled
   by row triggers; ranked with ``bm25`` (column weights as above).
 
