@@ -95,6 +95,7 @@ _CALENDAR = (
 )
 _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
+    r"|between\s+now\s+and"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )
 _DEADLINE = re.compile(
@@ -200,6 +201,19 @@ def _day_before(expression: str, last_day: date) -> date:
     return last_day - timedelta(days=1)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()—–]|\s-\s")
+_AFTER = re.compile(r"\bafter\b(?!\s+all\b)", re.I)
+
+
+def _in_after_clause(text: str, at: int) -> bool:
+    """Whether the date at `at` stands in an "after ..." clause ("after a run on the pound in 2018, ..."): when a
+    condition comes about, not the deadline of the prediction."""
+    head = text[max(0, at - 160) : at]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    clause = head[breaks[-1].end() :] if breaks else head
+    return bool(_AFTER.search(clause))
+
+
 def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:
     """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase).
     `new_year`: a New Year's column, whose `base` is already the 1st of January of the year it is about, so that
@@ -209,6 +223,8 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
     for m in _DURATION.finditer(text):
         if not (m["lead"] or m["tail"]):
             continue  # "five games" is no deadline; "in five years" and "five years from now" are
+        if _in_after_clause(text, m.start()):
+            continue
         count = m["count"].lower()
         n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
         found.append((m.start(), _add(base, n, m["unit"]), m.group(0)))
@@ -216,6 +232,8 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
         expression = m["led"] or m["bare"] or m["paren"]
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
             continue  # the verb
+        if not m["paren"] and _in_after_clause(text, m.start()):
+            continue  # "after a run on the pound in 2018, we will have joined the euro": 2018 is the condition's
         day = _calendar_date(expression, base)
         if new_year and re.fullmatch(r"(?:the\s+)?(?:coming|next|new|this)\s+year", expression.strip(), re.I):
             day = date(base.year, 12, 31)  # written in late December: every one of these is the year ahead
@@ -304,6 +322,12 @@ _ELECTION = re.compile(
     r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d|['’]\d\d)\s+)?"
     r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|mid-?\s?term|congressional|fall)\s+)*"
     r"(?P<what>election\s+day|elections?|mid-?\s?term\s+elections?|mid-?\s?terms?)\b",
+    re.I,
+)
+
+_YEARS_ELECTION = re.compile(
+    r"\b(?P<which>this|next)\s+year['’]s\s+(?:(?P<presidential>presidential)\s+|(?:general|mid-?\s?term|congressional"
+    r"|federal)\s+)*(?:elections?|race|vote)\b",
     re.I,
 )
 
@@ -424,6 +448,11 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
             found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
     if us_politics:
+        for m in _YEARS_ELECTION.finditer(text):  # "next year's presidential election": that year's election day
+            year = base.year + (m["which"].lower() == "next")
+            presidential = bool(m["presidential"])
+            if year % (4 if presidential else 2) == 0:
+                found.append((m.start(), election_day(year), m.group(0)))
         for m in _ELECTION.finditer(text):
             lead = (m["lead"] or "").lower()
             if lead in {"", "after"}:
@@ -442,7 +471,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             if lead == "before":
                 when -= timedelta(days=1)
             found.append((m.start(), when, m.group(0).strip()))
-    return [f for f in found if f[1] >= base]
+    return [f for f in found if f[1] >= base and not _in_after_clause(text, f[0])]
 
 
 _TRAILING_PAREN = re.compile(r"\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<year>(?:19|20)\d\d)\s*\)\W*$")

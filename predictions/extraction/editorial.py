@@ -25,6 +25,7 @@ from predictions.extraction.sentences import (
     _FUTURE,
     _LABEL_ONLY,
     _MODAL,
+    _UNFINISHED,
     _is_candidate,
     _is_number_only,
     _sentences,
@@ -147,7 +148,8 @@ _CONTINUES = re.compile(
 # American politics: a post naming at least two of these is about it, so that "the election" has a calendar.
 _US_POLITICS = re.compile(
     r"\b(?:president(?:ial)?|senate|senators?|congress(?:ional)?|house\s+of\s+representatives|democrats?|"
-    r"republicans?|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|primar(?:y|ies)|"
+    r"republicans?|(?-i:Democratic|Republican)|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|"
+    r"primar(?:y|ies)|"
     r"trump|biden|obama|romney|mccain|clinton|harris|bush|kerry|gore|pelosi|mcconnell)\b",
     re.I,
 )
@@ -161,7 +163,8 @@ _OUTCOME = re.compile(
     r"carry|carries|landslide|control\s+of\s+the\s+(?:house|senate)|electoral|popular\s+vote|presiden(?:t|cy)|"
     r"(?:keep|keeps|hold|holds|retain|retains|regain|regains|take|takes|control|controls)\s+(?:control\s+of\s+)?"
     r"the\s+(?:house|senate)|"
-    r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon)\b",
+    r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon|(?:pick|picks|picking|gain|gains|gaining)\s+(?:up\s+)?"
+    r"(?:\w+\s+){0,2}seats?)\b",
     re.I,
 )
 # The presidency itself, not a title before a name ("President Obama", "Vice President Joe Biden")
@@ -177,10 +180,34 @@ _ELECTION_YEAR = re.compile(
 )
 
 
+# A party's nomination, nominee or running mate: settled by the parties' conventions, in the summer of the
+# presidential election year ("X will win his party's nomination", "Y will choose an outsider as running mate",
+# "Z will not face a primary challenger").
+_NOMINATION = re.compile(
+    r"\b(?:nominat\w*|nominee|running[-\s]mates?|primary\s+(?:challenge|challenger|challengers|opponent|opponents)|"
+    r"(?:vice[-\s])?presidential\s+(?:ticket|pick))\b",
+    re.I,
+)
+
+
+def conventions_deadline(base: date) -> tuple[date, str] | None:
+    """The end of the parties' conventions of the next presidential election year, when the campaign is under way
+    (they are less than a year off): 31 August (they have been held between mid-July and early September; the
+    editor moves the date when the calendar is known)."""
+    year = base.year + (-base.year) % 4
+    if date(year, 8, 31) < base:
+        year += 4
+    day = date(year, 8, 31)
+    return (day, f"the {year} conventions") if (day - base).days <= 366 else None
+
+
 def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
-    """A prediction on an election's outcome that names no date: the next federal election day."""
-    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus|nominat", quote, re.I):
-        return None  # primaries and nominations have a calendar of their own
+    """A prediction on an election's outcome that names no date: the next federal election day; on a nomination or
+    a running mate in the year before the conventions: the conventions."""
+    if _NOMINATION.search(quote):
+        return conventions_deadline(base)
+    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus", quote, re.I):
+        return None  # primaries and caucuses have a calendar of their own
     day = next_election_day(base, presidential=bool(_PRESIDENTIAL.search(quote)))
     return day, f"election day {day.isoformat()}"
 
@@ -233,7 +260,7 @@ def _deadline(
     for text in (*before, title):  # nearest first
         if found is None and text:
             found = _ahead(text, base, us_politics=us_politics)
-            if announced is None and _ANNOUNCES.search(text):
+            if announced is None and (_ANNOUNCES.search(text) or _UNFINISHED.search(text)):
                 announced = deadline_in(text, base, new_year=new_year, us_politics=us_politics)
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
@@ -280,7 +307,7 @@ def _title(doc: _Doc, infos: list[_Info]) -> str | None:
             and not info.marker
             and len(text) <= 200
             and len(_words(text)) <= 25
-            and not text.endswith(".")
+            and (not text.endswith(".") or _UNFINISHED.search(text))  # "... I wouldn't be surprised to see ..."
             and not _SENTENCE_CHAIN.search(text)
         ):
             return text

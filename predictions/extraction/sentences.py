@@ -138,6 +138,15 @@ _OWN_PLAN = re.compile(
 )
 
 
+# An unfinished sentence that the lines after it complete: "Between now and Nov. 5, I wouldn't be surprised to
+# see ..." (a symposium's prompt), "In 2030 we will have ..." (a list's lead-in): it announces them, it is not one.
+_UNFINISHED = re.compile(
+    r"\b(?:to\s+see|see|that|to|predict|expect|be|is|are|will|would|have|like|of|the|a|an|with|by|for)\s*"
+    r"(?:\.{3,}|…)\s*[\"”]?$",
+    re.I,
+)
+
+
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
@@ -176,7 +185,7 @@ def _is_candidate(
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
-    if text.rstrip().endswith(("?", "?”", '?"', ":")) or not plain.strip():
+    if text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) or not plain.strip() or _UNFINISHED.search(text):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
     if _EXHORTATION.match(plain) or (forced and not _has_signal(plain) and _ABOUT_US.match(plain)):
         return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"

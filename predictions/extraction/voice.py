@@ -360,7 +360,7 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
                 next_is_item and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
     header: _Block | None = None
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.header:
             header = block
             continue
@@ -369,6 +369,20 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
         if header is None:
             continue
         text = doc.source[block.start : block.end].strip()
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            block.kind == "prose"
+            and not block.marker
+            and re.search(r"(?:\.{3,}|…)$", text)
+            and len(_words(text)) <= 20
+            and nxt is not None
+            and nxt.kind == "list"
+        ):
+            # a lead-in between the items ("And I can see dimly through the mists, by next November..."): it
+            # announces the items after it (its deadline is theirs) and is not one
+            block.header = True
+            header = block
+            continue
         if block.kind == "prose" and text.endswith(":") and len(_words(text)) >= 6:
             header = None  # a sentence announcing a list of something else: "here are the poll results:"
             continue

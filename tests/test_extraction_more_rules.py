@@ -1,0 +1,123 @@
+"""More general rules of the article import (issue 12, session 12), one short case each, in sentences written here.
+
+They came from the misses of the 17 posts of the first untouched third once it was moved to the tuning part:
+deadlines written in the text, what is or is not a prediction, and what is or is not an evidence link.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from predictions.extraction import extract_editorial
+from predictions.extraction.dates import deadline_in, election_day
+
+BASE = date(2024, 1, 21)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deadlines
+
+
+def test_between_now_and_a_date_is_a_deadline():
+    assert deadline_in("Between now and Nov. 5, the council will approve the budget.", BASE) == (
+        date(2024, 11, 5),
+        "Between now and Nov. 5",
+    )
+
+
+def test_next_years_election_is_its_election_day_in_a_post_about_american_politics():
+    assert deadline_in("a guess about next year's presidential election", date(2011, 9, 7), us_politics=True)[
+        0
+    ] == election_day(2012)
+    assert deadline_in("this year’s midterm elections", date(2018, 2, 1), us_politics=True)[0] == election_day(2018)
+    # no federal election that year: the year's end, as before
+    assert deadline_in("next year's election", date(2012, 3, 1), us_politics=True)[0] == date(2013, 12, 31)
+
+
+def test_a_date_inside_an_after_clause_is_a_condition_not_the_deadline():
+    assert deadline_in("After a crash of the bond market in 2026, the bank will be nationalised.", BASE) is None
+    # a date in brackets still is ("after the games are over (February 2022), ...")
+    assert deadline_in("after the summit is over (March 2026), the ban will be lifted", BASE)[0] == date(2026, 3, 31)
+    assert deadline_in("The bank will be nationalised in 2026, after a crash.", BASE)[0] == date(2026, 12, 31)
+
+
+def test_a_nomination_or_running_mate_resolves_at_the_conventions():
+    text = (
+        "The Race Ahead\n\n"
+        "A few guesses about next year's presidential election, as the Republicans and the Democrats gear up.\n\n"
+        "The senator from Ohio will win his party's nomination. The governor will be shut out again. "
+        "The senator will choose a young outsider as his running mate.\n\n"
+        "The President will raise more money than anyone.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2011, 9, 7))
+    deadlines = {p.quote.split(" will ")[0]: p.resolve_by for p in draft.predictions}
+    assert deadlines == {
+        "The senator from Ohio": date(2012, 8, 31),
+        "The governor": election_day(2012),  # no nomination named: the election the post announces
+        "The senator": date(2012, 8, 31),
+        "The President": election_day(2012),
+    }
+    # years before the campaign, a nomination is no deadline of its own (the year-ahead line's, if any)
+    assert extract_editorial(text, published_on=date(2009, 9, 7)).predictions[0].resolve_by != date(2012, 8, 31)
+
+
+def test_a_lead_in_line_ending_in_an_ellipsis_inside_a_list_announces_the_items_after_it():
+    text = (
+        "Predictions\n\n"
+        "My predictions:\n\n"
+        "1. The council will approve the bridge.\n\n"
+        "And looking further ahead, by next summer...\n\n"
+        "2. The bridge will be open to traffic.\n\n"
+        "3. Tolls will be dropped.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2003, 10, 6))
+    assert [p.quote for p in draft.predictions] == [
+        "The council will approve the bridge.",
+        "The bridge will be open to traffic.",
+        "Tolls will be dropped.",
+    ]
+    assert [p.resolve_by for p in draft.predictions] == [None, date(2004, 6, 21), date(2004, 6, 21)]
+
+
+def test_an_unfinished_title_ending_in_an_ellipsis_announces_the_answers_and_gives_their_deadline():
+    text = (
+        "Countdown | Between now and June 30, I wouldn't be surprised to see ...\n\n"
+        "Jan. 21, 2024\n\n"
+        "We asked a panel of insiders to finish this sentence:\n\n"
+        "JANE ROE, columnist\n\n"
+        '"I wouldn\'t be surprised to see the mayor resign."\n\n'
+        "JOHN DOE, pollster\n\n"
+        '"I wouldn\'t be surprised to see the council lose its majority."\n'
+    )
+    draft = extract_editorial(text)
+    assert [p.quote for p in draft.predictions] == [
+        '"I wouldn\'t be surprised to see the mayor resign."',
+        '"I wouldn\'t be surprised to see the council lose its majority."',
+    ]
+    assert [p.resolve_by for p in draft.predictions] == [date(2024, 6, 30), date(2024, 6, 30)]
+
+
+def test_democratic_and_republican_make_a_post_about_american_politics_and_seats_are_an_outcome():
+    text = (
+        "November 01, 2004\n\n"
+        "I'm confident that Bush will win the election. The Democratic turnout effort is strong.\n\n"
+        "The Republicans are likely to pick up seats in the Senate.\n"
+    )
+    draft = extract_editorial(text)
+    assert [p.resolve_by for p in draft.predictions] == [date(2004, 11, 2), date(2004, 11, 2)]
+
+
+def test_a_middle_dot_is_a_bullet_and_a_colon_dash_ends_an_announcing_line():
+    text = (
+        "Five years on\n\n"
+        "Here are a couple of things that I think will happen:-\n\n"
+        "My forecasts are that by 2030:-\n"
+        "·         The harbour will have been dredged.\n"
+        "·         The ferry will run every hour.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2025, 4, 20))
+    assert [p.quote for p in draft.predictions] == [
+        "The harbour will have been dredged.",
+        "The ferry will run every hour.",
+    ]
+    assert [p.resolve_by for p in draft.predictions] == [date(2030, 12, 31), date(2030, 12, 31)]
