@@ -121,3 +121,40 @@ def test_a_middle_dot_is_a_bullet_and_a_colon_dash_ends_an_announcing_line():
         "The ferry will run every hour.",
     ]
     assert [p.resolve_by for p in draft.predictions] == [date(2030, 12, 31), date(2030, 12, 31)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence links
+
+
+def test_the_posts_first_line_above_its_date_is_its_title_even_shaped_headline_outlet():
+    text = (
+        "Storm Floods The Harbour, Ferries Stopped -- News Roundup\n\n"
+        "Tuesday, April 24, 2018\n\n"
+        "More News On The Storm\n\n"
+        "Ferries cancelled as storm floods harbour -- Reuters\n"
+        "Harbour flooding leaves hundreds stranded -- AP\n"
+    )
+    draft = extract_editorial(text)
+    assert [(e.outlet, e.title) for e in draft.evidence] == [
+        ("Reuters", "Ferries cancelled as storm floods harbour"),
+        ("AP", "Harbour flooding leaves hundreds stranded"),
+    ]
+    assert draft.title == "Storm Floods The Harbour, Ferries Stopped -- News Roundup"
+
+
+def test_a_link_to_the_named_things_own_page_is_not_evidence():
+    text = (
+        "# Looking ahead\n\n"
+        "Here are some [predictions from the Ledger](https://ledger.example.com/2023/01/02/23494204/things-2023).\n\n"
+        '> "Some trends could shape the next decade." ([WidgetBot](https://widgets.example.com/blog/widgetbot/))\n\n'
+        "The recession will end by 2024.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2023, 1, 6))
+    assert [e.url for e in draft.evidence] == ["https://ledger.example.com/2023/01/02/23494204/things-2023"]
+    # the same in reference style, the definition's title naming the product
+    text = text.replace("([WidgetBot](https://widgets.example.com/blog/widgetbot/))", "([WidgetBot][])") + (
+        '\n[WidgetBot]: https://widgets.example.com/blog/widgetbot/ "WidgetBot: Talking to machines"\n'
+    )
+    draft = extract_editorial(text, published_on=date(2023, 1, 6))
+    assert [e.url for e in draft.evidence] == ["https://ledger.example.com/2023/01/02/23494204/things-2023"]

@@ -278,6 +278,17 @@ def _is_landing(url: str) -> bool:
     return any(seg in _LANDING_SEGMENTS or seg.startswith("about") for seg in lowered)
 
 
+def _names_own_page(link: _Link) -> bool:
+    """A link whose text is a name and whose page is that name's own ("[ChatGPT](openai.com/blog/chatgpt/)",
+    "[Widget](example.com/products/widget)"): the product's or person's page, as a site's home page is."""
+    name = link.name or link.text or ""
+    text = re.sub(r"[^a-z0-9]", "", name.lower())
+    _, segments = _segments(link.url)
+    if not text or not segments or len(_words(name)) > 3:
+        return False
+    return re.sub(r"[^a-z0-9]", "", segments[-1].lower().rsplit(".", 1)[0]) == text
+
+
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
 _ATTRIBUTED = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
@@ -326,7 +337,7 @@ def _cited(link: _Link, body: str) -> bool:
     before, after = _sentence_around(body, link.start, link.end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)):
         return False
-    if _is_landing(link.url):
+    if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
         # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
         # a name ("<a>other artists hate him.</a>")

@@ -152,6 +152,13 @@ def _classify(doc: _Doc) -> list[_Info]:
             continue
 
         infos.append(_Info("list" if line.list_item else "prose", evidence=evidence))
+    # The post's first line right above its date line or byline is its title, even shaped "Headline -- X" ("...
+    # Suspect Identified -- News Roundup"): the post itself, not an article it cites.
+    filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
+    if len(filled) >= 2 and infos[filled[1]].kind in {"dateline", "byline"}:
+        first = infos[filled[0]]
+        if first.kind == "evidence" and not doc.lines[filled[0]].links:
+            first.kind, first.evidence = "heading", None
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
         if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
