@@ -158,3 +158,91 @@ def test_a_link_to_the_named_things_own_page_is_not_evidence():
     )
     draft = extract_editorial(text, published_on=date(2023, 1, 6))
     assert [e.url for e in draft.evidence] == ["https://ledger.example.com/2023/01/02/23494204/things-2023"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What is, and is not, a prediction
+
+
+def quotes(text: str, **kwargs) -> list[str]:
+    return [p.quote for p in extract_editorial(text, published_on=date(2024, 1, 21), **kwargs).predictions]
+
+
+def test_someone_elses_suggestion_or_the_consensus_is_not_the_authors_prediction():
+    assert quotes("My aunt suggested that maybe the council will drop the plan.") == []
+    assert quotes("Among the pundits, the consensus is that the mayor will win easily.") == []
+    assert quotes("The conventional wisdom is that rates will fall.") == []
+
+
+def test_others_words_in_a_subordinate_clause_or_an_aside_leave_the_authors_own_claim_his():
+    sentence = "Although the mayor wants people to believe it is over, I wouldn't be surprised to see her lose."
+    assert quotes(sentence) == [sentence]
+    assert quotes("Even if the club spends a fortune (as promised) it probably won't be enough to win.") == [
+        "Even if the club spends a fortune (as promised) it probably won't be enough to win."
+    ]
+
+
+def test_ill_say_and_id_say_are_the_authors_own_voice_not_an_attribution():
+    assert quotes("The Greens are likely to win in the north and, I'll say, the east too.") == [
+        "The Greens are likely to win in the north and, I'll say, the east too."
+    ]
+    assert quotes("I'd say the ferry will be late.") == ["I'd say the ferry will be late."]
+
+
+def test_the_future_in_the_past_is_not_a_forecast():
+    assert quotes("You want to know why? Because I knew it wasn't going to happen.") == []
+    assert quotes("We thought the bridge was going to collapse.") == []
+    assert quotes("The bridge is going to collapse.") == ["The bridge is going to collapse."]
+
+
+def test_a_calendar_fact_about_a_year_is_not_a_forecast():
+    assert quotes("2026 will be the mayor's third year in office.") == []
+    assert quotes("Next year will mark the 50th anniversary of the bridge.") == []
+    assert quotes("2026 will be the year the mayor resigns.") == ["2026 will be the year the mayor resigns."]
+
+
+def test_time_will_judge_is_a_remark_on_predictions():
+    assert quotes("Time will judge my foresight.") == []
+    assert quotes("Only time will prove me right.") == []
+
+
+def test_a_worry_voiced_is_a_concern_not_a_forecast():
+    assert quotes("If I have any worry, it's that the turnout will be low.") == []
+    assert quotes("My biggest worry is that the dam will not hold.") == []
+    assert quotes("I'm confident the dam will hold.") == ["I'm confident the dam will hold."]
+
+
+def test_a_hedged_judgement_of_the_present_about_this_is_not_a_forecast():
+    assert quotes("I've written three of these. I think that's probably enough for now.") == []
+    assert quotes("This is probably overkill, but here goes.") == []
+
+
+def test_sentences_after_a_time_label_are_predictions_whatever_their_wording():
+    text = (
+        "Here are my new predictions.\n\n"
+        "“By July 4th: The council will have a new chair. Harbour dredging complete, ferry approved. "
+        "Most of the old rules rescinded.\n\n"
+        "“Long term: Parking debate goes nowhere. Cyclists become louder, winning the young while losing the old.\n"
+    )
+    found = extract_editorial(text, published_on=date(2017, 4, 27)).predictions
+    assert [p.quote for p in found] == [
+        "“By July 4th: The council will have a new chair.",
+        "Harbour dredging complete, ferry approved.",
+        "Most of the old rules rescinded.",
+        "“Long term: Parking debate goes nowhere.",
+        "Cyclists become louder, winning the young while losing the old.",
+    ]
+    assert [p.resolve_by for p in found][:3] == [date(2017, 7, 4)] * 3
+
+
+def test_an_opening_phrase_naming_the_prediction_does_not_make_the_claim_a_remark():
+    assert quotes("To back up this prediction, here are the wards I believe the Greens will win: North and East.") == [
+        "To back up this prediction, here are the wards I believe the Greens will win: North and East."
+    ]
+
+
+def test_far_fetched_said_of_the_claim_lowers_its_probability_and_an_exceptions_hedge_is_its_own():
+    found = extract_editorial("A tax of 1% will fund the new trams (OK, that seems a bit far-fetched!)").predictions
+    assert found[0].probability is not None and found[0].probability <= 0.3
+    found = extract_editorial("The mayor will not face a challenger (except possibly a fringe candidate).").predictions
+    assert found[0].probability == 0.8

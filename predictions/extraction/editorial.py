@@ -30,6 +30,7 @@ from predictions.extraction.sentences import (
     _is_number_only,
     _sentences,
     own_words,
+    time_label,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
 from predictions.extraction.voice import _ANNOUNCES, _Block, _blocks, _classify, _Info, _voice, line_sections
@@ -97,6 +98,8 @@ def _predictions(
             continue
         spans = _sentences(source, block.start, block.end)
         own = own_words(source[block.start : block.end])
+        # "By July 4th: X. Y complete, Z approved.": every sentence after a time label is a prediction
+        labelled = block.kind == "prose" and time_label(source[block.start : block.end]) is not None
         last: tuple[int, DraftPrediction, int] | None = None  # (sentence index, prediction, quote start)
         for i, (s, e) in enumerate(spans):
             text = source[s:e]
@@ -124,7 +127,7 @@ def _predictions(
                 continue
             if _LABEL_ONLY.match(text.strip()):
                 continue
-            forced = (block.header_item or block.odds is not None) and i == 0
+            forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
@@ -247,6 +250,8 @@ def _deadline(
     year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
     about an American election, the next election day for a prediction of who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
+        found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
     if found is None and block.kind == "list" and item_text:
         found = trailing_deadline(item_text, base)  # "China will fall ... . Still ... will occur. (2021 – 2025)"
     if found is None and previous is not None and _CONTINUES.match(pred.quote):
