@@ -39,6 +39,8 @@ def test_a_date_inside_an_after_clause_is_a_condition_not_the_deadline():
     # a date in brackets still is ("after the games are over (February 2022), ...")
     assert deadline_in("after the summit is over (March 2026), the ban will be lifted", BASE)[0] == date(2026, 3, 31)
     assert deadline_in("The bank will be nationalised in 2026, after a crash.", BASE)[0] == date(2026, 12, 31)
+    assert deadline_in("After the merger the bank will cut 500 jobs in 2026.", BASE)[0] == date(2026, 12, 31)
+    assert deadline_in("After the merger, by 2026, the bank will have cut 500 jobs.", BASE)[0] == date(2026, 12, 31)
 
 
 def test_a_nomination_or_running_mate_resolves_at_the_conventions():
@@ -97,7 +99,7 @@ def test_an_unfinished_title_ending_in_an_ellipsis_announces_the_answers_and_giv
     assert [p.resolve_by for p in draft.predictions] == [date(2024, 6, 30), date(2024, 6, 30)]
 
 
-def test_democratic_and_republican_make_a_post_about_american_politics_and_seats_are_an_outcome():
+def test_democratic_makes_a_post_about_american_politics_and_seats_are_an_outcome():
     text = (
         "November 01, 2004\n\n"
         "I'm confident that Bush will win the election. The Democratic turnout effort is strong.\n\n"
@@ -105,6 +107,9 @@ def test_democratic_and_republican_make_a_post_about_american_politics_and_seats
     )
     draft = extract_editorial(text)
     assert [p.resolve_by for p in draft.predictions] == [date(2004, 11, 2), date(2004, 11, 2)]
+    # the Democratic Republic of the Congo is not American politics
+    congo = "November 01, 2006\n\nThe president of the Democratic Republic of the Congo will win the election.\n"
+    assert extract_editorial(congo).predictions[0].resolve_by is None
 
 
 def test_a_middle_dot_is_a_bullet_and_a_colon_dash_ends_an_announcing_line():
@@ -152,6 +157,9 @@ def test_a_link_to_the_named_things_own_page_is_not_evidence():
     )
     draft = extract_editorial(text, published_on=date(2023, 1, 6))
     assert [e.url for e in draft.evidence] == ["https://ledger.example.com/2023/01/02/23494204/things-2023"]
+    # a document named like its link is still a source
+    doc = "The council will fail, as its [Report](https://council.example.org/files/report.pdf) shows.\n"
+    assert [e.url for e in extract_editorial(doc).evidence] == ["https://council.example.org/files/report.pdf"]
     # the same in reference style, the definition's title naming the product
     text = text.replace("([WidgetBot](https://widgets.example.com/blog/widgetbot/))", "([WidgetBot][])") + (
         '\n[WidgetBot]: https://widgets.example.com/blog/widgetbot/ "WidgetBot: Talking to machines"\n'
@@ -233,6 +241,8 @@ def test_sentences_after_a_time_label_are_predictions_whatever_their_wording():
         "Cyclists become louder, winning the young while losing the old.",
     ]
     assert [p.resolve_by for p in found][:3] == [date(2017, 7, 4)] * 3
+    # a past date is a diary's label, not a deadline
+    assert quotes("In March 2023: we visited the plant. The tour was long.") == []
 
 
 def test_an_opening_phrase_naming_the_prediction_does_not_make_the_claim_a_remark():

@@ -205,13 +205,23 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()—–]|\s-\s")
 _AFTER = re.compile(r"\bafter\b(?!\s+all\b)", re.I)
 
 
+_DEADLINE_LEAD = re.compile(r"\s*(?:by|before|until|till|no\s+later\s+than|within)\b", re.I)
+
+
 def _in_after_clause(text: str, at: int) -> bool:
     """Whether the date at `at` stands in an "after ..." clause ("after a run on the pound in 2018, ..."): when a
-    condition comes about, not the deadline of the prediction."""
+    condition comes about, not the deadline of the prediction. A date led by "by", "before", "until" is a deadline
+    wherever it stands, and one after the clause's own verb ("after the merger the bank will cut jobs in 2026") is
+    the main clause's."""
+    if _DEADLINE_LEAD.match(text, at):
+        return False
     head = text[max(0, at - 160) : at]
     breaks = list(_CLAUSE_BREAK.finditer(head))
     clause = head[breaks[-1].end() :] if breaks else head
-    return bool(_AFTER.search(clause))
+    after = _AFTER.search(clause)
+    return bool(after) and not re.search(
+        r"\b(?:will|won['’]t|shall|going\s+to)\b|['’]ll\b", clause[after.end() :], re.I
+    )
 
 
 def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:

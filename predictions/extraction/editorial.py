@@ -84,7 +84,7 @@ MAX_PREDICTIONS = 200
 
 
 def _predictions(
-    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool
+    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool, base: date
 ) -> list[tuple[DraftPrediction, _Block]]:
     source = doc.source
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
@@ -99,7 +99,7 @@ def _predictions(
         spans = _sentences(source, block.start, block.end)
         own = own_words(source[block.start : block.end])
         # "By July 4th: X. Y complete, Z approved.": every sentence after a time label is a prediction
-        labelled = block.kind == "prose" and time_label(source[block.start : block.end]) is not None
+        labelled = block.kind == "prose" and time_label(source[block.start : block.end], base) is not None
         last: tuple[int, DraftPrediction, int] | None = None  # (sentence index, prediction, quote start)
         for i, (s, e) in enumerate(spans):
             text = source[s:e]
@@ -151,7 +151,7 @@ _CONTINUES = re.compile(
 # American politics: a post naming at least two of these is about it, so that "the election" has a calendar.
 _US_POLITICS = re.compile(
     r"\b(?:president(?:ial)?|senate|senators?|congress(?:ional)?|house\s+of\s+representatives|democrats?|"
-    r"republicans?|(?-i:Democratic|Republican)|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|"
+    r"republicans?|(?-i:(?<!Social\s)(?<!Christian\s)Democratic(?!\s+Republic))|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|"
     r"primar(?:y|ies)|"
     r"trump|biden|obama|romney|mccain|clinton|harris|bush|kerry|gore|pelosi|mcconnell)\b",
     re.I,
@@ -369,7 +369,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
     us_politics, election_post = _is_us_election_post(doc.source)
-    for pred, block in _predictions(doc, blocks, voice, opinion):
+    for pred, block in _predictions(doc, blocks, voice, opinion, base):
         pred.section = block.section
         at = position[id(block)]
         nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))

@@ -286,7 +286,10 @@ def _names_own_page(link: _Link) -> bool:
     _, segments = _segments(link.url)
     if not text or not segments or len(_words(name)) > 3:
         return False
-    return re.sub(r"[^a-z0-9]", "", segments[-1].lower().rsplit(".", 1)[0]) == text
+    last = segments[-1].lower()
+    if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
+        return False  # a document ("report.pdf"), not a page about the name
+    return re.sub(r"[^a-z0-9]", "", last.rsplit(".", 1)[0]) == text
 
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says

@@ -190,15 +190,16 @@ _SUBORDINATE = re.compile(
 )
 
 
-def time_label(paragraph: str) -> str | None:
-    """The time label a paragraph opens with ("By July 4th", "Long term"), when it is one: a deadline or a term."""
+def time_label(paragraph: str, base: date = date(1900, 1, 1)) -> str | None:
+    """The time label a paragraph opens with ("By July 4th", "Long term"), when it is one: a term, or a deadline
+    not before `base` (the post's date: "In March: we visited the plant." of a diary is no forecast)."""
     m = _TIME_LABEL.match(paragraph)
     if not m:
         return None
     label = m["label"]
     if re.fullmatch(r"(?:long|short|near|medium)[-\s]term", label, re.I):
         return label
-    return label if deadline_in(label if " " in label else f"in {label}", date(1900, 1, 1)) else None
+    return label if deadline_in(label if " " in label else f"in {label}", base) else None
 
 
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
