@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from predictions.extraction import extract_editorial
 from predictions.extraction.dates import deadline_in, election_day
 
@@ -23,6 +25,31 @@ def test_between_now_and_a_date_is_a_deadline():
         date(2024, 11, 5),
         "Between now and Nov. 5",
     )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [
+        ("over the next decade", date(2035, 3, 10)),  # ten years, not the end of the 2030s
+        ("within the coming decade", date(2035, 3, 10)),
+        ("by the start of 2026", date(2026, 1, 1)),  # the period's first day, not its last
+        ("by the beginning of next year", date(2026, 1, 1)),
+        ("before the start of 2026", date(2025, 12, 31)),
+        ("in the next year or two", date(2027, 3, 10)),  # the later of the two
+        ("within a month or two", date(2025, 5, 10)),
+        ("within months", date(2025, 9, 10)),  # the vague counts' defaults: six months, four weeks, five years
+        ("in the weeks ahead", date(2025, 4, 7)),
+        ("in the years to come", date(2030, 3, 10)),
+        ("this coming year", date(2026, 12, 31)),  # as "the coming year"
+        ("by the weekend", date(2025, 3, 16)),
+        ("by the turn of the decade", date(2029, 12, 31)),
+        ("by Q3", date(2025, 9, 30)),  # a quarter without a year: the next one of that name
+        ("in H1", date(2025, 6, 30)),  # still under way
+        ("by the 2026-27 season", date(2027, 12, 31)),  # a season across two years: the later
+    ],
+)
+def test_more_deadline_phrases(phrase, day):
+    assert deadline_in(f"The plant will reopen {phrase}.", date(2025, 3, 10))[0] == day
 
 
 def test_next_years_election_is_its_election_day_in_a_post_about_american_politics():

@@ -122,21 +122,25 @@ the end of Q3 2023", "during Q1 and Q2 of 2023", "in H1 2026", "early next year"
 Nov. 5"; "before 2018 ends" (2018-12-31); "by year end 2008", "before the year is out", "the rest of the year", "by
 mid-year"; two-digit years "in '08"; alternatives joined by "or" take the later one ("in the second half of 2020 or
 the first half of 2021"); decades "by the 2030s", "within the decade"; vague counts "in the next few years" (3),
-"the next couple of years" (2), "several" (5), "the coming months" (6); "the 30-day session beginning Jan. 19"; in a
-post about American politics "before the election", "by the midterms", "the 2024 election" on the federal election
-calendar; "next year's presidential election" is that election day; a date inside an "after ..." clause ("after a
-run on the pound in 2018, ...") is a condition, not the deadline), else the time label its paragraph opens with ("By
-July 4th: ..."), else a year or range of years in brackets ending its list item, else the sentence it continues,
-else the line announcing its list or the heading above it, else the year of a year-ahead line or title of its part
-(nearest first; "2024 Predictions", "what 2017 might hold", "what to expect in 2025"; a past year is skipped), else,
-in a post about an American election, the next election day for a prediction of who wins or loses ("Trump will not
-win", "the Democrats will win control of the House", "pick up seats"; a nomination, nominee, primary challenger or
-running mate in the year before the conventions: 31 August of that year, the conventions' end; "President Obama" or
-"Vice President Biden" does not make it a presidential race; a title about "the 2016 race" means that election day),
-else a relative deadline of an announcing line, else a yearly event the prediction names (Super Bowl, Oscars, World
-Series...); read from the post's date (a New Year's column of late December, or a year-ahead post of the first days
-of January about that year, reads "this year", "next year" and "the coming year" as the year ahead); None when the
-text is silent (the import then takes a year after the post).
+"the next couple of years" (2), "several" (5), "the coming months" (6); "in the next year or two" (2), "within
+months", "in the weeks ahead", "in the years to come" (the vague counts' defaults: 6 months, 4 weeks, 5 years);
+"over the next decade" (ten years); "by the start of 2026", "by the beginning of next year" (the first day); "this
+coming year"; "by the weekend"; "by the turn of the decade"; "by Q3", "in H1" (the next one of that name); "the
+2026-27 season" (the later year); "the 30-day session beginning Jan. 19"; in a post about American politics "before
+the election", "by the midterms", "the 2024 election" on the federal election calendar; "next year's presidential
+election" is that election day; a date inside an "after ..." clause ("after a run on the pound in 2018, ...") is a
+condition, not the deadline), else the time label its paragraph opens with ("By July 4th: ..."), else a year or
+range of years in brackets ending its list item, else the sentence it continues, else the line announcing its list
+or the heading above it, else the year of a year-ahead line or title of its part (nearest first; "2024 Predictions",
+"what 2017 might hold", "what to expect in 2025"; a past year is skipped), else, in a post about an American
+election, the next election day for a prediction of who wins or loses ("Trump will not win", "the Democrats will win
+control of the House", "pick up seats"; a nomination, nominee, primary challenger or running mate in the year before
+the conventions: 31 August of that year, the conventions' end; "President Obama" or "Vice President Biden" does not
+make it a presidential race; a title about "the 2016 race" means that election day), else a relative deadline of an
+announcing line, else a yearly event the prediction names (Super Bowl, Oscars, World Series...); read from the
+post's date (a New Year's column of late December, or a year-ahead post of the first days of January about that
+year, reads "this year", "next year" and "the coming year" as the year ahead); None when the text is silent (the
+import then takes a year after the post).
 
 Parts of the post (`section`): a heading starts a new part, except the post's title and a heading over a list of
 links ("More News On ..."); the import attaches a link to the predictions of its own part only.
