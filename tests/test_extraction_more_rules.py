@@ -283,3 +283,30 @@ def test_far_fetched_said_of_the_claim_lowers_its_probability_and_an_exceptions_
     assert found[0].probability is not None and found[0].probability <= 0.3
     found = extract_editorial("The mayor will not face a challenger (except possibly a fringe candidate).").predictions
     assert found[0].probability == 0.8
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "See the [archive](https://example.org/2023/01/).",  # a date archive of the blog
+        "[Terms of use](https://example.org/terms).",
+        "[Advertise with us](https://example.org/advertise).",
+        "Listen to [our podcast](https://example.org/podcast).",  # the author's own
+        "Buy my book [here](https://bookshop.org/books/the-dam/9781234567890).",
+        "[Support us on Patreon](https://www.patreon.com/someblog).",
+        "Photo: [Flickr](https://www.flickr.com/photos/someone/12345678).",  # a photo credit
+        "[Join the discussion](https://forum.example.org/t/dam-thread/123).",
+    ],
+)
+def test_page_furniture_own_work_and_credits_are_not_evidence(line):
+    text = f"The dam will fail by 2027, as the [report](https://water.example.gov/dam-safety-2024) warns. {line}"
+    assert [e.url for e in extract_editorial(text, published_on=date(2025, 1, 1)).evidence] == [
+        "https://water.example.gov/dam-safety-2024"
+    ]
+
+
+def test_an_article_under_a_dated_archive_path_is_still_a_source():
+    text = "The dam will fail by 2027, as [the engineers say](https://example.org/archives/2024/05/02/dam-cracks/)."
+    assert [e.url for e in extract_editorial(text, published_on=date(2025, 1, 1)).evidence] == [
+        "https://example.org/archives/2024/05/02/dam-cracks/"
+    ]

@@ -92,7 +92,10 @@ Evidence links (`DraftEvidence`)
     seed's "RT: Lukashenko meets Putin ..." paragraph, an article quoted whole, is not a link. "Update #1:"
     prefixes are dropped. The outlet comes from the line, else from the URL's domain.
     Only cited sources are kept: not the page's furniture (share and intent endpoints, social profiles, tag,
-    category, label, author, feed, comment, log-in and subscribe pages, images); not the author's own earlier
+    category, label, author, feed, comment, log-in and subscribe pages, images, terms, privacy, advertise and
+    donate pages, funding pages (Patreon, Ko-fi), a blog's date archive (/2023/01/), links worded as furniture
+    ("Join the discussion", "Leave a comment"), a photo's credit ("Photo: [Flickr](...)")); not the author's own
+    book, podcast, newsletter or show ("Buy my book [here]", "[our podcast]"); not the author's own earlier
     writing ("I already wrote about [...]", "my posts [from two years ago](...)", read across hard-wrapped
     lines, and then every other link to that site unless it is a known outlet's; a host that is two or more
     words of the post's title run together; in the import, the fetched page's own blog); not the home, help or
