@@ -310,3 +310,12 @@ def test_an_article_under_a_dated_archive_path_is_still_a_source():
     assert [e.url for e in extract_editorial(text, published_on=date(2025, 1, 1)).evidence] == [
         "https://example.org/archives/2024/05/02/dam-cracks/"
     ]
+
+
+def test_ill_is_the_authors_plan_as_i_will_is_but_a_pick_or_we_will_see_is_a_prediction():
+    assert quotes("I'll come back to this next week.") == []
+    assert quotes("I’ll look this up again sometime in the future.") == []
+    assert quotes("And I'll go for 52% in the popular vote.") == ["And I'll go for 52% in the popular vote."]
+    assert quotes("We'll see more lay-offs during Q1.") == ["We'll see more lay-offs during Q1."]
+    assert quotes("We will see more lay-offs during Q1.") == ["We will see more lay-offs during Q1."]
+    assert quotes("Who knows? We will see.") == []

@@ -40,14 +40,15 @@ Who speaks (the pundit, and where predictions may come from)
     X", "92 X", "X - 20%", "40% chance X", "16:1–Chance X" (odds against: 1/17); a run numbered 1, 2, 3 is an
     enumeration, not odds. Not predictions: questions, remarks about predictions ("herewith are some predictions",
     "I will be the sole judge of these predictions"), indirect questions ("I don't know what the Dow will be"), the
-    author's plans and asides ("I will come back to this next week", "you will find ..."), rhetorical comments
-    ("That will not rescue the doom-mongers on housing, though."), judgements of an article ("a sobering read, and
-    probably right"), "may or may not", "time will tell/judge", the future in the past ("I knew it wasn't going to
-    happen"), a fact of the calendar ("2006 will be Bush's sixth year in office"), a worry voiced ("If I have any
-    worry, it's that ..."), a hedged judgement of the present ("I think that's probably enough for now"), someone's
-    suggestion or the consensus ("the consensus is that ..."). Others' words in a bracketed aside ("(as promised)")
-    or in a clause before the author's own ("Although X wants ..., I wouldn't be surprised ...") leave the claim the
-    author's; "I'll say", "I'd say" are the author's voice.
+    author's plans and asides ("I will come back to this next week", "I'll make some in the comments", "you will
+    find ..."; not a pick, "I'll go for 52%", nor "we'll see more lay-offs"), "we'll see." and "we will see what
+    happens", rhetorical comments ("That will not rescue the doom-mongers on housing, though."), judgements of an
+    article ("a sobering read, and probably right"), "may or may not", "time will tell/judge", the future in the
+    past ("I knew it wasn't going to happen"), a fact of the calendar ("2006 will be Bush's sixth year in office"),
+    a worry voiced ("If I have any worry, it's that ..."), a hedged judgement of the present ("I think that's
+    probably enough for now"), someone's suggestion or the consensus ("the consensus is that ..."). Others' words in
+    a bracketed aside ("(as promised)") or in a clause before the author's own ("Although X wants ..., I wouldn't be
+    surprised ...") leave the claim the author's; "I'll say", "I'd say" are the author's voice.
 
 What a prediction is
     A sentence of the pundit's that speaks of the future ("will", "is going to", "may", ...), hedges

@@ -107,7 +107,8 @@ _BACKREF = re.compile(
 # happening, but I am probably overconfident:"
 _ON_THE_LIST = re.compile(r"\b(?:all\s+of\s+these|these|the\s+following|this\s+list|each\s+of\s+them)\b[^:]*:$", re.I)
 _META = re.compile(
-    r"\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong|we will see"
+    r"\bwe(?:\s+will|['’]ll)\s+(?:just\s+)?see(?:\s*[.!]*$|\s+(?:what|how|if|whether|who|about)\b)"  # not "we'll see X"
+    r"|\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong"
     r"|time\s+will\s+(?:tell|judge|prove|show|decide)"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
     r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
@@ -140,8 +141,10 @@ _INDIRECT = re.compile(
 )
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
-    r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)\s+"
-    r"(?:will|shall|['’]ll|am\s+(?:now\s+)?going\s+to|['’]m\s+going\s+to)\s+"
+    r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)(?:\s+(?:will|shall|am\s+(?:now\s+)?going\s+to)|['’]ll"
+    r"|['’]m\s+going\s+to)\s+"
+    # a pick ("I'll go for 52%", "I'll say Arizona") and "we will see/have ..." (the world ahead) are forecasts
+    r"(?!(?:go\s+(?:for|with)|say|take|pick|call|predict|guess|bet)\b)(?<!we will )(?<!we['’]ll )(?<!we shall )"
     r"|\byou\s+(?:will|['’]ll|figure|know|see|can see)\b",
     re.I,
 )
