@@ -319,3 +319,11 @@ def test_ill_is_the_authors_plan_as_i_will_is_but_a_pick_or_we_will_see_is_a_pre
     assert quotes("We'll see more lay-offs during Q1.") == ["We'll see more lay-offs during Q1."]
     assert quotes("We will see more lay-offs during Q1.") == ["We will see more lay-offs during Q1."]
     assert quotes("Who knows? We will see.") == []
+
+
+def test_others_fears_what_people_keep_telling_and_a_forecast_in_the_passive_are_not_the_authors():
+    assert quotes("But the fear in the capital is that if the curfew is lifted, the riots will return.") == []
+    assert quotes("My friends in the city are telling me that the curfew will last all summer.") == []
+    assert quotes("The mayor is predicted to win a second term.") == []
+    assert quotes("The mayor is projected to win a second term.") == []
+    assert quotes("I fear the riots will return.") == ["I fear the riots will return."]

@@ -46,9 +46,11 @@ Who speaks (the pundit, and where predictions may come from)
     article ("a sobering read, and probably right"), "may or may not", "time will tell/judge", the future in the
     past ("I knew it wasn't going to happen"), a fact of the calendar ("2006 will be Bush's sixth year in office"),
     a worry voiced ("If I have any worry, it's that ..."), a hedged judgement of the present ("I think that's
-    probably enough for now"), someone's suggestion or the consensus ("the consensus is that ..."). Others' words in
-    a bracketed aside ("(as promised)") or in a clause before the author's own ("Although X wants ..., I wouldn't be
-    surprised ...") leave the claim the author's; "I'll say", "I'd say" are the author's voice.
+    probably enough for now"), someone's suggestion or the consensus ("the consensus is that ..."), others' fears
+    ("the fear in Beijing is that ..."), what people "are telling me", a forecast in the passive ("is predicted to
+    win"). Others' words in a bracketed aside ("(as promised)") or in a clause before the author's own ("Although X
+    wants ..., I wouldn't be surprised ...") leave the claim the author's; "I'll say", "I'd say" are the author's
+    voice.
 
 What a prediction is
     A sentence of the pundit's that speaks of the future ("will", "is going to", "may", ...), hedges

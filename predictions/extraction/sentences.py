@@ -84,6 +84,9 @@ _OTHERS_STATE = re.compile(
     r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning"
     r"|talks? about|talked about|writes|argue|suggested|proposed|recommended|(?:suggests|proposes)\s+that"
     r"|(?:consensus|conventional\s+wisdom|received\s+wisdom)\s+(?:is|was|says|holds)"
+    r"|(?:fear|hope|worry|view|expectation|belief|assumption)\s+(?:in|among|at|within)\s+[^,.;]{1,40}?\s+(?:is|was)"
+    r"|(?:are|were|keep|kept)\s+telling\s+(?:me|us)|(?:is|are|was|were)\s+(?:widely\s+)?(?:predicted|projected|tipped"
+    r"|favou?red|forecast)\s+to"
     r"|(?:polls?|surveys?|models?)\s+(?:\w+\s+)?(?:show|suggest|telling|tell)\w*)\b",
     re.I,
 )
