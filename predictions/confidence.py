@@ -81,6 +81,8 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "wouldn't bet on": 0.25,  # idem
     "would not bet on": 0.25,  # idem
     "impossible": 0.01,  # kept off the edge
+    "far-fetched": 0.20,  # the author's own doubt ("OK, that seems a bit far-fetched"): = "unlikely"
+    "far fetched": 0.20,  # idem
 }
 
 _NORMALISE = re.compile(r"[\s\u00a0]+")

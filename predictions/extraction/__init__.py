@@ -30,15 +30,27 @@ Who speaks (the pundit, and where predictions may come from)
        telling us"), other people's hopes, plans and arguments. A paragraph that is one quotation with no speaker
        named (“Trump will not win.”, a symposium contributor's answer) is the author's own.
     Lists: a short line or heading that announces predictions ("My predictions for 2027:", "I predict the
-    following:", "I Predict...", "here is a list of ten expectations", "2024 Predictions") makes the items
-    under it, up to the next part of the post, predictions whatever their wording (present tense, no verb:
-    "Xi remains leader of China"); the announcing line is not one. Odds lists are items even without a
-    header: "99: X", "92 X", "X - 20%", "40% chance X", "16:1–Chance X" (odds against: 1/17); a run numbered
-    1, 2, 3 is an enumeration, not odds. Not predictions: questions, remarks about predictions ("herewith are
-    some predictions", "I will be the sole judge of these predictions"), indirect questions ("I don't know
-    what the Dow will be"), the author's plans and asides ("I will come back to this next week", "you will
-    find ..."), rhetorical comments ("That will not rescue the doom-mongers on housing, though."), judgements
-    of an article ("a sobering read, and probably right"), "may or may not".
+    following:", "I Predict...", "here is a list of ten expectations", "2024 Predictions") makes the items under it,
+    up to the next part of the post, predictions whatever their wording (present tense, no verb: "Xi remains leader
+    of China"); the announcing line is not one, nor is a lead-in ending in an ellipsis between the items ("And I can
+    see dimly through the mists, by next November..."), which announces the items after it. An unfinished line
+    ending in an ellipsis ("Between now and Nov. 5, I wouldn't be surprised to see ...", a symposium's prompt)
+    announces the answers that complete it. Every sentence of a paragraph opening with a time label ("By July 4th:
+    X. Y complete, Z approved.", "Long term: ...") is a prediction. Odds lists are items even without a header: "99:
+    X", "92 X", "X - 20%", "40% chance X", "16:1–Chance X" (odds against: 1/17); a run numbered 1, 2, 3 is an
+    enumeration, not odds. Not predictions: questions, remarks about predictions ("herewith are some predictions",
+    "I will be the sole judge of these predictions"), indirect questions ("I don't know what the Dow will be"), the
+    author's plans and asides ("I will come back to this next week", "I'll make some in the comments", "you will
+    find ..."; not a pick, "I'll go for 52%", nor "we'll see more lay-offs"), "we'll see." and "we will see what
+    happens", rhetorical comments ("That will not rescue the doom-mongers on housing, though."), judgements of an
+    article ("a sobering read, and probably right"), "may or may not", "time will tell/judge", the future in the
+    past ("I knew it wasn't going to happen"), a fact of the calendar ("2006 will be Bush's sixth year in office"),
+    a worry voiced ("If I have any worry, it's that ..."), a hedged judgement of the present ("I think that's
+    probably enough for now"), someone's suggestion or the consensus ("the consensus is that ..."), others' fears
+    ("the fear in Beijing is that ..."), what people "are telling me", a forecast in the passive ("is predicted to
+    win"). Others' words in a bracketed aside ("(as promised)") or in a clause before the author's own ("Although X
+    wants ..., I wouldn't be surprised ...") leave the claim the author's; "I'll say", "I'd say" are the author's
+    voice.
 
 What a prediction is
     A sentence of the pundit's that speaks of the future ("will", "is going to", "may", ...), hedges
@@ -54,6 +66,7 @@ What a prediction is
 Probability: the pundit's probability that `statement` comes true
     * a number the pundit gave wins: "70%", "70 percent", "3 in 10", "a 1 in 4 chance", "I give it 60%",
       "50-50" → probability_source "stated" (confidence_phrase then names a hedge only, never a bare "will");
+    * a hedge inside an exception ("(except possibly a fringe candidate)") is the exception's, not the claim's;
     * else the phrase from `predictions.confidence` (Mauboussin & Mauboussin 2018; Kent 1964) → "inferred".
       Hedges beat belief verbs ("I think", "I expect"), which beat plain assertion ("will", "is going to");
       "odds are" reads as "chances are";
@@ -82,7 +95,10 @@ Evidence links (`DraftEvidence`)
     seed's "RT: Lukashenko meets Putin ..." paragraph, an article quoted whole, is not a link. "Update #1:"
     prefixes are dropped. The outlet comes from the line, else from the URL's domain.
     Only cited sources are kept: not the page's furniture (share and intent endpoints, social profiles, tag,
-    category, label, author, feed, comment, log-in and subscribe pages, images); not the author's own earlier
+    category, label, author, feed, comment, log-in and subscribe pages, images, terms, privacy, advertise and
+    donate pages, funding pages (Patreon, Ko-fi), a blog's date archive (/2023/01/), links worded as furniture
+    ("Join the discussion", "Leave a comment"), a photo's credit ("Photo: [Flickr](...)")); not the author's own
+    book, podcast, newsletter or show ("Buy my book [here]", "[our podcast]"); not the author's own earlier
     writing ("I already wrote about [...]", "my posts [from two years ago](...)", read across hard-wrapped
     lines, and then every other link to that site unless it is a known outlet's; a host that is two or more
     words of the post's title run together; in the import, the fetched page's own blog); not the home, help or
@@ -90,7 +106,9 @@ Evidence links (`DraftEvidence`)
     it ("[PodTech.net] will change its name"), it is cited for what it says ("[FiveThirtyEight.com] is
     projecting ..."), or its words are a claim ("[other artists hate him.]"); not a site's name when its own
     page is cited next to it ("[Real Clear Politics] is projecting a [7.5 point](chart) lead"); not encyclopedia
-    or dictionary entries explaining a term; not product pages (Amazon /dp/, "buy it here"); not the author's
+    or dictionary entries explaining a term; not the named thing's own page ("[ChatGPT](openai.com/blog/chatgpt/)",
+    treated as a home page); not the post's own first line above its date line, even shaped "Headline -- News
+    Roundup" (its title); not product pages (Amazon /dp/, "buy it here"); not the author's
     earlier predictions ("Last year's predictions are [here]") and the rest of that site; not blog navigation
     ("Previous post:", "You might also like:"), recommendation, ad and share rows in text ("Related articles:",
     "Advertisement:", "Share this: Twitter | Facebook") nor "|" menus; not a bare sign-off link on the post's last
@@ -102,27 +120,33 @@ Date: a dateline ("Monday, September 14, 2020", "14 September 2020", "2020-09-14
 byline line, front matter, or HTML metadata (`article:published_time`, `<time datetime>`), read by dateparser;
 dates inside sentences are ignored; else the caller's `published_on`; else None.
 
-Deadlines (`resolve_by`, with `deadline_phrase` the words that gave it): the first deadline phrase of the
-prediction ("by 2027", "this year", "before the end of September 2025", "in July", "five years from now",
-"(March 2026)", "(2021 – 2025)"; "before 2028" is 2027-12-31; seasons "by summer", "next spring"; holidays "by
-Christmas", "by Thanksgiving"; parts of a year "by mid-2025", "in the first quarter of 2025", "by year-end";
-quarters and halves "by the end of Q3 2023", "during Q1 and Q2 of 2023", "in H1 2026", "early next year";
-"this afternoon"; "before 2018 ends" (2018-12-31); "by year end 2008", "before the year is out", "the rest of the
-year", "by mid-year"; two-digit years "in '08"; alternatives joined by "or" take the later one ("in the second
-half of 2020 or the first half of 2021");
-decades "by the 2030s", "within the decade"; vague counts "in the next few years" (3), "the next couple of
-years" (2), "several" (5), "the coming months" (6); "the 30-day session beginning Jan. 19"; in a post about
-American politics "before the election", "by the midterms", "the 2024 election" on the federal election
-calendar), else a year or range of years in brackets ending its list item, else the sentence it continues, else
-the line announcing its list or the heading above it, else the year of a year-ahead line or title of its part
-(nearest first; "2024 Predictions", "what 2017 might hold", "what to expect in 2025"; a past year is skipped),
-else, in a post about an American election, the next election day for a prediction of who wins or loses ("Trump
-will not win", "the Democrats will win control of the House"; "President Obama" or "Vice President Biden" does
-not make it a presidential race; a title about "the 2016 race" means that election day), else a relative
-deadline of an announcing line, else a yearly event the prediction names (Super Bowl, Oscars, World Series...);
-read from the post's date (a New Year's column of late December, or a year-ahead post of the first days of
-January about that year, reads "this year", "next year" and "the coming year" as the year ahead); None when the
-text is silent (the import then takes a year after the post).
+Deadlines (`resolve_by`, with `deadline_phrase` the words that gave it): the first deadline phrase of the prediction
+("by 2027", "this year", "before the end of September 2025", "in July", "five years from now", "(March 2026)",
+"(2021 – 2025)"; "before 2028" is 2027-12-31; seasons "by summer", "next spring"; holidays "by Christmas", "by
+Thanksgiving"; parts of a year "by mid-2025", "in the first quarter of 2025", "by year-end"; quarters and halves "by
+the end of Q3 2023", "during Q1 and Q2 of 2023", "in H1 2026", "early next year"; "this afternoon"; "between now and
+Nov. 5"; "before 2018 ends" (2018-12-31); "by year end 2008", "before the year is out", "the rest of the year", "by
+mid-year"; two-digit years "in '08"; alternatives joined by "or" take the later one ("in the second half of 2020 or
+the first half of 2021"); decades "by the 2030s", "within the decade"; vague counts "in the next few years" (3),
+"the next couple of years" (2), "several" (5), "the coming months" (6); "in the next year or two" (2), "within
+months", "in the weeks ahead", "in the years to come" (the vague counts' defaults: 6 months, 4 weeks, 5 years);
+"over the next decade" (ten years); "by the start of 2026", "by the beginning of next year" (the first day); "this
+coming year"; "by the weekend"; "by the turn of the decade"; "by Q3", "in H1" (the next one of that name); "the
+2026-27 season" (the later year); "the 30-day session beginning Jan. 19"; in a post about American politics "before
+the election", "by the midterms", "the 2024 election" on the federal election calendar; "next year's presidential
+election" is that election day; a date inside an "after ..." clause ("after a run on the pound in 2018, ...") is a
+condition, not the deadline), else the time label its paragraph opens with ("By July 4th: ..."), else a year or
+range of years in brackets ending its list item, else the sentence it continues, else the line announcing its list
+or the heading above it, else the year of a year-ahead line or title of its part (nearest first; "2024 Predictions",
+"what 2017 might hold", "what to expect in 2025"; a past year is skipped), else, in a post about an American
+election, the next election day for a prediction of who wins or loses ("Trump will not win", "the Democrats will win
+control of the House", "pick up seats"; a nomination, nominee, primary challenger or running mate in the year before
+the conventions: 31 August of that year, the conventions' end; "President Obama" or "Vice President Biden" does not
+make it a presidential race; a title about "the 2016 race" means that election day), else a relative deadline of an
+announcing line, else a yearly event the prediction names (Super Bowl, Oscars, World Series...); read from the
+post's date (a New Year's column of late December, or a year-ahead post of the first days of January about that
+year, reads "this year", "next year" and "the coming year" as the year ahead); None when the text is silent (the
+import then takes a year after the post).
 
 Parts of the post (`section`): a heading starts a new part, except the post's title and a heading over a list of
 links ("More News On ..."); the import attaches a link to the predictions of its own part only.

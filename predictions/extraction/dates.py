@@ -84,23 +84,24 @@ _CALENDAR = (
     rf"(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+|this\s+|next\s+)?{_PERIOD_WORD}(?:\s+\d{{4}})?"
     rf"|(?:the\s+)?(?:end|close)\s+of\s+(?:{_MONTH}\s+)?(?:19|20)\d\d"
     rf"|(?:the\s+)?(?:end|close)\s+of\s+{_MONTH}"
-    rf"|(?:this|next|the\s+coming|the\s+next)\s+{_PERIOD_WORD}"
+    rf"|(?:this|next|the\s+coming|the\s+next|this\s+coming)\s+{_PERIOD_WORD}"
     rf"|next\s+{_MONTH}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d\d)?"
     rf"|{_MONTH}(?:\s+(?:of\s+)?(?:19|20)\d\d)?"
     r"|\d{1,2}/\d{1,2}/(?:19|20)\d\d"
-    r"|(?:19|20)\d\d(?:/\d\d)?"
+    r"|(?:19|20)\d\d(?:/\d\d|[-–]\d\d(?![-\d]))?"
     r"|['’]\d\d(?![\ds])"  # "in '08"
 )
 _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
+    r"|between\s+now\s+and"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )
 _DEADLINE = re.compile(
     rf"(?:\b{_LEAD}\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter|start|beginning|middle)\s+of\s+)?"
-    rf"(?:the\s+(?={_MONTH}))?(?P<led>{_CALENDAR})"
-    rf"|\b(?P<bare>(?:this|next|the\s+coming)\s+{_PERIOD_WORD}|(?:the\s+)?(?:end|close)\s+of\s+(?:the|this)\s+{_PERIOD_WORD})"
+    rf"(?:the\s+(?={_MONTH}|(?:19|20)\d\d[-–/]\d\d\b))?(?P<led>{_CALENDAR})"
+    rf"|\b(?P<bare>(?:this\s+coming|this|next|the\s+coming)\s+{_PERIOD_WORD}|(?:the\s+)?(?:end|close)\s+of\s+(?:the|this)\s+{_PERIOD_WORD})"
     rf"|\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<paren>{_CALENDAR})\s*\))(?![\w%])",
     re.I,
 )  # fmt: skip
@@ -159,6 +160,7 @@ def _calendar_date(expression: str, base: date) -> date | None:
     year", "next November", "July 4th"), relative to `base`."""
     e = re.sub(r"\s+", " ", _ABBREVIATED_MONTH.sub(r"\1", expression.strip())).lower()
     e = re.sub(r"^the ", "", e)
+    e = re.sub(r"^this coming ", "coming ", e)
     if m := re.fullmatch(r"(?:end|close) of (?:the |this )?(year|month|week|decade)(?: (\d{4}))?", e):
         unit, year = m[1], m[2]
         e = year or f"this {unit}"
@@ -175,6 +177,9 @@ def _calendar_date(expression: str, base: date) -> date | None:
         return _end_of(parsed.date_obj, "month") if parsed.date_obj else None
     if m := re.fullmatch(r"((?:19|20)\d\d)/(\d\d)", e):  # "2024/25": the later year
         return date(int(m[1][:2] + m[2]), 12, 31)
+    if m := re.fullmatch(r"((?:19|20)\d\d)[-–](\d\d)", e):  # "the 2026-27 season": the later year
+        later = int(m[1]) + 1
+        return date(later, 12, 31) if later % 100 == int(m[2]) else date(int(m[1]), 12, 31)
     if re.fullmatch(r"(?:19|20)\d\d", e):
         return date(int(e), 12, 31)
     if m := re.fullmatch(r"['’](\d\d)", e):  # "'08": the nearest year with those digits, up to 30 years ahead
@@ -190,6 +195,16 @@ def _two_digit_year(yy: int, base: date) -> int:
     return year - 100 if year > base.year + 30 else year + 100 if year < base.year - 70 else year
 
 
+def _first_day(expression: str, last_day: date) -> date:
+    """The first day of the period `expression` names ("2026", "next year", "March"), given its last day."""
+    e = expression.strip().lower()
+    if re.fullmatch(r"(?:19|20)\d\d|(?:the\s+)?(?:this\s+coming|this|next|coming)\s+year", e):
+        return date(last_day.year, 1, 1)
+    if not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b(?!\d)|/", e):  # a month
+        return last_day.replace(day=1)
+    return last_day
+
+
 def _day_before(expression: str, last_day: date) -> date:
     """The day before the period `expression` names starts, given the period's last day."""
     e = expression.strip()
@@ -198,6 +213,30 @@ def _day_before(expression: str, last_day: date) -> date:
     if not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b(?!\d)|/", e):  # a month ("before March 2026")
         return last_day.replace(day=1) - timedelta(days=1)
     return last_day - timedelta(days=1)
+
+
+_START_OF = re.compile(r"\b(?:start|beginning)\s+of\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()—–]|\s-\s")
+_AFTER = re.compile(r"\bafter\b(?!\s+all\b)", re.I)
+
+
+_DEADLINE_LEAD = re.compile(r"\s*(?:by|before|until|till|no\s+later\s+than|within)\b", re.I)
+
+
+def _in_after_clause(text: str, at: int) -> bool:
+    """Whether the date at `at` stands in an "after ..." clause ("after a run on the pound in 2018, ..."): when a
+    condition comes about, not the deadline of the prediction. A date led by "by", "before", "until" is a deadline
+    wherever it stands, and one after the clause's own verb ("after the merger the bank will cut jobs in 2026") is
+    the main clause's."""
+    if _DEADLINE_LEAD.match(text, at):
+        return False
+    head = text[max(0, at - 160) : at]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    clause = head[breaks[-1].end() :] if breaks else head
+    after = _AFTER.search(clause)
+    return bool(after) and not re.search(
+        r"\b(?:will|won['’]t|shall|going\s+to)\b|['’]ll\b", clause[after.end() :], re.I
+    )
 
 
 def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:
@@ -209,6 +248,8 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
     for m in _DURATION.finditer(text):
         if not (m["lead"] or m["tail"]):
             continue  # "five games" is no deadline; "in five years" and "five years from now" are
+        if _in_after_clause(text, m.start()):
+            continue
         count = m["count"].lower()
         n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
         found.append((m.start(), _add(base, n, m["unit"]), m.group(0)))
@@ -216,10 +257,18 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
         expression = m["led"] or m["bare"] or m["paren"]
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
             continue  # the verb
+        if not m["paren"] and _in_after_clause(text, m.start()):
+            continue  # "after a run on the pound in 2018, we will have joined the euro": 2018 is the condition's
         day = _calendar_date(expression, base)
-        if new_year and re.fullmatch(r"(?:the\s+)?(?:coming|next|new|this)\s+year", expression.strip(), re.I):
+        if new_year and re.fullmatch(
+            r"(?:the\s+)?(?:coming|next|new|this|this\s+coming)\s+year", expression.strip(), re.I
+        ):
             day = date(base.year, 12, 31)  # written in late December: every one of these is the year ahead
-        if (
+        if day is not None and _START_OF.search(m.group(0)):  # "by the start of 2026": the period's first day
+            day = _first_day(expression, day)
+            if re.match(r"before\b", m.group(0).strip(), re.I):
+                day -= timedelta(days=1)
+        elif (
             day is not None
             and re.match(r"before\s+(?!the\s+(?:end|close)\b)", m.group(0).strip(), re.I)
             and not _ENDS.match(text, m.end())
@@ -292,11 +341,29 @@ _VAGUE_COUNT = re.compile(
     re.I,
 )
 _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
+# "over the next decade": ten years from the post (not the end of the 2030s); "in the next year or two": two;
+# "within months", "in the weeks ahead", "in the years to come": the vague counts' defaults
+_NEXT_DECADE = re.compile(r"\b(?:in|within|over|during|throughout)\s+the\s+(?:next|coming|following)\s+decade\b", re.I)
+_OR_TWO = re.compile(
+    r"\b(?:in|within|over|during)\s+(?:the\s+next\s+|the\s+coming\s+|a\s+)(?P<unit>year|month|week)\s+or\s+two\b", re.I
+)
+_VAGUE_BARE = re.compile(
+    r"\b(?:within\s+(?P<unit>weeks|months|years)|(?:in|over|during)\s+the\s+(?P<unit2>weeks|months|years)\s+"
+    r"(?:ahead|to\s+come))\b",
+    re.I,
+)
+_TURN_OF_DECADE = re.compile(r"\b(?:by|before|at|around)\s+the\s+turn\s+of\s+the\s+decade\b", re.I)
+# A quarter or half without a year ("by Q3", "in H1"): the next one of that name, this year's if not over
+_BARE_QUARTER = re.compile(
+    r"\b(?:by|before|until|in|during|through)\s+(?:the\s+end\s+of\s+)?(?P<part>q[1-4]|h[12])\b"
+    r"(?!\s*(?:of\s+)?(?:(?:19|20)\d\d|['’]\d\d|this\b|next\b|the\s+year\b|fy))",
+    re.I,
+)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _NEAR = re.compile(
     r"\b(?:(?P<lead>by|before|on|until|come)\s+(?:(?P<next>next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday)|(?P<word>tomorrow|tonight|this\s+(?:morning|afternoon|evening)|later\s+today"
-    r"|this\s+weekend|next\s+weekend)"
+    r"|this\s+weekend|next\s+weekend|(?:by|before)\s+the\s+weekend)"
     r"|(?:by\s+)?(?P<anniversary>this\s+time\s+next\s+year))\b",
     re.I,
 )
@@ -304,6 +371,12 @@ _ELECTION = re.compile(
     r"\b(?P<lead>by|before|on|at|until|in|during|after|come)?\s*(?:the\s+)?(?:(?P<year>(?:19|20)\d\d|['’]\d\d)\s+)?"
     r"(?:(?:next|upcoming|coming|november(?:['’]s)?|general|presidential|mid-?\s?term|congressional|fall)\s+)*"
     r"(?P<what>election\s+day|elections?|mid-?\s?term\s+elections?|mid-?\s?terms?)\b",
+    re.I,
+)
+
+_YEARS_ELECTION = re.compile(
+    r"\b(?P<which>this|next)\s+year['’]s\s+(?:(?P<presidential>presidential)\s+|(?:general|mid-?\s?term|congressional"
+    r"|federal)\s+)*(?:elections?|race|vote)\b",
     re.I,
 )
 
@@ -403,9 +476,12 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             if word.startswith(("this m", "this a", "this e", "later")) or word == "tonight":
                 when = base  # "this afternoon": the post's own day
             else:
-                when = {"tomorrow": base + timedelta(days=1), "this weekend": sunday}.get(
-                    word, sunday + timedelta(days=7)
-                )
+                when = {
+                    "tomorrow": base + timedelta(days=1),
+                    "this weekend": sunday,
+                    "by the weekend": sunday,
+                    "before the weekend": sunday,
+                }.get(word, sunday + timedelta(days=7))
         found.append((m.start(), when, m.group(0)))
     for m in _DECADE.finditer(text):
         lead = m["lead"].lower()
@@ -417,6 +493,19 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         unit = (m["unit"] or m["unit2"]).lower()
         count = _VAGUE.get(how) or _COMING_DEFAULT[unit]
         found.append((m.start(), _add(base, count, unit), m.group(0)))
+    for m in _NEXT_DECADE.finditer(text):
+        found.append((m.start(), _add(base, 10, "year"), m.group(0)))
+    for m in _OR_TWO.finditer(text):
+        found.append((m.start(), _add(base, 2, m["unit"]), m.group(0)))
+    for m in _VAGUE_BARE.finditer(text):
+        unit = (m["unit"] or m["unit2"]).lower()
+        found.append((m.start(), _add(base, _COMING_DEFAULT[unit], unit), m.group(0)))
+    for m in _TURN_OF_DECADE.finditer(text):
+        found.append((m.start(), date(base.year // 10 * 10 + 9, 12, 31), m.group(0)))
+    for m in _BARE_QUARTER.finditer(text):
+        month, day = _PART_END[m["part"].lower()]
+        when = date(base.year, month, day)
+        found.append((m.start(), when if when >= base else date(base.year + 1, month, day), m.group(0)))
     for m in _SPAN_FROM.finditer(text):  # "the 30-day session beginning Jan. 19": its last day
         start = _calendar_date(m["start"], base)
         count = m["count"].lower()
@@ -424,6 +513,11 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
             found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
     if us_politics:
+        for m in _YEARS_ELECTION.finditer(text):  # "next year's presidential election": that year's election day
+            year = base.year + (m["which"].lower() == "next")
+            presidential = bool(m["presidential"])
+            if year % (4 if presidential else 2) == 0:
+                found.append((m.start(), election_day(year), m.group(0)))
         for m in _ELECTION.finditer(text):
             lead = (m["lead"] or "").lower()
             if lead in {"", "after"}:
@@ -442,7 +536,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             if lead == "before":
                 when -= timedelta(days=1)
             found.append((m.start(), when, m.group(0).strip()))
-    return [f for f in found if f[1] >= base]
+    return [f for f in found if f[1] >= base and not _in_after_clause(text, f[0])]
 
 
 _TRAILING_PAREN = re.compile(r"\(\s*(?:(?:19|20)\d\d\s*(?:[–—-]|to)\s*)?(?P<year>(?:19|20)\d\d)\s*\)\W*$")

@@ -13,6 +13,7 @@ class _Link:
     start: int  # span within the line's body
     end: int
     number: int | None = None  # own source line (HTML anchors)
+    name: str | None = None  # a reference-style definition's [name], when its text is the "title"
 
 
 @dataclass
@@ -51,7 +52,7 @@ def looks_like_html(text: str) -> bool:
 
 
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
-_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·◦▪‣]|\d{1,3}[.)])[ \t]+")  # "·" and "◦": word processors' bullets
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 _QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")
 _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
@@ -65,7 +66,7 @@ _MD_REFERENCE = re.compile(
 
 def _links_in(body: str) -> list[_Link]:
     if m := _MD_REFERENCE.match(body):  # a reference-style link's definition: [text]: url "title"
-        return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body))]
+        return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body), name=m["text"].strip())]
     links = [_Link(m["text"].strip(), m["url"], m.start(), m.end()) for m in _MD_LINK.finditer(body)]
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()

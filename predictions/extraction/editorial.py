@@ -25,10 +25,12 @@ from predictions.extraction.sentences import (
     _FUTURE,
     _LABEL_ONLY,
     _MODAL,
+    _UNFINISHED,
     _is_candidate,
     _is_number_only,
     _sentences,
     own_words,
+    time_label,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
 from predictions.extraction.voice import _ANNOUNCES, _Block, _blocks, _classify, _Info, _voice, line_sections
@@ -82,7 +84,7 @@ MAX_PREDICTIONS = 200
 
 
 def _predictions(
-    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool
+    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool, base: date
 ) -> list[tuple[DraftPrediction, _Block]]:
     source = doc.source
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
@@ -96,6 +98,8 @@ def _predictions(
             continue
         spans = _sentences(source, block.start, block.end)
         own = own_words(source[block.start : block.end])
+        # "By July 4th: X. Y complete, Z approved.": every sentence after a time label is a prediction
+        labelled = block.kind == "prose" and time_label(source[block.start : block.end], base) is not None
         last: tuple[int, DraftPrediction, int] | None = None  # (sentence index, prediction, quote start)
         for i, (s, e) in enumerate(spans):
             text = source[s:e]
@@ -123,7 +127,7 @@ def _predictions(
                 continue
             if _LABEL_ONLY.match(text.strip()):
                 continue
-            forced = (block.header_item or block.odds is not None) and i == 0
+            forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
@@ -147,7 +151,8 @@ _CONTINUES = re.compile(
 # American politics: a post naming at least two of these is about it, so that "the election" has a calendar.
 _US_POLITICS = re.compile(
     r"\b(?:president(?:ial)?|senate|senators?|congress(?:ional)?|house\s+of\s+representatives|democrats?|"
-    r"republicans?|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|primar(?:y|ies)|"
+    r"republicans?|(?-i:(?<!Social\s)(?<!Christian\s)Democratic(?!\s+Republic))|gop|governor|gubernatorial|electoral\s+college|white\s+house|midterms?|"
+    r"primar(?:y|ies)|"
     r"trump|biden|obama|romney|mccain|clinton|harris|bush|kerry|gore|pelosi|mcconnell)\b",
     re.I,
 )
@@ -161,7 +166,8 @@ _OUTCOME = re.compile(
     r"carry|carries|landslide|control\s+of\s+the\s+(?:house|senate)|electoral|popular\s+vote|presiden(?:t|cy)|"
     r"(?:keep|keeps|hold|holds|retain|retains|regain|regains|take|takes|control|controls)\s+(?:control\s+of\s+)?"
     r"the\s+(?:house|senate)|"
-    r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon)\b",
+    r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon|(?:pick|picks|picking|gain|gains|gaining)\s+(?:up\s+)?"
+    r"(?:\w+\s+){0,2}seats?)\b",
     re.I,
 )
 # The presidency itself, not a title before a name ("President Obama", "Vice President Joe Biden")
@@ -177,10 +183,34 @@ _ELECTION_YEAR = re.compile(
 )
 
 
+# A party's nomination, nominee or running mate: settled by the parties' conventions, in the summer of the
+# presidential election year ("X will win his party's nomination", "Y will choose an outsider as running mate",
+# "Z will not face a primary challenger").
+_NOMINATION = re.compile(
+    r"\b(?:nominat\w*|nominee|running[-\s]mates?|primary\s+(?:challenge|challenger|challengers|opponent|opponents)|"
+    r"(?:vice[-\s])?presidential\s+(?:ticket|pick))\b",
+    re.I,
+)
+
+
+def conventions_deadline(base: date) -> tuple[date, str] | None:
+    """The end of the parties' conventions of the next presidential election year, when the campaign is under way
+    (they are less than a year off): 31 August (they have been held between mid-July and early September; the
+    editor moves the date when the calendar is known)."""
+    year = base.year + (-base.year) % 4
+    if date(year, 8, 31) < base:
+        year += 4
+    day = date(year, 8, 31)
+    return (day, f"the {year} conventions") if (day - base).days <= 366 else None
+
+
 def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
-    """A prediction on an election's outcome that names no date: the next federal election day."""
-    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus|nominat", quote, re.I):
-        return None  # primaries and nominations have a calendar of their own
+    """A prediction on an election's outcome that names no date: the next federal election day; on a nomination or
+    a running mate in the year before the conventions: the conventions."""
+    if _NOMINATION.search(quote):
+        return conventions_deadline(base)
+    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus", quote, re.I):
+        return None  # primaries and caucuses have a calendar of their own
     day = next_election_day(base, presidential=bool(_PRESIDENTIAL.search(quote)))
     return day, f"election day {day.isoformat()}"
 
@@ -220,6 +250,8 @@ def _deadline(
     year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
     about an American election, the next election day for a prediction of who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
+        found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
     if found is None and block.kind == "list" and item_text:
         found = trailing_deadline(item_text, base)  # "China will fall ... . Still ... will occur. (2021 – 2025)"
     if found is None and previous is not None and _CONTINUES.match(pred.quote):
@@ -233,7 +265,7 @@ def _deadline(
     for text in (*before, title):  # nearest first
         if found is None and text:
             found = _ahead(text, base, us_politics=us_politics)
-            if announced is None and _ANNOUNCES.search(text):
+            if announced is None and (_ANNOUNCES.search(text) or _UNFINISHED.search(text)):
                 announced = deadline_in(text, base, new_year=new_year, us_politics=us_politics)
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
@@ -280,7 +312,7 @@ def _title(doc: _Doc, infos: list[_Info]) -> str | None:
             and not info.marker
             and len(text) <= 200
             and len(_words(text)) <= 25
-            and not text.endswith(".")
+            and (not text.endswith(".") or _UNFINISHED.search(text))  # "... I wouldn't be surprised to see ..."
             and not _SENTENCE_CHAIN.search(text)
         ):
             return text
@@ -337,7 +369,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
     us_politics, election_post = _is_us_election_post(doc.source)
-    for pred, block in _predictions(doc, blocks, voice, opinion):
+    for pred, block in _predictions(doc, blocks, voice, opinion, base):
         pred.section = block.section
         at = position[id(block)]
         nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))

@@ -200,7 +200,11 @@ _FURNITURE_SEGMENTS = {
     "tag", "tags", "category", "categories", "label", "labels", "author", "authors", "feed", "feeds", "rss", "atom",
     "comments", "comment", "login", "log-in", "signin", "sign-in", "signup", "sign-up", "register", "subscribe",
     "newsletter", "newsletters", "wp-login.php", "print", "profile", "profiles", "users", "members", "search",
+    "terms", "terms-of-use", "terms-of-service", "tos", "privacy", "privacy-policy", "cookies", "cookie-policy",
+    "advertise", "advertising", "donate", "support-us", "membership",
 }  # fmt: skip
+# Funding pages: the blog asking for support, not a source
+_FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
     "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
@@ -210,15 +214,24 @@ _INDEX_FILE = re.compile(r"^(?:index|default|home|main)\.(?:html?|php|aspx?|jsp)
 _OWN_WORK = re.compile(
     r"\b(?:I|we)(?:['’]ve|\s+have|\s+had)?\s+(?:\w+\s+)?(?:wrote|written|posted|blogged|covered|discussed|argued|"
     r"mentioned|predicted|said|explained|noted)\b[^.!?]{0,40}$"
-    r"|\b(?:my|our)\s+(?:\w+\s+){0,2}(?:post|posts|article|articles|piece|column|entry|essay|review|podcast)\b"
-    r"[^.!?]{0,30}$"
+    r"|\b(?:my|our)\s+(?:\w+\s+){0,2}(?:post|posts|article|articles|piece|column|entry|essay|review|podcast|book"
+    r"|books|newsletter|video|videos|channel|show|course)\b[^.!?]{0,30}$"
     # "Last year's predictions are [here]", "my 2023 predictions", "how my picks did"
     r"|\b(?:last\s+year['’]s\s+|(?:my|our)\s+(?:\w+\s+)?)(?:predictions|forecasts|guesses|picks|calls)\b[^.!?]{0,30}$",
     re.I,
 )
+# A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
+_CREDIT = re.compile(
+    r"^\W*(?:photo|image|picture|illustration|graphic|video)(?:\s+(?:by|credit|courtesy(?:\s+of)?|via))?\s*[:—–-]?\s*$",
+    re.I,
+)
 _OWN_TEXT = re.compile(
     r"^(?:my|our|last\s+year['’]s)\s+(?:\w+\s+){0,2}(?:post|article|piece|column|entry|essay|predictions|forecasts"
-    r"|guesses|picks)\b|^buy\b",
+    r"|guesses|picks|podcast|book|newsletter|video|channel|show|course)\b|^buy\b"
+    # the page's furniture said in the link's words
+    r"|^(?:join\s+the\s+(?:discussion|conversation)|discuss\s+(?:this|on)\b|leave\s+a\s+(?:comment|reply)|comments?$"
+    r"|reply$|subscribe|sign\s+up|donate|support\s+(?:us|this\s+blog|my\s+work)|advertise|terms\s+of\s+(?:use|service)"
+    r"|privacy\s+policy)",
     re.I,
 )
 # Navigation between a blog's own posts: "Previous post: ...", "Next: ...", "You may also like: ..."
@@ -253,6 +266,11 @@ def _is_furniture(url: str) -> bool:
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
         return True
+    dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
+    if dated and all(re.fullmatch(r"\d{1,2}", seg) for seg in dated[1:]) and re.fullmatch(r"(?:19|20)\d\d", dated[0]):
+        return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
+    if any(host == h or host.endswith("." + h) for h in _FUNDING_HOSTS):
+        return True
     if any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS):
         # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
         # (youtube.com/watch?v=...) is a source
@@ -276,6 +294,20 @@ def _is_landing(url: str) -> bool:
     if _SLUG.search(lowered[-1]) or (lowered[-1].split(".")[0].isdigit() and len(lowered) > 1):
         return False  # an article's slug or number: fivethirtyeight.com/features/election-update-yes-...
     return any(seg in _LANDING_SEGMENTS or seg.startswith("about") for seg in lowered)
+
+
+def _names_own_page(link: _Link) -> bool:
+    """A link whose text is a name and whose page is that name's own ("[ChatGPT](openai.com/blog/chatgpt/)",
+    "[Widget](example.com/products/widget)"): the product's or person's page, as a site's home page is."""
+    name = link.name or link.text or ""
+    text = re.sub(r"[^a-z0-9]", "", name.lower())
+    _, segments = _segments(link.url)
+    if not text or not segments or len(_words(name)) > 3:
+        return False
+    last = segments[-1].lower()
+    if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
+        return False  # a document ("report.pdf"), not a page about the name
+    return re.sub(r"[^a-z0-9]", "", last.rsplit(".", 1)[0]) == text
 
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
@@ -324,9 +356,9 @@ def _cited(link: _Link, body: str) -> bool:
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
-    if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)):
+    if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
         return False
-    if _is_landing(link.url):
+    if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
         # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
         # a name ("<a>other artists hate him.</a>")

@@ -93,9 +93,19 @@ def _normalise_for_phrases(text: str) -> str:
     return t
 
 
+# An exception to the claim carries its own hedge: "X will not face a challenger (except possibly a fringe one)".
+_EXCEPTION = re.compile(
+    r"\(\s*(?:except|excepting|other\s+than|apart\s+from|besides|save\s+for|barring)\b[^()]*\)"
+    r"|,\s*(?:except|other\s+than|apart\s+from|barring)\b[^,;.]*",
+    re.I,
+)
+
+
 def _confidence(text: str) -> tuple[str | None, float | None, bool]:
     """(table phrase, its probability, syntactic negation of "will"/"is going to") for a sentence. A hedge in a
-    second clause ("Slashdot will become less relevant, but Digg may not ...") is that clause's, not the first's."""
+    second clause ("Slashdot will become less relevant, but Digg may not ...") is that clause's, not the first's;
+    one in an exception ("(except possibly ...)") is the exception's."""
+    text = _EXCEPTION.sub(" ", text)
     head = re.split(r",\s+but\s+|;\s+", text, maxsplit=1)[0]
     if head != text and (found := _confidence_of(head))[0] is not None:
         return found

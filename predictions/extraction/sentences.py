@@ -9,7 +9,9 @@ one-second budget). The splitter now keeps quotations whole too, which gives the
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from predictions.extraction.dates import deadline_in
 from predictions.extraction.probability import _find_stated
 from predictions.extraction.voice import _QUOTED
 
@@ -31,8 +33,9 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
         if not nxt or not (nxt[1].isupper() or nxt[1].isdigit() or nxt[1] in '"“‘('):
             continue
         sentence = source[s : m.end()]
-        if sentence.count("“") > sentence.count("”"):
-            continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence
+        if sentence.count("“") > sentence.count("”") and "”" in source[m.end() : end]:
+            continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence (a
+            # quotation never closed in the paragraph, a speech of several paragraphs each opening with “, is not)
         word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
         if word and source[m.start()] == "." and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
             continue
@@ -49,8 +52,8 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
     return result
 
 
-_FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|going\s+to|(?:is|are)\s+(?:\w+\s+)?(?:likely|unlikely|bound|set|certain|sure)\s+to)\b"
+_FUTURE = re.compile(  # "was going to", "wasn't going to": the future in the past, not a forecast
+    r"\b(?:will|won['’]t|shall|(?<!\bwas\s)(?<!\bwere\s)(?<!n['’]t\s)(?<!\bwas\snot\s)(?<!\bwere\snot\s)going\s+to|(?:is|are)\s+(?:\w+\s+)?(?:likely|unlikely|bound|set|certain|sure)\s+to)\b"
     r"|['’]ll\b",
     re.I,
 )
@@ -69,7 +72,8 @@ _STRONG = re.compile(
     re.I,
 )  # fmt: skip
 _ATTRIBUTION = re.compile(
-    r"(?<!\bI )(?<!\bwe )(?<!\bbe )\b(?:said|says|say|told|according to|announced|claimed|claims|stated|reported"
+    r"(?<!\bI )(?<!\bwe )(?<!\bbe )(?<!\bI['’]ll )(?<!\bI['’]d )(?<!\bI will )(?<!\bI would )(?<!\blet me )"
+    r"\b(?:said|says|say|told|according to|announced|claimed|claims|stated|reported"
     r"|quoted|insisted|warned|added|confirmed|tweeted|wrote)\b",
     re.I,
 )
@@ -78,7 +82,11 @@ _OTHERS_STATE = re.compile(
     r"|betting|bets|expects|expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
     r"|vows|vowed|threatens|threatened|predicts|predicted|argues|argued|insists|assumes|assumed|assuming|counting on"
     r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning"
-    r"|talks? about|talked about|writes|argue"
+    r"|talks? about|talked about|writes|argue|suggested|proposed|recommended|(?:suggests|proposes)\s+that"
+    r"|(?:consensus|conventional\s+wisdom|received\s+wisdom)\s+(?:is|was|says|holds)"
+    r"|(?:fear|hope|worry|view|expectation|belief|assumption)\s+(?:in|among|at|within)\s+[^,.;]{1,40}?\s+(?:is|was)"
+    r"|(?:are|were|keep|kept)\s+telling\s+(?:me|us)|(?:is|are|was|were)\s+(?:widely\s+)?(?:predicted|projected|tipped"
+    r"|favou?red|forecast)\s+to"
     r"|(?:polls?|surveys?|models?)\s+(?:\w+\s+)?(?:show|suggest|telling|tell)\w*)\b",
     re.I,
 )
@@ -102,7 +110,9 @@ _BACKREF = re.compile(
 # happening, but I am probably overconfident:"
 _ON_THE_LIST = re.compile(r"\b(?:all\s+of\s+these|these|the\s+following|this\s+list|each\s+of\s+them)\b[^:]*:$", re.I)
 _META = re.compile(
-    r"\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong|we will see|time will tell"
+    r"\bwe(?:\s+will|['’]ll)\s+(?:just\s+)?see(?:\s*[.!]*$|\s+(?:what|how|if|whether|who|about)\b)"  # not "we'll see X"
+    r"|\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong"
+    r"|time\s+will\s+(?:tell|judge|prove|show|decide)"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
     r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
     re.I,
@@ -113,7 +123,10 @@ _RHETORICAL = re.compile(
     r"^(?:but\s+|and\s+)?(?:that|this)\s+(?:alone\s+)?(?:will|won['’]t|is\s+not\s+going\s+to)\s+(?:not\s+)?"
     r"(?:rescue|save|help|change|matter|stop|satisfy|convince|please|impress|fix|solve|do|win over|reassure)\b"
     r"|,\s*though\s*[.!]?$"
-    r"|\b(?:probably|likely|almost certainly|quite possibly)\s+(?:right|wrong|correct|true|accurate|spot on)\b",
+    r"|\b(?:probably|likely|almost certainly|quite possibly)\s+(?:right|wrong|correct|true|accurate|spot on)\b"
+    # a hedged judgement of the present, about the text itself: "I think that's probably enough for now"
+    r"|^(?:I\s+think\s+)?(?:that|this|it)(?:['’]s|\s+is)\s+(?:probably|likely|almost\s+certainly|definitely)\s+"
+    r"(?:enough|fine|ok|okay|overkill|too\s+\w+|for\s+the\s+best|a\s+(?:good|bad)\s+idea)\b",
     re.I,
 )
 # A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
@@ -131,11 +144,68 @@ _INDIRECT = re.compile(
 )
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
-    r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)\s+"
-    r"(?:will|shall|['’]ll|am\s+(?:now\s+)?going\s+to|['’]m\s+going\s+to)\s+"
+    r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)(?:\s+(?:will|shall|am\s+(?:now\s+)?going\s+to)|['’]ll"
+    r"|['’]m\s+going\s+to)\s+"
+    # a pick ("I'll go for 52%", "I'll say Arizona") and "we will see/have ..." (the world ahead) are forecasts
+    r"(?!(?:go\s+(?:for|with)|say|take|pick|call|predict|guess|bet)\b)(?<!we will )(?<!we['’]ll )(?<!we shall )"
     r"|\byou\s+(?:will|['’]ll|figure|know|see|can see)\b",
     re.I,
 )
+
+
+# An unfinished sentence that the lines after it complete: "Between now and Nov. 5, I wouldn't be surprised to
+# see ..." (a symposium's prompt), "In 2030 we will have ..." (a list's lead-in): it announces them, it is not one.
+_UNFINISHED = re.compile(
+    r"\b(?:to\s+see|see|that|to|predict|expect|be|is|are|will|would|have|like|of|the|a|an|with|by|for)\s*"
+    r"(?:\.{3,}|…)\s*[\"”]?$",
+    re.I,
+)
+
+
+# A fact of the calendar, not a forecast: "2006 will be Bush's sixth year in office", "Next year will mark the 50th
+# anniversary of the bridge".
+_CALENDAR_FACT = re.compile(
+    r"^\W*(?:(?:19|20)\d\d|next\s+year|this\s+year|next\s+\w+day|tomorrow)\s+(?:will|is\s+going\s+to)\s+(?:be|mark)\s+"
+    r"(?:the\s+)?(?:[\w.]+['’]s\s+|(?:his|her|their|its|our|my)\s+)?"
+    r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\s+"
+    r"(?:year|anniversary|birthday|season|term|month|week|day)\b",
+    re.I,
+)
+# A worry the author voices is a concern, not a forecast: "If I have any worry, it's that ...", "My biggest worry
+# is that ...", "I worry that ...".
+_CONCERN = re.compile(
+    r"\b(?:if\s+(?:I|we)\s+have\s+(?:any|a|one)\s+(?:worry|concern)|(?:my|our)\s+(?:\w+\s+)?(?:worry|concern)\s+is"
+    r"|(?:I|we)\s+(?:worry|am\s+worried|['’]m\s+worried|are\s+worried)\s+(?:that|about))\b",
+    re.I,
+)
+# A time label opening a paragraph: "By July 4th: X. Y. Z.", "Long term: X. Y." (each sentence after it a prediction)
+_TIME_LABEL = re.compile(
+    r"^\W{0,3}(?P<label>(?:by|before|in|until|within|over|during)\s+[^:.!?]{1,30}|(?:long|short|near|medium)[-\s]term"
+    r"|this\s+year|next\s+year|(?:19|20)\d\d)\s*:\s+(?=\S)",
+    re.I,
+)
+# An opening phrase that names the prediction does not make the claim after it a remark about predictions ("To add
+# substance to this prediction, here are states I believe Bush will win: ...").
+_OPENING_PHRASE = re.compile(r"^\W*(?:to|as|in|for|with)\s+[^,]{0,60}?\bpredictions?\b[^,]{0,20},\s*", re.I)
+# An aside in brackets ("(as promised)") or a clause before the author's own ("Although X wants ..., I ...") is
+# not the frame of the claim.
+_SUBORDINATE = re.compile(
+    r"^\W*(?:(?:and|but|yet|so)\s+)?(?:although|though|even\s+though|even\s+if|while|whereas|if|since|because|despite)\b"
+    r"[^,;]*[,;]\s*",
+    re.I,
+)
+
+
+def time_label(paragraph: str, base: date = date(1900, 1, 1)) -> str | None:
+    """The time label a paragraph opens with ("By July 4th", "Long term"), when it is one: a term, or a deadline
+    not before `base` (the post's date: "In March: we visited the plant." of a diary is no forecast)."""
+    m = _TIME_LABEL.match(paragraph)
+    if not m:
+        return None
+    label = m["label"]
+    if re.fullmatch(r"(?:long|short|near|medium)[-\s]term", label, re.I):
+        return label
+    return label if deadline_in(label if " " in label else f"in {label}", base) else None
 
 
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
@@ -176,7 +246,7 @@ def _is_candidate(
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
-    if text.rstrip().endswith(("?", "?”", '?"', ":")) or not plain.strip():
+    if text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) or not plain.strip() or _UNFINISHED.search(text):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
     if _EXHORTATION.match(plain) or (forced and not _has_signal(plain) and _ABOUT_US.match(plain)):
         return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"
@@ -184,9 +254,11 @@ def _is_candidate(
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
     if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
         return False
+    if _CALENDAR_FACT.search(plain):
+        return False
     if _ON_THE_LIST.search(plain.strip()):
         return False
-    if _ABOUT_PREDICTIONS.search(plain) and not _PREDICTION_FRAME.search(plain):
+    if _ABOUT_PREDICTIONS.search(_OPENING_PHRASE.sub("", plain)) and not _PREDICTION_FRAME.search(plain):
         return False
     if forced:
         return bulleted or not _OWN_PLAN.search(plain)
@@ -202,7 +274,11 @@ def _is_candidate(
     before = plain[: min(positions)]
     if _INDIRECT.search(before) or _OWN_PLAN.search(plain[: min(positions) + 30]) and not _STRONG.search(plain):
         return False
-    if (others := _OTHERS_STATE.search(before)) and not re.search(r"\bI\s+$", before[: others.start()]):
+    scope = re.sub(r"\([^()]*\)", " ", before)
+    scope = scope[m.end() :] if (m := _SUBORDINATE.search(scope)) else scope
+    if (others := _OTHERS_STATE.search(scope)) and not re.search(r"\bI\s+$", scope[: others.start()]):
+        return False
+    if _CONCERN.search(before):
         return False
     if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before):
         return False

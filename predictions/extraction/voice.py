@@ -152,6 +152,13 @@ def _classify(doc: _Doc) -> list[_Info]:
             continue
 
         infos.append(_Info("list" if line.list_item else "prose", evidence=evidence))
+    # The post's first line right above its date line or byline is its title, even shaped "Headline -- X" ("...
+    # Suspect Identified -- News Roundup"): the post itself, not an article it cites.
+    filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
+    if len(filled) >= 2 and infos[filled[1]].kind in {"dateline", "byline"}:
+        first = infos[filled[0]]
+        if first.kind == "evidence" and not doc.lines[filled[0]].links:
+            first.kind, first.evidence = "heading", None
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
         if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
@@ -360,7 +367,7 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
                 next_is_item and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
     header: _Block | None = None
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.header:
             header = block
             continue
@@ -369,6 +376,20 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
         if header is None:
             continue
         text = doc.source[block.start : block.end].strip()
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            block.kind == "prose"
+            and not block.marker
+            and re.search(r"(?:\.{3,}|…)$", text)
+            and len(_words(text)) <= 20
+            and nxt is not None
+            and nxt.kind == "list"
+        ):
+            # a lead-in between the items ("And I can see dimly through the mists, by next November..."): it
+            # announces the items after it (its deadline is theirs) and is not one
+            block.header = True
+            header = block
+            continue
         if block.kind == "prose" and text.endswith(":") and len(_words(text)) >= 6:
             header = None  # a sentence announcing a list of something else: "here are the poll results:"
             continue

@@ -1,0 +1,329 @@
+"""More general rules of the article import (issue 12, session 12), one short case each, in sentences written here.
+
+They came from the misses of the 17 posts of the first untouched third once it was moved to the tuning part:
+deadlines written in the text, what is or is not a prediction, and what is or is not an evidence link.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from predictions.extraction import extract_editorial
+from predictions.extraction.dates import deadline_in, election_day
+
+BASE = date(2024, 1, 21)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deadlines
+
+
+def test_between_now_and_a_date_is_a_deadline():
+    assert deadline_in("Between now and Nov. 5, the council will approve the budget.", BASE) == (
+        date(2024, 11, 5),
+        "Between now and Nov. 5",
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [
+        ("over the next decade", date(2035, 3, 10)),  # ten years, not the end of the 2030s
+        ("within the coming decade", date(2035, 3, 10)),
+        ("by the start of 2026", date(2026, 1, 1)),  # the period's first day, not its last
+        ("by the beginning of next year", date(2026, 1, 1)),
+        ("before the start of 2026", date(2025, 12, 31)),
+        ("in the next year or two", date(2027, 3, 10)),  # the later of the two
+        ("within a month or two", date(2025, 5, 10)),
+        ("within months", date(2025, 9, 10)),  # the vague counts' defaults: six months, four weeks, five years
+        ("in the weeks ahead", date(2025, 4, 7)),
+        ("in the years to come", date(2030, 3, 10)),
+        ("this coming year", date(2026, 12, 31)),  # as "the coming year"
+        ("by the weekend", date(2025, 3, 16)),
+        ("by the turn of the decade", date(2029, 12, 31)),
+        ("by Q3", date(2025, 9, 30)),  # a quarter without a year: the next one of that name
+        ("in H1", date(2025, 6, 30)),  # still under way
+        ("by the 2026-27 season", date(2027, 12, 31)),  # a season across two years: the later
+    ],
+)
+def test_more_deadline_phrases(phrase, day):
+    assert deadline_in(f"The plant will reopen {phrase}.", date(2025, 3, 10))[0] == day
+
+
+def test_next_years_election_is_its_election_day_in_a_post_about_american_politics():
+    assert deadline_in("a guess about next year's presidential election", date(2011, 9, 7), us_politics=True)[
+        0
+    ] == election_day(2012)
+    assert deadline_in("this year’s midterm elections", date(2018, 2, 1), us_politics=True)[0] == election_day(2018)
+    # no federal election that year: the year's end, as before
+    assert deadline_in("next year's election", date(2012, 3, 1), us_politics=True)[0] == date(2013, 12, 31)
+
+
+def test_a_date_inside_an_after_clause_is_a_condition_not_the_deadline():
+    assert deadline_in("After a crash of the bond market in 2026, the bank will be nationalised.", BASE) is None
+    # a date in brackets still is ("after the games are over (February 2022), ...")
+    assert deadline_in("after the summit is over (March 2026), the ban will be lifted", BASE)[0] == date(2026, 3, 31)
+    assert deadline_in("The bank will be nationalised in 2026, after a crash.", BASE)[0] == date(2026, 12, 31)
+    assert deadline_in("After the merger the bank will cut 500 jobs in 2026.", BASE)[0] == date(2026, 12, 31)
+    assert deadline_in("After the merger, by 2026, the bank will have cut 500 jobs.", BASE)[0] == date(2026, 12, 31)
+
+
+def test_a_nomination_or_running_mate_resolves_at_the_conventions():
+    text = (
+        "The Race Ahead\n\n"
+        "A few guesses about next year's presidential election, as the Republicans and the Democrats gear up.\n\n"
+        "The senator from Ohio will win his party's nomination. The governor will be shut out again. "
+        "The senator will choose a young outsider as his running mate.\n\n"
+        "The President will raise more money than anyone.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2011, 9, 7))
+    deadlines = {p.quote.split(" will ")[0]: p.resolve_by for p in draft.predictions}
+    assert deadlines == {
+        "The senator from Ohio": date(2012, 8, 31),
+        "The governor": election_day(2012),  # no nomination named: the election the post announces
+        "The senator": date(2012, 8, 31),
+        "The President": election_day(2012),
+    }
+    # years before the campaign, a nomination is no deadline of its own (the year-ahead line's, if any)
+    assert extract_editorial(text, published_on=date(2009, 9, 7)).predictions[0].resolve_by != date(2012, 8, 31)
+
+
+def test_a_lead_in_line_ending_in_an_ellipsis_inside_a_list_announces_the_items_after_it():
+    text = (
+        "Predictions\n\n"
+        "My predictions:\n\n"
+        "1. The council will approve the bridge.\n\n"
+        "And looking further ahead, by next summer...\n\n"
+        "2. The bridge will be open to traffic.\n\n"
+        "3. Tolls will be dropped.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2003, 10, 6))
+    assert [p.quote for p in draft.predictions] == [
+        "The council will approve the bridge.",
+        "The bridge will be open to traffic.",
+        "Tolls will be dropped.",
+    ]
+    assert [p.resolve_by for p in draft.predictions] == [None, date(2004, 6, 21), date(2004, 6, 21)]
+
+
+def test_an_unfinished_title_ending_in_an_ellipsis_announces_the_answers_and_gives_their_deadline():
+    text = (
+        "Countdown | Between now and June 30, I wouldn't be surprised to see ...\n\n"
+        "Jan. 21, 2024\n\n"
+        "We asked a panel of insiders to finish this sentence:\n\n"
+        "JANE ROE, columnist\n\n"
+        '"I wouldn\'t be surprised to see the mayor resign."\n\n'
+        "JOHN DOE, pollster\n\n"
+        '"I wouldn\'t be surprised to see the council lose its majority."\n'
+    )
+    draft = extract_editorial(text)
+    assert [p.quote for p in draft.predictions] == [
+        '"I wouldn\'t be surprised to see the mayor resign."',
+        '"I wouldn\'t be surprised to see the council lose its majority."',
+    ]
+    assert [p.resolve_by for p in draft.predictions] == [date(2024, 6, 30), date(2024, 6, 30)]
+
+
+def test_democratic_makes_a_post_about_american_politics_and_seats_are_an_outcome():
+    text = (
+        "November 01, 2004\n\n"
+        "I'm confident that Bush will win the election. The Democratic turnout effort is strong.\n\n"
+        "The Republicans are likely to pick up seats in the Senate.\n"
+    )
+    draft = extract_editorial(text)
+    assert [p.resolve_by for p in draft.predictions] == [date(2004, 11, 2), date(2004, 11, 2)]
+    # the Democratic Republic of the Congo is not American politics
+    congo = "November 01, 2006\n\nThe president of the Democratic Republic of the Congo will win the election.\n"
+    assert extract_editorial(congo).predictions[0].resolve_by is None
+
+
+def test_a_middle_dot_is_a_bullet_and_a_colon_dash_ends_an_announcing_line():
+    text = (
+        "Five years on\n\n"
+        "Here are a couple of things that I think will happen:-\n\n"
+        "My forecasts are that by 2030:-\n"
+        "·         The harbour will have been dredged.\n"
+        "·         The ferry will run every hour.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2025, 4, 20))
+    assert [p.quote for p in draft.predictions] == [
+        "The harbour will have been dredged.",
+        "The ferry will run every hour.",
+    ]
+    assert [p.resolve_by for p in draft.predictions] == [date(2030, 12, 31), date(2030, 12, 31)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence links
+
+
+def test_the_posts_first_line_above_its_date_is_its_title_even_shaped_headline_outlet():
+    text = (
+        "Storm Floods The Harbour, Ferries Stopped -- News Roundup\n\n"
+        "Tuesday, April 24, 2018\n\n"
+        "More News On The Storm\n\n"
+        "Ferries cancelled as storm floods harbour -- Reuters\n"
+        "Harbour flooding leaves hundreds stranded -- AP\n"
+    )
+    draft = extract_editorial(text)
+    assert [(e.outlet, e.title) for e in draft.evidence] == [
+        ("Reuters", "Ferries cancelled as storm floods harbour"),
+        ("AP", "Harbour flooding leaves hundreds stranded"),
+    ]
+    assert draft.title == "Storm Floods The Harbour, Ferries Stopped -- News Roundup"
+
+
+def test_a_link_to_the_named_things_own_page_is_not_evidence():
+    text = (
+        "# Looking ahead\n\n"
+        "Here are some [predictions from the Ledger](https://ledger.example.com/2023/01/02/23494204/things-2023).\n\n"
+        '> "Some trends could shape the next decade." ([WidgetBot](https://widgets.example.com/blog/widgetbot/))\n\n'
+        "The recession will end by 2024.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2023, 1, 6))
+    assert [e.url for e in draft.evidence] == ["https://ledger.example.com/2023/01/02/23494204/things-2023"]
+    # a document named like its link is still a source
+    doc = "The council will fail, as its [Report](https://council.example.org/files/report.pdf) shows.\n"
+    assert [e.url for e in extract_editorial(doc).evidence] == ["https://council.example.org/files/report.pdf"]
+    # the same in reference style, the definition's title naming the product
+    text = text.replace("([WidgetBot](https://widgets.example.com/blog/widgetbot/))", "([WidgetBot][])") + (
+        '\n[WidgetBot]: https://widgets.example.com/blog/widgetbot/ "WidgetBot: Talking to machines"\n'
+    )
+    draft = extract_editorial(text, published_on=date(2023, 1, 6))
+    assert [e.url for e in draft.evidence] == ["https://ledger.example.com/2023/01/02/23494204/things-2023"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What is, and is not, a prediction
+
+
+def quotes(text: str, **kwargs) -> list[str]:
+    return [p.quote for p in extract_editorial(text, published_on=date(2024, 1, 21), **kwargs).predictions]
+
+
+def test_someone_elses_suggestion_or_the_consensus_is_not_the_authors_prediction():
+    assert quotes("My aunt suggested that maybe the council will drop the plan.") == []
+    assert quotes("Among the pundits, the consensus is that the mayor will win easily.") == []
+    assert quotes("The conventional wisdom is that rates will fall.") == []
+
+
+def test_others_words_in_a_subordinate_clause_or_an_aside_leave_the_authors_own_claim_his():
+    sentence = "Although the mayor wants people to believe it is over, I wouldn't be surprised to see her lose."
+    assert quotes(sentence) == [sentence]
+    assert quotes("Even if the club spends a fortune (as promised) it probably won't be enough to win.") == [
+        "Even if the club spends a fortune (as promised) it probably won't be enough to win."
+    ]
+
+
+def test_ill_say_and_id_say_are_the_authors_own_voice_not_an_attribution():
+    assert quotes("The Greens are likely to win in the north and, I'll say, the east too.") == [
+        "The Greens are likely to win in the north and, I'll say, the east too."
+    ]
+    assert quotes("I'd say the ferry will be late.") == ["I'd say the ferry will be late."]
+
+
+def test_the_future_in_the_past_is_not_a_forecast():
+    assert quotes("You want to know why? Because I knew it wasn't going to happen.") == []
+    assert quotes("We thought the bridge was going to collapse.") == []
+    assert quotes("The bridge is going to collapse.") == ["The bridge is going to collapse."]
+
+
+def test_a_calendar_fact_about_a_year_is_not_a_forecast():
+    assert quotes("2026 will be the mayor's third year in office.") == []
+    assert quotes("Next year will mark the 50th anniversary of the bridge.") == []
+    assert quotes("2026 will be the year the mayor resigns.") == ["2026 will be the year the mayor resigns."]
+
+
+def test_time_will_judge_is_a_remark_on_predictions():
+    assert quotes("Time will judge my foresight.") == []
+    assert quotes("Only time will prove me right.") == []
+
+
+def test_a_worry_voiced_is_a_concern_not_a_forecast():
+    assert quotes("If I have any worry, it's that the turnout will be low.") == []
+    assert quotes("My biggest worry is that the dam will not hold.") == []
+    assert quotes("I'm confident the dam will hold.") == ["I'm confident the dam will hold."]
+
+
+def test_a_hedged_judgement_of_the_present_about_this_is_not_a_forecast():
+    assert quotes("I've written three of these. I think that's probably enough for now.") == []
+    assert quotes("This is probably overkill, but here goes.") == []
+
+
+def test_sentences_after_a_time_label_are_predictions_whatever_their_wording():
+    text = (
+        "Here are my new predictions.\n\n"
+        "“By July 4th: The council will have a new chair. Harbour dredging complete, ferry approved. "
+        "Most of the old rules rescinded.\n\n"
+        "“Long term: Parking debate goes nowhere. Cyclists become louder, winning the young while losing the old.\n"
+    )
+    found = extract_editorial(text, published_on=date(2017, 4, 27)).predictions
+    assert [p.quote for p in found] == [
+        "“By July 4th: The council will have a new chair.",
+        "Harbour dredging complete, ferry approved.",
+        "Most of the old rules rescinded.",
+        "“Long term: Parking debate goes nowhere.",
+        "Cyclists become louder, winning the young while losing the old.",
+    ]
+    assert [p.resolve_by for p in found][:3] == [date(2017, 7, 4)] * 3
+    # a past date is a diary's label, not a deadline
+    assert quotes("In March 2023: we visited the plant. The tour was long.") == []
+
+
+def test_an_opening_phrase_naming_the_prediction_does_not_make_the_claim_a_remark():
+    assert quotes("To back up this prediction, here are the wards I believe the Greens will win: North and East.") == [
+        "To back up this prediction, here are the wards I believe the Greens will win: North and East."
+    ]
+
+
+def test_far_fetched_said_of_the_claim_lowers_its_probability_and_an_exceptions_hedge_is_its_own():
+    found = extract_editorial("A tax of 1% will fund the new trams (OK, that seems a bit far-fetched!)").predictions
+    assert found[0].probability is not None and found[0].probability <= 0.3
+    found = extract_editorial("The mayor will not face a challenger (except possibly a fringe candidate).").predictions
+    assert found[0].probability == 0.8
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "See the [archive](https://example.org/2023/01/).",  # a date archive of the blog
+        "[Terms of use](https://example.org/terms).",
+        "[Advertise with us](https://example.org/advertise).",
+        "Listen to [our podcast](https://example.org/podcast).",  # the author's own
+        "Buy my book [here](https://bookshop.org/books/the-dam/9781234567890).",
+        "[Support us on Patreon](https://www.patreon.com/someblog).",
+        "Photo: [Flickr](https://www.flickr.com/photos/someone/12345678).",  # a photo credit
+        "[Join the discussion](https://forum.example.org/t/dam-thread/123).",
+    ],
+)
+def test_page_furniture_own_work_and_credits_are_not_evidence(line):
+    text = f"The dam will fail by 2027, as the [report](https://water.example.gov/dam-safety-2024) warns. {line}"
+    assert [e.url for e in extract_editorial(text, published_on=date(2025, 1, 1)).evidence] == [
+        "https://water.example.gov/dam-safety-2024"
+    ]
+
+
+def test_an_article_under_a_dated_archive_path_is_still_a_source():
+    text = "The dam will fail by 2027, as [the engineers say](https://example.org/archives/2024/05/02/dam-cracks/)."
+    assert [e.url for e in extract_editorial(text, published_on=date(2025, 1, 1)).evidence] == [
+        "https://example.org/archives/2024/05/02/dam-cracks/"
+    ]
+
+
+def test_ill_is_the_authors_plan_as_i_will_is_but_a_pick_or_we_will_see_is_a_prediction():
+    assert quotes("I'll come back to this next week.") == []
+    assert quotes("I’ll look this up again sometime in the future.") == []
+    assert quotes("And I'll go for 52% in the popular vote.") == ["And I'll go for 52% in the popular vote."]
+    assert quotes("We'll see more lay-offs during Q1.") == ["We'll see more lay-offs during Q1."]
+    assert quotes("We will see more lay-offs during Q1.") == ["We will see more lay-offs during Q1."]
+    assert quotes("Who knows? We will see.") == []
+
+
+def test_others_fears_what_people_keep_telling_and_a_forecast_in_the_passive_are_not_the_authors():
+    assert quotes("But the fear in the capital is that if the curfew is lifted, the riots will return.") == []
+    assert quotes("My friends in the city are telling me that the curfew will last all summer.") == []
+    assert quotes("The mayor is predicted to win a second term.") == []
+    assert quotes("The mayor is projected to win a second term.") == []
+    assert quotes("I fear the riots will return.") == ["I fear the riots will return."]
