@@ -162,6 +162,36 @@ def test_after_a_cycle_the_stored_statistics_equal_counting_the_items_one_by_one
     assert after[stem("lukashenko")] == counted_one_by_one(NewsItem.objects.all())[stem("lukashenko")] + 1
 
 
+def test_watch_rules_read_the_stored_terms_as_the_orm_reads_them(seed):
+    """The rules' JSON columns are read as text and decoded with orjson: the same terms, outlets and penalties the
+    ORM's own decoding gives, odd entries (not text, blank) dropped, any script kept."""
+    winter = seed["winter"]
+    svc.watch_terms_ensure(prediction=winter)
+    WatchTerms.objects.filter(prediction=winter).update(
+        all_of=["Лукашенко|Lukashenko", "", 7],
+        any_of=["protests", "  ", None, 'zürich "quoted" \\ term', ["nested"]],
+        none_of=[],
+        outlets=["TASS", "Naša Niva"],
+        penalties={"harvest": 0.5, "rain": 2, "snow": -1, "bad": "x"},
+    )
+    rule = next(rule for rule in svc.watch_rules() if rule.prediction_id == winter.pk)
+    assert list(rule.all_of) == ["Лукашенко|Lukashenko"]
+    assert list(rule.any_of) == ["protests", 'zürich "quoted" \\ term']
+    assert list(rule.none_of) == [] and list(rule.outlets) == ["TASS", "Naša Niva"]
+    assert dict(rule.penalties) == {"harvest": 0.5, "rain": 2.0}
+    stored = WatchTerms.objects.get(prediction=winter)
+    assert list(rule.any_of) == candidates_module._strings(stored.any_of)
+    assert dict(rule.penalties) == candidates_module._penalties(stored.penalties)
+
+
+def test_json_the_fast_decoder_refuses_is_decoded_by_the_standard_module() -> None:
+    """Python's encoder writes NaN (SQLite keeps the text); orjson refuses it, the standard module reads it."""
+    assert candidates_module._json('{"a": 0.5, "b": NaN}')["a"] == 0.5
+    assert candidates_module._json('["x", "y"]') == ["x", "y"]
+    assert candidates_module._json(None) is None
+    assert candidates_module._penalties(candidates_module._json('{"a": 0.5, "b": NaN}')) == {"a": 0.5}
+
+
 def test_counts_go_in_unsorted_and_any_stem_survives_the_trip(db):
     """The counts are written as they come (SQLite: one JSON object, not sorted first; PostgreSQL: sorted by stem):
     quotes, backslashes and other scripts arrive as they are, and later counts add to the stored ones."""
