@@ -648,14 +648,25 @@ class MatchIndex:
             seen.update(s for term in compiled.any_terms for s in term.stems)
             frequency.update(seen)
 
+        keys: dict[str, str] = {}  # a term's key by its label (the label determines the stems): rules share terms
+
         def key_of(term: _Term) -> str:
-            return min(sorted(term.stems), key=lambda s: frequency[s])
+            key = keys.get(term.label)
+            if key is None:
+                stems = term.stems
+                key = stems[0] if len(stems) == 1 else min(sorted(stems), key=frequency.__getitem__)
+                keys[term.label] = key
+            return key
+
+        def selectivity(group: tuple[_Term, ...]) -> int:
+            return sum(frequency[key_of(term)] for term in group)
 
         postings: defaultdict[str, list[int]] = defaultdict(list)
         any_postings: defaultdict[str, list[int]] = defaultdict(list)
         for number, compiled in enumerate(self._rules):
             if compiled.all_groups:
-                rarest = min(compiled.all_groups, key=lambda group: sum(frequency[key_of(term)] for term in group))
+                groups = compiled.all_groups
+                rarest = groups[0] if len(groups) == 1 else min(groups, key=selectivity)
                 for key in {key_of(term) for term in rarest}:
                     postings[key].append(number)
             else:

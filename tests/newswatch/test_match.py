@@ -378,3 +378,23 @@ def test_rules_without_all_of_are_counted_only_for_items_that_touch_them() -> No
     assert index.candidates(stems_of("Inflation at 5 percent")) == {1}
     assert index.candidates(stems_of("Inflation in Belarus")) == {0}
     assert index.candidates(stems_of("Nothing to see")) == set()
+
+
+def test_a_phrase_is_filed_under_its_rarest_word_the_first_in_order_on_a_tie() -> None:
+    """A phrase term's key is its word found in the fewest rules; between equally rare words, the first in sorted
+    order. Rules share their terms (compiled once), and the key is worked out once per term."""
+    rules = [WatchRule(prediction_id=n, all_of=["central bank"], any_of=[f"w{n}"]) for n in range(10)]
+    rules += [
+        WatchRule(prediction_id=10, all_of=["bank holiday"]),
+        WatchRule(prediction_id=11, all_of=["zeta alpha"]),
+        WatchRule(prediction_id=12, all_of=["central bank", "bank holiday|zeta alpha"]),
+    ]
+    index = MatchIndex(rules)
+    assert index.candidates(stems_of("central")) == set(range(10))  # "central" (11 rules) is rarer than "bank" (12)
+    assert index.candidates(stems_of("bank")) == set()
+    # rule 12 is filed under its rarer entry, under each alternative's key: "holiday" (2 rules) + "alpha" (2) < 11
+    assert index.candidates(stems_of("holiday")) == {10, 12}
+    assert index.candidates(stems_of("alpha")) == {11, 12}  # a tie with "zeta": "alpha" sorts first
+    assert index.candidates(stems_of("zeta")) == set()
+    found = index.match("Central bank shuts for the bank holiday")
+    assert sorted(m.prediction_id for m in found) == [*range(10), 10, 12]
