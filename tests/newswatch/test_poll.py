@@ -389,6 +389,37 @@ def test_a_lease_left_by_a_dead_poll_is_taken_over_after_it_expires(server, sett
 
 
 @pytest.mark.django_db
+def test_a_poll_releases_its_feed_with_what_it_learnt_and_leaves_a_feed_taken_over_alone(server, monkeypatch):
+    """The release (one plain UPDATE, conditioned on the poll's own claim time) writes the validators, the status and
+    the next poll time; a poll whose lease another poll took over changes nothing of the feed, and says so."""
+    feed = make_feed(server, "/feeds/" + FORMAT_SAMPLES["rss20"])
+    Feed.objects.filter(pk=feed.pk).update(failure_count=3, last_error="before", poll_interval=600)
+    started = timezone.now()
+    assert svc.feed_poll(feed_id=feed.pk, force=True).status == "ok"
+    feed.refresh_from_db()
+    assert feed.polling_started_at is None and feed.failure_count == 0 and feed.last_error == ""
+    assert feed.last_status == 200 and feed.etag and feed.last_polled_at >= started
+    assert feed.next_poll_at == feed.last_polled_at + timedelta(seconds=600)
+
+    other_claim = timezone.now() + timedelta(seconds=5)
+    real_download = polling.feed_download
+
+    def taken_over_meanwhile(**kwargs):
+        download = real_download(**kwargs)
+        Feed.objects.filter(pk=feed.pk).update(polling_started_at=other_claim, etag="theirs")
+        return download
+
+    monkeypatch.setattr(polling, "feed_download", taken_over_meanwhile)
+    warnings = []
+    monkeypatch.setattr(polling.logger, "warning", lambda message, *args: warnings.append(message % args))
+    svc.feed_poll(feed_id=feed.pk, force=True)
+    kept = Feed.objects.get(pk=feed.pk)
+    assert kept.polling_started_at == other_claim and kept.etag == "theirs"
+    assert kept.last_polled_at == feed.last_polled_at
+    assert warnings == [f"feed {feed.pk}: the poll outlived its lease; another poll took the feed over"]
+
+
+@pytest.mark.django_db
 def test_missing_inactive_and_not_due_feeds(server):
     assert svc.feed_poll(feed_id=999_999).status == "missing"
     idle = make_feed(server, "/feeds/" + FORMAT_SAMPLES["rss20"], active=False)

@@ -5,6 +5,7 @@ prediction, and its distinctive words are suggested as negative terms)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -12,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from predictions.models import (
@@ -61,17 +63,34 @@ def _rules_fingerprint() -> tuple[Any, ...]:
     return tuple(figures[key] for key in ("n", "ids", "terms", "predictions"))
 
 
+def _json_text(name: str) -> Cast:
+    """A JSON column read as its text, for :func:`_json` to decode."""
+    return Cast(name, output_field=TextField())
+
+
+def _json(text: str | None) -> Any:
+    """Decode a JSON column's text with orjson, about five times faster than the ``json.loads`` the ORM calls per
+    value (50,000 values for 10,000 rules: most of the rules' loading when the index is built). The standard module
+    takes what orjson refuses (``NaN``, which Python's encoder writes and SQLite keeps)."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def watch_rules() -> list[WatchRule]:
     """The open predictions' watch rules: terms, outlet allowlist, window from made_at to resolve_by + grace, and
     the penalties editors' rejections taught."""
     rows = _open_terms().values_list(
         "prediction_id",
-        "all_of",
-        "any_of",
-        "none_of",
-        "outlets",
+        _json_text("all_of"),
+        _json_text("any_of"),
+        _json_text("none_of"),
+        _json_text("outlets"),
         "grace_days",
-        "penalties",
+        _json_text("penalties"),
         "prediction__made_at",
         "prediction__resolve_by",
     )
@@ -81,13 +100,13 @@ def watch_rules() -> list[WatchRule]:
         rules.append(
             WatchRule(
                 prediction_id=prediction_id,
-                all_of=_strings(all_of),
-                any_of=_strings(any_of),
-                none_of=_strings(none_of),
-                outlets=_strings(outlets),
+                all_of=_strings(_json(all_of)),
+                any_of=_strings(_json(any_of)),
+                none_of=_strings(_json(none_of)),
+                outlets=_strings(_json(outlets)),
                 window_start=made_at,
                 window_end=window_end,
-                penalties=_penalties(penalties),
+                penalties=_penalties(_json(penalties)),
             )
         )
     return rules
