@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum, TextField
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from predictions.models import (
@@ -163,9 +163,7 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     touched: set[int] = set()
     pending_counts: Counter[str] = Counter()  # document frequencies to store, written once at the end
     for chunk in chunks(ids, MATCH_CHUNK):
-        items = NewsItem.objects.filter(id__in=chunk, matched_at__isnull=True).values_list(
-            "id", "title", "summary", "outlet", Coalesce("published_at", "fetched_at")
-        )
+        items = _unmatched_items(chunk)
         proposals = []
         matched_ids: list[int] = []
         stem_sets: list[set[str]] = []
@@ -197,7 +195,7 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
             before = Candidate.objects.filter(news_item_id__in=proposed).count() if rows else 0
             if rows:
                 Candidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-            NewsItem.objects.filter(id__in=matched_ids, matched_at__isnull=True).update(matched_at=now)
+            _items_mark_matched(matched_ids, now=now)
             after = Candidate.objects.filter(news_item_id__in=proposed).count() if rows else 0
         term_stats_observe_stems(stem_sets, pending=pending_counts)
         summary.items += len(matched_ids)
@@ -210,6 +208,45 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
             if auto_rule_apply(prediction_id=prediction_id) is not None:
                 summary.auto_resolved.append(prediction_id)
     return summary
+
+
+def _item_columns(*names: str) -> list[str]:
+    return [connection.ops.quote_name(NewsItem._meta.get_field(name).column) for name in names]
+
+
+def _unmatched_items(item_ids: list[int]) -> list[tuple[int, str, str, str, datetime]]:
+    """``(id, title, summary, outlet, published_at or fetched_at)`` of these items not matched yet (at most a chunk
+    of them): the ORM's ``filter(id__in=..., matched_at__isnull=True).values_list(...)`` in plain SQL, as compiling
+    it and converting its rows took longer than the query (match phase of bench/poll_cycle.py). In no particular
+    order (the ORM's query also sorted them by the model's ordering): matching does not depend on it. SQLite hands the date back as the text Django wrote (ISO 8601, without a
+    zone), which is read in the connection's zone, as the ORM's converter reads it."""
+    pk, title, summary, outlet, published, fetched, matched = _item_columns(
+        "id", "title", "summary", "outlet", "published_at", "fetched_at", "matched_at"
+    )
+    sql = (  # table and column names are the model's own, not input
+        f"SELECT {pk}, {title}, {summary}, {outlet}, COALESCE({published}, {fetched}) "  # noqa: S608
+        f"FROM {connection.ops.quote_name(NewsItem._meta.db_table)} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(item_ids))}) AND {matched} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, item_ids)
+        rows = cursor.fetchall()
+    if connection.vendor != "sqlite":
+        return rows
+    zone, read = connection.timezone, datetime.fromisoformat
+    return [(pk, title, text, outlet, read(when).replace(tzinfo=zone)) for pk, title, text, outlet, when in rows]
+
+
+def _items_mark_matched(item_ids: list[int], *, now: datetime) -> None:
+    """``NewsItem.objects.filter(id__in=item_ids, matched_at__isnull=True).update(matched_at=now)`` in plain SQL
+    (the ORM prepared each of a chunk's ids on its own)."""
+    pk, matched = _item_columns("id", "matched_at")
+    sql = (  # table and column names are the model's own, not input
+        f"UPDATE {connection.ops.quote_name(NewsItem._meta.db_table)} SET {matched} = %s "  # noqa: S608
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(item_ids))}) AND {matched} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *item_ids])
 
 
 # --- what decisions teach ---------------------------------------------------------------------------------------
