@@ -241,6 +241,30 @@ def test_a_cycle_that_dies_while_matching_leaves_the_stored_statistics_without_i
     assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[5:])
 
 
+
+def test_the_counts_are_stored_in_the_last_chunks_transaction(seed, server, monkeypatch):
+    """The call's counts go in with the last chunk's candidates and marks, in its transaction (one commit fewer):
+    when storing them fails, the last chunk stays unmatched too (the earlier chunks stay committed); the sweep then
+    matches it and stores its counts."""
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    monkeypatch.setattr(candidates_module, "MATCH_CHUNK", 5)  # the twelve items in chunks of 5, 5 and 2
+    real_flush = candidates_module.term_stats_flush
+
+    def flush_then_fail(counts):
+        if counts:
+            real_flush(counts)
+            raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(candidates_module, "term_stats_flush", flush_then_fail)
+    with pytest.raises(RuntimeError, match="the database went away"):
+        svc.feeds_poll_cycle(feed_ids=[feed.pk])
+    assert NewsItem.objects.filter(matched_at__isnull=False).count() == 10  # the first two chunks committed
+    assert stored_stats() == {}
+    monkeypatch.setattr(candidates_module, "term_stats_flush", real_flush)
+    svc.items_match(item_ids=NewsItem.objects.values_list("id", flat=True))
+    assert not NewsItem.objects.filter(matched_at__isnull=True).exists()
+    assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[10:])
+
 # --- the feed address, checked when a feed is saved -------------------------------------------------------------
 
 

@@ -147,9 +147,10 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     raises at most ``NEWSWATCH_MAX_CANDIDATES_PER_ITEM`` candidates, a prediction gets at most
     ``NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION`` new ones in this call, best first within each chunk of items.
     Each chunk gets its candidates and its ``matched_at`` in one transaction; its words are then counted into this
-    process's term statistics at once, and into the stored ones (``NewsTermStat``) once at the end of the call, in
-    one statement. The stored counts are a derived, approximate weight table: a call that dies part-way stores none
-    of its counts (the statistics stay short of those items, never count one twice)."""
+    process's term statistics at once, and into the stored ones (``NewsTermStat``) once for the whole call, in one
+    statement run in the last chunk's transaction (a commit fewer). The stored counts are a derived, approximate
+    weight table: a call that dies part-way stores none of its counts (the statistics stay short of those items,
+    never count one twice)."""
     ids = sorted(set(item_ids))
     summary = MatchSummary()
     if not ids:
@@ -161,8 +162,10 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
     per_prediction = max(1, int(settings.NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION))
     taken: defaultdict[int, int] = defaultdict(int)
     touched: set[int] = set()
-    pending_counts: Counter[str] = Counter()  # document frequencies to store, written once at the end
-    for chunk in chunks(ids, MATCH_CHUNK):
+    pending_counts: Counter[str] = Counter()  # document frequencies to store, written with the last chunk
+    chunked = list(chunks(ids, MATCH_CHUNK))
+    for number, chunk in enumerate(chunked, start=1):
+        last = number == len(chunked)
         items = _unmatched_items(chunk)
         proposals = []
         matched_ids: list[int] = []
@@ -197,11 +200,15 @@ def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> Matc
                 Candidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
             _items_mark_matched(matched_ids, now=now)
             after = Candidate.objects.filter(news_item_id__in=proposed).count() if rows else 0
-        term_stats_observe_stems(stem_sets, pending=pending_counts)
+            if last:  # the whole call's counts are stored with the last chunk (and rolled back with it)
+                term_stats_observe_stems(stem_sets, pending=pending_counts)
+                term_stats_flush(pending_counts)
+        if not last:
+            term_stats_observe_stems(stem_sets, pending=pending_counts)
         summary.items += len(matched_ids)
         summary.candidates += after - before
         touched.update(row.prediction_id for row in rows)
-    term_stats_flush(pending_counts)
+    term_stats_flush(pending_counts)  # left over only when the last chunk had nothing to match
     if touched:
         ruled = WatchTerms.objects.filter(prediction_id__in=touched, auto_rule=AutoRule.OUTLETS_TRUE)
         for prediction_id in sorted(ruled.values_list("prediction_id", flat=True)):
@@ -218,8 +225,9 @@ def _unmatched_items(item_ids: list[int]) -> list[tuple[int, str, str, str, date
     """``(id, title, summary, outlet, published_at or fetched_at)`` of these items not matched yet (at most a chunk
     of them): the ORM's ``filter(id__in=..., matched_at__isnull=True).values_list(...)`` in plain SQL, as compiling
     it and converting its rows took longer than the query (match phase of bench/poll_cycle.py). In no particular
-    order (the ORM's query also sorted them by the model's ordering): matching does not depend on it. SQLite hands the date back as the text Django wrote (ISO 8601, without a
-    zone), which is read in the connection's zone, as the ORM's converter reads it."""
+    order (the ORM's query also sorted them by the model's ordering): matching does not depend on it. SQLite hands
+    the date back as the text Django wrote (ISO 8601, without a zone), which is read in the connection's zone, as
+    the ORM's converter reads it."""
     pk, title, summary, outlet, published, fetched, matched = _item_columns(
         "id", "title", "summary", "outlet", "published_at", "fetched_at", "matched_at"
     )
