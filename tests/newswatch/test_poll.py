@@ -519,3 +519,28 @@ def test_the_desk_lists_feeds_with_their_errors_and_polls_now(server, editor_use
     page = web.get("/admin/predictions/feed/")
     assert page.status_code == 200 and b"HTTPStatusError" in page.content
     assert web.get(f"/admin/predictions/feed/{broken.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_dates_are_stored_as_the_orm_stores_them():
+    """Storing adapts dates as Django's adapter does (SQLite: a shortcut for dates already in UTC, the same text),
+    and the stored items read back with the dates given: in UTC or another zone, with or without microseconds."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    adapt = polling._datetime_adapter()
+    dates = [
+        datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC),
+        datetime(2024, 3, 1, 8, 0, 0, 123456, tzinfo=UTC),
+        datetime(2024, 3, 1, 8, 0, 0, 5, tzinfo=ZoneInfo("Asia/Tokyo")),
+        None,
+    ]
+    assert [adapt(value) for value in dates] == [connection.ops.adapt_datetimefield_value(v) for v in dates]
+    feed = Feed.objects.create(name="f", url="https://f.example.org/feed")
+    fetched = datetime(2024, 3, 2, 12, 0, 0, 1, tzinfo=UTC)
+    rows = [
+        polling._Row(f"g{n}", "", "", None, "t", "s", "o", published) for n, published in enumerate(dates, start=1)
+    ]
+    ids = polling._insert_items(feed, rows, fetched_at=fetched)
+    stored = NewsItem.objects.filter(id__in=ids).order_by("guid").values_list("published_at", "fetched_at")
+    assert list(stored) == [(published, fetched) for published in dates]

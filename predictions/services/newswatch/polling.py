@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -289,7 +289,7 @@ def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> 
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _ITEM_FIELDS)
     row_placeholders = "(" + ", ".join(["%s"] * len(_ITEM_FIELDS)) + ")"
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = _datetime_adapter()
     fetched = adapt(fetched_at)
     values = [
         (
@@ -320,6 +320,23 @@ def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> 
             ids.extend(item_id for (item_id,) in cursor.fetchall())
     return ids
 
+
+
+def _datetime_adapter() -> Callable[[datetime | None], Any]:
+    """``connection.ops.adapt_datetimefield_value``, with a shortcut on SQLite when the connection's zone is UTC: a
+    date already in UTC (those :func:`parse_feed` gives) is stored as its text without the zone, which is what
+    Django's adapter writes after converting it to UTC, in half the time (5,000 dates per poll cycle in
+    bench/poll_cycle.py)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or connection.timezone is not UTC:
+        return adapt
+
+    def adapt_utc(value: datetime | None) -> Any:
+        if value is not None and value.tzinfo is UTC:
+            return str(value.replace(tzinfo=None))
+        return adapt(value)
+
+    return adapt_utc
 
 def _stored_items(feed: Feed, guids: Sequence[str]) -> list[tuple[str, int, bool]]:
     """``(guid, id, not matched yet)`` of the feed's items among ``guids`` (at most a store batch of them): the
