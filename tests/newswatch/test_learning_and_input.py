@@ -241,7 +241,6 @@ def test_a_cycle_that_dies_while_matching_leaves_the_stored_statistics_without_i
     assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[5:])
 
 
-
 def test_the_counts_are_stored_in_the_last_chunks_transaction(seed, server, monkeypatch):
     """The call's counts go in with the last chunk's candidates and marks, in its transaction (one commit fewer):
     when storing them fails, the last chunk stays unmatched too (the earlier chunks stay committed); the sweep then
@@ -264,6 +263,7 @@ def test_the_counts_are_stored_in_the_last_chunks_transaction(seed, server, monk
     svc.items_match(item_ids=NewsItem.objects.values_list("id", flat=True))
     assert not NewsItem.objects.filter(matched_at__isnull=True).exists()
     assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[10:])
+
 
 # --- the feed address, checked when a feed is saved -------------------------------------------------------------
 

@@ -538,9 +538,7 @@ def test_dates_are_stored_as_the_orm_stores_them():
     assert [adapt(value) for value in dates] == [connection.ops.adapt_datetimefield_value(v) for v in dates]
     feed = Feed.objects.create(name="f", url="https://f.example.org/feed")
     fetched = datetime(2024, 3, 2, 12, 0, 0, 1, tzinfo=UTC)
-    rows = [
-        polling._Row(f"g{n}", "", "", None, "t", "s", "o", published) for n, published in enumerate(dates, start=1)
-    ]
+    rows = [polling._Row(f"g{n}", "", "", None, "t", "s", "o", published) for n, published in enumerate(dates, start=1)]
     ids = polling._insert_items(feed, rows, fetched_at=fetched)
     stored = NewsItem.objects.filter(id__in=ids).order_by("guid").values_list("published_at", "fetched_at")
     assert list(stored) == [(published, fetched) for published in dates]

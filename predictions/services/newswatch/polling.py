@@ -321,7 +321,6 @@ def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> 
     return ids
 
 
-
 def _datetime_adapter() -> Callable[[datetime | None], Any]:
     """``connection.ops.adapt_datetimefield_value``, with a shortcut on SQLite when the connection's zone is UTC: a
     date already in UTC (those :func:`parse_feed` gives) is stored as its text without the zone, which is what
@@ -337,6 +336,7 @@ def _datetime_adapter() -> Callable[[datetime | None], Any]:
         return adapt(value)
 
     return adapt_utc
+
 
 def _stored_items(feed: Feed, guids: Sequence[str]) -> list[tuple[str, int, bool]]:
     """``(guid, id, not matched yet)`` of the feed's items among ``guids`` (at most a store batch of them): the
