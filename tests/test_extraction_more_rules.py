@@ -327,3 +327,19 @@ def test_others_fears_what_people_keep_telling_and_a_forecast_in_the_passive_are
     assert quotes("The mayor is predicted to win a second term.") == []
     assert quotes("The mayor is projected to win a second term.") == []
     assert quotes("I fear the riots will return.") == ["I fear the riots will return."]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Session 13: kinds of false positives across the whole tuning part
+
+
+def test_a_paragraph_under_the_posts_title_is_an_item_only_when_it_speaks_of_what_is_ahead():
+    text = (
+        "City Predictions\n\n"
+        "via an arrangement with the Ledger syndicate.\n\n"
+        "Council to stay | A new mayor? | A close budget fight\n\n"
+        "The summer usually tells watchers the most about the council.\n\n"
+        "The tram line will open by June.\n\n"
+        "Look for the mayor to lose her seat.\n"
+    )
+    assert quotes(text) == ["The tram line will open by June.", "Look for the mayor to lose her seat."]

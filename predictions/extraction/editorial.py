@@ -29,6 +29,7 @@ from predictions.extraction.sentences import (
     _is_candidate,
     _is_number_only,
     _sentences,
+    _unquoted,
     own_words,
     time_label,
 )
@@ -53,6 +54,21 @@ def _prediction(
     if asserted:  # an item of a list of predictions, worded without "will" ("Xi remains leader of China")
         return DraftPrediction(statement, quote, probability_for_phrase("will"), "inferred", None, False)
     return DraftPrediction(statement, quote, None, None, None, False)
+
+
+_AHEAD = re.compile(
+    r"\b(?:look\s+for|expect\w*|predict\w*|forecast|bet|surprised|doubt|chances?|odds|(?:un)?likely|probabl[ey])\b",
+    re.I,
+)
+
+
+def _speaks_ahead(text: str) -> bool:
+    """Whether a sentence speaks of what is ahead: a future, a modal, a forecasting verb or a stated probability
+    (a deck's "A | B | C" parts are headlines, not a sentence)."""
+    if text.count("|") >= 2:
+        return False
+    plain = _unquoted(text)
+    return bool(_FUTURE.search(plain) or _MODAL.search(plain) or _AHEAD.search(plain) or _find_stated(plain))
 
 
 def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: str | None) -> DraftPrediction | None:
@@ -128,6 +144,11 @@ def _predictions(
             if _LABEL_ONLY.match(text.strip()):
                 continue
             forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
+            if forced and block.under_title and not labelled and block.odds is None and not _speaks_ahead(text):
+                # a one-sentence paragraph under the post's title ("Election Predictions") is one of its items
+                # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",
+                # "GOP to keep House | A 50/50 Senate?") nor its opening remarks ("The future is always uncertain.")
+                forced = False
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None

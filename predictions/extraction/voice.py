@@ -273,6 +273,7 @@ class _Block:
     marker: bool = False
     header: bool = False  # "My predictions for 2027:", "I Predict...", "I predict the following:"
     header_item: bool = False  # an item of the list a header announces: a prediction whatever its wording
+    under_title: bool = False  # an item only by standing, unbulleted, under the post's own title ("2024 Predictions")
     context: str | None = None  # for an item: the header announcing it (its deadline may be there)
     heading: str | None = None  # the nearest heading above
     section: int = 0
@@ -395,6 +396,7 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             continue
         if block.kind == "list" or (block.kind == "prose" and not block.marker and _one_line_item(doc, block)):
             block.header_item = True
+            block.under_title = block.kind == "prose" and header is blocks[0]
             block.context = doc.source[header.start : header.end]
     return blocks
 
