@@ -343,3 +343,16 @@ def test_a_paragraph_under_the_posts_title_is_an_item_only_when_it_speaks_of_wha
         "Look for the mayor to lose her seat.\n"
     )
     assert quotes(text) == ["The tram line will open by June.", "Look for the mayor to lose her seat."]
+
+
+def test_a_forecast_in_a_scenario_the_author_does_not_predict_is_not_one():
+    assert quotes("If the polls are overstating her lead, the challenger might win the seat.") == []
+    assert quotes("If the surveys are right, the mayor will lose badly.") == []
+    assert quotes("If launched, the strike will hit three cities.") == []
+    assert quotes("The council will be blamed for the delay, should one come about.") == []
+    assert quotes("The mayor will win if she does indeed carry the suburbs.") == []
+    assert quotes("In that case, the tram will open late.") == []
+    # a condition on an event of its own is still the author's forecast
+    assert quotes("If the mayor retires, her deputy will be elected to succeed her.") == [
+        "If the mayor retires, her deputy will be elected to succeed her."
+    ]

@@ -208,6 +208,19 @@ def time_label(paragraph: str, base: date = date(1900, 1, 1)) -> str | None:
     return label if deadline_in(label if " " in label else f"in {label}", base) else None
 
 
+# A forecast that holds only in a scenario the author does not predict: a condition on the polls being right or
+# wrong ("if the polls are overestimating X's support, ..."), or a condition that points back to a hypothetical
+# ("If launched, ...", "..., should one come about, ...", "if so", "if he does", "in that case").
+_SCENARIO = re.compile(
+    r"\bif\s+(?:the\s+)?(?:polls?|polling|surveys?|models?|forecasts?|pollsters?)\s+(?:\w+\s+)?(?:are|is|were|was|have|has"
+    r"|turn\s+out|prove)\b"
+    r"|\bif\s+(?:so|not)\s*,"
+    r"|\bif\s+(?:that|this|it|he|she|they)\s+(?:does|do|did|happens|happened|comes\s+(?:about|to\s+pass))\b"
+    r"|\bshould\s+(?:that|this|it|one|they|such\s+a\s+\w+)\s+(?:happen|come\s+about|come\s+to\s+pass|occur)\b"
+    r"|^\W*(?:(?:but|and|yet)\s+)?if\s+[a-z]+ed\s*,"
+    r"|\bin\s+(?:that|this|such\s+a|either)\s+(?:case|event|scenario)\b",
+    re.I,
+)
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
@@ -254,7 +267,7 @@ def _is_candidate(
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
     if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
         return False
-    if _CALENDAR_FACT.search(plain):
+    if _CALENDAR_FACT.search(plain) or (not forced and _SCENARIO.search(plain)):
         return False
     if _ON_THE_LIST.search(plain.strip()):
         return False
