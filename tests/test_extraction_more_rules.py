@@ -356,3 +356,14 @@ def test_a_forecast_in_a_scenario_the_author_does_not_predict_is_not_one():
     assert quotes("If the mayor retires, her deputy will be elected to succeed her.") == [
         "If the mayor retires, her deputy will be elected to succeed her."
     ]
+
+
+def test_the_items_under_a_line_announcing_reasons_are_the_case_for_a_prediction_not_predictions():
+    text = (
+        "The tram line will open by June.\n\n"
+        "Why This Could Come True:\n\n"
+        "- With a new mayor in office, there will be more pressure on the contractor.\n"
+        "- The unions will be more likely to settle.\n\n"
+        "The mayor will lose her seat.\n"
+    )
+    assert quotes(text) == ["The tram line will open by June.", "The mayor will lose her seat."]

@@ -110,7 +110,7 @@ def _predictions(
     for block in sorted(voice, key=lambda b: b.start):
         if len(results) >= MAX_PREDICTIONS:
             break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
-        if block.header:
+        if block.header or block.reasons:
             continue
         spans = _sentences(source, block.start, block.end)
         own = own_words(source[block.start : block.end])

@@ -273,6 +273,7 @@ class _Block:
     marker: bool = False
     header: bool = False  # "My predictions for 2027:", "I Predict...", "I predict the following:"
     header_item: bool = False  # an item of the list a header announces: a prediction whatever its wording
+    reasons: bool = False  # an item of a list of reasons ("Why This Could Come True:"): the case for a prediction
     under_title: bool = False  # an item only by standing, unbulleted, under the post's own title ("2024 Predictions")
     context: str | None = None  # for an item: the header announcing it (its deadline may be there)
     heading: str | None = None  # the nearest heading above
@@ -367,6 +368,15 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             block.header = bool(re.search(r"(?::-?|\.\.\.|…)$", text)) or (
                 next_is_item and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
+    reasons = False
+    for block in blocks:  # the items under "Why this could come true:", "Reasons:", "The drivers:"
+        text = doc.source[block.start : block.end].strip()
+        if block.kind in {"prose", "heading"}:
+            reasons = bool(_REASONS_LABEL.match(text))
+        elif block.kind == "list" and reasons:
+            block.reasons = True
+        elif block.kind != "list":
+            reasons = False
     header: _Block | None = None
     for i, block in enumerate(blocks):
         if block.header:
@@ -399,6 +409,15 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             block.under_title = block.kind == "prose" and header is blocks[0]
             block.context = doc.source[header.start : header.end]
     return blocks
+
+
+# A line announcing the case for a prediction, not predictions: "Why This Could Come True:", "Reasons:", "The main
+# drivers:", "Arguments for and against:".
+_REASONS_LABEL = re.compile(
+    r"^\W*(?:why\b[^:.!?]{0,60}|(?:(?:the|some|my|our|a\s+few)\s+)?(?:\w+\s+)?(?:reasons?|arguments?|factors|drivers"
+    r"|pros(?:\s+and\s+cons)?|caveats)\b[^:.!?]{0,40})\s*:\W*$",
+    re.I,
+)
 
 
 def _one_line_item(doc: _Doc, block: _Block) -> bool:
