@@ -367,3 +367,14 @@ def test_the_items_under_a_line_announcing_reasons_are_the_case_for_a_prediction
         "The mayor will lose her seat.\n"
     )
     assert quotes(text) == ["The tram line will open by June.", "The mayor will lose her seat."]
+
+
+def test_someones_claim_named_as_a_noun_a_refusal_to_guess_and_odds_on_being_wrong_are_not_predictions():
+    assert quotes("It is close, but the suggestion that the mayor will win by twenty points is crazy talk.") == []
+    assert quotes("The notion that rates will fall this year is popular.") == []
+    assert quotes("I’m not going to guess whether the council will vote on it.") == []
+    assert quotes("I won't predict who will win the derby.") == []
+    assert quotes("There’s an 86% chance that I’m completely wrong about all of this.") == []
+    assert quotes("There’s an 86% chance that the tram opens late.") == [
+        "There’s an 86% chance that the tram opens late."
+    ]

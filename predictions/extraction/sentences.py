@@ -85,6 +85,8 @@ _OTHERS_STATE = re.compile(
     r"|talks? about|talked about|writes|argue|suggested|proposed|recommended|(?:suggests|proposes)\s+that"
     r"|(?:consensus|conventional\s+wisdom|received\s+wisdom)\s+(?:is|was|says|holds)"
     r"|(?:fear|hope|worry|view|expectation|belief|assumption)\s+(?:in|among|at|within)\s+[^,.;]{1,40}?\s+(?:is|was)"
+    # someone's claim named as a noun: "the suggestion that McCain will ...", "the notion that ..."
+    r"|the\s+(?:suggestion|idea|notion|claim|argument|theory|assertion|talk|rumou?r|narrative|premise)\s+that"
     r"|(?:are|were|keep|kept)\s+telling\s+(?:me|us)|(?:is|are|was|were)\s+(?:widely\s+)?(?:predicted|projected|tipped"
     r"|favou?red|forecast)\s+to"
     r"|(?:polls?|surveys?|models?)\s+(?:\w+\s+)?(?:show|suggest|telling|tell)\w*)\b",
@@ -114,7 +116,12 @@ _META = re.compile(
     r"|\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong"
     r"|time\s+will\s+(?:tell|judge|prove|show|decide)"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
-    r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
+    r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know"
+    # declining to forecast: "I'm not going to guess whether ...", "I won't predict ..."
+    r"|I(?:['’]m|\s+am)\s+not\s+going\s+to\s+(?:guess|predict|speculate|forecast|bet)"
+    r"|I\s+(?:won['’]t|will\s+not|can['’]t|cannot)\s+(?:guess|predict|speculate|forecast)"
+    # odds on the author's own predictions being wrong or right: "an 86% chance that I'm completely wrong"
+    r"|(?:chance|odds|probability)\s+(?:that\s+)?I(?:['’]m|\s+am|\s+will\s+be|['’]ll\s+be)\s+(?:\w+\s+)?(?:wrong|right|correct))\b",
     re.I,
 )
 # A comment, not a forecast: "That will not rescue the doom-mongers on housing, though." (a fact's consequence,
