@@ -378,3 +378,14 @@ def test_someones_claim_named_as_a_noun_a_refusal_to_guess_and_odds_on_being_wro
     assert quotes("There’s an 86% chance that the tram opens late.") == [
         "There’s an 86% chance that the tram opens late."
     ]
+
+
+def test_a_paragraph_announces_the_items_after_it_only_by_its_last_sentence():
+    text = (
+        "Council Notes\n\n"
+        "The budget season is on! The pundits are already making predictions. I guess we live in odd times.\n\n"
+        "However, the first draft of a budget has not been a reliable guide in years past.\n"
+    )
+    assert quotes(text) == []
+    text = "Council Notes\n\nThe budget season is on! Here are my predictions.\n\nThe tram line opens in June.\n"
+    assert quotes(text) == ["The tram line opens in June."]

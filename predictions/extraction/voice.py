@@ -365,8 +365,13 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             block.header = bool(_ANNOUNCES.search(text))  # "My guesses for next year", "I Predict...", "2024 Odds"
         else:
             # "My predictions for 2027:", "I predict the following:", "here are my probabilities." before a list
+            # ... announced by its last sentence: not a paragraph that mentions others' predictions on the way ("The
+            # campaign is on! ... the pundits are already making predictions. I guess we live in ...")
+            last = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text)[-1]
             block.header = bool(re.search(r"(?::-?|\.\.\.|…)$", text)) or (
-                next_is_item and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
+                next_is_item
+                and bool(_ANNOUNCES.search(last))
+                and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
     reasons = False
     for block in blocks:  # the items under "Why this could come true:", "Reasons:", "The drivers:"
