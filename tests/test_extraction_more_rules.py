@@ -389,3 +389,21 @@ def test_a_paragraph_announces_the_items_after_it_only_by_its_last_sentence():
     assert quotes(text) == []
     text = "Council Notes\n\nThe budget season is on! Here are my predictions.\n\nThe tram line opens in June.\n"
     assert quotes(text) == ["The tram line opens in June."]
+
+
+def test_a_future_only_in_a_reason_the_conditional_mood_a_bet_on_the_past_or_brackets_is_no_forecast():
+    assert quotes("Turnout matters a lot, because the ballot measures will draw young voters.") == []
+    assert quotes("Partly because the same thing might happen as happened in 2008.") == []
+    assert quotes("The mayor will lose because turnout will be low.") == [
+        "The mayor will lose because turnout will be low."
+    ]
+    assert quotes("Because the economy will slow, the mayor will lose.") == [
+        "Because the economy will slow, the mayor will lose."
+    ]
+    assert quotes("Bases within range of the missiles would likely be targeted.") == []
+    assert quotes("Next year will likely be worse than this one.") == ["Next year will likely be worse than this one."]
+    assert quotes("(I know, but I bet they felt the same way last year.)") == []
+    assert quotes("Readers, you have all been (and will always be) invaluable to me.") == []
+    assert quotes("The price goes down (probably to $34 billion) by June.") == [
+        "The price goes down (probably to $34 billion) by June."
+    ]

@@ -228,6 +228,13 @@ _SCENARIO = re.compile(
     r"|\bin\s+(?:that|this|such\s+a|either)\s+(?:case|event|scenario)\b",
     re.I,
 )
+# The future only inside the reason given for something else: "Youth matters a lot, because legal weed initiatives
+# will drive turnout", "Partly because the same thing might happen as with Obama." ("Because X will slow, Y will
+# lose" opens with its reason and has its own forecast after it.)
+_REASON_CLAUSE = re.compile(
+    r"(?:^\W*(?:(?:and|but)\s+)?(?:partly|mainly|largely|chiefly|simply|just|only|in\s+part)\s+|\w[,;]?\s+)because\b",
+    re.I,
+)
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
@@ -282,6 +289,8 @@ def _is_candidate(
         return False
     if forced:
         return bulleted or not _OWN_PLAN.search(plain)
+    if _no_forecast_of_its_own(plain):
+        return False
     positions = []
     if m := _STRONG.search(plain):
         positions.append(m.start())
@@ -298,11 +307,35 @@ def _is_candidate(
     scope = scope[m.end() :] if (m := _SUBORDINATE.search(scope)) else scope
     if (others := _OTHERS_STATE.search(scope)) and not re.search(r"\bI\s+$", scope[: others.start()]):
         return False
-    if _CONCERN.search(before):
+    if _CONCERN.search(before) or _REASON_CLAUSE.search(before):
         return False
     if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before):
         return False
     return True
+
+
+def _no_forecast_of_its_own(plain: str) -> bool:
+    """A sentence whose only signs of a forecast are (a) a hedge on the conditional mood ("Bases within range would
+    likely be targeted": what would follow if something happened), (b) "I bet" about the past ("I bet they felt
+    the same way last year"), or (c) a future inside brackets ("you have all been (and will always be) invaluable
+    to me"; a hedge in brackets, "X goes from $44bn (probably down to $34bn)", still counts): none forecasts."""
+    if _FUTURE.search(plain) is None and _find_stated(plain) is None:
+        strong = _STRONG.search(plain)
+        if strong and re.search(r"\bwould\s+(?:\w+\s+)?$", plain[: strong.start()]) and not _MODAL.search(plain):
+            return True
+        if re.search(
+            r"\bI\s+bet\s+(?:that\s+)?(?:\w+\s+){0,3}?(?:was|were|did|had|felt|knew|thought|said|[a-z]{2,}ed)\b", plain
+        ):
+            return True
+    outside = re.sub(r"\([^()]*\)", " ", plain.strip().removeprefix("(").removesuffix(")"))
+    return (
+        "(" in plain
+        and _FUTURE.search(plain) is not None
+        and _STRONG.search(plain) is None
+        and _find_stated(plain) is None
+        and _FUTURE.search(outside) is None
+        and _MODAL.search(outside) is None
+    )
 
 
 def _is_number_only(text: str) -> bool:
