@@ -407,3 +407,16 @@ def test_a_future_only_in_a_reason_the_conditional_mood_a_bet_on_the_past_or_bra
     assert quotes("The price goes down (probably to $34 billion) by June.") == [
         "The price goes down (probably to $34 billion) by June."
     ]
+
+
+def test_a_maxim_a_judgement_of_significance_an_elliptical_answer_and_possible_things_are_no_forecasts():
+    assert quotes("Dead right – but one will never go broke betting against the bookmakers.") == []
+    assert quotes("No one will dare ask the mayor about the tram.") == [
+        "No one will dare ask the mayor about the tram."
+    ]
+    assert quotes("This election will be one of the most important in modern history.") == []
+    assert quotes("Will anyone use these apps? I know I will!") == []
+    assert quotes("Last week I made a post where I assign odds to random events that might occur.") == []
+    assert quotes("Events that might occur this year will surprise the council.") == [
+        "Events that might occur this year will surprise the council."
+    ]

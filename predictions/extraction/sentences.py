@@ -133,7 +133,15 @@ _RHETORICAL = re.compile(
     r"|\b(?:probably|likely|almost certainly|quite possibly)\s+(?:right|wrong|correct|true|accurate|spot on)\b"
     # a hedged judgement of the present, about the text itself: "I think that's probably enough for now"
     r"|^(?:I\s+think\s+)?(?:that|this|it)(?:['’]s|\s+is)\s+(?:probably|likely|almost\s+certainly|definitely)\s+"
-    r"(?:enough|fine|ok|okay|overkill|too\s+\w+|for\s+the\s+best|a\s+(?:good|bad)\s+idea)\b",
+    r"(?:enough|fine|ok|okay|overkill|too\s+\w+|for\s+the\s+best|a\s+(?:good|bad)\s+idea)\b"
+    # a maxim with the generic "one": "one will never go broke betting against peace"
+    r"|(?<!\bno\s)(?<!\bthe\s)(?<!\bany\s)(?<!\bevery\s)(?<!\beach\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bwhich\s)"
+    r"\bone\s+(?:will|won['’]t|shall)\s+(?:never|always|not)\b"
+    # a judgement of significance nobody can check: "This election will be one of the most important in history"
+    r"|\b(?:will|['’]ll|is\s+going\s+to)\s+be\s+(?:one\s+of\s+)?the\s+(?:most|single\s+most)\s+(?:important|significant"
+    r"|consequential|interesting|exciting|historic|pivotal|crucial|critical|momentous)\b"
+    # the author's elliptical answer about himself: "I know I will!", "We won't."
+    r"|\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$",
     re.I,
 )
 # A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
@@ -314,12 +322,24 @@ def _is_candidate(
     return True
 
 
+_POSSIBLE_THINGS = re.compile(
+    r"\b(?:things|events|changes|developments|surprises|scenarios|outcomes|possibilities|what)\s+(?:that\s+|which\s+)?"
+    r"(?:might|may|could)\s+(?:happen|occur|come|arise|unfold|go\s+wrong)\b",
+    re.I,
+)
+
+
 def _no_forecast_of_its_own(plain: str) -> bool:
     """A sentence whose only signs of a forecast are (a) a hedge on the conditional mood ("Bases within range would
     likely be targeted": what would follow if something happened), (b) "I bet" about the past ("I bet they felt
     the same way last year"), or (c) a future inside brackets ("you have all been (and will always be) invaluable
-    to me"; a hedge in brackets, "X goes from $44bn (probably down to $34bn)", still counts): none forecasts."""
+    to me"; a hedge in brackets, "X goes from $44bn (probably down to $34bn)", still counts), or (d) a modal only
+    in a noun phrase ("odds on random events that might occur"): none forecasts."""
     if _FUTURE.search(plain) is None and _find_stated(plain) is None:
+        # (d) a modal only in a noun phrase: "I assign odds to random events that might occur"
+        rest = _POSSIBLE_THINGS.sub(" ", plain)
+        if rest != plain and not (_MODAL.search(rest) or _STRONG.search(rest)):
+            return True
         strong = _STRONG.search(plain)
         if strong and re.search(r"\bwould\s+(?:\w+\s+)?$", plain[: strong.start()]) and not _MODAL.search(plain):
             return True
