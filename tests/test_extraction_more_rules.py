@@ -420,3 +420,29 @@ def test_a_maxim_a_judgement_of_significance_an_elliptical_answer_and_possible_t
     assert quotes("Events that might occur this year will surprise the council.") == [
         "Events that might occur this year will surprise the council."
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Analysts predict that rates will fall by June.",
+        "Most economists expect inflation will fall this year.",
+        "Many voters believe the mayor will win the ward.",
+        "Critics fear the dam will fail.",
+        "Observers warn that the dam will fail.",
+    ],
+)
+def test_others_view_in_the_plural_present_is_not_the_authors(sentence):
+    assert quotes(sentence) == []
+
+
+def test_the_authors_own_view_after_or_before_a_verb_of_thinking_is_his():
+    for sentence in (
+        "We expect rates will fall.",
+        "I also think the dam will fail.",
+        "It is easy to predict the speculation will continue.",
+        "When the deficit grows in the next forecast, tensions will rise.",
+        "I am not one of those who fear the effect - I think it will be balanced out by turnout.",
+        "Earlier I had plans of writing on why I think the mayor will win.",
+    ):
+        assert quotes(sentence) == [sentence]

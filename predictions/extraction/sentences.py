@@ -236,6 +236,20 @@ _SCENARIO = re.compile(
     r"|\bin\s+(?:that|this|such\s+a|either)\s+(?:case|event|scenario)\b",
     re.I,
 )
+# Others' view in the plural present: "Analysts predict ...", "Most economists expect ...", "Critics fear ...".
+_OTHERS_PLURAL = re.compile(
+    r"\b(?:predict|expect|believe|think|fear|forecast|anticipate|warn|reckon|suspect|worry|agree)\b", re.I
+)
+# Before a verb of thinking, the author's own view ("I expect", "we also think", "I do fear") or an infinitive ("It is
+# easy to predict the speculation will continue"), not someone else's.
+# "the next forecast", "for fear": a noun, not a verb.
+_OWN_VIEW = re.compile(
+    r"(?:\b(?:I|we)\s+(?:(?:also|still|really|strongly|fully|firmly|now|do|truly)\s+)*|\bto\s+"
+    r"|\b(?:the|a|an|next|this|that|their|his|her|its|our|my|your|no|for|latest|new)\s+)$",
+    re.I,
+)
+# Others' view and then the author's own: "I am not one of those who fear X - I think it will be balanced out".
+_OWN_VIEW_AFTER = re.compile(r"\b(?:I|we)\s+(?:think|believe|predict|expect|reckon|suspect|bet)\b")
 # The future only inside the reason given for something else: "Youth matters a lot, because legal weed initiatives
 # will drive turnout", "Partly because the same thing might happen as with Obama." ("Because X will slow, Y will
 # lose" opens with its reason and has its own forecast after it.)
@@ -313,7 +327,13 @@ def _is_candidate(
         return False
     scope = re.sub(r"\([^()]*\)", " ", before)
     scope = scope[m.end() :] if (m := _SUBORDINATE.search(scope)) else scope
-    if (others := _OTHERS_STATE.search(scope)) and not re.search(r"\bI\s+$", scope[: others.start()]):
+    others = _OTHERS_STATE.search(scope)
+    if others and re.search(r"\bI\s+$", scope[: others.start()]):
+        others = None
+    if others is None:  # "Analysts predict ...", "Most economists expect ...", "Critics fear ..."
+        plural = (m for m in _OTHERS_PLURAL.finditer(scope) if not _OWN_VIEW.search(scope[: m.start()]))
+        others = next(plural, None)
+    if others and not _OWN_VIEW_AFTER.search(scope[others.end() :]):
         return False
     if _CONCERN.search(before) or _REASON_CLAUSE.search(before):
         return False
