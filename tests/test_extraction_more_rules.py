@@ -446,3 +446,27 @@ def test_the_authors_own_view_after_or_before_a_verb_of_thinking_is_his():
         "Earlier I had plans of writing on why I think the mayor will win.",
     ):
         assert quotes(sentence) == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nobody knows if rates will fall.",
+        "This article will look at the budget in detail.",
+        "In this column, we will look at the Senate races.",
+        "Next week, we will look at the Senate races.",
+        "We'll return to the budget fight in a later post.",
+        "There will be more on this tomorrow.",
+        "This will be my last post of the year.",
+        "It will be interesting to see whether the council acts.",
+        "We will have to wait and see what the council does.",
+        "History will judge him harshly.",
+    ],
+)
+def test_the_text_speaking_of_itself_waiting_to_see_and_an_indirect_if_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_forecast_next_to_the_text_speaking_of_itself_is_still_one():
+    assert quotes("We'll see more lay-offs in the first quarter.") == ["We'll see more lay-offs in the first quarter."]
+    assert quotes("The World Series will go to the Dodgers.") == ["The World Series will go to the Dodgers."]

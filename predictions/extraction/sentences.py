@@ -114,7 +114,20 @@ _ON_THE_LIST = re.compile(r"\b(?:all\s+of\s+these|these|the\s+following|this\s+l
 _META = re.compile(
     r"\bwe(?:\s+will|['’]ll)\s+(?:just\s+)?see(?:\s*[.!]*$|\s+(?:what|how|if|whether|who|about)\b)"  # not "we'll see X"
     r"|\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong"
-    r"|time\s+will\s+(?:tell|judge|prove|show|decide)"
+    r"|(?:time|history)\s+will\s+(?:tell|judge|prove|show|decide|remember|record)"
+    # the text speaking of itself: "This article will look at ...", "In this column, we will look at ...", "Next
+    # week, we'll look at the Senate races", "We'll return to this in a later post", "More on this tomorrow"
+    r"|\b(?:this|the\s+next|the\s+following|a\s+later|a\s+future|my\s+next|our\s+next)\s+(?:blog\s+)?(?:post|article"
+    r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment)\b[^.!?]{0,40}?"
+    r"(?:will|['’]ll|is\s+going\s+to|shall)\b"
+    r"|\b(?:I|we)(?:\s+will|\s+shall|['’]ll)\s+(?:now\s+|then\s+|also\s+|briefly\s+)?(?:look\s+at|take\s+a\s+look|return\s+to"
+    r"|come\s+back\s+to|turn\s+to|discuss|cover|explore|examine|review|revisit|get\s+to|go\s+through|update|explain)\b"
+    r"|\b(?:will|['’]ll)\s+be\s+more\s+(?:on|about)\s+(?:this|that)\b"
+    r"|\b(?:will|['’]ll|is\s+going\s+to)\s+be\s+(?:my|our|the)\s+(?:last|final|first|next)\s+(?:post|column|article|piece"
+    r"|entry|newsletter|episode)"
+    # waiting to see: "It will be interesting to see whether ...", "We will have to wait and see", "remains to be seen"
+    r"|(?:will|['’]ll)\s+be\s+(?:very\s+)?(?:interesting|fascinating|instructive|worth\s+watching)\s+to\s+(?:see|watch)"
+    r"|wait\s+and\s+see|remains?\s+to\s+be\s+seen"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
     r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know"
     # declining to forecast: "I'm not going to guess whether ...", "I won't predict ..."
@@ -155,7 +168,9 @@ _PREDICTION_FRAME = re.compile(
 )
 # An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
 _INDIRECT = re.compile(
-    r"\b(?:what|who|whether|when|how|which|why)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))[^,;.]*$", re.I
+    r"(?:\b(?:what|who|whether|when|how|which|why)|\b(?:know|knows|knew|wonder|wonders|ask|asks|asked|unclear|uncertain"
+    r"|see|sure)\s+if)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))[^,;.]*$",
+    re.I,
 )
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
