@@ -470,3 +470,27 @@ def test_the_text_speaking_of_itself_waiting_to_see_and_an_indirect_if_are_not_f
 def test_a_forecast_next_to_the_text_speaking_of_itself_is_still_one():
     assert quotes("We'll see more lay-offs in the first quarter.") == ["We'll see more lay-offs in the first quarter."]
     assert quotes("The World Series will go to the Dodgers.") == ["The World Series will go to the Dodgers."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Readers will remember the 2008 crash.",
+        "Long-time readers will know that I favour the tram.",
+        "Many will recall the day the dam failed.",
+        "As you will have noticed, the tram is late.",
+        "Supporters will tell you the mayor is doing well.",
+        "One might expect the mayor to win.",
+        "The mayor will reportedly resign next month.",
+        "The mayor will be 80 years old next year.",
+        "She will turn 65 in March.",
+    ],
+)
+def test_the_readers_memory_a_habitual_claim_a_report_and_an_age_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_number_or_knowing_ahead_is_still_a_forecast():
+    assert quotes("The final score will be 21 in the derby.") == ["The final score will be 21 in the derby."]
+    assert quotes("We will know the results by Friday.") == ["We will know the results by Friday."]
+    assert quotes("No one will remember the tram by 2030.") == ["No one will remember the tram by 2030."]

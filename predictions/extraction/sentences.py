@@ -128,6 +128,17 @@ _META = re.compile(
     # waiting to see: "It will be interesting to see whether ...", "We will have to wait and see", "remains to be seen"
     r"|(?:will|['’]ll)\s+be\s+(?:very\s+)?(?:interesting|fascinating|instructive|worth\s+watching)\s+to\s+(?:see|watch)"
     r"|wait\s+and\s+see|remains?\s+to\s+be\s+seen"
+    # the reader's memory or knowledge, which is the present: "Readers will remember the 2008 crash", "Long-time
+    # readers will know that ...", "Many will recall ...", "as you will have noticed"
+    r"|\b(?:readers?|many|some|most|those|listeners|viewers|fans|followers)\s+(?:\w+\s+){0,4}?(?:will|['’]ll)\s+"
+    r"(?:no\s+doubt\s+|surely\s+|already\s+)?(?:remember|recall|know|recogni[sz]e|have\s+(?:noticed|seen|heard|read))\b"
+    r"|\bwill\s+(?:no\s+doubt\s+|surely\s+|already\s+)?have\s+(?:noticed|seen|heard|read)\b"
+    # someone's habitual claim: "Supporters will tell you the mayor is doing well"
+    r"|\bwill\s+(?:happily\s+|gladly\s+|readily\s+|quickly\s+)?tell\s+you\b"
+    # hypothetical reasoning with the generic "one": "One might expect the mayor to win"
+    r"|(?<!\bno\s)(?<!\bthe\s)(?<!\bany\s)\bone\s+(?:might|may|could|would)\s+(?:expect|think|assume|imagine|guess|say|argue)\b"
+    # a report, not the author's forecast: "The mayor will reportedly resign"
+    r"|\b(?:will|['’]ll|is\s+going\s+to)\s+(?:reportedly|reputedly|allegedly|apparently|supposedly)\b"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
     r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know"
     # declining to forecast: "I'm not going to guess whether ...", "I won't predict ..."
@@ -198,7 +209,9 @@ _CALENDAR_FACT = re.compile(
     r"^\W*(?:(?:19|20)\d\d|next\s+year|this\s+year|next\s+\w+day|tomorrow)\s+(?:will|is\s+going\s+to)\s+(?:be|mark)\s+"
     r"(?:the\s+)?(?:[\w.]+['’]s\s+|(?:his|her|their|its|our|my)\s+)?"
     r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\s+"
-    r"(?:year|anniversary|birthday|season|term|month|week|day)\b",
+    r"(?:year|anniversary|birthday|season|term|month|week|day)\b"
+    # an age: "The mayor will be 80 years old next year", "She will turn 65 in March"
+    r"|\b(?:will|['’]ll)\s+(?:be\s+\d{1,3}\s+years?\s+old|turn\s+\d{1,3}(?:\s+years?\s+old)?)\b",
     re.I,
 )
 # A worry the author voices is a concern, not a forecast: "If I have any worry, it's that ...", "My biggest worry
