@@ -494,3 +494,14 @@ def test_a_number_or_knowing_ahead_is_still_a_forecast():
     assert quotes("The final score will be 21 in the derby.") == ["The final score will be 21 in the derby."]
     assert quotes("We will know the results by Friday.") == ["We will know the results by Friday."]
     assert quotes("No one will remember the tram by 2030.") == ["No one will remember the tram by 2030."]
+
+
+def test_what_i_think_after_a_verb_is_an_indirect_question_but_why_i_think_states_a_claim():
+    assert quotes("Some of my readers asked what I think 2024 will bring.") == []
+    assert quotes("This post is on why I think the mayor will win.") == [
+        "This post is on why I think the mayor will win."
+    ]
+    assert quotes("Here is why I think the mayor will win.") == ["Here is why I think the mayor will win."]
+    assert quotes("What I think will happen is that the council folds.") == [
+        "What I think will happen is that the council folds."
+    ]

@@ -118,7 +118,7 @@ _META = re.compile(
     # the text speaking of itself: "This article will look at ...", "In this column, we will look at ...", "Next
     # week, we'll look at the Senate races", "We'll return to this in a later post", "More on this tomorrow"
     r"|\b(?:this|the\s+next|the\s+following|a\s+later|a\s+future|my\s+next|our\s+next)\s+(?:blog\s+)?(?:post|article"
-    r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment)\b[^.!?]{0,40}?"
+    r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment)\s+(?:\w+\s+)?"
     r"(?:will|['’]ll|is\s+going\s+to|shall)\b"
     r"|\b(?:I|we)(?:\s+will|\s+shall|['’]ll)\s+(?:now\s+|then\s+|also\s+|briefly\s+)?(?:look\s+at|take\s+a\s+look|return\s+to"
     r"|come\s+back\s+to|turn\s+to|discuss|cover|explore|examine|review|revisit|get\s+to|go\s+through|update|explain)\b"
@@ -178,9 +178,13 @@ _PREDICTION_FRAME = re.compile(
     re.I,
 )
 # An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
+# "What" and "who" after a verb are the clause's missing part ("readers asked what I think 2024 will bring"); after
+# "why" or "how" the author's "I think" states a whole claim ("on why I think Harris will be the 47th president"),
+# as it does in a sentence opening "What I think will happen is ...".
 _INDIRECT = re.compile(
-    r"(?:\b(?:what|who|whether|when|how|which|why)|\b(?:know|knows|knew|wonder|wonders|ask|asks|asked|unclear|uncertain"
-    r"|see|sure)\s+if)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))[^,;.]*$",
+    r"(?:(?<=\w\s)(?:what|who)\s+(?:I|we)\s+(?:think|believe|predict|expect)\b"
+    r"|\b(?:what|who|whether|when|how|which|why)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))"
+    r"|\b(?:know|knows|knew|wonder|wonders|ask|asks|asked|unclear|uncertain|see|sure)\s+if\b)[^,;.]*$",
     re.I,
 )
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
