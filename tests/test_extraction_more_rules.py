@@ -505,3 +505,25 @@ def test_what_i_think_after_a_verb_is_an_indirect_question_but_why_i_think_state
     assert quotes("What I think will happen is that the council folds.") == [
         "What I think will happen is that the council folds."
     ]
+
+
+def test_a_past_prediction_graded_or_recalled_with_its_outcome_is_not_a_new_one():
+    text = (
+        "Predictions for 2024\n\n"
+        "First, a look back at last year's.\n\n"
+        "- The mayor will lose her seat. Right!\n"
+        "- Rates will fall below 3%. Wrong.\n"
+        "- The tram will open by June. Half right: it opened in August.\n"
+        "- ✓ The bridge will be closed for repairs.\n\n"
+        "Now for this year.\n\n"
+        "- The council will approve the new budget.\n"
+    )
+    assert quotes(text) == ["The council will approve the new budget."]
+    assert quotes("I said the mayor will lose her seat, and she did.") == []
+    assert quotes("Last year I wrote that rates will fall; they did not.") == []
+    assert quotes("As I said, the mayor will lose in 2026.") == ["As I said, the mayor will lose in 2026."]
+    assert quotes("I bet the tram opens in 2025.") == ["I bet the tram opens in 2025."]
+    assert quotes("The mayor will lose. Wrong-headed policies will sink her.") == [
+        "The mayor will lose.",
+        "Wrong-headed policies will sink her.",
+    ]

@@ -56,6 +56,17 @@ def _prediction(
     return DraftPrediction(statement, quote, None, None, None, False)
 
 
+# A grade given to a past prediction, after it ("Right!", "Wrong.", "Half right: it opened in August.", "Nailed
+# it.") or before it ("✓ The mayor will lose", "WRONG: Rates will fall").
+_VERDICT = re.compile(
+    r"^\W*(?:(?:half|partly|partially|mostly|largely|completely|totally|dead|spectacularly)\s+)?(?:right|wrong|correct"
+    r"|incorrect)\s*(?:[.!:;—–]|$)|^\W*(?:nailed\s+it|missed(?:\s+it)?|not\s+quite|nope|check|✓|✔|✗|✘|❌|✅)\s*[.!]*\W*$"
+    r"|^\W*(?:I\s+was|I\s+got\s+(?:it|this|that|this\s+one|that\s+one))\s+(?:\w+\s+)?(?:right|wrong)\b",
+    re.I,
+)
+_GRADED = re.compile(
+    r"^\W*(?:✓|✔|✗|✘|❌|✅|\[(?:right|wrong|correct|x|v)\]|(?:right|wrong|correct|incorrect|hit|miss)\s*[:—–])", re.I
+)
 _AHEAD = re.compile(
     r"\b(?:look\s+for|expect\w*|predict\w*|forecast|bet|surprised|doubt|chances?|odds|(?:un)?likely|probabl[ey])\b",
     re.I,
@@ -141,7 +152,13 @@ def _predictions(
                         results.append(pred)
                         last = (i, pred, prev[0])
                 continue
-            if _LABEL_ONLY.match(text.strip()):
+            if _VERDICT.match(text.strip()):
+                # "The mayor will lose her seat. Right!": a past prediction graded, not a new one
+                if last is not None and last[0] == i - 1:
+                    del results[next(k for k in range(len(results) - 1, -1, -1) if results[k] is last[1])]
+                    last = None
+                continue
+            if _LABEL_ONLY.match(text.strip()) or _GRADED.match(text.strip()):
                 continue
             forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
             if forced and block.under_title and not labelled and block.odds is None and not _speaks_ahead(text):

@@ -289,6 +289,16 @@ _REASON_CLAUSE = re.compile(
     r"(?:^\W*(?:(?:and|but)\s+)?(?:partly|mainly|largely|chiefly|simply|just|only|in\s+part)\s+|\w[,;]?\s+)because\b",
     re.I,
 )
+# The author's own earlier forecast, recalled with its date or its outcome: "I said the mayor will lose her seat, and
+# she did", "Last year I wrote that rates will fall; they did not" ("As I said, the mayor will lose" restates it).
+_PAST_CLAIM = re.compile(r"\b(?:I|we)\s+(?:said|wrote|predicted|guessed|argued|claimed|called\s+it)\b", re.I)
+_SETTLED = re.compile(
+    r"\b(?:last\s+(?:year|month|week|time|spring|summer|autumn|fall|winter)|(?:a|one|two|three)\s+(?:years?|months?)\s+ago"
+    r"|back\s+in)\b"
+    r"|[,;—–]\s*(?:and|but)?\s*(?:he|she|it|they|I|we|that)\s+(?:did|didn['’]t|did\s+not|was|wasn['’]t|were|weren['’]t"
+    r"|has|hasn['’]t|have|haven['’]t)\b",
+    re.I,
+)
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
@@ -337,6 +347,8 @@ def _is_candidate(
         return False
     if _CALENDAR_FACT.search(plain) or (not forced and _SCENARIO.search(plain)):
         return False
+    if _PAST_CLAIM.search(plain) and _SETTLED.search(plain):
+        return False  # "I said the mayor will lose her seat, and she did.", "Last year I wrote that X will ..."
     if _ON_THE_LIST.search(plain.strip()):
         return False
     if _ABOUT_PREDICTIONS.search(_OPENING_PHRASE.sub("", plain)) and not _PREDICTION_FRAME.search(plain):
