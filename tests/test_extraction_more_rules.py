@@ -527,3 +527,18 @@ def test_a_past_prediction_graded_or_recalled_with_its_outcome_is_not_a_new_one(
         "The mayor will lose.",
         "Wrong-headed policies will sink her.",
     ]
+
+
+def test_links_listed_under_a_label_of_the_blogs_own_posts_are_not_evidence():
+    text = (
+        "The tram will open by June, as the [city's report](https://city.example.gov/tram-report-2024.pdf) says.\n\n"
+        "Related posts:\n\n"
+        "- [Why the tram is late](https://myblog.example.com/2023/06/tram-late/)\n"
+        "- [The budget fight](https://myblog.example.com/2023/09/budget/)\n\n"
+        "More News On The Tram:\n\n"
+        "- [Tram delayed again](https://www.reuters.com/world/tram-delayed-2024-01-03/)\n"
+    )
+    assert [e.url for e in extract_editorial(text, published_on=date(2024, 1, 5)).evidence] == [
+        "https://city.example.gov/tram-report-2024.pdf",
+        "https://www.reuters.com/world/tram-delayed-2024-01-03/",
+    ]

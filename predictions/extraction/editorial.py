@@ -338,6 +338,25 @@ def _repeats_title(item: DraftEvidence, title: str | None) -> bool:
     return all(re.sub(r"\W+", " ", part).casefold().strip() in folded for part in (item.title, item.outlet))
 
 
+# A list of the blog's own posts, not sources: "Related posts:", "You may also like", "Recent posts", "From the
+# archives" (a list of news links under "More News On X:" or "Sources:" is evidence).
+_BLOG_LIST = re.compile(
+    r"^\W*(?:related\s+(?:posts|stories|entries)|(?:you|readers)\s+(?:may|might)\s+also\s+(?:like|enjoy)|(?:recent|popular"
+    r"|previous|older|newer|more|other|similar)\s+(?:posts|entries)|more\s+from\s+(?:this|the|my|our)\s+blog"
+    r"|(?:also\s+)?on\s+this\s+blog|from\s+the\s+archives?)\b[^.!?]{0,30}$",
+    re.I,
+)
+
+
+def _under_blog_list(doc: _Doc, infos: list[_Info], i: int) -> bool:
+    """Whether line `i` stands in a list of links under a label of the blog's own posts ("Related posts:")."""
+    for j in range(i - 1, max(-1, i - 40), -1):
+        if infos[j].kind == "blank" or (infos[j].evidence is not None and doc.lines[j].list_item):
+            continue
+        return bool(_BLOG_LIST.match(doc.lines[j].body.strip("*_# \t")))
+    return False
+
+
 def _title(doc: _Doc, infos: list[_Info]) -> str | None:
     if doc.is_html or doc.meta_title:
         return doc.meta_title
@@ -383,7 +402,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     seen: set[str] = set()
     last = max((i for i, info in enumerate(infos) if info.kind != "blank"), default=-1)
     for i, (info, section) in enumerate(zip(infos, sections, strict=True)):
-        if info.evidence is None:
+        if info.evidence is None or _under_blog_list(doc, infos, i):
             continue
         for item in info.evidence.items:
             line = doc.lines[i]
