@@ -542,3 +542,29 @@ def test_links_listed_under_a_label_of_the_blogs_own_posts_are_not_evidence():
         "https://city.example.gov/tram-report-2024.pdf",
         "https://www.reuters.com/world/tram-delayed-2024-01-03/",
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will know more in the coming days.",
+        "The hard part will be getting the council to agree.",
+        "The key will be turnout in the suburbs.",
+        "Boys will be boys.",
+        "Expect the unexpected.",
+        "The council must act now, or the dam will fail.",
+        "Hopefully the council will act.",
+        "Fingers crossed the tram will open by June.",
+    ],
+)
+def test_a_remark_the_shape_of_the_problem_a_proverb_a_warning_to_act_and_a_wish_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_forecast_beside_a_wish_in_brackets_or_a_promise_to_say_more_is_still_one():
+    for sentence in (
+        "She is (hopefully) smart enough to see it, and will not run.",
+        "The tram will open in June, and you will hear more from me!",
+        "If the mayor retires, the dam will fail.",
+    ):
+        assert quotes(sentence) == [sentence]

@@ -128,6 +128,7 @@ _META = re.compile(
     # waiting to see: "It will be interesting to see whether ...", "We will have to wait and see", "remains to be seen"
     r"|(?:will|['’]ll)\s+be\s+(?:very\s+)?(?:interesting|fascinating|instructive|worth\s+watching)\s+to\s+(?:see|watch)"
     r"|wait\s+and\s+see|remains?\s+to\s+be\s+seen"
+    r"|^\W*(?:(?:and|but|so)\s+)?(?:we|I|you)(?:\s+will|\s+shall|['’]ll)\s+(?:know|learn|find\s+out|hear|have)\s+more\b"
     # the reader's memory or knowledge, which is the present: "Readers will remember the 2008 crash", "Long-time
     # readers will know that ...", "Many will recall ...", "as you will have noticed"
     r"|\b(?:readers?|many|some|most|those|listeners|viewers|fans|followers)\s+(?:\w+\s+){0,4}?(?:will|['’]ll)\s+"
@@ -164,6 +165,15 @@ _RHETORICAL = re.compile(
     # a judgement of significance nobody can check: "This election will be one of the most important in history"
     r"|\b(?:will|['’]ll|is\s+going\s+to)\s+be\s+(?:one\s+of\s+)?the\s+(?:most|single\s+most)\s+(?:important|significant"
     r"|consequential|interesting|exciting|historic|pivotal|crucial|critical|momentous)\b"
+    # the shape of the problem, not what will happen: "The hard part will be getting the council to agree", "The key
+    # will be turnout in the suburbs"
+    r"|^\W*(?:(?:but|and|so)\s+)?the\s+(?:\w+\s+)?(?:part|challenge|question|test|issue|problem|key|trick|difficulty|task"
+    r"|hurdle)\s+(?:will|is\s+going\s+to)\s+be\b"
+    # a tautology or a proverb: "Boys will be boys", "Expect the unexpected"
+    r"|\b(\w+)\s+will\s+be\s+\1\b|\bexpect\s+the\s+unexpected\b"
+    # a warning to act, its consequence the argument's: "The council must act now, or the dam will fail"
+    r"|\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to)\s+[^.!?;]*?,?\s+or\s+(?:else\s+)?[^.!?]*?"
+    r"\b(?:will|won['’]t)\b"
     # the author's elliptical answer about himself: "I know I will!", "We won't."
     r"|\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$",
     re.I,
@@ -271,6 +281,10 @@ _SCENARIO = re.compile(
 # Others' view in the plural present: "Analysts predict ...", "Most economists expect ...", "Critics fear ...".
 _OTHERS_PLURAL = re.compile(
     r"\b(?:predict|expect|believe|think|fear|forecast|anticipate|warn|reckon|suspect|worry|agree)\b", re.I
+)
+# A wish, not a forecast: "Hopefully the council will act", "Fingers crossed the tram will open by June".
+_WISH = (
+    r"\b(?:hopefully|fingers\s+crossed|here['’]s\s+(?:to\s+)?hoping|God\s+willing|with\s+(?:any|a\s+bit\s+of)\s+luck)\b"
 )
 # Before a verb of thinking, the author's own view ("I expect", "we also think", "I do fear") or an infinitive ("It is
 # easy to predict the speculation will continue"), not someone else's.
@@ -381,7 +395,7 @@ def _is_candidate(
         return False
     if _CONCERN.search(before) or _REASON_CLAUSE.search(before):
         return False
-    if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before):
+    if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before) or re.search(_WISH, scope, re.I):
         return False
     return True
 
