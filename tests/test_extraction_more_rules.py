@@ -568,3 +568,18 @@ def test_a_forecast_beside_a_wish_in_brackets_or_a_promise_to_say_more_is_still_
         "If the mayor retires, the dam will fail.",
     ):
         assert quotes(sentence) == [sentence]
+
+
+def test_a_note_a_score_and_a_graded_item_are_not_items_and_a_bonus_prediction_is_one():
+    text = (
+        "My predictions for 2024:\n\n"
+        "- The mayor will lose her seat.\n"
+        "- Note: these are just for fun.\n"
+        "- (Last year I got 7 of 10 right.)\n"
+        "- The old mayor loses her seat: correct.\n"
+        "- Bonus prediction: the tram opens in June.\n"
+    )
+    assert quotes(text) == ["The mayor will lose her seat.", "Bonus prediction: the tram opens in June."]
+    assert quotes("If I had to guess right now, I would say the mayor will squeak by.") == [
+        "If I had to guess right now, I would say the mayor will squeak by."
+    ]

@@ -184,7 +184,8 @@ _RHETORICAL = re.compile(
 _ABOUT_PREDICTIONS = re.compile(r"\bpredictions?\b|\bprognosticat\w+|\bforecasts\b", re.I)
 _PREDICTION_FRAME = re.compile(
     r"^\W*(?:(?:and|but|so)\s+)?(?:(?:my|our)\s+(?:\w+\s+){0,2}predictions?\s*(?:is|are|:)|prediction\s*(?:#\s*)?\d*\s*:"
-    r"|(?:\w+,?\s+){0,3}(?:an?|one|another|my|our)\s+(?:\w+\s+){0,2}prediction\s*:)",  # "First, an easy prediction:"
+    r"|(?:\w+,?\s+){0,3}(?:an?|one|another|my|our)\s+(?:\w+\s+){0,2}prediction\s*:"  # "First, an easy prediction:"
+    r"|(?:bonus|final|last|wild[-\s]?card|extra|big|bold|long[-\s]shot|safe|easy)\s+prediction\s*(?:#\s*)?\d*\s*:)",
     re.I,
 )
 # An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
@@ -303,6 +304,16 @@ _REASON_CLAUSE = re.compile(
     r"(?:^\W*(?:(?:and|but)\s+)?(?:partly|mainly|largely|chiefly|simply|just|only|in\s+part)\s+|\w[,;]?\s+)because\b",
     re.I,
 )
+# A note on the list, not one of its items: "Note: these are just for fun.", "Disclaimer: ...", "Update: ..."
+_REMARK_LABEL = re.compile(
+    r"^\W*(?:note|nb|n\.b\.|disclaimer|update|edit|ps|p\.s\.|caveat|aside|footnote|housekeeping)\s*[:.—–-]\s", re.I
+)
+# A score or a grade of past predictions: "Last year I got 7 of 10 right", "The mayor loses her seat: correct."
+_SCORED = re.compile(
+    r"\b(?:got|scored)\s+(?:\w+\s+){0,4}?(?:right|wrong|correct)\b(?!\s+(?:now|away|here|there|about|that|on)\b)"
+    r"|[:—–(]\s*(?:(?:half|partly|partially|mostly|largely)\s+)?(?:right|wrong|correct|incorrect|hit|miss(?:ed)?)\W*$",
+    re.I,
+)
 # The author's own earlier forecast, recalled with its date or its outcome: "I said the mayor will lose her seat, and
 # she did", "Last year I wrote that rates will fall; they did not" ("As I said, the mayor will lose" restates it).
 _PAST_CLAIM = re.compile(r"\b(?:I|we)\s+(?:said|wrote|predicted|guessed|argued|claimed|called\s+it)\b", re.I)
@@ -361,6 +372,8 @@ def _is_candidate(
         return False
     if _CALENDAR_FACT.search(plain) or (not forced and _SCENARIO.search(plain)):
         return False
+    if _REMARK_LABEL.match(plain) or _SCORED.search(plain):
+        return False  # "Note: these are just for fun.", "(Last year I got 7 of 10 right.)", "X loses: correct."
     if _PAST_CLAIM.search(plain) and _SETTLED.search(plain):
         return False  # "I said the mayor will lose her seat, and she did.", "Last year I wrote that X will ..."
     if _ON_THE_LIST.search(plain.strip()):
