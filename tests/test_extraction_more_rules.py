@@ -583,3 +583,16 @@ def test_a_note_a_score_and_a_graded_item_are_not_items_and_a_bonus_prediction_i
     assert quotes("If I had to guess right now, I would say the mayor will squeak by.") == [
         "If I had to guess right now, I would say the mayor will squeak by."
     ]
+
+
+def test_a_panel_contributors_answer_after_their_name_on_its_line_is_a_prediction():
+    text = (
+        "What will 2024 bring? Our panel answers\n\n"
+        'Jane Doe, economist: "Rates will fall by June."\n\n'
+        "John Roe, historian: “The mayor will lose her seat.”\n\n"
+        'Reuters: "Rates will fall by June, the bank said."\n'
+    )
+    assert quotes(text) == [
+        'Jane Doe, economist: "Rates will fall by June."',
+        "John Roe, historian: “The mayor will lose her seat.”",
+    ]

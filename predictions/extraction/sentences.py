@@ -328,10 +328,15 @@ _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:[
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
 
+# A contributor's name (two to four capitalised words) and description before their answer, on its line.
+_SPEAKER = re.compile(r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}(?:,\s*[^:“\"\n]{1,80})?:\s*(?=[“\"])")
+
+
 def own_words(paragraph: str) -> bool:
     """A paragraph that is all one quotation, with nobody named as its speaker: the author quoting themself
-    (“Trump will not win.”) or a symposium's contributor under their name; not "..., she said"."""
-    p = paragraph.strip()
+    (“Trump will not win.”) or a symposium's contributor under their name (on the line above, or before the answer:
+    "Jane Doe, economist: “Rates will fall by June.”"); not "..., she said"."""
+    p = _SPEAKER.sub("", paragraph.strip(), count=1)  # a panel's "Jane Doe, economist: “...”"
     if not p or p[0] not in '“"':
         return False
     closing = max(p.rfind("”"), p.rfind('"', 1))
