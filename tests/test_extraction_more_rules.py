@@ -596,3 +596,28 @@ def test_a_panel_contributors_answer_after_their_name_on_its_line_is_a_predictio
         'Jane Doe, economist: "Rates will fall by June."',
         "John Roe, historian: “The mayor will lose her seat.”",
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It will come as no surprise that the mayor lost.",
+        "This will sound familiar to anyone who lived through 2008.",
+        "The reader will note that the tram is late.",
+        "Most will agree that the budget is too small.",
+        "As the chart below will show, rates are falling.",
+        "The link will take you to the full report.",
+        "The results will be posted here on election night.",
+        "That will have to wait for another day.",
+        "Polls will close at 8pm.",
+        "The debate will air on Tuesday at 9 p.m.",
+        "Voters will go to the polls on November 5.",
+    ],
+)
+def test_the_readers_reaction_the_pages_furniture_and_a_timetable_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_forecast_with_a_date_or_about_turnout_is_still_one():
+    for sentence in ("The tram will open by June.", "Turnout will be above 60% on November 5."):
+        assert quotes(sentence) == [sentence]

@@ -132,7 +132,17 @@ _META = re.compile(
     # the reader's memory or knowledge, which is the present: "Readers will remember the 2008 crash", "Long-time
     # readers will know that ...", "Many will recall ...", "as you will have noticed"
     r"|\b(?:readers?|many|some|most|those|listeners|viewers|fans|followers)\s+(?:\w+\s+){0,4}?(?:will|['’]ll)\s+"
-    r"(?:no\s+doubt\s+|surely\s+|already\s+)?(?:remember|recall|know|recogni[sz]e|have\s+(?:noticed|seen|heard|read))\b"
+    r"(?:no\s+doubt\s+|surely\s+|already\s+)?(?:remember|recall|know|recogni[sz]e|note|notice|agree|have\s+(?:noticed|seen"
+    r"|heard|read))\b"
+    # the reader's reaction now: "It will come as no surprise that ...", "This will sound familiar to ..."
+    r"|\b(?:will|['’]ll)\s+(?:come\s+as\s+no\s+surprise|surprise\s+(?:no\s+one|nobody)|(?:sound|look|seem)\s+familiar"
+    r"|ring\s+a\s+bell|be\s+(?:news|no\s+surprise|familiar)\s+to)\b"
+    # the page's furniture: "As the chart below will show", "The link will take you to ...", "Results will be posted
+    # here", "That will have to wait for another day"
+    r"|\b(?:chart|table|graph|map|figure|image|photo|video|link|list|tweet|infographic|graphic|clip)s?\s+(?:below\s+|above\s+"
+    r"|here\s+)?(?:will|['’]ll)\s+(?:\w+\s+)?(?:show|give|help|take|tell|illustrate|explain|walk|let)\b"
+    r"|\bwill\s+be\s+(?:posted|updated|published|added|listed|shown)\s+(?:here|below|above|on\s+this\s+(?:page|site|blog))\b"
+    r"|\bwill\s+have\s+to\s+wait\s+(?:for|until)\s+(?:another|a\s+(?:later|future)|the\s+next)\b"
     r"|\bwill\s+(?:no\s+doubt\s+|surely\s+|already\s+)?have\s+(?:noticed|seen|heard|read)\b"
     # someone's habitual claim: "Supporters will tell you the mayor is doing well"
     r"|\bwill\s+(?:happily\s+|gladly\s+|readily\s+|quickly\s+)?tell\s+you\b"
@@ -225,6 +235,10 @@ _CALENDAR_FACT = re.compile(
     r"(?:the\s+)?(?:[\w.]+['’]s\s+|(?:his|her|their|its|our|my)\s+)?"
     r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\s+"
     r"(?:year|anniversary|birthday|season|term|month|week|day)\b"
+    # a timetable: "Polls will close at 8pm", "The debate will air on Tuesday at 9 p.m.", "Voters will go to the polls
+    # on November 5"
+    r"|\b(?:will|['’]ll)\s+(?:\w+\s+){1,5}?at\s+(?:\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b\.?|o['’]clock)|noon|midnight)"
+    r"|\b(?:will|['’]ll)\s+(?:go|head|flock)\s+to\s+the\s+polls\b"
     # an age: "The mayor will be 80 years old next year", "She will turn 65 in March"
     r"|\b(?:will|['’]ll)\s+(?:be\s+\d{1,3}\s+years?\s+old|turn\s+\d{1,3}(?:\s+years?\s+old)?)\b",
     re.I,
