@@ -621,3 +621,9 @@ def test_the_readers_reaction_the_pages_furniture_and_a_timetable_are_not_foreca
 def test_a_forecast_with_a_date_or_about_turnout_is_still_one():
     for sentence in ("The tram will open by June.", "Turnout will be above 60% on November 5."):
         assert quotes(sentence) == [sentence]
+
+
+def test_a_run_of_text_without_full_stops_longer_than_any_sentence_is_not_a_prediction():
+    run = "the council will act and the mayor must go and " * 70  # 3,290 characters, no full stop
+    assert quotes(run) == []
+    assert quotes("The council will act by June.") == ["The council will act by June."]

@@ -182,8 +182,8 @@ _RHETORICAL = re.compile(
     # a tautology or a proverb: "Boys will be boys", "Expect the unexpected"
     r"|\b(\w+)\s+will\s+be\s+\1\b|\bexpect\s+the\s+unexpected\b"
     # a warning to act, its consequence the argument's: "The council must act now, or the dam will fail"
-    r"|\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to)\s+[^.!?;]*?,?\s+or\s+(?:else\s+)?[^.!?]*?"
-    r"\b(?:will|won['’]t)\b"
+    r"|\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to)\s+[^.!?;]{0,60}?\s+or\s+(?:else\s+)?(?:[\w'’-]+\s+){0,8}?"
+    r"(?:will|won['’]t)\b"
     # the author's elliptical answer about himself: "I know I will!", "We won't."
     r"|\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$",
     re.I,
@@ -375,11 +375,18 @@ def _has_signal(text: str) -> bool:
     return any(word in low for word in _SIGNALS) or (" in " in low and any(c.isdigit() for c in low))
 
 
+#: The longest "sentence" looked at (characters): longer runs without a full stop are pasted tables or lists run
+#: together, and the patterns' cost on them would grow with the post (a 1 MB post must take under a second).
+MAX_SENTENCE = 3000
+
+
 def _is_candidate(
     text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
 ) -> bool:
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
+    if len(text) > MAX_SENTENCE:
+        return False  # no sentence an editor logs: text without full stops (a pasted table, a list run together)
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
     if text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) or not plain.strip() or _UNFINISHED.search(text):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
