@@ -627,3 +627,13 @@ def test_a_run_of_text_without_full_stops_longer_than_any_sentence_is_not_a_pred
     run = "the council will act and the mayor must go and " * 70  # 3,290 characters, no full stop
     assert quotes(run) == []
     assert quotes("The council will act by June.") == ["The council will act by June."]
+
+
+def test_the_same_words_said_again_are_the_same_prediction():
+    text = (
+        "“The mayor will not win.”\n\n"
+        "I said those words first in September.\n\n"
+        "“The mayor will not win.”\n\n"
+        "The tram will open by June.\n"
+    )
+    assert quotes(text) == ["“The mayor will not win.”", "The tram will open by June."]
