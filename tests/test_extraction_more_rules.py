@@ -637,3 +637,6 @@ def test_the_same_words_said_again_are_the_same_prediction():
         "The tram will open by June.\n"
     )
     assert quotes(text) == ["“The mayor will not win.”", "The tram will open by June."]
+    # a paste of two posts, each its own part under its title, keeps each one's
+    two = "## Monday\n\nThe tram will open by June.\n\n## Tuesday\n\nThe tram will open by June.\n"
+    assert quotes(two) == ["The tram will open by June.", "The tram will open by June."]

@@ -426,10 +426,11 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
     us_politics, election_post = _is_us_election_post(doc.source)
-    said: set[str] = set()
+    said: set[tuple[int, str]] = set()
     for pred, block in _predictions(doc, blocks, voice, opinion, base):
-        # the same words said again ("“Trump will not win.”" as the post's refrain) are the same prediction
-        words = " ".join(re.findall(r"\w+", pred.quote.casefold()))
+        # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
+        # prediction (a paste of several posts, each its own part, keeps each one's)
+        words = (block.section, " ".join(re.findall(r"\w+", pred.quote.casefold())))
         if words in said:
             continue
         said.add(words)
