@@ -640,3 +640,16 @@ def test_the_same_words_said_again_are_the_same_prediction():
     # a paste of two posts, each its own part under its title, keeps each one's
     two = "## Monday\n\nThe tram will open by June.\n\n## Tuesday\n\nThe tram will open by June.\n"
     assert quotes(two) == ["The tram will open by June.", "The tram will open by June."]
+
+
+def test_finding_out_the_future_telling_and_the_devil_in_the_details_are_remarks():
+    for sentence in (
+        "We'll find out on Tuesday.",
+        "We will find out soon enough.",
+        "Only the future will tell.",
+        "The devil will be in the details.",
+    ):
+        assert quotes(sentence) == []
+    assert quotes("We will find out that the tram costs twice as much.") == [
+        "We will find out that the tram costs twice as much."
+    ]

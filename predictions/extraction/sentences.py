@@ -114,7 +114,9 @@ _ON_THE_LIST = re.compile(r"\b(?:all\s+of\s+these|these|the\s+following|this\s+l
 _META = re.compile(
     r"\bwe(?:\s+will|['’]ll)\s+(?:just\s+)?see(?:\s*[.!]*$|\s+(?:what|how|if|whether|who|about)\b)"  # not "we'll see X"
     r"|\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong"
-    r"|(?:time|history)\s+will\s+(?:tell|judge|prove|show|decide|remember|record)"
+    r"|(?:time|history|the\s+future)\s+will\s+(?:tell|judge|prove|show|decide|remember|record)"
+    r"|\bwe(?:\s+will|['’]ll|\s+shall)\s+(?:soon\s+)?find\s+out\b(?!\s+that\b)"
+    r"|\bthe\s+devil\s+will\s+be\s+in\s+the\s+details?\b"
     # the text speaking of itself: "This article will look at ...", "In this column, we will look at ...", "Next
     # week, we'll look at the Senate races", "We'll return to this in a later post", "More on this tomorrow"
     r"|\b(?:this|the\s+next|the\s+following|a\s+later|a\s+future|my\s+next|our\s+next)\s+(?:blog\s+)?(?:post|article"
