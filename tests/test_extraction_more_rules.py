@@ -653,3 +653,20 @@ def test_finding_out_the_future_telling_and_the_devil_in_the_details_are_remarks
     assert quotes("We will find out that the tram costs twice as much.") == [
         "We will find out that the tram costs twice as much."
     ]
+
+
+def test_a_headline_without_a_link_in_a_list_under_a_sources_label_is_evidence():
+    text = (
+        "Rates will fall by June.\n\n"
+        "Further reading:\n\n"
+        '* "The mayor\'s last stand" (New York Times)\n'
+        "* Reuters -- Tram delayed again\n\n"
+        "My predictions:\n\n"
+        "* Biden wins the state (Democrats)\n"
+    )
+    draft = extract_editorial(text, published_on=date(2024, 1, 5))
+    assert [(e.outlet, e.title, e.url) for e in draft.evidence] == [
+        ("New York Times", "The mayor's last stand", None),
+        ("Reuters", "Tram delayed again", None),
+    ]
+    assert [p.quote for p in draft.predictions] == ["Rates will fall by June.", "Biden wins the state (Democrats)"]

@@ -131,7 +131,9 @@ Evidence links (`DraftEvidence`)
     earlier predictions ("Last year's predictions are [here]") and the rest of that site; not blog navigation
     ("Previous post:", "You might also like:"), recommendation, ad and share rows in text ("Related articles:",
     "Advertisement:", "Share this: Twitter | Facebook") nor "|" menus; not a list under a label of the blog's own
-    posts ("Related posts:", "You may also like", "Recent posts", "From the archives"); not a bare sign-off link on
+    posts ("Related posts:", "You may also like", "Recent posts", "From the archives"). In a list under a sources
+    label ("Further reading:", "Sources:", "References"), an item without a link shaped '"Headline" (Outlet)' or
+    'Outlet -- Headline' is a headline too; not a bare sign-off link on
     the post's last line ("[The Buhler Report](...)"); not a "Headline - Outlet" line repeating the post's own title. An
     "Outlet: Headline" line after a photo credit ("© Reuters/STRINGER"), or followed by the article it quotes and
     "Read more", is a War News Updates title line too. Markdown with a few stray tags ("<br>") is read as markdown.

@@ -8,7 +8,15 @@ from datetime import date
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_date
 from predictions.extraction.document import _Doc
-from predictions.extraction.links import _SENTENCE_CHAIN, _is_attribution, _line_evidence, _LineEvidence, _words
+from predictions.extraction.links import (
+    _SENTENCE_CHAIN,
+    _SOURCES_LABEL,
+    _is_attribution,
+    _line_evidence,
+    _LineEvidence,
+    _words,
+    listed_headline,
+)
 from predictions.extraction.probability import _NUM
 
 _MARKER = re.compile(
@@ -159,6 +167,20 @@ def _classify(doc: _Doc) -> list[_Info]:
         first = infos[filled[0]]
         if first.kind == "evidence" and not doc.lines[filled[0]].links:
             first.kind, first.evidence = "heading", None
+    # A list under a sources label ("Further reading:"): its items without a link are headlines too, as
+    # '"Headline" (Outlet)' and 'Outlet -- Headline'.
+    label = False
+    for i, info in enumerate(infos):
+        line = doc.lines[i]
+        if info.kind == "blank":
+            continue
+        if not line.list_item:
+            label = bool(_SOURCES_LABEL.match(line.body.strip("*_# \t")))
+            continue
+        if label and info.evidence is None and info.kind in {"list", "prose", "heading"}:
+            if item := listed_headline(line.body):
+                item.line = line.number
+                info.kind, info.evidence = "evidence", _LineEvidence([item], "list")
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
         if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
