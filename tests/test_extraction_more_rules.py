@@ -327,3 +327,346 @@ def test_others_fears_what_people_keep_telling_and_a_forecast_in_the_passive_are
     assert quotes("The mayor is predicted to win a second term.") == []
     assert quotes("The mayor is projected to win a second term.") == []
     assert quotes("I fear the riots will return.") == ["I fear the riots will return."]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Session 13: kinds of false positives across the whole tuning part
+
+
+def test_a_paragraph_under_the_posts_title_is_an_item_only_when_it_speaks_of_what_is_ahead():
+    text = (
+        "City Predictions\n\n"
+        "via an arrangement with the Ledger syndicate.\n\n"
+        "Council to stay | A new mayor? | A close budget fight\n\n"
+        "The summer usually tells watchers the most about the council.\n\n"
+        "The tram line will open by June.\n\n"
+        "Look for the mayor to lose her seat.\n"
+    )
+    assert quotes(text) == ["The tram line will open by June.", "Look for the mayor to lose her seat."]
+
+
+def test_a_forecast_in_a_scenario_the_author_does_not_predict_is_not_one():
+    assert quotes("If the polls are overstating her lead, the challenger might win the seat.") == []
+    assert quotes("If the surveys are right, the mayor will lose badly.") == []
+    assert quotes("If launched, the strike will hit three cities.") == []
+    assert quotes("The council will be blamed for the delay, should one come about.") == []
+    assert quotes("The mayor will win if she does indeed carry the suburbs.") == []
+    assert quotes("In that case, the tram will open late.") == []
+    # a condition on an event of its own is still the author's forecast
+    assert quotes("If the mayor retires, her deputy will be elected to succeed her.") == [
+        "If the mayor retires, her deputy will be elected to succeed her."
+    ]
+
+
+def test_the_items_under_a_line_announcing_reasons_are_the_case_for_a_prediction_not_predictions():
+    text = (
+        "The tram line will open by June.\n\n"
+        "Why This Could Come True:\n\n"
+        "- With a new mayor in office, there will be more pressure on the contractor.\n"
+        "- The unions will be more likely to settle.\n\n"
+        "The mayor will lose her seat.\n"
+    )
+    assert quotes(text) == ["The tram line will open by June.", "The mayor will lose her seat."]
+
+
+def test_someones_claim_named_as_a_noun_a_refusal_to_guess_and_odds_on_being_wrong_are_not_predictions():
+    assert quotes("It is close, but the suggestion that the mayor will win by twenty points is crazy talk.") == []
+    assert quotes("The notion that rates will fall this year is popular.") == []
+    assert quotes("I’m not going to guess whether the council will vote on it.") == []
+    assert quotes("I won't predict who will win the derby.") == []
+    assert quotes("There’s an 86% chance that I’m completely wrong about all of this.") == []
+    assert quotes("There’s an 86% chance that the tram opens late.") == [
+        "There’s an 86% chance that the tram opens late."
+    ]
+
+
+def test_a_paragraph_announces_the_items_after_it_only_by_its_last_sentence():
+    text = (
+        "Council Notes\n\n"
+        "The budget season is on! The pundits are already making predictions. I guess we live in odd times.\n\n"
+        "However, the first draft of a budget has not been a reliable guide in years past.\n"
+    )
+    assert quotes(text) == []
+    text = "Council Notes\n\nThe budget season is on! Here are my predictions.\n\nThe tram line opens in June.\n"
+    assert quotes(text) == ["The tram line opens in June."]
+
+
+def test_a_future_only_in_a_reason_the_conditional_mood_a_bet_on_the_past_or_brackets_is_no_forecast():
+    assert quotes("Turnout matters a lot, because the ballot measures will draw young voters.") == []
+    assert quotes("Partly because the same thing might happen as happened in 2008.") == []
+    assert quotes("The mayor will lose because turnout will be low.") == [
+        "The mayor will lose because turnout will be low."
+    ]
+    assert quotes("Because the economy will slow, the mayor will lose.") == [
+        "Because the economy will slow, the mayor will lose."
+    ]
+    assert quotes("Bases within range of the missiles would likely be targeted.") == []
+    assert quotes("Next year will likely be worse than this one.") == ["Next year will likely be worse than this one."]
+    assert quotes("(I know, but I bet they felt the same way last year.)") == []
+    assert quotes("Readers, you have all been (and will always be) invaluable to me.") == []
+    assert quotes("The price goes down (probably to $34 billion) by June.") == [
+        "The price goes down (probably to $34 billion) by June."
+    ]
+
+
+def test_a_maxim_a_judgement_of_significance_an_elliptical_answer_and_possible_things_are_no_forecasts():
+    assert quotes("Dead right – but one will never go broke betting against the bookmakers.") == []
+    assert quotes("No one will dare ask the mayor about the tram.") == [
+        "No one will dare ask the mayor about the tram."
+    ]
+    assert quotes("This election will be one of the most important in modern history.") == []
+    assert quotes("Will anyone use these apps? I know I will!") == []
+    assert quotes("Last week I made a post where I assign odds to random events that might occur.") == []
+    assert quotes("Events that might occur this year will surprise the council.") == [
+        "Events that might occur this year will surprise the council."
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Analysts predict that rates will fall by June.",
+        "Most economists expect inflation will fall this year.",
+        "Many voters believe the mayor will win the ward.",
+        "Critics fear the dam will fail.",
+        "Observers warn that the dam will fail.",
+    ],
+)
+def test_others_view_in_the_plural_present_is_not_the_authors(sentence):
+    assert quotes(sentence) == []
+
+
+def test_the_authors_own_view_after_or_before_a_verb_of_thinking_is_his():
+    for sentence in (
+        "We expect rates will fall.",
+        "I also think the dam will fail.",
+        "It is easy to predict the speculation will continue.",
+        "When the deficit grows in the next forecast, tensions will rise.",
+        "I am not one of those who fear the effect - I think it will be balanced out by turnout.",
+        "Earlier I had plans of writing on why I think the mayor will win.",
+    ):
+        assert quotes(sentence) == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nobody knows if rates will fall.",
+        "This article will look at the budget in detail.",
+        "In this column, we will look at the Senate races.",
+        "Next week, we will look at the Senate races.",
+        "We'll return to the budget fight in a later post.",
+        "There will be more on this tomorrow.",
+        "This will be my last post of the year.",
+        "It will be interesting to see whether the council acts.",
+        "We will have to wait and see what the council does.",
+        "History will judge him harshly.",
+    ],
+)
+def test_the_text_speaking_of_itself_waiting_to_see_and_an_indirect_if_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_forecast_next_to_the_text_speaking_of_itself_is_still_one():
+    assert quotes("We'll see more lay-offs in the first quarter.") == ["We'll see more lay-offs in the first quarter."]
+    assert quotes("The World Series will go to the Dodgers.") == ["The World Series will go to the Dodgers."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Readers will remember the 2008 crash.",
+        "Long-time readers will know that I favour the tram.",
+        "Many will recall the day the dam failed.",
+        "As you will have noticed, the tram is late.",
+        "Supporters will tell you the mayor is doing well.",
+        "One might expect the mayor to win.",
+        "The mayor will reportedly resign next month.",
+        "The mayor will be 80 years old next year.",
+        "She will turn 65 in March.",
+    ],
+)
+def test_the_readers_memory_a_habitual_claim_a_report_and_an_age_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_number_or_knowing_ahead_is_still_a_forecast():
+    assert quotes("The final score will be 21 in the derby.") == ["The final score will be 21 in the derby."]
+    assert quotes("We will know the results by Friday.") == ["We will know the results by Friday."]
+    assert quotes("No one will remember the tram by 2030.") == ["No one will remember the tram by 2030."]
+
+
+def test_what_i_think_after_a_verb_is_an_indirect_question_but_why_i_think_states_a_claim():
+    assert quotes("Some of my readers asked what I think 2024 will bring.") == []
+    assert quotes("This post is on why I think the mayor will win.") == [
+        "This post is on why I think the mayor will win."
+    ]
+    assert quotes("Here is why I think the mayor will win.") == ["Here is why I think the mayor will win."]
+    assert quotes("What I think will happen is that the council folds.") == [
+        "What I think will happen is that the council folds."
+    ]
+
+
+def test_a_past_prediction_graded_or_recalled_with_its_outcome_is_not_a_new_one():
+    text = (
+        "Predictions for 2024\n\n"
+        "First, a look back at last year's.\n\n"
+        "- The mayor will lose her seat. Right!\n"
+        "- Rates will fall below 3%. Wrong.\n"
+        "- The tram will open by June. Half right: it opened in August.\n"
+        "- ✓ The bridge will be closed for repairs.\n\n"
+        "Now for this year.\n\n"
+        "- The council will approve the new budget.\n"
+    )
+    assert quotes(text) == ["The council will approve the new budget."]
+    assert quotes("I said the mayor will lose her seat, and she did.") == []
+    assert quotes("Last year I wrote that rates will fall; they did not.") == []
+    assert quotes("As I said, the mayor will lose in 2026.") == ["As I said, the mayor will lose in 2026."]
+    assert quotes("I bet the tram opens in 2025.") == ["I bet the tram opens in 2025."]
+    assert quotes("The mayor will lose. Wrong-headed policies will sink her.") == [
+        "The mayor will lose.",
+        "Wrong-headed policies will sink her.",
+    ]
+
+
+def test_links_listed_under_a_label_of_the_blogs_own_posts_are_not_evidence():
+    text = (
+        "The tram will open by June, as the [city's report](https://city.example.gov/tram-report-2024.pdf) says.\n\n"
+        "Related posts:\n\n"
+        "- [Why the tram is late](https://myblog.example.com/2023/06/tram-late/)\n"
+        "- [The budget fight](https://myblog.example.com/2023/09/budget/)\n\n"
+        "More News On The Tram:\n\n"
+        "- [Tram delayed again](https://www.reuters.com/world/tram-delayed-2024-01-03/)\n"
+    )
+    assert [e.url for e in extract_editorial(text, published_on=date(2024, 1, 5)).evidence] == [
+        "https://city.example.gov/tram-report-2024.pdf",
+        "https://www.reuters.com/world/tram-delayed-2024-01-03/",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will know more in the coming days.",
+        "The hard part will be getting the council to agree.",
+        "The key will be turnout in the suburbs.",
+        "Boys will be boys.",
+        "Expect the unexpected.",
+        "The council must act now, or the dam will fail.",
+        "Hopefully the council will act.",
+        "Fingers crossed the tram will open by June.",
+    ],
+)
+def test_a_remark_the_shape_of_the_problem_a_proverb_a_warning_to_act_and_a_wish_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_forecast_beside_a_wish_in_brackets_or_a_promise_to_say_more_is_still_one():
+    for sentence in (
+        "She is (hopefully) smart enough to see it, and will not run.",
+        "The tram will open in June, and you will hear more from me!",
+        "If the mayor retires, the dam will fail.",
+    ):
+        assert quotes(sentence) == [sentence]
+
+
+def test_a_note_a_score_and_a_graded_item_are_not_items_and_a_bonus_prediction_is_one():
+    text = (
+        "My predictions for 2024:\n\n"
+        "- The mayor will lose her seat.\n"
+        "- Note: these are just for fun.\n"
+        "- (Last year I got 7 of 10 right.)\n"
+        "- The old mayor loses her seat: correct.\n"
+        "- Bonus prediction: the tram opens in June.\n"
+    )
+    assert quotes(text) == ["The mayor will lose her seat.", "Bonus prediction: the tram opens in June."]
+    assert quotes("If I had to guess right now, I would say the mayor will squeak by.") == [
+        "If I had to guess right now, I would say the mayor will squeak by."
+    ]
+
+
+def test_a_panel_contributors_answer_after_their_name_on_its_line_is_a_prediction():
+    text = (
+        "What will 2024 bring? Our panel answers\n\n"
+        'Jane Doe, economist: "Rates will fall by June."\n\n'
+        "John Roe, historian: “The mayor will lose her seat.”\n\n"
+        'Reuters: "Rates will fall by June, the bank said."\n'
+    )
+    assert quotes(text) == [
+        'Jane Doe, economist: "Rates will fall by June."',
+        "John Roe, historian: “The mayor will lose her seat.”",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It will come as no surprise that the mayor lost.",
+        "This will sound familiar to anyone who lived through 2008.",
+        "The reader will note that the tram is late.",
+        "Most will agree that the budget is too small.",
+        "As the chart below will show, rates are falling.",
+        "The link will take you to the full report.",
+        "The results will be posted here on election night.",
+        "That will have to wait for another day.",
+        "Polls will close at 8pm.",
+        "The debate will air on Tuesday at 9 p.m.",
+        "Voters will go to the polls on November 5.",
+    ],
+)
+def test_the_readers_reaction_the_pages_furniture_and_a_timetable_are_not_forecasts(sentence):
+    assert quotes(sentence) == []
+
+
+def test_a_forecast_with_a_date_or_about_turnout_is_still_one():
+    for sentence in ("The tram will open by June.", "Turnout will be above 60% on November 5."):
+        assert quotes(sentence) == [sentence]
+
+
+def test_a_run_of_text_without_full_stops_longer_than_any_sentence_is_not_a_prediction():
+    run = "the council will act and the mayor must go and " * 70  # 3,290 characters, no full stop
+    assert quotes(run) == []
+    assert quotes("The council will act by June.") == ["The council will act by June."]
+
+
+def test_the_same_words_said_again_are_the_same_prediction():
+    text = (
+        "“The mayor will not win.”\n\n"
+        "I said those words first in September.\n\n"
+        "“The mayor will not win.”\n\n"
+        "The tram will open by June.\n"
+    )
+    assert quotes(text) == ["“The mayor will not win.”", "The tram will open by June."]
+    # a paste of two posts, each its own part under its title, keeps each one's
+    two = "## Monday\n\nThe tram will open by June.\n\n## Tuesday\n\nThe tram will open by June.\n"
+    assert quotes(two) == ["The tram will open by June.", "The tram will open by June."]
+
+
+def test_finding_out_the_future_telling_and_the_devil_in_the_details_are_remarks():
+    for sentence in (
+        "We'll find out on Tuesday.",
+        "We will find out soon enough.",
+        "Only the future will tell.",
+        "The devil will be in the details.",
+    ):
+        assert quotes(sentence) == []
+    assert quotes("We will find out that the tram costs twice as much.") == [
+        "We will find out that the tram costs twice as much."
+    ]
+
+
+def test_a_headline_without_a_link_in_a_list_under_a_sources_label_is_evidence():
+    text = (
+        "Rates will fall by June.\n\n"
+        "Further reading:\n\n"
+        '* "The mayor\'s last stand" (New York Times)\n'
+        "* Reuters -- Tram delayed again\n\n"
+        "My predictions:\n\n"
+        "* Biden wins the state (Democrats)\n"
+    )
+    draft = extract_editorial(text, published_on=date(2024, 1, 5))
+    assert [(e.outlet, e.title, e.url) for e in draft.evidence] == [
+        ("New York Times", "The mayor's last stand", None),
+        ("Reuters", "Tram delayed again", None),
+    ]
+    assert [p.quote for p in draft.predictions] == ["Rates will fall by June.", "Biden wins the state (Democrats)"]

@@ -50,7 +50,26 @@ Who speaks (the pundit, and where predictions may come from)
     ("the fear in Beijing is that ..."), what people "are telling me", a forecast in the passive ("is predicted to
     win"). Others' words in a bracketed aside ("(as promised)") or in a clause before the author's own ("Although X
     wants ..., I wouldn't be surprised ...") leave the claim the author's; "I'll say", "I'd say" are the author's
-    voice.
+    voice. Nor (session 13, kinds of false positives): a one-sentence paragraph under the post's own title that
+    does not speak of what is ahead (its deck, its opening remarks); a paragraph announces one-line items only by
+    its last sentence; items under a reasons label ("Why This Could Come True:"); a forecast inside a scenario the
+    author does not predict (a condition on the polls being right or wrong; "If launched, ...", ", should one come
+    about,", "if so", "in that case"); a future only inside a reason ("..., because X will ..."), in the
+    conditional mood ("would likely be targeted"), in brackets, or in a noun phrase ("events that might occur");
+    "I bet" about the past; someone's claim named as a noun ("the suggestion that ..."); others' view in the plural
+    present ("Analysts predict ...", "Critics fear ..."; not "we expect", "easy to predict", "the next forecast");
+    declining to guess; odds on being wrong; a maxim with the generic "one"; a judgement of significance ("one of
+    the most important in modern history"); the author's elliptical "I know I will!"; the text speaking of itself
+    ("This article will look at ...", "we'll return to this in a later post"); waiting to see ("It will be
+    interesting to see whether ...", "remains to be seen"); an indirect "if" ("Nobody knows if ...") or "what I
+    think" after a verb; the reader's memory, knowledge or reaction ("Readers will remember ...", "It will come as
+    no surprise that ..."); the page's furniture ("As the chart below will show"); a timetable ("Polls will close
+    at 8pm"); an age; a report ("will reportedly ..."); the shape of the problem ("The key will be ..."); a
+    proverb; a warning to act ("X must act now, or Y will ..."); a wish ("Hopefully ..."); a past prediction
+    graded ("Right!", ": correct.", "✓ ...") or recalled with its outcome ("I said X will ..., and she did"); a
+    score ("I got 7 of 10 right"); a note on a list ("Note: ..."); the same words said again; a run of more than
+    3,000 characters without a full stop. A panel contributor's answer after their name on its line ("Jane Doe,
+    economist: “...”") is their own words; "Bonus prediction: ..." is a prediction.
 
 What a prediction is
     A sentence of the pundit's that speaks of the future ("will", "is going to", "may", ...), hedges
@@ -111,8 +130,11 @@ Evidence links (`DraftEvidence`)
     Roundup" (its title); not product pages (Amazon /dp/, "buy it here"); not the author's
     earlier predictions ("Last year's predictions are [here]") and the rest of that site; not blog navigation
     ("Previous post:", "You might also like:"), recommendation, ad and share rows in text ("Related articles:",
-    "Advertisement:", "Share this: Twitter | Facebook") nor "|" menus; not a bare sign-off link on the post's last
-    line ("[The Buhler Report](...)"); not a "Headline - Outlet" line repeating the post's own title. An
+    "Advertisement:", "Share this: Twitter | Facebook") nor "|" menus; not a list under a label of the blog's own
+    posts ("Related posts:", "You may also like", "Recent posts", "From the archives"). In a list under a sources
+    label ("Further reading:", "Sources:", "References"), an item without a link shaped '"Headline" (Outlet)' or
+    'Outlet -- Headline' is a headline too; not a bare sign-off link on
+    the post's last line ("[The Buhler Report](...)"); not a "Headline - Outlet" line repeating the post's own title. An
     "Outlet: Headline" line after a photo credit ("© Reuters/STRINGER"), or followed by the article it quotes and
     "Read more", is a War News Updates title line too. Markdown with a few stray tags ("<br>") is read as markdown.
 

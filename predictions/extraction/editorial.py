@@ -29,6 +29,7 @@ from predictions.extraction.sentences import (
     _is_candidate,
     _is_number_only,
     _sentences,
+    _unquoted,
     own_words,
     time_label,
 )
@@ -53,6 +54,32 @@ def _prediction(
     if asserted:  # an item of a list of predictions, worded without "will" ("Xi remains leader of China")
         return DraftPrediction(statement, quote, probability_for_phrase("will"), "inferred", None, False)
     return DraftPrediction(statement, quote, None, None, None, False)
+
+
+# A grade given to a past prediction, after it ("Right!", "Wrong.", "Half right: it opened in August.", "Nailed
+# it.") or before it ("✓ The mayor will lose", "WRONG: Rates will fall").
+_VERDICT = re.compile(
+    r"^\W*(?:(?:half|partly|partially|mostly|largely|completely|totally|dead|spectacularly)\s+)?(?:right|wrong|correct"
+    r"|incorrect)\s*(?:[.!:;—–]|$)|^\W*(?:nailed\s+it|missed(?:\s+it)?|not\s+quite|nope|check|✓|✔|✗|✘|❌|✅)\s*[.!]*\W*$"
+    r"|^\W*(?:I\s+was|I\s+got\s+(?:it|this|that|this\s+one|that\s+one))\s+(?:\w+\s+)?(?:right|wrong)\b",
+    re.I,
+)
+_GRADED = re.compile(
+    r"^\W*(?:✓|✔|✗|✘|❌|✅|\[(?:right|wrong|correct|x|v)\]|(?:right|wrong|correct|incorrect|hit|miss)\s*[:—–])", re.I
+)
+_AHEAD = re.compile(
+    r"\b(?:look\s+for|expect\w*|predict\w*|forecast|bet|surprised|doubt|chances?|odds|(?:un)?likely|probabl[ey])\b",
+    re.I,
+)
+
+
+def _speaks_ahead(text: str) -> bool:
+    """Whether a sentence speaks of what is ahead: a future, a modal, a forecasting verb or a stated probability
+    (a deck's "A | B | C" parts are headlines, not a sentence)."""
+    if text.count("|") >= 2:
+        return False
+    plain = _unquoted(text)
+    return bool(_FUTURE.search(plain) or _MODAL.search(plain) or _AHEAD.search(plain) or _find_stated(plain))
 
 
 def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: str | None) -> DraftPrediction | None:
@@ -94,7 +121,7 @@ def _predictions(
     for block in sorted(voice, key=lambda b: b.start):
         if len(results) >= MAX_PREDICTIONS:
             break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
-        if block.header:
+        if block.header or block.reasons:
             continue
         spans = _sentences(source, block.start, block.end)
         own = own_words(source[block.start : block.end])
@@ -125,9 +152,20 @@ def _predictions(
                         results.append(pred)
                         last = (i, pred, prev[0])
                 continue
-            if _LABEL_ONLY.match(text.strip()):
+            if _VERDICT.match(text.strip()):
+                # "The mayor will lose her seat. Right!": a past prediction graded, not a new one
+                if last is not None and last[0] == i - 1:
+                    del results[next(k for k in range(len(results) - 1, -1, -1) if results[k] is last[1])]
+                    last = None
+                continue
+            if _LABEL_ONLY.match(text.strip()) or _GRADED.match(text.strip()):
                 continue
             forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
+            if forced and block.under_title and not labelled and block.odds is None and not _speaks_ahead(text):
+                # a one-sentence paragraph under the post's title ("Election Predictions") is one of its items
+                # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",
+                # "GOP to keep House | A 50/50 Senate?") nor its opening remarks ("The future is always uncertain.")
+                forced = False
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
@@ -300,6 +338,25 @@ def _repeats_title(item: DraftEvidence, title: str | None) -> bool:
     return all(re.sub(r"\W+", " ", part).casefold().strip() in folded for part in (item.title, item.outlet))
 
 
+# A list of the blog's own posts, not sources: "Related posts:", "You may also like", "Recent posts", "From the
+# archives" (a list of news links under "More News On X:" or "Sources:" is evidence).
+_BLOG_LIST = re.compile(
+    r"^\W*(?:related\s+(?:posts|stories|entries)|(?:you|readers)\s+(?:may|might)\s+also\s+(?:like|enjoy)|(?:recent|popular"
+    r"|previous|older|newer|more|other|similar)\s+(?:posts|entries)|more\s+from\s+(?:this|the|my|our)\s+blog"
+    r"|(?:also\s+)?on\s+this\s+blog|from\s+the\s+archives?)\b[^.!?]{0,30}$",
+    re.I,
+)
+
+
+def _under_blog_list(doc: _Doc, infos: list[_Info], i: int) -> bool:
+    """Whether line `i` stands in a list of links under a label of the blog's own posts ("Related posts:")."""
+    for j in range(i - 1, max(-1, i - 40), -1):
+        if infos[j].kind == "blank" or (infos[j].evidence is not None and doc.lines[j].list_item):
+            continue
+        return bool(_BLOG_LIST.match(doc.lines[j].body.strip("*_# \t")))
+    return False
+
+
 def _title(doc: _Doc, infos: list[_Info]) -> str | None:
     if doc.is_html or doc.meta_title:
         return doc.meta_title
@@ -345,7 +402,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     seen: set[str] = set()
     last = max((i for i, info in enumerate(infos) if info.kind != "blank"), default=-1)
     for i, (info, section) in enumerate(zip(infos, sections, strict=True)):
-        if info.evidence is None:
+        if info.evidence is None or _under_blog_list(doc, infos, i):
             continue
         for item in info.evidence.items:
             line = doc.lines[i]
@@ -369,7 +426,14 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
     us_politics, election_post = _is_us_election_post(doc.source)
+    said: set[tuple[int, str]] = set()
     for pred, block in _predictions(doc, blocks, voice, opinion, base):
+        # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
+        # prediction (a paste of several posts, each its own part, keeps each one's)
+        words = (block.section, " ".join(re.findall(r"\w+", pred.quote.casefold())))
+        if words in said:
+            continue
+        said.add(words)
         pred.section = block.section
         at = position[id(block)]
         nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))

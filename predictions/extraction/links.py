@@ -481,3 +481,30 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
     if inline := _inline_headlines(body):
         return _LineEvidence([DraftEvidence(t, o, [], None, line.number) for t, o in inline], "inline")
     return None
+
+
+# A label over a list of sources: "Sources:", "Further reading:", "References", "Read more:", "Links:".
+_SOURCES_LABEL = re.compile(
+    r"^\W*(?:sources?|further\s+reading|(?:related\s+|suggested\s+|recommended\s+)?reading|references?|read\s+more"
+    r"|links?|citations?|see\s+also|more\s+on\s+this)\W*$",
+    re.I,
+)
+_TITLE_THEN_OUTLET = re.compile(r"^[“\"]?(?P<title>[A-Z0-9].{10,200}?)[”\"]?\s+\((?P<outlet>[A-Z][^()]{1,40})\)\s*\.?$")
+
+
+def listed_headline(body: str) -> DraftEvidence | None:
+    """A headline without a link in a list of sources: '"The mayor's last stand" (New York Times)', 'Reuters --
+    Tram delayed again' (the outlet first). Only under a sources label: elsewhere these shapes are list items."""
+    text = body.strip()
+    if _CLAIM.search(text):
+        return None
+    if (m := _TITLE_THEN_OUTLET.match(text)) and _is_attribution(m["outlet"]) and _headline_ok(m["title"]):
+        outlet, authors = _outlet_and_authors(m["outlet"])
+        return DraftEvidence(m["title"].strip(), outlet, authors, None, None)
+    seps = list(_DASH_SEP.finditer(text))
+    if len(seps) == 1:
+        attribution, title = text[: seps[0].start()].strip(), text[seps[0].end() :].strip()
+        if _is_attribution(attribution) and len(_words(attribution)) <= 4 and _headline_ok(title):
+            outlet, authors = _outlet_and_authors(attribution)
+            return DraftEvidence(title, outlet, authors, None, None)
+    return None

@@ -85,6 +85,8 @@ _OTHERS_STATE = re.compile(
     r"|talks? about|talked about|writes|argue|suggested|proposed|recommended|(?:suggests|proposes)\s+that"
     r"|(?:consensus|conventional\s+wisdom|received\s+wisdom)\s+(?:is|was|says|holds)"
     r"|(?:fear|hope|worry|view|expectation|belief|assumption)\s+(?:in|among|at|within)\s+[^,.;]{1,40}?\s+(?:is|was)"
+    # someone's claim named as a noun: "the suggestion that McCain will ...", "the notion that ..."
+    r"|the\s+(?:suggestion|idea|notion|claim|argument|theory|assertion|talk|rumou?r|narrative|premise)\s+that"
     r"|(?:are|were|keep|kept)\s+telling\s+(?:me|us)|(?:is|are|was|were)\s+(?:widely\s+)?(?:predicted|projected|tipped"
     r"|favou?red|forecast)\s+to"
     r"|(?:polls?|surveys?|models?)\s+(?:\w+\s+)?(?:show|suggest|telling|tell)\w*)\b",
@@ -112,9 +114,51 @@ _ON_THE_LIST = re.compile(r"\b(?:all\s+of\s+these|these|the\s+following|this\s+l
 _META = re.compile(
     r"\bwe(?:\s+will|['’]ll)\s+(?:just\s+)?see(?:\s*[.!]*$|\s+(?:what|how|if|whether|who|about)\b)"  # not "we'll see X"
     r"|\b(?:change my mind|I (?:could|may|might) be wrong|prove me wrong"
-    r"|time\s+will\s+(?:tell|judge|prove|show|decide)"
+    r"|(?:time|history|the\s+future)\s+will\s+(?:tell|judge|prove|show|decide|remember|record)"
+    r"|\bwe(?:\s+will|['’]ll|\s+shall)\s+(?:soon\s+)?find\s+out\b(?!\s+that\b)"
+    r"|\bthe\s+devil\s+will\s+be\s+in\s+the\s+details?\b"
+    # the text speaking of itself: "This article will look at ...", "In this column, we will look at ...", "Next
+    # week, we'll look at the Senate races", "We'll return to this in a later post", "More on this tomorrow"
+    r"|\b(?:this|the\s+next|the\s+following|a\s+later|a\s+future|my\s+next|our\s+next)\s+(?:blog\s+)?(?:post|article"
+    r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment)\s+(?:\w+\s+)?"
+    r"(?:will|['’]ll|is\s+going\s+to|shall)\b"
+    r"|\b(?:I|we)(?:\s+will|\s+shall|['’]ll)\s+(?:now\s+|then\s+|also\s+|briefly\s+)?(?:look\s+at|take\s+a\s+look|return\s+to"
+    r"|come\s+back\s+to|turn\s+to|discuss|cover|explore|examine|review|revisit|get\s+to|go\s+through|update|explain)\b"
+    r"|\b(?:will|['’]ll)\s+be\s+more\s+(?:on|about)\s+(?:this|that)\b"
+    r"|\b(?:will|['’]ll|is\s+going\s+to)\s+be\s+(?:my|our|the)\s+(?:last|final|first|next)\s+(?:post|column|article|piece"
+    r"|entry|newsletter|episode)"
+    # waiting to see: "It will be interesting to see whether ...", "We will have to wait and see", "remains to be seen"
+    r"|(?:will|['’]ll)\s+be\s+(?:very\s+)?(?:interesting|fascinating|instructive|worth\s+watching)\s+to\s+(?:see|watch)"
+    r"|wait\s+and\s+see|remains?\s+to\s+be\s+seen"
+    r"|^\W*(?:(?:and|but|so)\s+)?(?:we|I|you)(?:\s+will|\s+shall|['’]ll)\s+(?:know|learn|find\s+out|hear|have)\s+more\b"
+    # the reader's memory or knowledge, which is the present: "Readers will remember the 2008 crash", "Long-time
+    # readers will know that ...", "Many will recall ...", "as you will have noticed"
+    r"|\b(?:readers?|many|some|most|those|listeners|viewers|fans|followers)\s+(?:\w+\s+){0,4}?(?:will|['’]ll)\s+"
+    r"(?:no\s+doubt\s+|surely\s+|already\s+)?(?:remember|recall|know|recogni[sz]e|note|notice|agree|have\s+(?:noticed|seen"
+    r"|heard|read))\b"
+    # the reader's reaction now: "It will come as no surprise that ...", "This will sound familiar to ..."
+    r"|\b(?:will|['’]ll)\s+(?:come\s+as\s+no\s+surprise|surprise\s+(?:no\s+one|nobody)|(?:sound|look|seem)\s+familiar"
+    r"|ring\s+a\s+bell|be\s+(?:news|no\s+surprise|familiar)\s+to)\b"
+    # the page's furniture: "As the chart below will show", "The link will take you to ...", "Results will be posted
+    # here", "That will have to wait for another day"
+    r"|\b(?:chart|table|graph|map|figure|image|photo|video|link|list|tweet|infographic|graphic|clip)s?\s+(?:below\s+|above\s+"
+    r"|here\s+)?(?:will|['’]ll)\s+(?:\w+\s+)?(?:show|give|help|take|tell|illustrate|explain|walk|let)\b"
+    r"|\bwill\s+be\s+(?:posted|updated|published|added|listed|shown)\s+(?:here|below|above|on\s+this\s+(?:page|site|blog))\b"
+    r"|\bwill\s+have\s+to\s+wait\s+(?:for|until)\s+(?:another|a\s+(?:later|future)|the\s+next)\b"
+    r"|\bwill\s+(?:no\s+doubt\s+|surely\s+|already\s+)?have\s+(?:noticed|seen|heard|read)\b"
+    # someone's habitual claim: "Supporters will tell you the mayor is doing well"
+    r"|\bwill\s+(?:happily\s+|gladly\s+|readily\s+|quickly\s+)?tell\s+you\b"
+    # hypothetical reasoning with the generic "one": "One might expect the mayor to win"
+    r"|(?<!\bno\s)(?<!\bthe\s)(?<!\bany\s)\bone\s+(?:might|may|could|would)\s+(?:expect|think|assume|imagine|guess|say|argue)\b"
+    # a report, not the author's forecast: "The mayor will reportedly resign"
+    r"|\b(?:will|['’]ll|is\s+going\s+to)\s+(?:reportedly|reputedly|allegedly|apparently|supposedly)\b"
     r"|may or may not|might or might not|(?:blogging|posting|this blog|the blog)\s+(?:will|is going to)"
-    r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know)\b",
+    r"|I\s+predict\s+(?:things|the following|what)|predict\s+what|I\s+(?:don['’]t|do not)\s+know"
+    # declining to forecast: "I'm not going to guess whether ...", "I won't predict ..."
+    r"|I(?:['’]m|\s+am)\s+not\s+going\s+to\s+(?:guess|predict|speculate|forecast|bet)"
+    r"|I\s+(?:won['’]t|will\s+not|can['’]t|cannot)\s+(?:guess|predict|speculate|forecast)"
+    # odds on the author's own predictions being wrong or right: "an 86% chance that I'm completely wrong"
+    r"|(?:chance|odds|probability)\s+(?:that\s+)?I(?:['’]m|\s+am|\s+will\s+be|['’]ll\s+be)\s+(?:\w+\s+)?(?:wrong|right|correct))\b",
     re.I,
 )
 # A comment, not a forecast: "That will not rescue the doom-mongers on housing, though." (a fact's consequence,
@@ -126,7 +170,24 @@ _RHETORICAL = re.compile(
     r"|\b(?:probably|likely|almost certainly|quite possibly)\s+(?:right|wrong|correct|true|accurate|spot on)\b"
     # a hedged judgement of the present, about the text itself: "I think that's probably enough for now"
     r"|^(?:I\s+think\s+)?(?:that|this|it)(?:['’]s|\s+is)\s+(?:probably|likely|almost\s+certainly|definitely)\s+"
-    r"(?:enough|fine|ok|okay|overkill|too\s+\w+|for\s+the\s+best|a\s+(?:good|bad)\s+idea)\b",
+    r"(?:enough|fine|ok|okay|overkill|too\s+\w+|for\s+the\s+best|a\s+(?:good|bad)\s+idea)\b"
+    # a maxim with the generic "one": "one will never go broke betting against peace"
+    r"|(?<!\bno\s)(?<!\bthe\s)(?<!\bany\s)(?<!\bevery\s)(?<!\beach\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bwhich\s)"
+    r"\bone\s+(?:will|won['’]t|shall)\s+(?:never|always|not)\b"
+    # a judgement of significance nobody can check: "This election will be one of the most important in history"
+    r"|\b(?:will|['’]ll|is\s+going\s+to)\s+be\s+(?:one\s+of\s+)?the\s+(?:most|single\s+most)\s+(?:important|significant"
+    r"|consequential|interesting|exciting|historic|pivotal|crucial|critical|momentous)\b"
+    # the shape of the problem, not what will happen: "The hard part will be getting the council to agree", "The key
+    # will be turnout in the suburbs"
+    r"|^\W*(?:(?:but|and|so)\s+)?the\s+(?:\w+\s+)?(?:part|challenge|question|test|issue|problem|key|trick|difficulty|task"
+    r"|hurdle)\s+(?:will|is\s+going\s+to)\s+be\b"
+    # a tautology or a proverb: "Boys will be boys", "Expect the unexpected"
+    r"|\b(\w+)\s+will\s+be\s+\1\b|\bexpect\s+the\s+unexpected\b"
+    # a warning to act, its consequence the argument's: "The council must act now, or the dam will fail"
+    r"|\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to)\s+[^.!?;]{0,60}?\s+or\s+(?:else\s+)?(?:[\w'’-]+\s+){0,8}?"
+    r"(?:will|won['’]t)\b"
+    # the author's elliptical answer about himself: "I know I will!", "We won't."
+    r"|\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$",
     re.I,
 )
 # A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
@@ -135,12 +196,19 @@ _RHETORICAL = re.compile(
 _ABOUT_PREDICTIONS = re.compile(r"\bpredictions?\b|\bprognosticat\w+|\bforecasts\b", re.I)
 _PREDICTION_FRAME = re.compile(
     r"^\W*(?:(?:and|but|so)\s+)?(?:(?:my|our)\s+(?:\w+\s+){0,2}predictions?\s*(?:is|are|:)|prediction\s*(?:#\s*)?\d*\s*:"
-    r"|(?:\w+,?\s+){0,3}(?:an?|one|another|my|our)\s+(?:\w+\s+){0,2}prediction\s*:)",  # "First, an easy prediction:"
+    r"|(?:\w+,?\s+){0,3}(?:an?|one|another|my|our)\s+(?:\w+\s+){0,2}prediction\s*:"  # "First, an easy prediction:"
+    r"|(?:bonus|final|last|wild[-\s]?card|extra|big|bold|long[-\s]shot|safe|easy)\s+prediction\s*(?:#\s*)?\d*\s*:)",
     re.I,
 )
 # An indirect question: "I don't know what the Dow will be", "nobody knows what surprises will pop up".
+# "What" and "who" after a verb are the clause's missing part ("readers asked what I think 2024 will bring"); after
+# "why" or "how" the author's "I think" states a whole claim ("on why I think Harris will be the 47th president"),
+# as it does in a sentence opening "What I think will happen is ...".
 _INDIRECT = re.compile(
-    r"\b(?:what|who|whether|when|how|which|why)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))[^,;.]*$", re.I
+    r"(?:(?<=\w\s)(?:what|who)\s+(?:I|we)\s+(?:think|believe|predict|expect)\b"
+    r"|\b(?:what|who|whether|when|how|which|why)\b(?![^,;]*\bI\s+(?:think|believe|predict|expect))"
+    r"|\b(?:know|knows|knew|wonder|wonders|ask|asks|asked|unclear|uncertain|see|sure)\s+if\b)[^,;.]*$",
+    re.I,
 )
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
@@ -168,7 +236,13 @@ _CALENDAR_FACT = re.compile(
     r"^\W*(?:(?:19|20)\d\d|next\s+year|this\s+year|next\s+\w+day|tomorrow)\s+(?:will|is\s+going\s+to)\s+(?:be|mark)\s+"
     r"(?:the\s+)?(?:[\w.]+['’]s\s+|(?:his|her|their|its|our|my)\s+)?"
     r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)\s+"
-    r"(?:year|anniversary|birthday|season|term|month|week|day)\b",
+    r"(?:year|anniversary|birthday|season|term|month|week|day)\b"
+    # a timetable: "Polls will close at 8pm", "The debate will air on Tuesday at 9 p.m.", "Voters will go to the polls
+    # on November 5"
+    r"|\b(?:will|['’]ll)\s+(?:\w+\s+){1,5}?at\s+(?:\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b\.?|o['’]clock)|noon|midnight)"
+    r"|\b(?:will|['’]ll)\s+(?:go|head|flock)\s+to\s+the\s+polls\b"
+    # an age: "The mayor will be 80 years old next year", "She will turn 65 in March"
+    r"|\b(?:will|['’]ll)\s+(?:be\s+\d{1,3}\s+years?\s+old|turn\s+\d{1,3}(?:\s+years?\s+old)?)\b",
     re.I,
 )
 # A worry the author voices is a concern, not a forecast: "If I have any worry, it's that ...", "My biggest worry
@@ -208,14 +282,77 @@ def time_label(paragraph: str, base: date = date(1900, 1, 1)) -> str | None:
     return label if deadline_in(label if " " in label else f"in {label}", base) else None
 
 
+# A forecast that holds only in a scenario the author does not predict: a condition on the polls being right or
+# wrong ("if the polls are overestimating X's support, ..."), or a condition that points back to a hypothetical
+# ("If launched, ...", "..., should one come about, ...", "if so", "if he does", "in that case").
+_SCENARIO = re.compile(
+    r"\bif\s+(?:the\s+)?(?:polls?|polling|surveys?|models?|forecasts?|pollsters?)\s+(?:\w+\s+)?(?:are|is|were|was|have|has"
+    r"|turn\s+out|prove)\b"
+    r"|\bif\s+(?:so|not)\s*,"
+    r"|\bif\s+(?:that|this|it|he|she|they)\s+(?:does|do|did|happens|happened|comes\s+(?:about|to\s+pass))\b"
+    r"|\bshould\s+(?:that|this|it|one|they|such\s+a\s+\w+)\s+(?:happen|come\s+about|come\s+to\s+pass|occur)\b"
+    r"|^\W*(?:(?:but|and|yet)\s+)?if\s+[a-z]+ed\s*,"
+    r"|\bin\s+(?:that|this|such\s+a|either)\s+(?:case|event|scenario)\b",
+    re.I,
+)
+# Others' view in the plural present: "Analysts predict ...", "Most economists expect ...", "Critics fear ...".
+_OTHERS_PLURAL = re.compile(
+    r"\b(?:predict|expect|believe|think|fear|forecast|anticipate|warn|reckon|suspect|worry|agree)\b", re.I
+)
+# A wish, not a forecast: "Hopefully the council will act", "Fingers crossed the tram will open by June".
+_WISH = (
+    r"\b(?:hopefully|fingers\s+crossed|here['’]s\s+(?:to\s+)?hoping|God\s+willing|with\s+(?:any|a\s+bit\s+of)\s+luck)\b"
+)
+# Before a verb of thinking, the author's own view ("I expect", "we also think", "I do fear") or an infinitive ("It is
+# easy to predict the speculation will continue"), not someone else's.
+# "the next forecast", "for fear": a noun, not a verb.
+_OWN_VIEW = re.compile(
+    r"(?:\b(?:I|we)\s+(?:(?:also|still|really|strongly|fully|firmly|now|do|truly)\s+)*|\bto\s+"
+    r"|\b(?:the|a|an|next|this|that|their|his|her|its|our|my|your|no|for|latest|new)\s+)$",
+    re.I,
+)
+# Others' view and then the author's own: "I am not one of those who fear X - I think it will be balanced out".
+_OWN_VIEW_AFTER = re.compile(r"\b(?:I|we)\s+(?:think|believe|predict|expect|reckon|suspect|bet)\b")
+# The future only inside the reason given for something else: "Youth matters a lot, because legal weed initiatives
+# will drive turnout", "Partly because the same thing might happen as with Obama." ("Because X will slow, Y will
+# lose" opens with its reason and has its own forecast after it.)
+_REASON_CLAUSE = re.compile(
+    r"(?:^\W*(?:(?:and|but)\s+)?(?:partly|mainly|largely|chiefly|simply|just|only|in\s+part)\s+|\w[,;]?\s+)because\b",
+    re.I,
+)
+# A note on the list, not one of its items: "Note: these are just for fun.", "Disclaimer: ...", "Update: ..."
+_REMARK_LABEL = re.compile(
+    r"^\W*(?:note|nb|n\.b\.|disclaimer|update|edit|ps|p\.s\.|caveat|aside|footnote|housekeeping)\s*[:.—–-]\s", re.I
+)
+# A score or a grade of past predictions: "Last year I got 7 of 10 right", "The mayor loses her seat: correct."
+_SCORED = re.compile(
+    r"\b(?:got|scored)\s+(?:\w+\s+){0,4}?(?:right|wrong|correct)\b(?!\s+(?:now|away|here|there|about|that|on)\b)"
+    r"|[:—–(]\s*(?:(?:half|partly|partially|mostly|largely)\s+)?(?:right|wrong|correct|incorrect|hit|miss(?:ed)?)\W*$",
+    re.I,
+)
+# The author's own earlier forecast, recalled with its date or its outcome: "I said the mayor will lose her seat, and
+# she did", "Last year I wrote that rates will fall; they did not" ("As I said, the mayor will lose" restates it).
+_PAST_CLAIM = re.compile(r"\b(?:I|we)\s+(?:said|wrote|predicted|guessed|argued|claimed|called\s+it)\b", re.I)
+_SETTLED = re.compile(
+    r"\b(?:last\s+(?:year|month|week|time|spring|summer|autumn|fall|winter)|(?:a|one|two|three)\s+(?:years?|months?)\s+ago"
+    r"|back\s+in)\b"
+    r"|[,;—–]\s*(?:and|but)?\s*(?:he|she|it|they|I|we|that)\s+(?:did|didn['’]t|did\s+not|was|wasn['’]t|were|weren['’]t"
+    r"|has|hasn['’]t|have|haven['’]t)\b",
+    re.I,
+)
 _EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
 
+# A contributor's name (two to four capitalised words) and description before their answer, on its line.
+_SPEAKER = re.compile(r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}(?:,\s*[^:“\"\n]{1,80})?:\s*(?=[“\"])")
+
+
 def own_words(paragraph: str) -> bool:
     """A paragraph that is all one quotation, with nobody named as its speaker: the author quoting themself
-    (“Trump will not win.”) or a symposium's contributor under their name; not "..., she said"."""
-    p = paragraph.strip()
+    (“Trump will not win.”) or a symposium's contributor under their name (on the line above, or before the answer:
+    "Jane Doe, economist: “Rates will fall by June.”"); not "..., she said"."""
+    p = _SPEAKER.sub("", paragraph.strip(), count=1)  # a panel's "Jane Doe, economist: “...”"
     if not p or p[0] not in '“"':
         return False
     closing = max(p.rfind("”"), p.rfind('"', 1))
@@ -240,11 +377,18 @@ def _has_signal(text: str) -> bool:
     return any(word in low for word in _SIGNALS) or (" in " in low and any(c.isdigit() for c in low))
 
 
+#: The longest "sentence" looked at (characters): longer runs without a full stop are pasted tables or lists run
+#: together, and the patterns' cost on them would grow with the post (a 1 MB post must take under a second).
+MAX_SENTENCE = 3000
+
+
 def _is_candidate(
     text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
 ) -> bool:
     """Whether a sentence of the pundit's is a prediction. `forced`: an item of a list of predictions, which need
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
+    if len(text) > MAX_SENTENCE:
+        return False  # no sentence an editor logs: text without full stops (a pasted table, a list run together)
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
     if text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) or not plain.strip() or _UNFINISHED.search(text):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
@@ -254,14 +398,20 @@ def _is_candidate(
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
     if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
         return False
-    if _CALENDAR_FACT.search(plain):
+    if _CALENDAR_FACT.search(plain) or (not forced and _SCENARIO.search(plain)):
         return False
+    if _REMARK_LABEL.match(plain) or _SCORED.search(plain):
+        return False  # "Note: these are just for fun.", "(Last year I got 7 of 10 right.)", "X loses: correct."
+    if _PAST_CLAIM.search(plain) and _SETTLED.search(plain):
+        return False  # "I said the mayor will lose her seat, and she did.", "Last year I wrote that X will ..."
     if _ON_THE_LIST.search(plain.strip()):
         return False
     if _ABOUT_PREDICTIONS.search(_OPENING_PHRASE.sub("", plain)) and not _PREDICTION_FRAME.search(plain):
         return False
     if forced:
         return bulleted or not _OWN_PLAN.search(plain)
+    if _no_forecast_of_its_own(plain):
+        return False
     positions = []
     if m := _STRONG.search(plain):
         positions.append(m.start())
@@ -276,13 +426,55 @@ def _is_candidate(
         return False
     scope = re.sub(r"\([^()]*\)", " ", before)
     scope = scope[m.end() :] if (m := _SUBORDINATE.search(scope)) else scope
-    if (others := _OTHERS_STATE.search(scope)) and not re.search(r"\bI\s+$", scope[: others.start()]):
+    others = _OTHERS_STATE.search(scope)
+    if others and re.search(r"\bI\s+$", scope[: others.start()]):
+        others = None
+    if others is None:  # "Analysts predict ...", "Most economists expect ...", "Critics fear ..."
+        plural = (m for m in _OTHERS_PLURAL.finditer(scope) if not _OWN_VIEW.search(scope[: m.start()]))
+        others = next(plural, None)
+    if others and not _OWN_VIEW_AFTER.search(scope[others.end() :]):
         return False
-    if _CONCERN.search(before):
+    if _CONCERN.search(before) or _REASON_CLAUSE.search(before):
         return False
-    if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before):
+    if re.search(r"\b(?:I|we)\s+(?:hope|wish|want)\b", before) or re.search(_WISH, scope, re.I):
         return False
     return True
+
+
+_POSSIBLE_THINGS = re.compile(
+    r"\b(?:things|events|changes|developments|surprises|scenarios|outcomes|possibilities|what)\s+(?:that\s+|which\s+)?"
+    r"(?:might|may|could)\s+(?:happen|occur|come|arise|unfold|go\s+wrong)\b",
+    re.I,
+)
+
+
+def _no_forecast_of_its_own(plain: str) -> bool:
+    """A sentence whose only signs of a forecast are (a) a hedge on the conditional mood ("Bases within range would
+    likely be targeted": what would follow if something happened), (b) "I bet" about the past ("I bet they felt
+    the same way last year"), or (c) a future inside brackets ("you have all been (and will always be) invaluable
+    to me"; a hedge in brackets, "X goes from $44bn (probably down to $34bn)", still counts), or (d) a modal only
+    in a noun phrase ("odds on random events that might occur"): none forecasts."""
+    if _FUTURE.search(plain) is None and _find_stated(plain) is None:
+        # (d) a modal only in a noun phrase: "I assign odds to random events that might occur"
+        rest = _POSSIBLE_THINGS.sub(" ", plain)
+        if rest != plain and not (_MODAL.search(rest) or _STRONG.search(rest)):
+            return True
+        strong = _STRONG.search(plain)
+        if strong and re.search(r"\bwould\s+(?:\w+\s+)?$", plain[: strong.start()]) and not _MODAL.search(plain):
+            return True
+        if re.search(
+            r"\bI\s+bet\s+(?:that\s+)?(?:\w+\s+){0,3}?(?:was|were|did|had|felt|knew|thought|said|[a-z]{2,}ed)\b", plain
+        ):
+            return True
+    outside = re.sub(r"\([^()]*\)", " ", plain.strip().removeprefix("(").removesuffix(")"))
+    return (
+        "(" in plain
+        and _FUTURE.search(plain) is not None
+        and _STRONG.search(plain) is None
+        and _find_stated(plain) is None
+        and _FUTURE.search(outside) is None
+        and _MODAL.search(outside) is None
+    )
 
 
 def _is_number_only(text: str) -> bool:

@@ -8,7 +8,15 @@ from datetime import date
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_date
 from predictions.extraction.document import _Doc
-from predictions.extraction.links import _SENTENCE_CHAIN, _is_attribution, _line_evidence, _LineEvidence, _words
+from predictions.extraction.links import (
+    _SENTENCE_CHAIN,
+    _SOURCES_LABEL,
+    _is_attribution,
+    _line_evidence,
+    _LineEvidence,
+    _words,
+    listed_headline,
+)
 from predictions.extraction.probability import _NUM
 
 _MARKER = re.compile(
@@ -159,6 +167,20 @@ def _classify(doc: _Doc) -> list[_Info]:
         first = infos[filled[0]]
         if first.kind == "evidence" and not doc.lines[filled[0]].links:
             first.kind, first.evidence = "heading", None
+    # A list under a sources label ("Further reading:"): its items without a link are headlines too, as
+    # '"Headline" (Outlet)' and 'Outlet -- Headline'.
+    label = False
+    for i, info in enumerate(infos):
+        line = doc.lines[i]
+        if info.kind == "blank":
+            continue
+        if not line.list_item:
+            label = bool(_SOURCES_LABEL.match(line.body.strip("*_# \t")))
+            continue
+        if label and info.evidence is None and info.kind in {"list", "prose", "heading"}:
+            if item := listed_headline(line.body):
+                item.line = line.number
+                info.kind, info.evidence = "evidence", _LineEvidence([item], "list")
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
         if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
@@ -273,6 +295,8 @@ class _Block:
     marker: bool = False
     header: bool = False  # "My predictions for 2027:", "I Predict...", "I predict the following:"
     header_item: bool = False  # an item of the list a header announces: a prediction whatever its wording
+    reasons: bool = False  # an item of a list of reasons ("Why This Could Come True:"): the case for a prediction
+    under_title: bool = False  # an item only by standing, unbulleted, under the post's own title ("2024 Predictions")
     context: str | None = None  # for an item: the header announcing it (its deadline may be there)
     heading: str | None = None  # the nearest heading above
     section: int = 0
@@ -363,9 +387,23 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             block.header = bool(_ANNOUNCES.search(text))  # "My guesses for next year", "I Predict...", "2024 Odds"
         else:
             # "My predictions for 2027:", "I predict the following:", "here are my probabilities." before a list
+            # ... announced by its last sentence: not a paragraph that mentions others' predictions on the way ("The
+            # campaign is on! ... the pundits are already making predictions. I guess we live in ...")
+            last = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text)[-1]
             block.header = bool(re.search(r"(?::-?|\.\.\.|…)$", text)) or (
-                next_is_item and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
+                next_is_item
+                and bool(_ANNOUNCES.search(last))
+                and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
+    reasons = False
+    for block in blocks:  # the items under "Why this could come true:", "Reasons:", "The drivers:"
+        text = doc.source[block.start : block.end].strip()
+        if block.kind in {"prose", "heading"}:
+            reasons = bool(_REASONS_LABEL.match(text))
+        elif block.kind == "list" and reasons:
+            block.reasons = True
+        elif block.kind != "list":
+            reasons = False
     header: _Block | None = None
     for i, block in enumerate(blocks):
         if block.header:
@@ -395,8 +433,18 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             continue
         if block.kind == "list" or (block.kind == "prose" and not block.marker and _one_line_item(doc, block)):
             block.header_item = True
+            block.under_title = block.kind == "prose" and header is blocks[0]
             block.context = doc.source[header.start : header.end]
     return blocks
+
+
+# A line announcing the case for a prediction, not predictions: "Why This Could Come True:", "Reasons:", "The main
+# drivers:", "Arguments for and against:".
+_REASONS_LABEL = re.compile(
+    r"^\W*(?:why\b[^:.!?]{0,60}|(?:(?:the|some|my|our|a\s+few)\s+)?(?:\w+\s+)?(?:reasons?|arguments?|factors|drivers"
+    r"|pros(?:\s+and\s+cons)?|caveats)\b[^:.!?]{0,40})\s*:\W*$",
+    re.I,
+)
 
 
 def _one_line_item(doc: _Doc, block: _Block) -> bool:

@@ -187,13 +187,14 @@ def canonical_url(url: str) -> str:
     except ValueError:
         return text
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    hostname = parts.hostname  # each of urlsplit's netloc properties parses the netloc again: asked once
+    if scheme not in _DEFAULT_PORTS or not hostname:
         return text
-    host = parts.hostname.lower().rstrip(".")
+    host = hostname.lower().rstrip(".")
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    if parts.username is not None:
+    if "@" in parts.netloc:  # a user name, perhaps empty ("https://@host/"), is kept as written
         userinfo = parts.netloc.rpartition("@")[0]
         netloc = f"{userinfo}@{netloc}"
     path = parts.path or "/"
@@ -201,10 +202,10 @@ def canonical_url(url: str) -> str:
         path = path.rstrip("/") or "/"
     params = [
         (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        for key, value in (parse_qsl(parts.query, keep_blank_values=True) if parts.query else ())
         if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(_TRACKING_PREFIXES)
     ]
-    query = urlencode(sorted(params))
+    query = urlencode(sorted(params)) if params else ""
     return urlunsplit((scheme, netloc, path, query, ""))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -453,3 +454,39 @@ def test_the_prediction_page_shows_its_watch_terms(seed, editor_web):
     page = editor_web.get(f"/admin/predictions/prediction/{seed['winter'].pk}/change/")
     assert page.status_code == 200
     assert b'name="watch-0-all_of"' in page.content and b"lukashenko" in page.content
+
+
+# --- reading and marking items (plain SQL) ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_matching_reads_the_unmatched_items_as_the_orm_does_and_marks_only_those():
+    """The match step's read gives what the ORM's ``values_list`` gives (the date: published, else fetched, aware,
+    to the microsecond; text with quotes and other scripts), skips matched items and ids that do not exist; the mark
+    sets ``matched_at`` on unmatched items only."""
+    from django.db.models.functions import Coalesce
+
+    from predictions.services.newswatch import candidates
+
+    feed = Feed.objects.create(name="f", url="https://f.example.org/feed")
+    base = timezone.now().replace(microsecond=123456)
+    earlier = base - timedelta(days=3)
+    items = [
+        NewsItem.objects.create(
+            feed=feed, guid="a", title="Quote ' \" and Ünïcode 北京", summary="s", outlet="O", published_at=earlier
+        ),
+        NewsItem.objects.create(feed=feed, guid="b", title="no date", summary="", outlet="", fetched_at=base),
+        NewsItem.objects.create(feed=feed, guid="c", title="matched", matched_at=earlier, fetched_at=base),
+    ]
+    ids = [item.pk for item in items] + [10**9]
+    expected = NewsItem.objects.filter(id__in=ids, matched_at__isnull=True).values_list(
+        "id", "title", "summary", "outlet", Coalesce("published_at", "fetched_at")
+    )
+    read = candidates._unmatched_items(ids)
+    assert sorted(read) == sorted(expected)
+    assert {row[0]: row[4] for row in read} == {items[0].pk: earlier, items[1].pk: base}
+    assert all(row[4].utcoffset() == timedelta(0) for row in read)
+
+    now = base + timedelta(hours=1)
+    candidates._items_mark_matched(ids, now=now)
+    assert dict(NewsItem.objects.values_list("guid", "matched_at")) == {"a": now, "b": now, "c": earlier}

@@ -18,6 +18,7 @@ from predictions.newswatch.match import MatchIndex, TermStats, WatchRule, stem, 
 from predictions.services import newswatch as svc
 from predictions.services.errors import ServiceError
 from predictions.services.newswatch import candidates as candidates_module
+from predictions.services.newswatch import terms as terms_module
 from tests.newswatch.feedkit import SEED_NEWS_AT, Item, make_feed, seed_items, write_feed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_ok")]
@@ -161,6 +162,61 @@ def test_after_a_cycle_the_stored_statistics_equal_counting_the_items_one_by_one
     assert after[stem("lukashenko")] == counted_one_by_one(NewsItem.objects.all())[stem("lukashenko")] + 1
 
 
+def test_watch_rules_read_the_stored_terms_as_the_orm_reads_them(seed):
+    """The rules' JSON columns are read as text and decoded with orjson: the same terms, outlets and penalties the
+    ORM's own decoding gives, odd entries (not text, blank) dropped, any script kept."""
+    winter = seed["winter"]
+    svc.watch_terms_ensure(prediction=winter)
+    WatchTerms.objects.filter(prediction=winter).update(
+        all_of=["Лукашенко|Lukashenko", "", 7],
+        any_of=["protests", "  ", None, 'zürich "quoted" \\ term', ["nested"]],
+        none_of=[],
+        outlets=["TASS", "Naša Niva"],
+        penalties={"harvest": 0.5, "rain": 2, "snow": -1, "bad": "x"},
+    )
+    rule = next(rule for rule in svc.watch_rules() if rule.prediction_id == winter.pk)
+    assert list(rule.all_of) == ["Лукашенко|Lukashenko"]
+    assert list(rule.any_of) == ["protests", 'zürich "quoted" \\ term']
+    assert list(rule.none_of) == [] and list(rule.outlets) == ["TASS", "Naša Niva"]
+    assert dict(rule.penalties) == {"harvest": 0.5, "rain": 2.0}
+    stored = WatchTerms.objects.get(prediction=winter)
+    assert list(rule.any_of) == candidates_module._strings(stored.any_of)
+    assert dict(rule.penalties) == candidates_module._penalties(stored.penalties)
+
+
+def test_json_the_fast_decoder_refuses_is_decoded_by_the_standard_module() -> None:
+    """Python's encoder writes NaN (SQLite keeps the text); orjson refuses it, the standard module reads it."""
+    assert candidates_module._json('{"a": 0.5, "b": NaN}')["a"] == 0.5
+    assert candidates_module._json('["x", "y"]') == ["x", "y"]
+    assert candidates_module._json(None) is None
+    assert candidates_module._penalties(candidates_module._json('{"a": 0.5, "b": NaN}')) == {"a": 0.5}
+
+
+def test_counts_go_in_unsorted_and_any_stem_survives_the_trip(db):
+    """The counts are written as they come (SQLite: one JSON object, not sorted first; PostgreSQL: sorted by stem):
+    quotes, backslashes and other scripts arrive as they are, and later counts add to the stored ones."""
+    first = Counter({"zulu": 1, 'quo"te\\': 2, "ünïcödé": 3, "": 4, "alpha": 5, "беларусь": 1})
+    svc.term_stats_flush(first)
+    assert first == Counter()  # written, then emptied
+    svc.term_stats_flush(Counter({"alpha": 1, "zulu": 2, 'quo"te\\': 1}))
+    assert stored_stats() == {"zulu": 3, 'quo"te\\': 3, "ünïcödé": 3, "": 4, "alpha": 6, "беларусь": 1}
+
+
+def test_stems_the_table_cannot_hold_are_not_counted(db):
+    """A stem longer than the column (a 150-letter "word") or empty is counted neither in this process nor in the
+    database; the items still count as documents."""
+    long_stem = "x" * 150
+    pending: Counter[str] = Counter()
+    terms_module.term_stats_observe_stems([{"alpha", long_stem}, {"alpha", "beta"}], pending=pending)
+    assert pending == Counter({"alpha": 2, "beta": 1, "": 2})
+    stats = svc.term_stats()
+    assert stats.df == {"alpha": 2, "beta": 1} and stats.documents == 2
+    terms_module.term_stats_observe_stems([{"", "gamma"}], pending=pending)
+    assert pending == Counter({"alpha": 2, "beta": 1, "gamma": 1, "": 3})
+    svc.term_stats_flush(pending)
+    assert stored_stats() == {"alpha": 2, "beta": 1, "gamma": 1, "": 3}
+
+
 def test_a_cycle_that_dies_while_matching_leaves_the_stored_statistics_without_its_counts(seed, server, monkeypatch):
     """The counts are written once, at the end of the matching run: a crash after some chunks were matched (their
     items marked) stores none of that run's counts; they stay short of those items, never counted twice."""
@@ -183,6 +239,30 @@ def test_a_cycle_that_dies_while_matching_leaves_the_stored_statistics_without_i
     monkeypatch.setattr(MatchIndex, "match_item", real_match_item)
     svc.items_match(item_ids=NewsItem.objects.values_list("id", flat=True))
     assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[5:])
+
+
+def test_the_counts_are_stored_in_the_last_chunks_transaction(seed, server, monkeypatch):
+    """The call's counts go in with the last chunk's candidates and marks, in its transaction (one commit fewer):
+    when storing them fails, the last chunk stays unmatched too (the earlier chunks stay committed); the sweep then
+    matches it and stores its counts."""
+    feed = make_feed(server, write_feed(server.root, "seed.xml", seed_items()))
+    monkeypatch.setattr(candidates_module, "MATCH_CHUNK", 5)  # the twelve items in chunks of 5, 5 and 2
+    real_flush = candidates_module.term_stats_flush
+
+    def flush_then_fail(counts):
+        if counts:
+            real_flush(counts)
+            raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(candidates_module, "term_stats_flush", flush_then_fail)
+    with pytest.raises(RuntimeError, match="the database went away"):
+        svc.feeds_poll_cycle(feed_ids=[feed.pk])
+    assert NewsItem.objects.filter(matched_at__isnull=False).count() == 10  # the first two chunks committed
+    assert stored_stats() == {}
+    monkeypatch.setattr(candidates_module, "term_stats_flush", real_flush)
+    svc.items_match(item_ids=NewsItem.objects.values_list("id", flat=True))
+    assert not NewsItem.objects.filter(matched_at__isnull=True).exists()
+    assert stored_stats() == counted_one_by_one(NewsItem.objects.order_by("id")[10:])
 
 
 # --- the feed address, checked when a feed is saved -------------------------------------------------------------

@@ -7,12 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from predictions.newswatch import match as match_module
 from predictions.newswatch.match import (
     Match,
     MatchIndex,
     TermStats,
     WatchRule,
     derive_terms,
+    item_of,
+    item_terms,
     stem,
     stems_of,
     tokens,
@@ -340,3 +343,58 @@ def test_counting_many_items_at_once_weighs_terms_as_counting_them_one_by_one_an
     stats.observe_counts({stem("harvest"): 5000}, 5000)  # "harvest" is now in every item seen
     after = index.match("Zorblatt harvest")[0].score
     assert after < before
+
+
+# --- an item cut into stems once --------------------------------------------------------------------------------
+
+
+def test_an_item_keeps_its_words_and_cuts_its_phrases_only_when_asked() -> None:
+    """``item_of`` (what matching uses) gives the stems ``stems_of`` gives and, on demand, the phrases ``item_terms``
+    gives, from the words it keeps: also when the stem cache was emptied in between (a long-running worker's cache
+    starts afresh past its size)."""
+    text = "Mt. Gox's CEO Mark Karpelès: Belarus' Coordination Council isn't meeting; protests, protested at 3 o'clock"
+    stems, phrases = item_terms(text)
+    item = item_of(text)
+    assert item.stems == stems == stems_of(text)
+    match_module._STEMS.clear()
+    assert item.phrases == phrases
+    assert f"{stem('coordination')} {stem('council')}" in item.phrases
+    index = MatchIndex([WatchRule(prediction_id=1, all_of=["Coordination Council"], any_of=["Karpeles"])])
+    assert [m.prediction_id for m in index.match_item(item_of(text))] == [1]
+    assert index.match_item(item_of("Council of coordination")) == []
+
+
+def test_rules_without_all_of_are_counted_only_for_items_that_touch_them() -> None:
+    """Items that touch no word of an ``any_of``-only rule skip that rule's counting and still reach the rules filed
+    under an ``all_of`` entry; items that do touch them are counted as before."""
+    index = MatchIndex(
+        [
+            WatchRule(prediction_id=1, all_of=["belarus"], any_of=["protests"]),
+            WatchRule(prediction_id=2, any_of=["inflation", "percent"]),
+        ]
+    )
+    assert index.candidates(stems_of("Belarus protests")) == {0}
+    assert index.candidates(stems_of("Belarus: inflation at 5 percent")) == {0, 1}
+    assert index.candidates(stems_of("Inflation at 5 percent")) == {1}
+    assert index.candidates(stems_of("Inflation in Belarus")) == {0}
+    assert index.candidates(stems_of("Nothing to see")) == set()
+
+
+def test_a_phrase_is_filed_under_its_rarest_word_the_first_in_order_on_a_tie() -> None:
+    """A phrase term's key is its word found in the fewest rules; between equally rare words, the first in sorted
+    order. Rules share their terms (compiled once), and the key is worked out once per term."""
+    rules = [WatchRule(prediction_id=n, all_of=["central bank"], any_of=[f"w{n}"]) for n in range(10)]
+    rules += [
+        WatchRule(prediction_id=10, all_of=["bank holiday"]),
+        WatchRule(prediction_id=11, all_of=["zeta alpha"]),
+        WatchRule(prediction_id=12, all_of=["central bank", "bank holiday|zeta alpha"]),
+    ]
+    index = MatchIndex(rules)
+    assert index.candidates(stems_of("central")) == set(range(10))  # "central" (11 rules) is rarer than "bank" (12)
+    assert index.candidates(stems_of("bank")) == set()
+    # rule 12 is filed under its rarer entry, under each alternative's key: "holiday" (2 rules) + "alpha" (2) < 11
+    assert index.candidates(stems_of("holiday")) == {10, 12}
+    assert index.candidates(stems_of("alpha")) == {11, 12}  # a tie with "zeta": "alpha" sorts first
+    assert index.candidates(stems_of("zeta")) == set()
+    found = index.match("Central bank shuts for the bank holiday")
+    assert sorted(m.prediction_id for m in found) == [*range(10), 10, 12]

@@ -324,6 +324,17 @@ def test_html_to_text() -> None:
         ("ftp://example.com/a/", "ftp://example.com/a/"),
         ("not a url", "not a url"),
         ("http://example.com:99999/", "http://example.com:99999/"),
+        # user names are kept as written (an empty one too); an empty or all-tracking query goes
+        ("https://User:PW@Example.com/a/", "https://User:PW@example.com/a"),
+        ("https://@Example.com/x", "https://@example.com/x"),
+        ("http://user@[::1]:8080/", "http://user@[::1]:8080/"),
+        ("https://example.com/a?", "https://example.com/a"),
+        ("https://example.com/a?utm_source=x", "https://example.com/a"),
+        ("https://Example.com./a", "https://example.com/a"),
+        # what is left of a query is re-encoded
+        ("http://example.com/ä?x=ü&ü=1", "http://example.com/ä?x=%C3%BC&%C3%BC=1"),
+        ("https://example.com/p?a=1;b=2", "https://example.com/p?a=1%3Bb%3D2"),
+        ("https://example.com/p?%zz=1&b", "https://example.com/p?%25zz=1&b="),
     ],
 )
 def test_canonical_url(url: str, canonical: str) -> None:

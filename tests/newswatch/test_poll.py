@@ -389,6 +389,37 @@ def test_a_lease_left_by_a_dead_poll_is_taken_over_after_it_expires(server, sett
 
 
 @pytest.mark.django_db
+def test_a_poll_releases_its_feed_with_what_it_learnt_and_leaves_a_feed_taken_over_alone(server, monkeypatch):
+    """The release (one plain UPDATE, conditioned on the poll's own claim time) writes the validators, the status and
+    the next poll time; a poll whose lease another poll took over changes nothing of the feed, and says so."""
+    feed = make_feed(server, "/feeds/" + FORMAT_SAMPLES["rss20"])
+    Feed.objects.filter(pk=feed.pk).update(failure_count=3, last_error="before", poll_interval=600)
+    started = timezone.now()
+    assert svc.feed_poll(feed_id=feed.pk, force=True).status == "ok"
+    feed.refresh_from_db()
+    assert feed.polling_started_at is None and feed.failure_count == 0 and feed.last_error == ""
+    assert feed.last_status == 200 and feed.etag and feed.last_polled_at >= started
+    assert feed.next_poll_at == feed.last_polled_at + timedelta(seconds=600)
+
+    other_claim = timezone.now() + timedelta(seconds=5)
+    real_download = polling.feed_download
+
+    def taken_over_meanwhile(**kwargs):
+        download = real_download(**kwargs)
+        Feed.objects.filter(pk=feed.pk).update(polling_started_at=other_claim, etag="theirs")
+        return download
+
+    monkeypatch.setattr(polling, "feed_download", taken_over_meanwhile)
+    warnings = []
+    monkeypatch.setattr(polling.logger, "warning", lambda message, *args: warnings.append(message % args))
+    svc.feed_poll(feed_id=feed.pk, force=True)
+    kept = Feed.objects.get(pk=feed.pk)
+    assert kept.polling_started_at == other_claim and kept.etag == "theirs"
+    assert kept.last_polled_at == feed.last_polled_at
+    assert warnings == [f"feed {feed.pk}: the poll outlived its lease; another poll took the feed over"]
+
+
+@pytest.mark.django_db
 def test_missing_inactive_and_not_due_feeds(server):
     assert svc.feed_poll(feed_id=999_999).status == "missing"
     idle = make_feed(server, "/feeds/" + FORMAT_SAMPLES["rss20"], active=False)
@@ -488,3 +519,26 @@ def test_the_desk_lists_feeds_with_their_errors_and_polls_now(server, editor_use
     page = web.get("/admin/predictions/feed/")
     assert page.status_code == 200 and b"HTTPStatusError" in page.content
     assert web.get(f"/admin/predictions/feed/{broken.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_dates_are_stored_as_the_orm_stores_them():
+    """Storing adapts dates as Django's adapter does (SQLite: a shortcut for dates already in UTC, the same text),
+    and the stored items read back with the dates given: in UTC or another zone, with or without microseconds."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    adapt = polling._datetime_adapter()
+    dates = [
+        datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC),
+        datetime(2024, 3, 1, 8, 0, 0, 123456, tzinfo=UTC),
+        datetime(2024, 3, 1, 8, 0, 0, 5, tzinfo=ZoneInfo("Asia/Tokyo")),
+        None,
+    ]
+    assert [adapt(value) for value in dates] == [connection.ops.adapt_datetimefield_value(v) for v in dates]
+    feed = Feed.objects.create(name="f", url="https://f.example.org/feed")
+    fetched = datetime(2024, 3, 2, 12, 0, 0, 1, tzinfo=UTC)
+    rows = [polling._Row(f"g{n}", "", "", None, "t", "s", "o", published) for n, published in enumerate(dates, start=1)]
+    ids = polling._insert_items(feed, rows, fetched_at=fetched)
+    stored = NewsItem.objects.filter(id__in=ids).order_by("guid").values_list("published_at", "fetched_at")
+    assert list(stored) == [(published, fetched) for published in dates]
