@@ -45,7 +45,9 @@ def test_the_former_untouched_third_is_the_seeded_draw_and_now_tuning():
 
 
 def test_the_untouched_part_is_the_fresh_set_and_a_third_of_the_whole():
-    fresh = [p for p in POSTS if str(p.label.get("added", "")).startswith("2026-12-02, session 12: fresh untouched set")]
+    fresh = [
+        p for p in POSTS if str(p.label.get("added", "")).startswith("2026-12-02, session 12: fresh untouched set")
+    ]
     assert {p.path.stem for p in fresh} == {p.path.stem for p in real_editorials.posts("untouched")}
     assert all(101 <= int(p.path.stem[:3]) <= 150 for p in fresh)
     assert 3 * len(fresh) >= len(POSTS)
@@ -67,18 +69,19 @@ def test_every_label_quotes_the_post_verbatim_with_a_source_and_a_licence_note(p
 
 
 def test_untouched_part_keeps_its_floor():
-    # the floors of the first untouched third (spent, now tuning); the fresh set's floors replace them when it is merged
-    if not real_editorials.posts("untouched"):
-        pytest.skip("no untouched post in this branch: the first third moved to tuning, the fresh set not merged yet")
     figures = real_editorials.score(real_editorials.posts("untouched"))
-    # the messages give the figures only: the untouched part's misses are not looked at one by one
-    assert figures.posts >= 15
-    assert figures.prediction_recall.value >= 0.8, str(figures.prediction_recall)
-    assert figures.prediction_precision.value >= 0.8, str(figures.prediction_precision)
-    assert figures.probability_in_range.value >= 0.95, str(figures.probability_in_range)
-    assert figures.deadline_right.value >= 0.6, str(figures.deadline_right)  # goal 0.7: not met (0.614)
-    assert figures.link_recall.value >= 1.0, str(figures.link_recall)
-    assert figures.link_precision.value >= 0.84, str(figures.link_precision)  # goal 0.9: not met (0.846)
+    # The fresh set (101-150), run once at the end of session 12: predictions P 0.615 (182/296) R 0.639 (182/285),
+    # probability in range 0.907 (165/182), deadline 0.531 (85/160), links P 0.679 (36/53) R 0.923 (36/39). Goals
+    # (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability and link
+    # recall are met. The floors sit a little under, so that a change that loses ground on new posts fails; the
+    # messages give the figures only: the untouched part's misses are not looked at one by one.
+    assert figures.posts >= 46
+    assert figures.prediction_recall.value >= 0.62, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.6, str(figures.prediction_precision)
+    assert figures.probability_in_range.value >= 0.89, str(figures.probability_in_range)
+    assert figures.deadline_right.value >= 0.51, str(figures.deadline_right)
+    assert figures.link_recall.value >= 0.9, str(figures.link_recall)
+    assert figures.link_precision.value >= 0.66, str(figures.link_precision)
 
 
 def test_tuning_part_keeps_its_level():
