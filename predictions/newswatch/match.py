@@ -25,7 +25,8 @@ prediction. Matches below ``min_score`` are dropped; the service's default comes
 index over the rules and never loops over them for an item. A rule with ``all_of`` entries is filed under its most
 selective entry (the one whose stems occur in the fewest rules) and is looked at only when that entry's key stem is
 in the item; a rule with only ``any_of`` terms is filed under each of them and is verified only when enough of
-them hit (two, or one for a one-term rule). The work per item is its distinct words plus the postings they touch.
+them hit (two, or one for a one-term rule). Which stem keys a phrase (its rarest) is a matter of speed only: it
+never changes what matches. The work per item is its distinct words plus the postings they touch.
 A BM25 library (``bm25s``, ``rank-bm25``) ranks many documents for one query, the other direction, and would
 need every prediction scored per item; SQLite's/PostgreSQL's full-text search likewise indexes the documents, not
 the queries. So the index is ours and the weights are the part a corpus changes.
@@ -670,8 +671,11 @@ class MatchIndex:
                 for key in {key_of(term) for term in rarest}:
                     postings[key].append(number)
             else:
-                for key in {key_of(term) for term in compiled.any_terms}:
-                    any_postings[key].append(number)
+                # Once per term, not per distinct key: two terms may share a key ("york" and "new york", "protest"
+                # and "protests"), and candidates() must count at least the hits _verify finds, whichever keys the
+                # frequencies chose; the frequencies only make the index faster, never change what it finds.
+                for term in compiled.any_terms:
+                    any_postings[key_of(term)].append(number)
         self._postings: dict[str, list[int]] = dict(postings)
         self._any_postings: dict[str, list[int]] = dict(any_postings)
         # The stems that file any rule: an item's stems are intersected with them (in C) before any lookup.
