@@ -13,7 +13,7 @@ Measured: ``feeds_poll_cycle()`` (what ``manage.py poll_feeds`` runs: fetch in t
 calling thread, match), on a fresh database ("cold": the match index is built during the cycle), then
 ``BENCH_WARM_RUNS`` (3) times again after deleting the items with the validators forgotten ("warm": the index is
 cached and SQLite's pages are hot); then one such cycle after one open prediction's watch terms were edited (the
-index is rebuilt: what a cycle costs in a newsroom that edits predictions between cycles); then a cycle where every
+index is updated: what a cycle costs in a newsroom that edits predictions between cycles); then a cycle where every
 feed answers 304. Phase times come from timing
 wrappers around the service's fetch, parse, store and match steps. The baseline is ``feedparser.parse`` over the
 same bytes in this process (bench/parse_baseline.py), run once before the cold cycle and once before each warm
@@ -269,8 +269,8 @@ def main() -> None:
             Feed.objects.update(etag="", last_modified="")
             warm_runs.append(cycle("warm", phases))
             assert NewsItem.objects.count() == stored
-        # A cycle after an editor changed one open prediction's watch terms: the match index is rebuilt (rules read
-        # again and indexed), as in a newsroom where predictions are edited between cycles.
+        # A cycle after an editor changed one open prediction's watch terms: the match index is updated (that rule
+        # read again and re-indexed), as in a newsroom where predictions are edited between cycles.
         baselines.append(baseline())
         Candidate.objects.all().delete()
         NewsItem.objects.all().delete()
@@ -304,7 +304,7 @@ def main() -> None:
                 f"{min(warm) / min(base):.2f} (best / best; median / median {med(warm) / med(base):.2f}){goal}"
             )
         print(
-            f"cycle after one prediction's terms were edited (index rebuilt): {after_edit:.2f} s wall, "
+            f"cycle after one prediction's terms were edited (index updated): {after_edit:.2f} s wall, "
             f"{after_edit / min(base_wall):.2f} x feedparser best"
         )
         print(f"all-304 cycle: {not_modified:.2f} s; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -25,7 +25,8 @@ prediction. Matches below ``min_score`` are dropped; the service's default comes
 index over the rules and never loops over them for an item. A rule with ``all_of`` entries is filed under its most
 selective entry (the one whose stems occur in the fewest rules) and is looked at only when that entry's key stem is
 in the item; a rule with only ``any_of`` terms is filed under each of them and is verified only when enough of
-them hit (two, or one for a one-term rule). The work per item is its distinct words plus the postings they touch.
+them hit (two, or one for a one-term rule). Which stem keys a phrase (its rarest) is a matter of speed only: it
+never changes what matches. The work per item is its distinct words plus the postings they touch.
 A BM25 library (``bm25s``, ``rank-bm25``) ranks many documents for one query, the other direction, and would
 need every prediction scored per item; SQLite's/PostgreSQL's full-text search likewise indexes the documents, not
 the queries. So the index is ours and the weights are the part a corpus changes.
@@ -125,6 +126,8 @@ MAX_PHRASE_WORDS: Final = 4
 BROAD_SUBJECT = True
 #: An index of at least this many rules is frozen out of the cyclic garbage collector's sight (see MatchIndex).
 FREEZE_RULES: Final = 5_000
+#: :meth:`MatchIndex.updated` builds afresh when removed rules would leave more than this share of positions dead.
+REBUILD_DEAD_SHARE = 0.25
 
 
 # --- text -------------------------------------------------------------------------------------------------------
@@ -609,8 +612,9 @@ def _compile(rule: WatchRule) -> _CompiledRule | None:
 class MatchIndex:
     """An inverted index over watch rules; :meth:`match` finds the rules a news item satisfies and scores them.
 
-    Build it from the open predictions' rules; it is immutable afterwards (rebuild it when rules change; build times
-    for 1,000 to 100,000 rules are printed by ``bench/match_scaling.py``). ``stats`` (shared, may keep changing as
+    Build it from the open predictions' rules; it is immutable afterwards: when some rules change,
+    :meth:`updated` gives a new index that shares this one's unchanged parts (build times for 1,000 to 100,000
+    rules are printed by ``bench/match_scaling.py``). ``stats`` (shared, may keep changing as
     items arrive) gives the term weights; ``min_score`` drops weaker matches."""
 
     def __init__(self, rules: Iterable[WatchRule], *, min_score: float = 0.0, stats: TermStats | None = None) -> None:
@@ -641,45 +645,125 @@ class MatchIndex:
         return isinstance(rules, Sequence) and len(rules) >= FREEZE_RULES
 
     def _build(self, rules: Iterable[WatchRule]) -> None:
-        self._rules: list[_CompiledRule] = [c for c in map(_compile, rules) if c is not None]
+        self._rules: list[_CompiledRule | None] = [c for c in map(_compile, rules) if c is not None]
+        self._dead = 0  # positions of rules removed by :meth:`updated` (None in ``_rules``)
+        self._position: dict[int, int] = {c.rule.prediction_id: n for n, c in enumerate(self._rules)}
         frequency: Counter[str] = Counter()
         for compiled in self._rules:
             seen = {s for group in compiled.all_groups for term in group for s in term.stems}
             seen.update(s for term in compiled.any_terms for s in term.stems)
             frequency.update(seen)
-
-        keys: dict[str, str] = {}  # a term's key by its label (the label determines the stems): rules share terms
-
-        def key_of(term: _Term) -> str:
-            key = keys.get(term.label)
-            if key is None:
-                stems = term.stems
-                key = stems[0] if len(stems) == 1 else min(sorted(stems), key=frequency.__getitem__)
-                keys[term.label] = key
-            return key
-
-        def selectivity(group: tuple[_Term, ...]) -> int:
-            return sum(frequency[key_of(term)] for term in group)
+        # Frozen with the build: the keys of rules added later by :meth:`updated` are chosen with it too, so that a
+        # rule's keys can be computed again when it is removed.
+        self._frequency = frequency
+        self._key_by_label: dict[str, str] = {}  # a term's key by its label (the label determines the stems)
 
         postings: defaultdict[str, list[int]] = defaultdict(list)
         any_postings: defaultdict[str, list[int]] = defaultdict(list)
         for number, compiled in enumerate(self._rules):
-            if compiled.all_groups:
-                groups = compiled.all_groups
-                rarest = groups[0] if len(groups) == 1 else min(groups, key=selectivity)
-                for key in {key_of(term) for term in rarest}:
-                    postings[key].append(number)
-            else:
-                for key in {key_of(term) for term in compiled.any_terms}:
-                    any_postings[key].append(number)
+            in_any, keys = self._filing(compiled)
+            target = any_postings if in_any else postings
+            for key in keys:
+                target[key].append(number)
         self._postings: dict[str, list[int]] = dict(postings)
         self._any_postings: dict[str, list[int]] = dict(any_postings)
         # The stems that file any rule: an item's stems are intersected with them (in C) before any lookup.
         self._keys = frozenset(postings)
         self._any_keys = frozenset(any_postings)
 
+    def _key_of(self, term: _Term) -> str:
+        """The stem a term is filed under: its only stem, or a phrase's rarest among the rules (at the build)."""
+        key = self._key_by_label.get(term.label)
+        if key is None:
+            stems = term.stems
+            key = stems[0] if len(stems) == 1 else min(sorted(stems), key=self._frequency.__getitem__)
+            self._key_by_label[term.label] = key
+        return key
+
+    def _filing(self, compiled: _CompiledRule) -> tuple[bool, list[str]]:
+        """``(in the any_of postings, keys)``: where a rule is filed. A rule with ``all_of`` entries goes under the
+        keys of its most selective entry, once each; a rule with only ``any_of`` terms under each term's key, once
+        per term, so that :meth:`candidates` counts at least as many hits as :meth:`_verify` finds whatever keys
+        the term frequencies chose (two terms may share a key: "york" and "new york", "protest" and "protests").
+        The frequencies only make the index faster, never change what it finds."""
+        if compiled.all_groups:
+            groups = compiled.all_groups
+            if len(groups) == 1:
+                rarest = groups[0]
+            else:
+                frequency = self._frequency
+                rarest = min(groups, key=lambda group: sum(frequency[self._key_of(term)] for term in group))
+            return False, list(dict.fromkeys(map(self._key_of, rarest)))
+        return True, [self._key_of(term) for term in compiled.any_terms]
+
+    def updated(
+        self,
+        *,
+        removed: Iterable[int] = (),
+        added: Iterable[WatchRule] = (),
+        min_score: float | None = None,
+        stats: TermStats | None = None,
+    ) -> MatchIndex:
+        """A new index without the rules of the prediction ids ``removed`` and with the rules ``added`` (a changed
+        rule is removed and added), matching exactly as an index built from scratch over the resulting rules
+        would. This index is left as it was (an index in use by another thread stays valid): the new one shares
+        its postings lists but those it changes, which it copies. Rules are identified by their prediction id,
+        which must be unique in the index. When removed rules would leave more than ``REBUILD_DEAD_SHARE`` of the
+        positions dead, the new index is built from scratch (also refreshing the term frequencies that choose
+        the keys)."""
+        min_score = self.min_score if min_score is None else min_score
+        stats = self.stats if stats is None else stats
+        if len(self._position) != len(self):
+            raise ValueError("updated() needs an index whose rules have distinct prediction ids")
+        added_rules = list(added)
+        added_ids = {rule.prediction_id for rule in added_rules}
+        if len(added_ids) != len(added_rules):
+            raise ValueError("updated() needs added rules with distinct prediction ids")
+        gone = {*removed, *added_ids}  # a changed rule that now compiles to nothing leaves the index too
+        added = [c for c in map(_compile, added_rules) if c is not None]
+        dead = [self._position[pid] for pid in gone if pid in self._position]
+        total = len(self._rules) + len(added)
+        if self._dead + len(dead) > REBUILD_DEAD_SHARE * total:
+            kept = [c.rule for c in self._rules if c is not None and c.rule.prediction_id not in gone]
+            return MatchIndex([*kept, *(c.rule for c in added)], min_score=min_score, stats=stats)
+        new = object.__new__(MatchIndex)
+        new.min_score, new.stats = min_score, stats
+        new._frequency, new._key_by_label = self._frequency, self._key_by_label
+        new._rules, new._position, new._dead = list(self._rules), dict(self._position), self._dead + len(dead)
+        new._postings, new._any_postings = dict(self._postings), dict(self._any_postings)
+        copied: set[tuple[bool, str]] = set()  # lists already copied for the new index
+
+        def own(in_any: bool, key: str) -> list[int]:
+            target = new._any_postings if in_any else new._postings
+            if (in_any, key) not in copied:
+                copied.add((in_any, key))
+                target[key] = list(target.get(key, ()))
+            return target[key]
+
+        for number in dead:
+            in_any, keys = new._filing(new._rules[number])
+            for key in dict.fromkeys(keys):
+                numbers = own(in_any, key)
+                numbers[:] = [n for n in numbers if n != number]
+            del new._position[new._rules[number].rule.prediction_id]
+            new._rules[number] = None
+        for compiled in added:
+            number = len(new._rules)
+            new._rules.append(compiled)
+            new._position[compiled.rule.prediction_id] = number
+            in_any, keys = new._filing(compiled)
+            for key in keys:
+                own(in_any, key).append(number)
+        for in_any, key in copied:
+            target = new._any_postings if in_any else new._postings
+            if not target[key]:
+                del target[key]
+        new._keys = frozenset(new._postings)
+        new._any_keys = frozenset(new._any_postings)
+        return new
+
     def __len__(self) -> int:
-        return len(self._rules)
+        return len(self._rules) - self._dead
 
     def candidates(self, item_stems: set[str]) -> set[int]:
         """Positions of the rules worth verifying for an item with ``item_stems``.

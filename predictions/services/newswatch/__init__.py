@@ -22,12 +22,13 @@ exponential backoff, as in RFC 6298 §5.5 for TCP's retransmission timer); ``las
 why, for editors. One success resets the count.
 
 **Matching** goes through :class:`predictions.newswatch.match.MatchIndex`, built once from the open predictions'
-watch terms and kept in this process until those change (a fingerprint query decides), never a loop over the
-predictions per item. Terms weigh by their rarity among stored news items (``NewsTermStat``, kept current as
-items are matched). A match becomes a candidate from ``NEWSWATCH_MIN_SCORE`` up (chosen on the labelled set,
-bench/news_relevance.py); each item raises at most ``NEWSWATCH_MAX_CANDIDATES_PER_ITEM`` candidates and each
-prediction gets at most ``NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION`` new ones per matching run, best first (the
-rest of that run's matches for it are dropped: one poll's burst of the same story does not flood the queue).
+watch terms and kept in this process (when those change, as a fingerprint query tells, only the changed, new and
+closed predictions' rules are read and the index is updated), never a loop over the predictions per item. Terms
+weigh by their rarity among stored news items (``NewsTermStat``, kept current as items are matched). A match becomes
+a candidate from ``NEWSWATCH_MIN_SCORE`` up (chosen on the labelled set, bench/news_relevance.py); each item raises
+at most ``NEWSWATCH_MAX_CANDIDATES_PER_ITEM`` candidates and each prediction gets at most
+``NEWSWATCH_MAX_NEW_CANDIDATES_PER_PREDICTION`` new ones per matching run, best first (the rest of that run's
+matches for it are dropped: one poll's burst of the same story does not flood the queue).
 
 **Editors' decisions teach it**: a rejected candidate's words become penalties for that prediction (items like it
 score lower) and its distinctive words are suggested as negative terms; an accepted one's distinctive words are

@@ -83,7 +83,21 @@ def _json(text: str | None) -> Any:
 def watch_rules() -> list[WatchRule]:
     """The open predictions' watch rules: terms, outlet allowlist, window from made_at to resolve_by + grace, and
     the penalties editors' rejections taught."""
-    rows = _open_terms().values_list(
+    return _rules_read()[0]
+
+
+def _stamp_columns() -> tuple[Cast, Cast]:
+    """A rule's version: its terms' and its prediction's ``updated_at``, read as text (compared, never parsed)."""
+    return Cast("updated_at", TextField()), Cast("prediction__updated_at", TextField())
+
+
+def _rules_read(prediction_ids: Iterable[int] | None = None) -> tuple[list[WatchRule], dict[int, tuple[str, str]]]:
+    """The open predictions' watch rules (of ``prediction_ids`` only, if given) and the version of each, read in
+    one query: a rule and its version always agree."""
+    query = _open_terms()
+    if prediction_ids is not None:
+        query = query.filter(prediction_id__in=list(prediction_ids))
+    rows = query.values_list(
         "prediction_id",
         _json_text("all_of"),
         _json_text("any_of"),
@@ -93,9 +107,11 @@ def watch_rules() -> list[WatchRule]:
         _json_text("penalties"),
         "prediction__made_at",
         "prediction__resolve_by",
+        *_stamp_columns(),
     )
     rules = []
-    for prediction_id, all_of, any_of, none_of, outlets, grace, penalties, made_at, resolve_by in rows:
+    stamps = {}
+    for prediction_id, all_of, any_of, none_of, outlets, grace, penalties, made_at, resolve_by, *stamp in rows:
         window_end = datetime.combine(resolve_by + timedelta(days=grace), day_time.max, tzinfo=UTC)
         rules.append(
             WatchRule(
@@ -109,7 +125,16 @@ def watch_rules() -> list[WatchRule]:
                 penalties=_penalties(_json(penalties)),
             )
         )
-    return rules
+        stamps[prediction_id] = tuple(stamp)
+    return rules, stamps
+
+
+def _open_stamps() -> dict[int, tuple[str, str]]:
+    """The version of every open prediction's rule (see :func:`_stamp_columns`), without the rules."""
+    return {
+        pk: (terms, prediction)
+        for pk, terms, prediction in _open_terms().values_list("prediction_id", *_stamp_columns())
+    }
 
 
 def _penalties(value: Any) -> dict[str, float]:
@@ -119,25 +144,51 @@ def _penalties(value: Any) -> dict[str, float]:
 
 
 _index_lock = threading.Lock()
-_index_cache: dict[str, Any] = {"key": None, "index": None}
+_index_cache: dict[str, Any] = {"key": None, "index": None, "stamps": None}
+#: Past this many new, changed or closed rules, the index is built from scratch rather than updated.
+INDEX_UPDATE_MAX = 500
 
 
 def match_index_get() -> MatchIndex:
-    """The index over the open predictions' rules, rebuilt only when :func:`_rules_fingerprint` (or the threshold)
-    changes. Its term weights come from :func:`term_stats`, which keeps changing as items arrive."""
-    key = (*_rules_fingerprint(), float(settings.NEWSWATCH_MIN_SCORE))
+    """The index over the open predictions' rules, brought up to date only when :func:`_rules_fingerprint` (or the
+    threshold) changes. Its term weights come from :func:`term_stats`, which keeps changing as items arrive.
+
+    The index remembers the version of each rule it holds (its terms' and its prediction's ``updated_at``); when
+    the fingerprint changes, the open predictions' versions are read (not their rules), and only the rules that
+    are new or whose version differs are read and compiled again, those no longer open dropped
+    (:meth:`MatchIndex.updated`, which matches exactly as a fresh build). Comparing each rule's version, rather
+    than reading rules saved after the last build's latest ``updated_at``, also catches a save whose transaction
+    committed after a later one's."""
+    min_score = float(settings.NEWSWATCH_MIN_SCORE)
+    key = (*_rules_fingerprint(), min_score)
     with _index_lock:
-        if _index_cache["key"] != key or _index_cache["index"] is None:
-            _index_cache["index"] = MatchIndex(
-                watch_rules(), min_score=float(settings.NEWSWATCH_MIN_SCORE), stats=term_stats()
-            )
-            _index_cache["key"] = key
-        return _index_cache["index"]
+        index, known = _index_cache["index"], _index_cache["stamps"]
+        if _index_cache["key"] == key and index is not None:
+            return index
+        if index is None or known is None:
+            rules, stamps = _rules_read()
+            index = MatchIndex(rules, min_score=min_score, stats=term_stats())
+        else:
+            current = _open_stamps()
+            closed = known.keys() - current.keys()
+            changed = [pk for pk, stamp in current.items() if known.get(pk) != stamp]
+            if len(closed) + len(changed) > INDEX_UPDATE_MAX:
+                rules, stamps = _rules_read()
+                index = MatchIndex(rules, min_score=min_score, stats=term_stats())
+            else:
+                # A changed rule no longer open when its rule is read (closed in between) is dropped too.
+                rules, read = _rules_read(changed) if changed else ([], {})
+                gone = closed.union(changed)
+                stamps = {pk: stamp for pk, stamp in known.items() if pk not in gone}
+                stamps.update(read)
+                index = index.updated(removed=[*closed, *changed], added=rules, min_score=min_score, stats=term_stats())
+        _index_cache.update(key=key, index=index, stamps=stamps)
+        return index
 
 
 def match_index_forget() -> None:
     with _index_lock:
-        _index_cache["key"] = _index_cache["index"] = None
+        _index_cache["key"] = _index_cache["index"] = _index_cache["stamps"] = None
 
 
 def items_match(*, item_ids: Iterable[int], now: datetime | None = None) -> MatchSummary:
