@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
@@ -244,9 +245,16 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
 def _segments(url: str) -> tuple[str, list[str]]:
+    host, segments = _split_url(url)
+    return host, list(segments)
+
+
+@lru_cache(maxsize=4096)
+def _split_url(url: str) -> tuple[str, tuple[str, ...]]:
+    """(host, path segments): asked several times of each link, read once."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    return host, [seg for seg in parts.path.split("/") if seg]
+    return host, tuple(seg for seg in parts.path.split("/") if seg)
 
 
 def _is_furniture(url: str) -> bool:
@@ -378,14 +386,33 @@ def _same_site_follows(link: _Link, links: list[_Link]) -> bool:
     )
 
 
+def _first_positions(source: str, urls: list[str]) -> dict[str, int]:
+    """Where each URL first stands in the text (``source.find(url)``), found in one pass over the places its first
+    four characters ("http") stand rather than a search from the top for each of them (quadratic in a post of
+    thousands of links)."""
+    wanted = set(urls)
+    lengths = sorted({len(url) for url in wanted})
+    first: dict[str, int] = {}
+    for head in {url[:4] for url in wanted}:
+        at = source.find(head)
+        while at >= 0:
+            for length in lengths:
+                key = source[at : at + length]
+                if key in wanted and at < first.get(key, len(source)):
+                    first[key] = at
+            at = source.find(head, at + 1)
+    return first
+
+
 def own_work_links(source: str, urls: list[str]) -> set[str]:
     """The URLs the author points to as their own earlier writing ("I went back and looked at my posts [from two
     years ago](...)"), read over line breaks (hard-wrapped markdown), and every other link to the same site unless
     it is a known outlet's."""
     own: set[str] = set()
     hosts: set[str] = set()
+    first = _first_positions(source, urls)
     for url in urls:
-        at = source.find(url)
+        at = first.get(url, -1)
         if at <= 0:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
@@ -394,7 +421,7 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
                 hosts.add(_segments(url)[0])
-    return own | {url for url in urls if _segments(url)[0] in hosts}
+    return own | {url for url in urls if _segments(url)[0] in hosts} if hosts else own
 
 
 def self_link(url: str, title: str | None) -> bool:
