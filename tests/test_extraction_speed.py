@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from predictions.extraction import extract_editorial
+from predictions.extraction import editorial, extract_editorial
 from predictions.extraction.editorial import MAX_PREDICTIONS
 from predictions.extraction.links import _first_positions, own_work_links
 from predictions.extraction.probability import _EVEN, _IN, _PCT, _find_stated, _normalise_for_phrases
@@ -116,3 +116,27 @@ def test_the_quick_tests_agree_with_the_patterns_on_the_fixtures():
 def test_stated_probabilities_without_digits_or_fifty_are_none_and_the_others_still_found(text, value):
     found = _find_stated(text)
     assert (found.value if found else None) == value
+
+
+def _rejected(n: int) -> str:
+    return f"The council hopes that the budget {n} will pass."  # others' hope: read, and rejected
+
+
+def test_reading_stops_after_max_examined_sentences_with_a_forecasts_words_and_says_where(monkeypatch):
+    monkeypatch.setattr(editorial, "MAX_EXAMINED", 5)
+    text = " ".join(_rejected(n) for n in range(5)) + " I predict the mayor will lose. " + _rejected(99)
+    draft = extract_editorial(text, published_on=date(2026, 1, 5))
+    assert draft.predictions == [] and draft.truncated
+    assert draft.unread_from == "I predict the mayor will lose."
+    assert "unread_from" not in draft.to_dict()  # the API's draft keeps its shape; the import's warning says it
+    # under the budget, the same prediction is read
+    draft = extract_editorial(" ".join(_rejected(n) for n in range(4)) + " I predict the mayor will lose.")
+    assert [p.quote for p in draft.predictions] == ["I predict the mayor will lose."]
+    assert not draft.truncated and draft.unread_from is None
+
+
+def test_sentences_without_a_forecasts_words_do_not_count_towards_the_budget(monkeypatch):
+    monkeypatch.setattr(editorial, "MAX_EXAMINED", 5)
+    text = " ".join(f"The council met on day {n}." for n in range(50)) + " I predict the mayor will lose."
+    draft = extract_editorial(text)
+    assert len(draft.predictions) == 1 and draft.unread_from is None

@@ -27,6 +27,7 @@ from predictions.extraction.sentences import (
     _LABEL_ONLY,
     _MODAL,
     _UNFINISHED,
+    _has_signal,
     _is_candidate,
     _is_number_only,
     _sentences,
@@ -110,15 +111,23 @@ def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: s
 
 #: More predictions than an editor reviews in one draft: a paste of many posts, or of a whole archive page.
 MAX_PREDICTIONS = 200
+#: More sentences with a forecast's words ("will", "may", "think", a number...) than one import reads: ~100 µs of
+#: patterns each, so that a 1 MB post of nothing else (every one rejected: others' hopes, rhetorical "will", the
+#: author's plans) is read in under a second. A book-length text; the draft says where the reading stopped
+#: (Draft.unread_from), the import's answer says the rest was not read.
+MAX_EXAMINED = 4000
 
 
 def _predictions(
     doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool, base: date
-) -> tuple[list[tuple[DraftPrediction, _Block]], bool]:
-    """The predictions, each with its block, and whether the reading stopped at MAX_PREDICTIONS with text left
-    unread (inside a block too: one paragraph of a thousand predictions is not read to its end)."""
+) -> tuple[list[tuple[DraftPrediction, _Block]], bool, str | None]:
+    """The predictions, each with its block; whether the reading stopped at MAX_PREDICTIONS with text left
+    unread (inside a block too: one paragraph of a thousand predictions is not read to its end); and, when it
+    stopped at MAX_EXAMINED, the first sentence not read."""
     source = doc.source
     stopped = False
+    unread_from: str | None = None
+    examined = 0
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
     results: list[DraftPrediction] = []
     block_of: dict[int, _Block] = {}
@@ -175,6 +184,11 @@ def _predictions(
                 # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",
                 # "GOP to keep House | A 50/50 Senate?") nor its opening remarks ("The future is always uncertain.")
                 forced = False
+            if _has_signal(text):
+                examined += 1
+                if examined > MAX_EXAMINED:
+                    stopped, unread_from = True, " ".join(text.split())[:100]
+                    break
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
@@ -190,7 +204,7 @@ def _predictions(
         for pred in results[done:]:
             block_of[id(pred)] = block
         done = len(results)
-    return [(pred, block_of[id(pred)]) for pred in results], stopped
+    return [(pred, block_of[id(pred)]) for pred in results], stopped, unread_from
 
 
 _CONTINUES = re.compile(
@@ -458,7 +472,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     us_politics, election_post = _is_us_election_post(doc.source)
     said: set[tuple[int, str]] = set()
     memo: dict[tuple[str, str], tuple[date, str] | None] = {}
-    found, stopped = _predictions(doc, blocks, voice, opinion, base)
+    found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base)
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
@@ -481,6 +495,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
 
     return Draft(
         truncated=stopped or len(predictions) >= MAX_PREDICTIONS,
+        unread_from=unread_from,
         pundit=pundit,
         published_on=published_on or given,
         title=title,
