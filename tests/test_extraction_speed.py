@@ -140,3 +140,14 @@ def test_sentences_without_a_forecasts_words_do_not_count_towards_the_budget(mon
     text = " ".join(f"The council met on day {n}." for n in range(50)) + " I predict the mayor will lose."
     draft = extract_editorial(text)
     assert len(draft.predictions) == 1 and draft.unread_from is None
+
+
+@pytest.mark.parametrize(
+    "host", ["patreon.com", "www.patreon.com", "notpatreon.com", "patreon.com.evil.org", "t.me", "at.me", "x.t.me",
+             "", "com", "a..patreon.com", "twitter.com.", "bsky.app"],
+)  # fmt: skip
+def test_a_hosts_domains_say_what_the_suffix_test_said(host):
+    from predictions.extraction.links import _FUNDING_HOSTS, _SOCIAL_HOSTS, _domains
+
+    for hosts in (_FUNDING_HOSTS, _SOCIAL_HOSTS):
+        assert (not _domains(host).isdisjoint(hosts)) == any(host == h or host.endswith("." + h) for h in hosts)

@@ -257,6 +257,12 @@ def _split_url(url: str) -> tuple[str, tuple[str, ...]]:
     return host, tuple(seg for seg in parts.path.split("/") if seg)
 
 
+def _domains(host: str) -> set[str]:
+    """ "m.blog.example.com" → {"m.blog.example.com", "blog.example.com", "example.com", "com"}."""
+    labels = host.split(".")
+    return {".".join(labels[i:]) for i in range(len(labels))}
+
+
 def _is_furniture(url: str) -> bool:
     """Share buttons, profiles, tag/category/author pages, feeds, comment anchors, images."""
     host, segments = _segments(url)
@@ -277,9 +283,10 @@ def _is_furniture(url: str) -> bool:
     dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
     if dated and all(re.fullmatch(r"\d{1,2}", seg) for seg in dated[1:]) and re.fullmatch(r"(?:19|20)\d\d", dated[0]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
-    if any(host == h or host.endswith("." + h) for h in _FUNDING_HOSTS):
+    domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
+    if not domains.isdisjoint(_FUNDING_HOSTS):
         return True
-    if any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS):
+    if not domains.isdisjoint(_SOCIAL_HOSTS):
         # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
         # (youtube.com/watch?v=...) is a source
         if parts.query and lowered[:1] in (["watch"], ["permalink.php"], ["story.php"]):
