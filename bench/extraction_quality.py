@@ -13,7 +13,9 @@
    part's); ``--posts`` prints one line per tuning post (predictions and links correct/found/labelled, deadlines right).
 2. Speed: extract_editorial on posts of the largest size the import accepts (1,048,576 characters), CPU seconds
    (process time, so the figure is not the load of the other processes on this shared machine), the first run
-   (dateparser's one-off warm-up included) and the next.
+   (dateparser's one-off warm-up included) and the next: real posts repeated, then adversarial shapes (every
+   sentence a "will" the extractor rejects, one "sentence" without a full stop, list items, one paragraph of dated
+   predictions, links only, long quotations, right-to-left text).
 3. In-sample figures (fixtures written alongside the extractor, or annotated for an earlier version of it): kept
    for comparison, labelled as such. Every annotated post is scored: tests/fixtures/editorials/* (text,
 markdown, HTML: written for the extractor) and
@@ -216,7 +218,50 @@ def _largest_posts() -> list[tuple[str, str]]:
         ("the seed post, repeated", (seed + "\n\n") * (limit // (len(seed) + 2))),
         ("one long report, no prediction", paragraph * (limit // len(paragraph))),
         ("the seed page's HTML, repeated", html * (limit // len(html))),
+        *_adversarial_posts(limit),
     ]
+
+
+def _filled(limit: int, piece: Callable[[int, str, str], str]) -> str:
+    """Distinct pieces (numbered, names and topics rotating) up to `limit` characters."""
+    names = ["mayor", "council", "governor", "senator", "minister", "board", "union", "court", "bank", "army"]
+    topics = ["the budget", "the roads", "the library", "the tram", "the bridge", "the port", "the schools", "the tax"]
+    out, size, n = [], 0, 0
+    while size < limit:
+        out.append(piece(n, names[n % 10], topics[(n // 10) % 8]))
+        size += len(out[-1])
+        n += 1
+    return "".join(out)
+
+
+def _adversarial_posts(limit: int) -> list[tuple[str, str]]:
+    """Worst cases of the largest size: most of the work per sentence and no prediction to end the reading at the
+    200th (short sentences with "will", every one rejected: rhetorical, someone else's words, the author's plans,
+    a wait-and-see), and shapes that once made some step quadratic."""
+    rejected = [
+        "That will not rescue the {a} on {b}, though. ",
+        "Officials said the {a} will review {b} in session {n}. ",
+        "I will come back to {b} and the {a} in post {n}. ",
+        "The {a} hopes that {b} will pass by vote {n}. ",
+        "It will be interesting to see whether the {a} backs {b} ({n}). ",
+    ]
+    return [
+        ("'will' sentences, all rejected", _filled(limit, lambda n, a, b: rejected[n % 5].format(n=n, a=a, b=b)
+                                                   + ("\n\n" if n % 5 == 4 else ""))),
+        ("others' hopes, all rejected", _filled(limit, lambda n, a, b: f"The {a} hopes that {b} will pass by vote "
+                                                f"{n}. " + ("\n\n" if n % 5 == 4 else ""))),
+        ("one sentence, no full stop", _filled(limit, lambda n, a, b: f"the {a} will talk about {b} for item {n} "
+                                               "and ")),
+        ("list items, all rejected", _filled(limit, lambda n, a, b: f"- The {a} said {b} will cost {n} dollars\n")),
+        ("one paragraph of dated predictions", _filled(limit, lambda n, a, b: f"On {1 + n % 28} March {1990 + n % 60} "
+                                                       f"the {a} will meet by the end of {2030 + n % 9}. ")),
+        ("links only", _filled(limit, lambda n, a, b: f"[{b.title()} report {n}](https://news{n % 97}.example.com/2024/"
+                                       f"{n}/story) — Outlet {n % 13}\n")),
+        ("quotations of 400 sentences", _filled(limit, lambda n, a, b: f"“The {a} will not fund {b} {n}. "
+                                                + ("”\n\n" if n % 400 == 399 else ""))),
+        ("right-to-left text", _filled(limit, lambda n, a, b: f"המועצה תדון בתקציב ובכבישים בפגישה מספר {n}. "
+                                       + ("\n\n" if n % 5 == 4 else ""))),
+    ]  # fmt: skip
 
 
 def speed() -> None:
@@ -228,7 +273,7 @@ def speed() -> None:
             start = time.process_time()
             draft = extract_editorial(text)
             runs.append(time.process_time() - start)
-        print(f"  {label:34s} {len(text):9,d} chars: first {runs[0]:.2f} s, next {runs[1]:.2f} s "
+        print(f"  {label:36s} {len(text):9,d} chars: first {runs[0]:.2f} s, next {runs[1]:.2f} s "
               f"({len(draft.predictions)} predictions, {len(draft.evidence)} links)")  # fmt: skip
     print()
 

@@ -33,6 +33,29 @@ def test_a_post_near_the_size_limit_drafts_the_first_200_predictions_and_says_so
     assert {Evidence.objects.filter(prediction=p).count() for p in Prediction.objects.all()} == {12}
 
 
+def test_a_post_read_only_in_part_says_where_the_reading_stopped(editor_client, monkeypatch):
+    from predictions.extraction import editorial
+    from predictions.services import article_import
+
+    monkeypatch.setattr(editorial, "MAX_EXAMINED", 3)
+    monkeypatch.setattr(article_import, "MAX_EXAMINED", 3)
+    two, three = (" ".join(f"The council hopes that the budget {n} will pass." for n in range(k)) for k in (2, 3))
+    # three sentences with a forecast's words read (a prediction, two rejected), the fourth not
+    r = post_text(editor_client, f"By Jane Doe\n\nI predict the mayor will lose. {two} The tram will open late.")
+    assert r.status_code == 201, r.content[:500]
+    body = r.json()
+    assert [p["quote"] for p in body["draft"]["predictions"]] == ["I predict the mayor will lose."]
+    assert body["draft"]["truncated"] is True and "unread_from" not in body["draft"]
+    stopped = "read up to “The tram will open late.”, the rest was not (1 prediction(s) found before it)"
+    assert any(stopped in w for w in body["warnings"])
+    assert not any("only the first" in w for w in body["warnings"])
+    # nothing read before the budget ran out: the answer says so besides "no predictions"
+    r = post_text(editor_client, f"By Jane Doe\n\n{three} The tram will open late.")
+    assert r.status_code == 200 and Prediction.objects.count() == 1
+    assert any("read up to “The tram will open late.”" in w for w in r.json()["warnings"])
+    assert any("No predictions were found" in w for w in r.json()["warnings"])
+
+
 @pytest.mark.parametrize(
     ("label", "text"),
     [

@@ -200,7 +200,10 @@ class DraftSerializer(serializers.Serializer):
     predictions = DraftPredictionSerializer(many=True)
     evidence = DraftLinkSerializer(many=True)
     outlet = serializers.CharField(allow_null=True, help_text="The outlet a byline names, if any.")
-    truncated = serializers.BooleanField(help_text="More predictions than one draft takes: only the first 200.")
+    truncated = serializers.BooleanField(
+        help_text="Not all of the post was read: more predictions than one draft takes (only the first 200), or more "
+        "sentences that could be predictions than one import reads (4,000; the warnings say where it stopped)."
+    )
 
 
 class ArticleImportResponseSerializer(serializers.Serializer):

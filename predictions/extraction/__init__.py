@@ -173,7 +173,10 @@ import then takes a year after the post).
 Parts of the post (`section`): a heading starts a new part, except the post's title and a heading over a list of
 links ("More News On ..."); the import attaches a link to the predictions of its own part only.
 
-At most MAX_PREDICTIONS (200) predictions are drafted from one post (`Draft.truncated` says when there were more).
+At most MAX_PREDICTIONS (200) predictions are drafted from one post, the limit checked after each sentence
+(`Draft.truncated` says the reading stopped there). At most MAX_EXAMINED (4,000) sentences with a forecast's words
+are read from one post (~100 µs of patterns each: a 1 MB post of nothing else is read in under a second);
+`Draft.truncated` and `Draft.unread_from` (the first sentence not read) say so, and the import's warnings.
 """
 
 from __future__ import annotations

@@ -46,9 +46,13 @@ class Draft:
     evidence: list[DraftEvidence] = field(default_factory=list)
     outlet: str | None = None  # the outlet a byline names ("By Jane Doe, The Northern Ledger")
     truncated: bool = False  # the post holds more predictions than one draft takes (MAX_PREDICTIONS): the first ones
+    # the reading stopped at MAX_EXAMINED sentences with a forecast's words: the first sentence not read (the import
+    # says so in its warnings; not in to_dict(), so that the API's draft keeps its shape)
+    unread_from: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
+        data.pop("unread_from")
         data["published_on"] = self.published_on.isoformat() if self.published_on else None
         data["predictions"] = [p.to_dict() for p in self.predictions]
         return data

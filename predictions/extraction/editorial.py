@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
@@ -26,10 +27,12 @@ from predictions.extraction.sentences import (
     _LABEL_ONLY,
     _MODAL,
     _UNFINISHED,
+    _has_signal,
     _is_candidate,
     _is_number_only,
     _sentences,
     _unquoted,
+    may_refer_back,
     own_words,
     time_label,
 )
@@ -108,18 +111,30 @@ def _backref_prediction(quote: str, claim_text: str, rejection: str, *, topic: s
 
 #: More predictions than an editor reviews in one draft: a paste of many posts, or of a whole archive page.
 MAX_PREDICTIONS = 200
+#: More sentences with a forecast's words ("will", "may", "think", a number...) than one import reads: ~100 µs of
+#: patterns each, so that a 1 MB post of nothing else (every one rejected: others' hopes, rhetorical "will", the
+#: author's plans) is read in under a second. A book-length text; the draft says where the reading stopped
+#: (Draft.unread_from), the import's answer says the rest was not read.
+MAX_EXAMINED = 4000
 
 
 def _predictions(
     doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool, base: date
-) -> list[tuple[DraftPrediction, _Block]]:
+) -> tuple[list[tuple[DraftPrediction, _Block]], bool, str | None]:
+    """The predictions, each with its block; whether the reading stopped at MAX_PREDICTIONS with text left
+    unread (inside a block too: one paragraph of a thousand predictions is not read to its end); and, when it
+    stopped at MAX_EXAMINED, the first sentence not read."""
     source = doc.source
+    stopped = False
+    unread_from: str | None = None
+    examined = 0
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
     results: list[DraftPrediction] = []
     block_of: dict[int, _Block] = {}
     done = 0
     for block in sorted(voice, key=lambda b: b.start):
-        if len(results) >= MAX_PREDICTIONS:
+        if len(results) >= MAX_PREDICTIONS or stopped:
+            stopped = True
             break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
         if block.header or block.reasons:
             continue
@@ -141,11 +156,14 @@ def _predictions(
                 pred.quote = source[last[2] : e]
                 last = (i, pred, last[2])
                 continue
-            if _BACKREF.match(_normalise_for_phrases(text).strip()):
+            if may_refer_back(text) and _BACKREF.match(_normalise_for_phrases(text).strip()):
                 # "That is not going to happen." speaks of the previous sentence, or of nothing we can state.
                 claim_text = source[prev[0] : prev[1]] if prev else ""
                 if _FUTURE.search(claim_text) or _MODAL.search(claim_text):
                     pred = _backref_prediction(source[prev[0] : e], claim_text, text, topic=topic)
+                    if pred is not None and len(results) >= MAX_PREDICTIONS and not (last and last[0] == i - 1):
+                        stopped = True  # a new prediction past the limit (one replacing the last is read)
+                        break
                     if pred is not None:
                         if last is not None and last[0] == i - 1:
                             del results[next(k for k in range(len(results) - 1, -1, -1) if results[k] is last[1])]
@@ -166,10 +184,18 @@ def _predictions(
                 # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",
                 # "GOP to keep House | A 50/50 Senate?") nor its opening remarks ("The future is always uncertain.")
                 forced = False
+            if _has_signal(text):
+                examined += 1
+                if examined > MAX_EXAMINED:
+                    stopped, unread_from = True, " ".join(text.split())[:100]
+                    break
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
             pred = _prediction(text, context=context, topic=topic, asserted=forced)
+            if pred is not None and len(results) >= MAX_PREDICTIONS:
+                stopped = True  # the limit reached inside a block: the rest of it is not read
+                break
             if pred is not None:
                 if forced and block.odds is not None and pred.probability_source != "stated":
                     pred.probability, pred.probability_source, pred.confidence_phrase = block.odds, "stated", None
@@ -178,7 +204,7 @@ def _predictions(
         for pred in results[done:]:
             block_of[id(pred)] = block
         done = len(results)
-    return [(pred, block_of[id(pred)]) for pred in results]
+    return [(pred, block_of[id(pred)]) for pred in results], stopped, unread_from
 
 
 _CONTINUES = re.compile(
@@ -269,6 +295,13 @@ def _ahead(text: str, base: date, *, us_politics: bool = False) -> tuple[date, s
     return found if found and found[0] >= base else None
 
 
+def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tuple[date, str] | None:
+    """The relative deadline of a line announcing predictions ("predictions for the next few years:")."""
+    if _ANNOUNCES.search(text) or _UNFINISHED.search(text):
+        return deadline_in(text, base, new_year=new_year, us_politics=us_politics)
+    return None
+
+
 def _deadline(
     pred: DraftPrediction,
     block: _Block,
@@ -281,6 +314,7 @@ def _deadline(
     us_politics: bool = False,
     election_post: bool = False,
     item_text: str | None = None,
+    memo: dict[tuple[str, str], tuple[date, str] | None] | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -294,17 +328,27 @@ def _deadline(
         found = trailing_deadline(item_text, base)  # "China will fall ... . Still ... will occur. (2021 – 2025)"
     if found is None and previous is not None and _CONTINUES.match(pred.quote):
         found = previous
+    # what the lines around a prediction give is the same for every prediction under them: read once per post
+    # (`memo`), not once per prediction (a 1 MB post of long paragraphs has each one read for the eight after it)
+    memo = {} if memo is None else memo
+
+    def once(kind: str, text: str, read: Callable[[], tuple[date, str] | None]) -> tuple[date, str] | None:
+        if (kind, text) not in memo:
+            memo[kind, text] = read()
+        return memo[kind, text]
+
     for text in (block.context, block.heading):
         if found is None and text:
-            found = deadline_in(text, base, new_year=new_year, us_politics=us_politics) or _ahead(
-                text, base, us_politics=us_politics
-            )
+            found = once("deadline", text, lambda t=text: deadline_in(t, base, new_year=new_year,
+                                                                      us_politics=us_politics)) or once(
+                "ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics)
+            )  # fmt: skip
     announced = None  # a relative deadline of a line announcing predictions ("over the next few years")
     for text in (*before, title):  # nearest first
         if found is None and text:
-            found = _ahead(text, base, us_politics=us_politics)
-            if announced is None and (_ANNOUNCES.search(text) or _UNFINISHED.search(text)):
-                announced = deadline_in(text, base, new_year=new_year, us_politics=us_politics)
+            found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
+            if announced is None:
+                announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
     found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
@@ -427,7 +471,9 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     previous: tuple[_Block, tuple[date, str] | None] | None = None
     us_politics, election_post = _is_us_election_post(doc.source)
     said: set[tuple[int, str]] = set()
-    for pred, block in _predictions(doc, blocks, voice, opinion, base):
+    memo: dict[tuple[str, str], tuple[date, str] | None] = {}
+    found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base)
+    for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
         words = (block.section, " ".join(re.findall(r"\w+", pred.quote.casefold())))
@@ -441,14 +487,15 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         carried = previous[1] if previous is not None and previous[0] is block else None
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
-                             item_text=doc.source[block.start : block.end])  # fmt: skip
+                             item_text=doc.source[block.start : block.end], memo=memo)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
         predictions.append(pred)
 
     return Draft(
-        truncated=len(predictions) >= MAX_PREDICTIONS,
+        truncated=stopped or len(predictions) >= MAX_PREDICTIONS,
+        unread_from=unread_from,
         pundit=pundit,
         published_on=published_on or given,
         title=title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
@@ -244,9 +245,22 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
 def _segments(url: str) -> tuple[str, list[str]]:
+    host, segments = _split_url(url)
+    return host, list(segments)
+
+
+@lru_cache(maxsize=4096)
+def _split_url(url: str) -> tuple[str, tuple[str, ...]]:
+    """(host, path segments): asked several times of each link, read once."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    return host, [seg for seg in parts.path.split("/") if seg]
+    return host, tuple(seg for seg in parts.path.split("/") if seg)
+
+
+def _domains(host: str) -> set[str]:
+    """ "m.blog.example.com" → {"m.blog.example.com", "blog.example.com", "example.com", "com"}."""
+    labels = host.split(".")
+    return {".".join(labels[i:]) for i in range(len(labels))}
 
 
 def _is_furniture(url: str) -> bool:
@@ -269,9 +283,10 @@ def _is_furniture(url: str) -> bool:
     dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
     if dated and all(re.fullmatch(r"\d{1,2}", seg) for seg in dated[1:]) and re.fullmatch(r"(?:19|20)\d\d", dated[0]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
-    if any(host == h or host.endswith("." + h) for h in _FUNDING_HOSTS):
+    domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
+    if not domains.isdisjoint(_FUNDING_HOSTS):
         return True
-    if any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS):
+    if not domains.isdisjoint(_SOCIAL_HOSTS):
         # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
         # (youtube.com/watch?v=...) is a source
         if parts.query and lowered[:1] in (["watch"], ["permalink.php"], ["story.php"]):
@@ -378,14 +393,33 @@ def _same_site_follows(link: _Link, links: list[_Link]) -> bool:
     )
 
 
+def _first_positions(source: str, urls: list[str]) -> dict[str, int]:
+    """Where each URL first stands in the text (``source.find(url)``), found in one pass over the places its first
+    four characters ("http") stand rather than a search from the top for each of them (quadratic in a post of
+    thousands of links)."""
+    wanted = set(urls)
+    lengths = sorted({len(url) for url in wanted})
+    first: dict[str, int] = {}
+    for head in {url[:4] for url in wanted}:
+        at = source.find(head)
+        while at >= 0:
+            for length in lengths:
+                key = source[at : at + length]
+                if key in wanted and at < first.get(key, len(source)):
+                    first[key] = at
+            at = source.find(head, at + 1)
+    return first
+
+
 def own_work_links(source: str, urls: list[str]) -> set[str]:
     """The URLs the author points to as their own earlier writing ("I went back and looked at my posts [from two
     years ago](...)"), read over line breaks (hard-wrapped markdown), and every other link to the same site unless
     it is a known outlet's."""
     own: set[str] = set()
     hosts: set[str] = set()
+    first = _first_positions(source, urls)
     for url in urls:
-        at = source.find(url)
+        at = first.get(url, -1)
         if at <= 0:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
@@ -394,7 +428,7 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
                 hosts.add(_segments(url)[0])
-    return own | {url for url in urls if _segments(url)[0] in hosts}
+    return own | {url for url in urls if _segments(url)[0] in hosts} if hosts else own
 
 
 def self_link(url: str, title: str | None) -> bool:

@@ -15,6 +15,7 @@ _EVEN = re.compile(r"\b(?:50-50|50/50|fifty-fifty)\b", re.I)
 _EVEN_NOUN = re.compile(
     r"^\s*(?:tie|split|senate|house|chamber|divide|divided|seats?|share|partnership|margin)\b", re.I
 )
+_MAY_STATE = re.compile(r"\d|fifty", re.I)
 _PROB_AFTER = re.compile(
     r"^\s*(?:chance|probability|likelihood|likely|sure|certain|confident|confidence|odds|shot)\b", re.I
 )
@@ -36,6 +37,8 @@ class _Stated:
 
 def _find_stated(text: str) -> _Stated | None:
     """A probability the author wrote as a number, in a context that makes it a probability."""
+    if not _MAY_STATE.search(text):
+        return None  # no digit, no "fifty-fifty": nothing the patterns below can find
     text = text.replace("’", "'")
     candidates: list[_Stated] = []
     for m in _PCT.finditer(text):

@@ -84,6 +84,7 @@ from django.utils import timezone
 from django.utils.http import parse_header_parameters
 
 from predictions.extraction import Draft, DraftEvidence, DraftPrediction, extract_editorial
+from predictions.extraction.editorial import MAX_EXAMINED
 from predictions.extraction.links import own_site_link
 from predictions.models import URL_MAX, Article, Evidence, Prediction, ProbabilitySource, Pundit, Status
 from predictions.newswatch import fetch as fetcher
@@ -481,6 +482,15 @@ def _imported_before(article_url: str, fingerprint: str) -> Article | None:
     return Article.objects.filter(query, predictions__isnull=False).order_by("id").distinct().first()
 
 
+def _unread_warning(draft: Draft) -> str:
+    """What the import left out when the extractor stopped reading at MAX_EXAMINED sentences."""
+    return (
+        f"The post holds more sentences that could be predictions than one import reads ({MAX_EXAMINED:,}): it was "
+        f"read up to “{draft.unread_from}”, the rest was not ({len(draft.predictions)} prediction(s) found before "
+        "it). Import it in parts (one editorial at a time)."
+    )
+
+
 def _one_year_after(moment: datetime) -> date:
     day = moment.astimezone(UTC).date()
     year = day.year + DEFAULT_HORIZON_YEARS
@@ -537,6 +547,8 @@ def article_import(
                 "placeholder (probability_source 'editor'); set it before publishing."
             )
     if not draft.predictions:
+        if draft.unread_from:
+            warnings.append(_unread_warning(draft))
         warnings.append("No predictions were found in the post: nothing was saved.")
         result.warnings = warnings
         return result
@@ -561,7 +573,9 @@ def article_import(
         raise ImportRefused(
             {"default_pundit": ["The post names no pundit (no byline, no 'Name:' marker): give default_pundit."]}
         )
-    if draft.truncated:
+    if draft.unread_from:
+        warnings.append(_unread_warning(draft))
+    elif draft.truncated:
         warnings.append(
             f"The post holds more than {len(draft.predictions)} predictions: only the first {len(draft.predictions)} "
             "were drafted. Import it in parts (one editorial at a time)."
