@@ -330,7 +330,7 @@ def test_others_fears_what_people_keep_telling_and_a_forecast_in_the_passive_are
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Session 13: kinds of false positives across the whole tuning part
+# Session 12 (second round): kinds of false positives across the whole tuning part
 
 
 def test_a_paragraph_under_the_posts_title_is_an_item_only_when_it_speaks_of_what_is_ahead():

@@ -88,7 +88,7 @@ def test_tuning_part_keeps_its_level():
     figures = real_editorials.score(real_editorials.posts("tuning"))
     # all 75 posts, the 17 of the first untouched third included. Before the rules written in session 12 from those
     # 17 posts' misses: predictions P 0.748 R 0.873, probability 0.970, deadline 0.886, links P 0.938 R 0.987; after:
-    # P 0.797 R 0.913, probability 0.980, deadline 0.959, links P 0.962 R 0.987. Session 13's general rules from the
+    # P 0.797 R 0.913, probability 0.980, deadline 0.959, links P 0.962 R 0.987. Later general rules from the
     # kinds of false positives across the whole part: P 0.872 R 0.916, probability 0.980, deadline 0.959, links
     # unchanged (the floors sit a little under)
     assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.86

@@ -50,7 +50,7 @@ Who speaks (the pundit, and where predictions may come from)
     ("the fear in Beijing is that ..."), what people "are telling me", a forecast in the passive ("is predicted to
     win"). Others' words in a bracketed aside ("(as promised)") or in a clause before the author's own ("Although X
     wants ..., I wouldn't be surprised ...") leave the claim the author's; "I'll say", "I'd say" are the author's
-    voice. Nor (session 13, kinds of false positives): a one-sentence paragraph under the post's own title that
+    voice. Nor (session 12, second round): a one-sentence paragraph under the post's own title that
     does not speak of what is ahead (its deck, its opening remarks); a paragraph announces one-line items only by
     its last sentence; items under a reasons label ("Why This Could Come True:"); a forecast inside a scenario the
     author does not predict (a condition on the polls being right or wrong; "If launched, ...", ", should one come
