@@ -254,6 +254,14 @@ def main() -> None:
             feedparser_seconds(documents)
             return time.perf_counter() - started, time.process_time() - cpu
 
+        def forget_items() -> None:
+            """The next cycle stores every entry again: items, candidates and term counts gone, validators forgotten."""
+            Candidate.objects.all().delete()
+            NewsItem.objects.all().delete()
+            NewsTermStat.objects.all().delete()
+            svc.term_stats_forget()
+            Feed.objects.update(etag="", last_modified="")
+
         # Baseline runs and warm cycles alternate, so that both meet the same load on a shared machine; each side
         # is summarised by its best and its median run.
         baselines = [baseline()]
@@ -262,21 +270,13 @@ def main() -> None:
         warm_runs = []
         for _ in range(WARM_RUNS):
             baselines.append(baseline())
-            Candidate.objects.all().delete()
-            NewsItem.objects.all().delete()
-            NewsTermStat.objects.all().delete()
-            svc.term_stats_forget()
-            Feed.objects.update(etag="", last_modified="")
+            forget_items()
             warm_runs.append(cycle("warm", phases))
             assert NewsItem.objects.count() == stored
         # A cycle after an editor changed one open prediction's watch terms: the match index is updated (that rule
         # read again and re-indexed), as in a newsroom where predictions are edited between cycles.
         baselines.append(baseline())
-        Candidate.objects.all().delete()
-        NewsItem.objects.all().delete()
-        NewsTermStat.objects.all().delete()
-        svc.term_stats_forget()
-        Feed.objects.update(etag="", last_modified="")
+        forget_items()
         edited = WatchTerms.objects.order_by("id").first()
         WatchTerms.objects.filter(pk=edited.pk).update(updated_at=timezone.now())
         after_edit, _ = cycle("edited", phases)
