@@ -52,7 +52,8 @@ def posts(split: str | None = None) -> list[Post]:
     found = [
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
         for path in sorted(FOLDER.iterdir())
-        if path.suffix in SUFFIXES and path.name != "README.md"
+        # posts are named NNN_slug (README.md and the collectors' COLLECTING_*.md notes are not posts)
+        if path.suffix in SUFFIXES and path.name[:3].isdigit()
     ]
     return [p for p in found if split is None or p.split == split]
 
