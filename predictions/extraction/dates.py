@@ -220,6 +220,13 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()—–]|\s-\s")
 _AFTER = re.compile(r"\bafter\b(?!\s+all\b)", re.I)
 
 
+# A clause in the past tense after a bare period ("This week the society held a dinner ...", "this month, prices
+# rose"): the period is when it happened (up to six words to the verb, none of them "will" or a modal)
+_PAST_AFTER = re.compile(
+    r",?\s+(?:(?!will\b|would\b|shall\b|may\b|might\b|could\b|should\b|can\b|must\b)[\w’'.-]+\s+){0,6}?"
+    r"(?:was|were|had|held|saw|made|took|gave|met|said|told|came|went|began|brought|(?-i:[a-z]\w+(?<!e)ed))\b",
+    re.I,
+)
 _DEADLINE_LEAD = re.compile(r"\s*(?:by|before|until|till|no\s+later\s+than|within)\b", re.I)
 
 
@@ -259,6 +266,8 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
             continue  # the verb
         if not m["paren"] and _in_after_clause(text, m.start()):
             continue  # "after a run on the pound in 2018, we will have joined the euro": 2018 is the condition's
+        if m["bare"] and _PAST_AFTER.match(text, m.end()):
+            continue  # "This week the club held its meeting": when something happened, not a deadline
         day = _calendar_date(expression, base)
         if new_year and re.fullmatch(
             r"(?:the\s+)?(?:coming|next|new|this|this\s+coming)\s+year", expression.strip(), re.I
@@ -344,6 +353,7 @@ _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
 # "over the next decade": ten years from the post (not the end of the 2030s); "in the next year or two": two;
 # "within months", "in the weeks ahead", "in the years to come": the vague counts' defaults
 _NEXT_DECADE = re.compile(r"\b(?:in|within|over|during|throughout)\s+the\s+(?:next|coming|following)\s+decade\b", re.I)
+_YEAR_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+year\s+ahead\b", re.I)
 _OR_TWO = re.compile(
     r"\b(?:in|within|over|during)\s+(?:the\s+next\s+|the\s+coming\s+|a\s+)(?P<unit>year|month|week)\s+or\s+two\b", re.I
 )
@@ -493,6 +503,9 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         unit = (m["unit"] or m["unit2"]).lower()
         count = _VAGUE.get(how) or _COMING_DEFAULT[unit]
         found.append((m.start(), _add(base, count, unit), m.group(0)))
+    for m in _YEAR_AHEAD.finditer(text):  # "for the year ahead": said in the autumn, the next calendar year
+        ahead = date(base.year + 1, 12, 31) if base.month >= 10 else _add(base, 1, "year")
+        found.append((m.start(), date(base.year, 12, 31) if base.month == 1 and base.day == 1 else ahead, m.group(0)))
     for m in _NEXT_DECADE.finditer(text):
         found.append((m.start(), _add(base, 10, "year"), m.group(0)))
     for m in _OR_TWO.finditer(text):
@@ -573,7 +586,7 @@ _EVENTS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bsuper\s*bowl\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
     (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), lambda y: date(y, 3, 31)),
     (re.compile(r"\bworld\s+series\b", re.I), lambda y: date(y, 11, 5)),
-    (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championship|title))\b", re.I), lambda y: date(y, 6, 30)),
+    (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championships?|titles?))\b", re.I), lambda y: date(y, 6, 30)),
     (re.compile(r"\b(?:march\s+madness|ncaa\s+(?:tournament|championship))\b", re.I),
      lambda y: date(y, 4, 10)),
     (re.compile(r"\bkentucky\s+derby\b", re.I), lambda y: date(y, 5, 10)),

@@ -315,6 +315,7 @@ def _deadline(
     election_post: bool = False,
     item_text: str | None = None,
     memo: dict[tuple[str, str], tuple[date, str] | None] | None = None,
+    siblings: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -347,7 +348,7 @@ def _deadline(
     for text in (*before, title):  # nearest first
         if found is None and text:
             found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
-            if announced is None:
+            if announced is None and text not in siblings:
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
@@ -371,6 +372,17 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
     if published_on.month == 1 and published_on.day <= 10 and ahead and ahead[0].year == published_on.year:
         return date(published_on.year, 1, 1), True  # "Predictions for 2009" of 4 January: written in December
     return published_on, False
+
+
+def _undated_base(today: date, title: str | None) -> tuple[date, bool]:
+    """The day relative deadlines are read from in a post that gives no date: a year-ahead title ("My 2019
+    predictions", "Predictions for 2019") says when it was written, at the turn of that year, so that "this year"
+    and "by year end" are that year's (and its list's items that year's); else today. A title about a year further
+    ahead than the next one ("Predictions for 2050") is a long view, not a date."""
+    ahead = year_ahead(title or "")
+    if ahead and ahead[0].year <= today.year + 1:
+        return date(ahead[0].year, 1, 1), True
+    return today, False
 
 
 def _repeats_title(item: DraftEvidence, title: str | None) -> bool:
@@ -465,7 +477,10 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     own = own_work_links(doc.source, every_url) if not doc.is_html else set()
     evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
     evidence = [item for item in evidence if not _repeats_title(item, title)]
-    base, new_year = _relative_base(published_on or given or date.today(), doc, title)
+    if published_on or given:
+        base, new_year = _relative_base(published_on or given, doc, title)
+    else:
+        base, new_year = _undated_base(date.today(), title)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
@@ -482,12 +497,17 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         said.add(words)
         pred.section = block.section
         at = position[id(block)]
-        nearby = (blocks[j] for j in range(at - 1, max(-1, at - 9), -1))
-        before = [doc.source[b.start : b.end] for b in nearby if b.section == block.section]
+        nearby = (blocks[j] for j in range(at - 1, max(-1, at - 25), -1))
+        near = [b for b in nearby if b.section == block.section]
+        before = [doc.source[b.start : b.end] for b in near]
+        # another item of the same list is no line announcing this one: "2. ... I predict within 10 years that ..."
+        # gives item 2's deadline, not item 3's
+        siblings = {doc.source[b.start : b.end] for b in near if block.kind == b.kind == "list" and not b.header}
         carried = previous[1] if previous is not None and previous[0] is block else None
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
-                             item_text=doc.source[block.start : block.end], memo=memo)  # fmt: skip
+                             item_text=doc.source[block.start : block.end], memo=memo,
+                             siblings=siblings)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
