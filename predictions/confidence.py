@@ -49,6 +49,8 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "doubtful": 0.20,  # Kent "probably not" lower edge
     "do not think": 0.20,  # negated belief, read as "we doubt"
     "don't think": 0.20,  # idem
+    "do not expect": 0.20,  # idem ("We don't expect a recession in 2031")
+    "don't expect": 0.20,  # idem
     "highly unlikely": 0.05,  # M&M 5%
     "very unlikely": 0.10,  # M&M ~10%
     "little chance": 0.10,  # Kent "almost certainly not" band 2-12%
@@ -66,6 +68,7 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "I'm confident": 0.85,  # idem
     "bet the farm": 0.95,  # = "almost certainly"
     "my prediction is": 0.80,  # a plain forecast, = "will"
+    "base case": 0.70,  # a forecaster's most likely scenario ("our base case is a mild recession"): = "probably"
     "I predict": 0.80,  # idem
     "be prepared to": 0.80,  # idem
     "I bet": 0.75,  # = "I believe"

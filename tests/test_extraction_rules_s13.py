@@ -75,3 +75,52 @@ def test_a_symposium_introduction_gives_its_year_to_every_speakers_item():
     draft = extract_editorial(text, published_on=date(2030, 12, 9))
     assert len(draft.predictions) == 6
     assert {p.resolve_by for p in draft.predictions} == {date(2031, 12, 31)}
+
+
+def test_a_weekly_picks_column_gives_its_picks_the_weekend_of_the_week_it_is_written_in():
+    text = (
+        "Week 9 picks against the spread\n\n"
+        "Lyon (-2) vs. Nantes\n\nThe visitors have lost four straight on the road.\n\nPick: Lyon (-2)\n"
+    )
+    draft = extract_editorial(text, published_on=date(2030, 10, 31))  # a Thursday
+    assert [(p.quote, p.resolve_by) for p in draft.predictions] == [("Pick: Lyon (-2)", date(2030, 11, 3))]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What is a prediction
+
+
+def test_a_house_view_with_we_expect_is_a_prediction_and_we_do_not_expect_is_a_low_one():
+    draft = extract_editorial(
+        "Outlook\n\nWe expect the central bank to cut its rate twice in 2031.\n\n"
+        "We don't expect the currency peg to break in 2031.\n",
+        published_on=date(2030, 12, 1),
+    )
+    assert [round(p.probability, 2) for p in draft.predictions] == [0.75, 0.2]
+
+
+def test_our_base_case_is_a_forecast():
+    draft = extract_editorial("Outlook\n\nOur base case is a shallow recession in the euro area.\n")
+    assert len(draft.predictions) == 1 and 0.55 <= draft.predictions[0].probability <= 0.85
+
+
+def test_a_pick_line_is_a_prediction_even_capitalised_like_a_heading():
+    text = "Saturday's games\n\nPorto (-1) vs. Braga\n\nBoth sides are missing their keepers.\n\nPick: Braga (+1)\n"
+    assert [p.quote for p in extract_editorial(text, published_on=date(2030, 3, 1)).predictions] == [
+        "Pick: Braga (+1)"
+    ]
+
+
+def test_a_line_owned_up_to_as_a_joke_is_no_prediction():
+    text = (
+        "Derby day\n\nPrediction: the referee will forget his whistle.\n\n"
+        "Kidding aside, the home side will win by two goals.\n"
+    )
+    quotes = [p.quote for p in extract_editorial(text, published_on=date(2030, 3, 1)).predictions]
+    assert quotes == ["Kidding aside, the home side will win by two goals."]
+
+
+def test_a_statement_with_a_question_tag_is_still_a_statement():
+    draft = extract_editorial("Final\n\nThe Hawks will win it again, won't they?\n", published_on=date(2030, 3, 1))
+    assert [p.statement for p in draft.predictions] == ["The Hawks will win it again."]
+    assert extract_editorial("Final\n\nWill the Hawks win it again?\n", published_on=date(2030, 3, 1)).predictions == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
 from predictions.extraction.dates import (
@@ -27,6 +27,7 @@ from predictions.extraction.sentences import (
     _LABEL_ONLY,
     _MODAL,
     _UNFINISHED,
+    JOKE_ASIDE,
     _has_signal,
     _is_candidate,
     _is_number_only,
@@ -35,15 +36,16 @@ from predictions.extraction.sentences import (
     may_refer_back,
     own_words,
     time_label,
+    without_tag_question,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
-from predictions.extraction.voice import _ANNOUNCES, _Block, _blocks, _classify, _Info, _voice, line_sections
+from predictions.extraction.voice import _ANNOUNCES, PICK_LINE, _Block, _blocks, _classify, _Info, _voice, line_sections
 
 
 def _prediction(
     quote: str, *, context: str | None, topic: str | None, asserted: bool = False
 ) -> DraftPrediction | None:
-    content = _main_clause(quote)
+    content = _main_clause(without_tag_question(quote))
     stated = _find_stated(content)
     phrase, table_p, _ = _confidence(content)
     statement = _statement(content, phrase=phrase, context=context, topic=topic)
@@ -132,6 +134,7 @@ def _predictions(
     results: list[DraftPrediction] = []
     block_of: dict[int, _Block] = {}
     done = 0
+    ends_at: dict[int, int] = {}  # a prediction's sentence's end in the source
     for block in sorted(voice, key=lambda b: b.start):
         if len(results) >= MAX_PREDICTIONS or stopped:
             stopped = True
@@ -170,6 +173,12 @@ def _predictions(
                         results.append(pred)
                         last = (i, pred, prev[0])
                 continue
+            if JOKE_ASIDE.match(text) and results and source[ends_at.get(id(results[-1]), -1) : s].strip() == "":
+                # "Prediction: nobody turns up. Kidding aside, ...": the sentence before was a joke
+                dropped = results.pop()
+                done = min(done, len(results))  # it may be the last block's
+                if last is not None and last[1] is dropped:
+                    last = None
             if _VERDICT.match(text.strip()):
                 # "The mayor will lose her seat. Right!": a past prediction graded, not a new one
                 if last is not None and last[0] == i - 1:
@@ -179,6 +188,7 @@ def _predictions(
             if _LABEL_ONLY.match(text.strip()) or _GRADED.match(text.strip()):
                 continue
             forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
+            forced = forced or bool(PICK_LINE.match(text))  # "Pick: Lisbon (-3)"
             if forced and block.under_title and not labelled and block.odds is None and not _speaks_ahead(text):
                 # a one-sentence paragraph under the post's title ("Election Predictions") is one of its items
                 # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",
@@ -200,6 +210,7 @@ def _predictions(
                 if forced and block.odds is not None and pred.probability_source != "stated":
                     pred.probability, pred.probability_source, pred.confidence_phrase = block.odds, "stated", None
                 results.append(pred)
+                ends_at[id(pred)] = e
                 last = (i, pred, s)
         for pred in results[done:]:
             block_of[id(pred)] = block
@@ -279,6 +290,14 @@ def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
     return day, f"election day {day.isoformat()}"
 
 
+# A weekly column of picks on games: "my picks", "Picks against the spread", "this week's pick'em", "Upset Special"
+_PICKS_POST = re.compile(
+    r"\b(?:(?:my|our|your|weekly|week['’]s|this\s+week['’]s)\s+picks\b|pick['’]?em\b|against\s+the\s+spread\b"
+    r"|upset\s+(?:\(?not[-\s]so[-\s]\)?\s*)?special\b)",
+    re.I,
+)
+
+
 def _is_us_election_post(source: str) -> tuple[bool, bool]:
     """(about American politics, about an election)."""
     us = len({m.lower() for m in _US_POLITICS.findall(source[:50_000])}) >= 2
@@ -316,6 +335,7 @@ def _deadline(
     item_text: str | None = None,
     memo: dict[tuple[str, str], tuple[date, str] | None] | None = None,
     siblings: set[str] | frozenset[str] = frozenset(),
+    picks_post: bool = False,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -353,6 +373,9 @@ def _deadline(
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
     found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
+    if found is None and picks_post:  # a weekly picks column: the games of the week it is written in
+        sunday = base + timedelta(days=(6 - base.weekday()) % 7)
+        found = sunday, "this week's games"
     if found is None or found[0] < base:
         return None
     return found
@@ -485,6 +508,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
     us_politics, election_post = _is_us_election_post(doc.source)
+    picks_post = bool(_PICKS_POST.search(doc.source[:3000]))
     said: set[tuple[int, str]] = set()
     memo: dict[tuple[str, str], tuple[date, str] | None] = {}
     found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base)
@@ -507,7 +531,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
-                             siblings=siblings)  # fmt: skip
+                             siblings=siblings, picks_post=picks_post)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)

@@ -61,9 +61,11 @@ _MODAL = re.compile(
     r"\b(?:may|might|could)\s+(?!have\b(?!\s+to\b)|not\b|n['’]t\b)(?:well\s+|soon\s+|yet\s+|still\s+)?[a-z]+"
 )
 _STRONG = re.compile(
-    r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet)|mark my words"
-    r"|chances\s+are|odds\s+are|(?:un)?likely|probabl[ey]|almost certainly"
-    r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect))\b"
+    r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
+    r"|mark my words|chances\s+are|odds\s+are|(?:un)?likely|probabl[ey]|almost certainly"
+    r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect)"
+    # a house view: "We expect a recession in 2031", "We don't expect a cut", "we also expect"
+    r"|^\W*(?:(?:and|but|so)\s+)?we\s+(?:(?:also|still|now|fully|do\s+not|don['’]t)\s+)?expect)\b"
     r"|^\W*prediction\s*(?:#\s*)?\d*\s*:|\bbe prepared to\b"
     r"|^(?:so\s+|and\s+)?(?:expect|look for)\b"
     r"|\b(?:don['’]t|do not) be surprised\b|\bwould(?:n['’]t| not) be surprised\b|\blittle doubt\b"
@@ -97,6 +99,26 @@ _OTHERS_STATE = re.compile(
 _LABEL_ONLY = re.compile(
     r"^(?:my|our)\s+(?:own\s+)?(?:predictions?|forecasts?|bets?|take)(?:\s+for\s+\S+)?\s*[.:!]?$", re.I
 )
+# A joke just made, owned up to by the next words: "Kidding aside, ...", "All joking aside", "Seriously, though"
+JOKE_ASIDE = re.compile(
+    r"^\W*(?:(?:but|ok|okay|now|all)\s*,?\s+)?(?:(?:kidding|joking|jokes?|humou?r)\s+aside|seriously\s*,?\s+though"
+    r"|just\s+kidding|I\s+kid)\b",
+    re.I,
+)
+# A question tag after a statement: "The Hawks will win, won't they?", "He will run again, right?"
+_TAG_QUESTION = re.compile(
+    r"[,;]\s*(?:(?:don['’]t|doesn['’]t|won['’]t|wouldn['’]t|isn['’]t|aren['’]t|didn['’]t|can['’]t|will)\s+"
+    r"(?:they|he|she|it|we|you|I)(?:\s+(?:always|ever|just))?|right|eh)\s*\?[\s\"”]*$",
+    re.I,
+)
+
+
+def without_tag_question(text: str) -> str:
+    """The statement before a question tag ("X will win, won't they?" → "X will win")."""
+    m = _TAG_QUESTION.search(text)
+    return text[: m.start()] + "." if m and m.start() > 0 else text
+
+
 _BACKREF = re.compile(
     r"^(?:(?:but|and|however|frankly|honestly|personally|well|so)\s*,?\s+)*"
     r"(?:i\s+(?:(?:really|seriously|strongly)\s+)?(?:do not|don't|doubt|think|believe|expect|suspect|am sure|'m sure)"
@@ -391,7 +413,7 @@ _SIGNALS = (
     "will", "won't", "won’t", "shall", "going to", "'ll", "’ll", "likely", "bound", "set to", "certain", "sure",
     "may", "might", "could", "predict", "expect", "doubt", "forecast", "reckon", "bet", "mark my", "chance", "odds",
     "probabl", "think", "believe", "prepared", "look for", "surprised", "guess", "%", "percent", "50-50", "50/50",
-    "fifty", "confiden",
+    "fifty", "confiden", "base case",
 )  # fmt: skip
 
 
@@ -412,6 +434,7 @@ def _is_candidate(
     not speak of the future, but is still not a question, someone else's words or a remark on the list."""
     if len(text) > MAX_SENTENCE:
         return False  # no sentence an editor logs: text without full stops (a pasted table, a list run together)
+    text = without_tag_question(text)
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
     if text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) or not plain.strip() or unfinished(text):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")

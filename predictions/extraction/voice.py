@@ -69,9 +69,18 @@ def _byline(body: str) -> tuple[str, date | None] | None:
     return None
 
 
+# A pick on its own label line: "Pick: Lisbon (-3)", "Our pick: the under", "Upset pick: Hull City" (a sports
+# column's verdict on a game, worded without a verb)
+PICK_LINE = re.compile(
+    r"^\W*(?:(?:my|our|the|final|upset|best|this\s+week['’]s)\s+)*(?:pick|selection)\s*[:—–-]\s*(?=\w)", re.I
+)
+
+
 def _looks_like_heading(text: str) -> bool:
     t = text.strip("*_ \t")
     words = _words(t)
+    if PICK_LINE.match(t):
+        return False  # "Pick: Green Bay (-3)": a verdict, capitalised because it names a team
     if not words or len(words) > 20 or t[-1] in '.:;,"”' or _SENTENCE_CHAIN.search(t):
         return False
     small = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "as", "vs"}
