@@ -106,9 +106,7 @@ def test_our_base_case_is_a_forecast():
 
 def test_a_pick_line_is_a_prediction_even_capitalised_like_a_heading():
     text = "Saturday's games\n\nPorto (-1) vs. Braga\n\nBoth sides are missing their keepers.\n\nPick: Braga (+1)\n"
-    assert [p.quote for p in extract_editorial(text, published_on=date(2030, 3, 1)).predictions] == [
-        "Pick: Braga (+1)"
-    ]
+    assert [p.quote for p in extract_editorial(text, published_on=date(2030, 3, 1)).predictions] == ["Pick: Braga (+1)"]
 
 
 def test_a_line_owned_up_to_as_a_joke_is_no_prediction():
