@@ -122,3 +122,38 @@ def test_a_statement_with_a_question_tag_is_still_a_statement():
     draft = extract_editorial("Final\n\nThe Hawks will win it again, won't they?\n", published_on=date(2030, 3, 1))
     assert [p.statement for p in draft.predictions] == ["The Hawks will win it again."]
     assert extract_editorial("Final\n\nWill the Hawks win it again?\n", published_on=date(2030, 3, 1)).predictions == []
+
+
+def _quotes(text: str) -> list[str]:
+    return [p.quote for p in extract_editorial(text, published_on=date(2030, 5, 4)).predictions]
+
+
+def test_sentences_to_the_reader_about_the_post_are_no_predictions():
+    text = (
+        "Looking ahead\n\n"
+        "You'll see my outlook is gloomy this time.\n\n"
+        "You may already have access to this report through your library.\n\n"
+        "After reading it, you may change your mind.\n\n"
+        "You'll see ferries replaced by bridges within ten years.\n"
+    )
+    assert _quotes(text) == ["You'll see ferries replaced by bridges within ten years."]
+
+
+def test_the_post_describing_itself_is_no_prediction():
+    text = "Weekly notes\n\nThis roundup will help you keep up with the council.\n\nIn this guide, we'll go over the forms.\n"
+    assert _quotes(text) == []
+
+
+def test_the_authors_own_feelings_to_come_are_no_prediction():
+    assert _quotes("Moving on\n\nPart of me will miss the old office.\n") == []
+
+
+def test_a_groups_forecast_reported_is_not_the_authors():
+    text = (
+        "Survey\n\n"
+        "Based on the median answer, the economists saw a 40% chance of a downturn next year.\n\n"
+        "Analysts also roundly rejected the idea that the bank will raise rates in June.\n\n"
+        "The consensus view among traders is that the rate will stay put.\n\n"
+        "Markets will fall before the summer.\n"
+    )
+    assert _quotes(text) == ["Markets will fall before the summer."]

@@ -87,7 +87,8 @@ _OTHERS_STATE = re.compile(
     r"|vows|vowed|threatens|threatened|predicts|predicted|argues|argued|insists|assumes|assumed|assuming|counting on"
     r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning"
     r"|talks? about|talked about|writes|argue|suggested|proposed|recommended|(?:suggests|proposes)\s+that"
-    r"|(?:consensus|conventional\s+wisdom|received\s+wisdom)\s+(?:is|was|says|holds)"
+    r"|(?:consensus|conventional\s+wisdom|received\s+wisdom)(?:\s+(?:opinion|view|forecast|estimate|call))?"
+    r"(?:\s+(?:of|among)\s+\w+)?\s+(?:\w+\s+)?(?:is|was|says|holds|puts|sees|expects)"
     r"|(?:fear|hope|worry|view|expectation|belief|assumption)\s+(?:in|among|at|within)\s+[^,.;]{1,40}?\s+(?:is|was)"
     # someone's claim named as a noun: "the suggestion that McCain will ...", "the notion that ..."
     r"|the\s+(?:suggestion|idea|notion|claim|argument|theory|assertion|talk|rumou?r|narrative|premise)\s+that"
@@ -144,10 +145,18 @@ _META = re.compile(
     # the text speaking of itself: "This article will look at ...", "In this column, we will look at ...", "Next
     # week, we'll look at the Senate races", "We'll return to this in a later post", "More on this tomorrow"
     r"|\b(?:this|the\s+next|the\s+following|a\s+later|a\s+future|my\s+next|our\s+next)\s+(?:blog\s+)?(?:post|article"
-    r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment)\s+(?:\w+\s+)?"
+    r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment|roundup|round-up|guide"
+    r"|tutorial|walkthrough|podcast|video)\s+(?:\w+\s+)?"
     r"(?:will|['’]ll|is\s+going\s+to|shall)\b"
     r"|\b(?:I|we)(?:\s+will|\s+shall|['’]ll)\s+(?:now\s+|then\s+|also\s+|briefly\s+)?(?:look\s+at|take\s+a\s+look|return\s+to"
-    r"|come\s+back\s+to|turn\s+to|discuss|cover|explore|examine|review|revisit|get\s+to|go\s+through|update|explain)\b"
+    r"|come\s+back\s+to|turn\s+to|discuss|cover|explore|examine|review|revisit|get\s+to|go\s+through|go\s+over|update"
+    r"|explain)\b"
+    # the reader reading: "You'll see my mind is made up", "you may already have access to this content", "you
+    # probably aren't even reading this", "after hearing it, you may change your mind" (not "you'll see prices fall")
+    r"|\byou(?:\s+will|['’]ll|\s+may|\s+might|\s+probably|\s+can)\s+(?:\w+['’]?\w*\s+){0,2}?(?:change\s+your\s+mind"
+    r"|(?:see|find|notice|read|reading|have\s+access\s+to)\s+(?:that\s+)?(?:my|this|these|here|below|above)\b)"
+    # the author's own feelings to come: "Part of me will miss the paper edition"
+    r"|\b(?:part|most|all|some|half)\s+of\s+me\s+(?:will|would|['’]ll)\b"
     r"|\b(?:will|['’]ll)\s+be\s+more\s+(?:on|about)\s+(?:this|that)\b"
     r"|\b(?:will|['’]ll|is\s+going\s+to)\s+be\s+(?:my|our|the)\s+(?:last|final|first|next)\s+(?:post|column|article|piece"
     r"|entry|newsletter|episode)"
@@ -427,6 +436,19 @@ def _has_signal(text: str) -> bool:
 MAX_SENTENCE = 3000
 
 
+# A sentence reporting others' forecast, whose subject is a group of forecasters or officials: "Economists surveyed
+# saw a 40% chance of ...", "Based on the median answer, analysts put the odds at ...", "Bank officials likely expect
+# to hold rates", "Investors rejected the possibility that ..." (not the author's own forecast about them: "Markets
+# will fall", "Traders are likely to sell").
+_OTHERS_GROUP = re.compile(
+    r"^\W*(?:(?i:based\s+on|according\s+to|in)\s+[^,]{1,60},\s*)?(?i:the\s+|most\s+|many\s+|some\s+)?"
+    r"(?:[A-Z][\w.&-]*\s+){0,2}?(?i:economists|analysts|forecasters|strategists|officials|investors|traders|respondents"
+    r"|participants|experts|pollsters|bookmakers|executives)\s+(?i:(?:also|surveyed|polled|now|still|generally|roundly"
+    r"|largely|mostly|likely|probably|widely|broadly)\s+){0,2}(?:saw|see|sees|put|puts|rejected|rejects?|assign(?:s|ed)?"
+    r"|priced?|expect(?:s|ed)?|predict(?:s|ed)?|forecast|believe[sd]?|think|thought|estimated?)\b"
+)
+
+
 def _is_candidate(
     text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
 ) -> bool:
@@ -443,6 +465,8 @@ def _is_candidate(
     if not forced and not _has_signal(plain):
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
     if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
+        return False
+    if _OTHERS_GROUP.match(plain):
         return False
     if _CALENDAR_FACT.search(plain) or (not forced and _SCENARIO.search(plain)):
         return False
