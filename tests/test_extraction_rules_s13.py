@@ -140,7 +140,10 @@ def test_sentences_to_the_reader_about_the_post_are_no_predictions():
 
 
 def test_the_post_describing_itself_is_no_prediction():
-    text = "Weekly notes\n\nThis roundup will help you keep up with the council.\n\nIn this guide, we'll go over the forms.\n"
+    text = (
+        "Weekly notes\n\nThis roundup will help you keep up with the council.\n\n"
+        "In this guide, we'll go over the forms.\n"
+    )
     assert _quotes(text) == []
 
 
