@@ -84,6 +84,13 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "wouldn't bet on": 0.25,  # idem
     "would not bet on": 0.25,  # idem
     "impossible": 0.01,  # kept off the edge
+    "good chance": 0.60,  # = "better than even"
+    "strong chance": 0.70,  # = "likely"
+    "decent chance": 0.45,  # a chance the author takes seriously: = "wouldn't be surprised"
+    "fair chance": 0.45,  # idem
+    "slim chance": 0.10,  # = "little chance"
+    "small chance": 0.15,  # between "little chance" and "unlikely"
+    "negligible chance": 0.03,  # = "almost no chance"
     "far-fetched": 0.20,  # the author's own doubt ("OK, that seems a bit far-fetched"): = "unlikely"
     "far fetched": 0.20,  # idem
 }

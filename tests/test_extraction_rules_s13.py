@@ -160,3 +160,29 @@ def test_a_groups_forecast_reported_is_not_the_authors():
         "Markets will fall before the summer.\n"
     )
     assert _quotes(text) == ["Markets will fall before the summer."]
+
+
+def test_the_paragraph_under_a_topic_item_of_a_predictions_list_is_the_item():
+    text = (
+        "Ten predictions for 2031\n\n"
+        "1) Railways\n\nThe night train to Vienna returns, because demand is there.\n\n"
+        "2) Housing\n\nBy the end of 2031, rents are lower than in 2029.\n"
+    )
+    quotes = [p.quote for p in extract_editorial(text, published_on=date(2031, 1, 3)).predictions]
+    assert quotes == [
+        "The night train to Vienna returns, because demand is there.",
+        "By the end of 2031, rents are lower than in 2029.",
+    ]
+
+
+def test_a_remark_on_an_item_is_not_the_item():
+    text = "My predictions for 2031\n\n1. This one is the boldest. The canal will freeze over in January.\n"
+    quotes = [p.quote for p in extract_editorial(text, published_on=date(2031, 1, 3)).predictions]
+    assert quotes == ["The canal will freeze over in January."]
+
+
+def test_a_decent_chance_is_a_forecast_of_middling_probability():
+    draft = extract_editorial(
+        "Outlook\n\nI think there is a decent chance the mayor resigns.\n", published_on=date(2031, 1, 3)
+    )
+    assert len(draft.predictions) == 1 and 0.3 <= draft.predictions[0].probability <= 0.6

@@ -120,8 +120,12 @@ MAX_PREDICTIONS = 200
 MAX_EXAMINED = 4000
 
 
+# A list item that is only a topic ("1) Facebook", "2. The housing market"): a label, whose paragraph follows it
+_TOPIC_ITEM = re.compile(r"^\W*(?:\d{1,2}\s*[.)]\s*)?(?:[\w’'&-]+\s+){0,3}[\w’'&-]+\W*$")
+
+
 def _predictions(
-    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool, base: date
+    doc: _Doc, blocks: list[_Block], voice: list[_Block], opinion: bool, base: date, listing: bool = False
 ) -> tuple[list[tuple[DraftPrediction, _Block]], bool, str | None]:
     """The predictions, each with its block; whether the reading stopped at MAX_PREDICTIONS with text left
     unread (inside a block too: one paragraph of a thousand predictions is not read to its end); and, when it
@@ -135,7 +139,13 @@ def _predictions(
     block_of: dict[int, _Block] = {}
     done = 0
     ends_at: dict[int, int] = {}  # a prediction's sentence's end in the source
+    topic_item = False  # the block before was a list item naming only a topic, in a post titled as predictions
     for block in sorted(voice, key=lambda b: b.start):
+        under_topic, topic_item = topic_item, False
+        if listing and block.kind == "list" and len(doc.source[block.start : block.end]) <= 60:
+            topic_item = bool(_TOPIC_ITEM.match(doc.source[block.start : block.end]))
+            if topic_item:
+                continue
         if len(results) >= MAX_PREDICTIONS or stopped:
             stopped = True
             break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
@@ -189,6 +199,8 @@ def _predictions(
                 continue
             forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
             forced = forced or bool(PICK_LINE.match(text))  # "Pick: Lisbon (-3)"
+            # "1) Facebook" then "Facebook opens a bank, because ...": the paragraph under a topic item is the item
+            forced = forced or (under_topic and i == 0 and block.kind == "prose")
             if forced and block.under_title and not labelled and block.odds is None and not _speaks_ahead(text):
                 # a one-sentence paragraph under the post's title ("Election Predictions") is one of its items
                 # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",
@@ -511,7 +523,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     picks_post = bool(_PICKS_POST.search(doc.source[:3000]))
     said: set[tuple[int, str]] = set()
     memo: dict[tuple[str, str], tuple[date, str] | None] = {}
-    found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base)
+    listing = bool(title and (_ANNOUNCES.search(title) or year_ahead(title)))
+    found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)

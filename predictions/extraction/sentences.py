@@ -62,7 +62,8 @@ _MODAL = re.compile(
 )
 _STRONG = re.compile(
     r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
-    r"|mark my words|chances\s+are|odds\s+are|(?:un)?likely|probabl[ey]|almost certainly"
+    r"|mark my words|chances\s+are|odds\s+are|(?:good|strong|decent|fair|slim|small|negligible)\s+chance"
+    r"|(?:un)?likely|probabl[ey]|almost certainly"
     r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect)"
     # a house view: "We expect a recession in 2031", "We don't expect a cut", "we also expect"
     r"|^\W*(?:(?:and|but|so)\s+)?we\s+(?:(?:also|still|now|fully|do\s+not|don['’]t)\s+)?expect)\b"
@@ -449,6 +450,14 @@ _OTHERS_GROUP = re.compile(
 )
 
 
+# The author's remark on a list item, before or after it: "This one is the wildest.", "Here's a bold one!"
+_ITEM_REMARK = re.compile(
+    r"^\W*(?:(?:this|that)\s+one\s+(?:is|['’]s|might\s+be|may\s+be|will\s+be)\b|(?:here['’]s|here\s+is|this\s+is"
+    r"|now\s+for)\s+(?:a|an|the|my)\s+(?:\w+\s+){0,2}one\b)[^.!?]{0,40}[.!]*\s*$",
+    re.I,
+)
+
+
 def _is_candidate(
     text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
 ) -> bool:
@@ -479,6 +488,8 @@ def _is_candidate(
     if _ABOUT_PREDICTIONS.search(_OPENING_PHRASE.sub("", plain)) and not _PREDICTION_FRAME.search(plain):
         return False
     if forced:
+        if _ITEM_REMARK.match(plain):
+            return False  # "This one is the wildest.": the author on the item, before it
         return bulleted or not _OWN_PLAN.search(plain)
     if _no_forecast_of_its_own(plain):
         return False
