@@ -139,13 +139,22 @@ def _predictions(
     block_of: dict[int, _Block] = {}
     done = 0
     ends_at: dict[int, int] = {}  # a prediction's sentence's end in the source
-    topic_item = False  # the block before was a list item naming only a topic, in a post titled as predictions
-    for block in sorted(voice, key=lambda b: b.start):
-        under_topic, topic_item = topic_item, False
-        if listing and block.kind == "list" and len(doc.source[block.start : block.end]) <= 60:
-            topic_item = bool(_TOPIC_ITEM.match(doc.source[block.start : block.end]))
-            if topic_item:
-                continue
+    ordered = sorted(voice, key=lambda b: b.start)
+    # list items naming only a topic, each followed by a paragraph, in a post titled as predictions
+    topics = {
+        id(block)
+        for block, after in zip(ordered, ordered[1:], strict=False)
+        if listing
+        and block.kind == "list"
+        and after.kind == "prose"
+        and len(doc.source[block.start : block.end]) <= 60
+        and _TOPIC_ITEM.match(doc.source[block.start : block.end])
+    }
+    topic_item = False  # the block before is one of them
+    for block in ordered:
+        under_topic, topic_item = topic_item, id(block) in topics
+        if topic_item:
+            continue
         if len(results) >= MAX_PREDICTIONS or stopped:
             stopped = True
             break  # not one editorial: the editor gets the first ones and a warning (Draft.truncated)
