@@ -43,6 +43,7 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "possible": 0.40,  # M&M
     "could": 0.35,  # M&M "could happen"
     "unlikely": 0.20,  # M&M 20%
+    "not likely": 0.20,  # = "unlikely" ("isn't likely to begin until 2031")
     "probably not": 0.25,  # M&M 25%; Kent "probably not" 30%
     "I doubt": 0.20,  # M&M "we doubt" 20%
     "we doubt": 0.20,  # M&M

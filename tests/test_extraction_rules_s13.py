@@ -186,3 +186,51 @@ def test_a_decent_chance_is_a_forecast_of_middling_probability():
         "Outlook\n\nI think there is a decent chance the mayor resigns.\n", published_on=date(2031, 1, 3)
     )
     assert len(draft.predictions) == 1 and 0.3 <= draft.predictions[0].probability <= 0.6
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deadlines and probabilities of a few more shapes
+
+
+def test_until_after_a_negation_or_a_lasting_state_ends_the_year_before():
+    assert deadline_in("The new line isn't likely to open until 2029.", BASE)[0] == date(2028, 12, 31)
+    assert deadline_in("The old bridge will stay in use until 2029.", BASE)[0] == date(2028, 12, 31)
+    assert deadline_in("Fans may have to wait until 2029 for the sequel.", BASE)[0] == date(2029, 12, 31)
+
+
+def test_not_likely_is_unlikely():
+    draft = extract_editorial("Outlook\n\nThe strike is not likely to end this month.\n", published_on=BASE)
+    assert draft.predictions[0].probability <= 0.4
+
+
+def test_a_teaser_cut_before_read_more_is_no_prediction():
+    text = "Outlook\n\nRents will fall in 2024.\n\nWe expect the central bank to… Read More »\n"
+    assert [p.quote for p in extract_editorial(text, published_on=BASE).predictions] == ["Rents will fall in 2024."]
+
+
+def test_a_heading_with_its_issue_date_gives_the_year_it_is_about():
+    text = "Research notes\n\n2025 Outlook: A Quiet Year (December 12, 2024)\n\nOur base case is a soft landing.\n"
+    draft = extract_editorial(text, published_on=date(2024, 12, 20))
+    assert draft.predictions[0].resolve_by == date(2025, 12, 31)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence
+
+
+def test_a_read_more_line_without_a_link_sources_the_item_under_its_headline():
+    text = (
+        "This week in brief\n\n"
+        "Harbour Tunnel Closed After Flooding\n\n"
+        "The tunnel was shut on Monday after heavy rain.\n\n"
+        "READ MORE in The Coastal Herald\n"
+    )
+    draft = extract_editorial(text, published_on=BASE)
+    assert [(e.outlet, e.title, e.url) for e in draft.evidence] == [
+        ("The Coastal Herald", "Harbour Tunnel Closed After Flooding", None)
+    ]
+
+
+def test_a_reports_title_or_issue_date_is_no_outlet():
+    text = "Our notes\n\n2025 Outlook: A Quiet Year Ahead\n\nMarket Update #2 - Rates Hold Steady (March 3, 2025)\n"
+    assert extract_editorial(text, published_on=BASE).evidence == []

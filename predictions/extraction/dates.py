@@ -227,6 +227,13 @@ _PAST_AFTER = re.compile(
     r"(?:was|were|had|held|saw|made|took|gave|met|said|told|came|went|began|brought|(?-i:[a-z]\w+(?<!e)ed))\b",
     re.I,
 )
+# Before "until": a negation ("isn't likely to begin until 2031": the claim is that it does not begin before) or a
+# state that lasts ("will remain so until 2031": up to its start), not an event awaited ("wait until 2031 to see")
+_UNTIL_ENDS = re.compile(
+    r"(?:\b(?:not|never|no|unlikely|doubt)\b|n['’]t\b|\b(?:remain|remains|stay|stays|continue|continues|last|lasts"
+    r"|persist|persists|hold|holds)\b)[^.;:!?]*$",
+    re.I,
+)
 _DEADLINE_LEAD = re.compile(r"\s*(?:by|before|until|till|no\s+later\s+than|within)\b", re.I)
 
 
@@ -283,6 +290,10 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
             and not _ENDS.match(text, m.end())
         ):
             day = _day_before(expression, day)  # "before 2028" is by the end of 2027; "before 2018 ends" is not
+        elif day is not None and re.match(r"(?:until|till)\b", m.group(0).strip(), re.I) and _UNTIL_ENDS.search(
+            text[max(0, m.start() - 120) : m.start()]
+        ):
+            day = _day_before(expression, day)  # "won't begin until 2031", "will stay so until 2031": not before it
         if day is not None and day >= base:
             found.append((m.start(), day, m.group(0).strip(" ().")))
     if not found:

@@ -342,6 +342,10 @@ def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tupl
     return None
 
 
+# A heading ending with the full date it was issued on, in brackets
+_DATED_HEADING = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*\)\W*$")
+
+
 def _deadline(
     pred: DraftPrediction,
     block: _Block,
@@ -380,6 +384,9 @@ def _deadline(
         return memo[kind, text]
 
     for text in (block.context, block.heading):
+        if found is None and text and _DATED_HEADING.search(text):
+            # "2031 Outlook: A Quiet Year (December 12, 2030)": the date it was issued, the year it is about
+            found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
         if found is None and text:
             found = once("deadline", text, lambda t=text: deadline_in(t, base, new_year=new_year,
                                                                       us_politics=us_politics)) or once(
@@ -427,6 +434,30 @@ def _undated_base(today: date, title: str | None) -> tuple[date, bool]:
     if ahead and ahead[0].year <= today.year + 1:
         return date(ahead[0].year, 1, 1), True
     return today, False
+
+
+# A roundup's source line under an item, without a link: "READ MORE in The Daily Courier", "Read more at Reuters"
+_READ_MORE_IN = re.compile(
+    r"^\W*(?:read|see)\s+more\s+(?:in|at|on|from)\s+(?P<outlet>(?-i:(?:[Tt]he\s+)?[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,4}))"
+    r"\W*$",
+    re.I,
+)
+
+
+def _read_more_sources(doc: _Doc, infos: list[_Info], sections: list[int], seen_titles: set[str | None]) -> list:
+    """A roundup's "READ MORE in Outlet" line without a link: the item's story, from that outlet, titled by the
+    item's headline (the nearest heading above it, a few lines up)."""
+    found: list[DraftEvidence] = []
+    for i, line in enumerate(doc.lines):
+        if line.links or len(line.body) > 80 or not (m := _READ_MORE_IN.match(line.body.strip("*_ \t"))):
+            continue
+        for j in range(i - 1, max(-1, i - 8), -1):
+            if infos[j].kind == "heading":
+                headline = doc.lines[j].body.strip("*_# \t")
+                if headline not in seen_titles and not _READ_MORE_IN.match(headline):
+                    found.append(DraftEvidence(headline, m["outlet"], line=i + 1, section=sections[i]))
+                break
+    return found
 
 
 def _repeats_title(item: DraftEvidence, title: str | None) -> bool:
@@ -516,6 +547,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
             item.section = section
             evidence.append(item)
 
+    evidence.extend(_read_more_sources(doc, infos, sections, seen_titles={e.title for e in evidence}))
     title = _title(doc, infos)
     every_url = [link.url for line in doc.lines for link in line.links]  # the author's own, even if not kept
     own = own_work_links(doc.source, every_url) if not doc.is_html else set()

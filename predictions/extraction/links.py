@@ -59,6 +59,15 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+# A series' or report's title, or a date, where an outlet would stand: "2023 Outlook: A Recession Year", "Market
+# Update #2 - ...", "... (December 21, 2022)"
+_SERIES_TITLE = re.compile(
+    r"^(?:19|20)\d\d\b|\b(?:Outlook|Update|Predictions|Forecasts?|Preview|Part|Chapter|Episode)\b(?:\s*#?\d+)?\s*$"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+"
+    r"(?:19|20)\d\d\b"
+)
+
+
 def _is_attribution(text: str) -> bool:
     """Looks like "Reuters", "France 24", "Luke McGee and Mary Ilyushina, CNN", "bbc.co.uk"."""
     t = text.strip().strip("()[]").strip()
@@ -66,6 +75,8 @@ def _is_attribution(text: str) -> bool:
         t = t[3:]
     if not t or len(t) > 80 or t[-1] in ".!?:;,":
         return False
+    if _SERIES_TITLE.search(t):
+        return False  # "2023 Outlook", "Part 2", "The Tails Become Fatter (July 12, 2022": a report's title or date
     words = t.replace(",", " ").split()
     if not 1 <= len(words) <= 9:
         return False

@@ -118,7 +118,7 @@ def _confidence(text: str) -> tuple[str | None, float | None, bool]:
 def _confidence_of(text: str) -> tuple[str | None, float | None, bool]:
     norm = _normalise_for_phrases(text)
     negated = bool(re.search(r"\b(?:will|is)\s+(?:not|never)\b", norm))
-    scan = re.sub(r"\b(is|will)\s+(?:not|never)\s+", r"\1 ", norm)
+    scan = re.sub(r"\b(is|will)\s+(?:not|never)\s+(?!likely\b)", r"\1 ", norm)  # "is not likely": its own phrase
     hits: list[tuple[int, int, str]] = []  # (tier, start, phrase)
     seen: set[str] = set()
     # One scan, longest phrase first at each place: a phrase inside a longer one ("probably" in "probably not")

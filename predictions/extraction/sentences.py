@@ -264,9 +264,16 @@ _UNFINISHED = re.compile(
 )
 
 
+# A teaser's cut: "We expect the index to… Read More »"
+_READ_MORE_TAIL = re.compile(r"(?:\.{3}|…)\s*(?:read\s+more|continue\s+reading|more)\s*[»›>]*\s*$", re.I)
+
+
 def unfinished(text: str) -> bool:
-    """``_UNFINISHED.search(text)``, tried only when the text holds the ellipsis the pattern needs."""
-    return ("..." in text or "…" in text) and _UNFINISHED.search(text) is not None
+    """``_UNFINISHED.search(text)``, tried only when the text holds the ellipsis the pattern needs; or a teaser cut
+    off before its "Read More »"."""
+    if "..." not in text and "…" not in text:
+        return False
+    return _UNFINISHED.search(text) is not None or _READ_MORE_TAIL.search(text) is not None
 
 
 def may_refer_back(text: str) -> bool:
