@@ -290,8 +290,10 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
             and not _ENDS.match(text, m.end())
         ):
             day = _day_before(expression, day)  # "before 2028" is by the end of 2027; "before 2018 ends" is not
-        elif day is not None and re.match(r"(?:until|till)\b", m.group(0).strip(), re.I) and _UNTIL_ENDS.search(
-            text[max(0, m.start() - 120) : m.start()]
+        elif (
+            day is not None
+            and re.match(r"(?:until|till)\b", m.group(0).strip(), re.I)
+            and _UNTIL_ENDS.search(text[max(0, m.start() - 120) : m.start()])
         ):
             day = _day_before(expression, day)  # "won't begin until 2031", "will stay so until 2031": not before it
         if day is not None and day >= base:
