@@ -564,6 +564,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     picks_post = bool(_PICKS_POST.search(doc.source[:3000]))
     said: set[tuple[int, str]] = set()
     memo: dict[tuple[str, str], tuple[date, str] | None] = {}
+    texts: dict[int, str] = {}
     listing = bool(title and (_ANNOUNCES.search(title) or year_ahead(title)))
     found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
     for pred, block in found:
@@ -575,12 +576,15 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         said.add(words)
         pred.section = block.section
         at = position[id(block)]
+        # the eight blocks before; further up (a symposium's speakers and items), only short ones: an introduction
+        # announcing predictions is a line or a short paragraph, not a page of text
         nearby = (blocks[j] for j in range(at - 1, max(-1, at - 25), -1))
-        near = [b for b in nearby if b.section == block.section]
-        before = [doc.source[b.start : b.end] for b in near]
+        near = [b for k, b in enumerate(nearby) if b.section == block.section and (k < 8 or b.end - b.start <= 600)]
+        # each block's text sliced once (the same string object, its hash kept for `memo`), not once per prediction
+        before = [texts.get(id(b)) or texts.setdefault(id(b), doc.source[b.start : b.end]) for b in near]
         # another item of the same list is no line announcing this one: "2. ... I predict within 10 years that ..."
         # gives item 2's deadline, not item 3's
-        siblings = {doc.source[b.start : b.end] for b in near if block.kind == b.kind == "list" and not b.header}
+        siblings = {texts[id(b)] for b in near if block.kind == b.kind == "list" and not b.header}
         carried = previous[1] if previous is not None and previous[0] is block else None
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
