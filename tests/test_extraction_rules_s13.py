@@ -234,3 +234,30 @@ def test_a_read_more_line_without_a_link_sources_the_item_under_its_headline():
 def test_a_reports_title_or_issue_date_is_no_outlet():
     text = "Our notes\n\n2025 Outlook: A Quiet Year Ahead\n\nMarket Update #2 - Rates Hold Steady (March 3, 2025)\n"
     assert extract_editorial(text, published_on=BASE).evidence == []
+
+
+def test_a_markdown_post_full_of_html_tags_keeps_its_front_matter_title_and_date():
+    text = (
+        "---\ntitle: 2031 Predictions\ndate: 2031-01-04\nauthor: Kim\n---\n"
+        "<p>Here are my calls.</p>\n<h2>Transport</h2>\n<ul>\n<li>The tram reaches the airport – 70%</li>\n</ul>\n"
+        "<h2>Housing</h2>\n<ul>\n<li>No new tower is approved downtown – 60%</li>\n</ul>\n"
+    )
+    draft = extract_editorial(text)
+    assert draft.title == "2031 Predictions" and draft.published_on == date(2031, 1, 4)
+    assert [p.resolve_by for p in draft.predictions] == [date(2031, 12, 31)] * 2
+
+
+def test_a_full_date_after_on_is_a_deadline():
+    assert deadline_in("The truce is still in place on March 1, 2025.", BASE)[0] == date(2025, 3, 1)
+    assert deadline_in("We met on March 1, 2023 to talk.", BASE) is None  # past: no deadline
+
+
+def test_a_fraction_said_as_a_chance_is_a_stated_probability():
+    draft = extract_editorial("Odds\n\nI think the mayor has a 3/4 chance of winning.\n", published_on=BASE)
+    assert draft.predictions[0].probability == 0.75
+    assert extract_editorial("Diary\n\nThe vote is on 7/8 this year.\n", published_on=BASE).predictions == []
+
+
+def test_initials_in_a_name_do_not_end_the_sentence():
+    draft = extract_editorial("Odds\n\n1. J.K. Rowling will publish a new novel: 40%\n", published_on=BASE)
+    assert [p.quote for p in draft.predictions] == ["J.K. Rowling will publish a new novel: 40%"]

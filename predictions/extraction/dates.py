@@ -95,6 +95,8 @@ _CALENDAR = (
 )
 _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
+    # "remains in place on January 1, 2031": a full date after "on"
+    rf"|on(?=\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b)"
     r"|between\s+now\s+and"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from predictions.extraction.document import _Doc, _Line, _Link
+from predictions.extraction.document import _Doc, _front_matter, _Line, _Link
 
 
 class _HTMLText(HTMLParser):
@@ -149,6 +149,10 @@ class _HTMLText(HTMLParser):
 
 
 def _parse_html(text: str) -> _Doc:
+    # a markdown post full of HTML tags keeps its Jekyll/Hugo front matter ("---\ntitle: 2031 Predictions\n...")
+    skip, front = _front_matter(text[:20_000].splitlines(keepends=True))
+    if skip:
+        text = "\n" * skip + "".join(text.splitlines(keepends=True)[skip:])  # blank lines: line numbers kept
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
@@ -164,8 +168,8 @@ def _parse_html(text: str) -> _Doc:
     return _Doc(
         source="\n\n".join(source_parts),
         lines=lines,
-        meta_author=parser.meta_author,
-        meta_date=parser.meta_date,
-        meta_title=title,
+        meta_author=front.get("author") or parser.meta_author,
+        meta_date=front.get("date") or parser.meta_date,
+        meta_title=front.get("title") or title,
         is_html=True,
     )

@@ -10,6 +10,7 @@ from predictions.confidence import CONFIDENCE_TABLE, known_phrases, normalise_ph
 _NUM = r"(?:\d{1,3}(?:\.\d+)?\s*(?:%|percent\b|per\s?cent\b)|\d{1,3}\s+in\s+\d{1,4}\b|50-50|50/50|fifty-fifty)"
 _PCT = re.compile(r"(?<![\w.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s?cent\b)", re.I)
 _IN = re.compile(r"(?<![\w.])(?P<a>\d{1,3})\s+in\s+(?P<b>\d{1,4})\b", re.I)
+_FRACTION = re.compile(r"(?<![\w./])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])")
 _EVEN = re.compile(r"\b(?:50-50|50/50|fifty-fifty)\b", re.I)
 # "a 50/50 tie", "a 50-50 Senate": an even split of seats or shares, not even odds
 _EVEN_NOUN = re.compile(
@@ -51,6 +52,11 @@ def _find_stated(text: str) -> _Stated | None:
             candidates.append(_Stated(a / b, m.start(), m.end()))
     for m in _EVEN.finditer(text):
         candidates.append(_Stated(0.5, m.start(), m.end()))
+    for m in _FRACTION.finditer(text):  # "a 7/8 chance", "odds of 2/3": only where a probability is said
+        a, b = int(m["a"]), int(m["b"])
+        before = text[max(0, m.start() - 80) : m.start()]
+        if 0 < a < b and (_PROB_AFTER.match(text[m.end() :]) or _PROB_BEFORE.search(before)):
+            candidates.append(_Stated(a / b, m.start(), m.end()))
     for cand in sorted(candidates, key=lambda c: c.start):
         before, after = text[max(0, cand.start - 80) : cand.start], text[cand.end :]
         if (

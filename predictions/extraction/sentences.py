@@ -21,6 +21,7 @@ _ABBREVIATIONS = {
     "u.s", "u.k", "e.g", "i.e", "approx", "fig",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s)")
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 _LAST_WORD = re.compile(r"([\w.'’]+)$")
 
@@ -37,7 +38,9 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
             continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence (a
             # quotation never closed in the paragraph, a speech of several paragraphs each opening with “, is not)
         word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
-        if word and source[m.start()] == "." and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
+        if word and source[m.start()] == "." and (
+            word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1 or _INITIALS.fullmatch(word[1])
+        ):  # "Mr.", "J.", "George R.R. Martin"
             continue
         spans.append((s, m.end()))
         s = m.end()
