@@ -38,8 +38,10 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
             continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence (a
             # quotation never closed in the paragraph, a speech of several paragraphs each opening with “, is not)
         word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
-        if word and source[m.start()] == "." and (
-            word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1 or _INITIALS.fullmatch(word[1])
+        if (
+            word
+            and source[m.start()] == "."
+            and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1 or _INITIALS.fullmatch(word[1]))
         ):  # "Mr.", "J.", "George R.R. Martin"
             continue
         spans.append((s, m.end()))
