@@ -261,3 +261,15 @@ def test_a_fraction_said_as_a_chance_is_a_stated_probability():
 def test_initials_in_a_name_do_not_end_the_sentence():
     draft = extract_editorial("Odds\n\n1. J.K. Rowling will publish a new novel: 40%\n", published_on=BASE)
     assert [p.quote for p in draft.predictions] == ["J.K. Rowling will publish a new novel: 40%"]
+
+
+def test_a_house_view_in_an_answer_and_the_early_part_of_a_year_and_heading_into_a_year():
+    text = (
+        "Interview\n\n"
+        "Is a downturn your call too? Yes, we do expect a mild downturn next year. We can also expect lower rates. "
+        "We think shares are going to trade lower in the early part of 2031. "
+        "We think the rally is going to fade as we head into 2031.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2030, 12, 2))
+    assert [p.quote.split()[-1] for p in draft.predictions] == ["year.", "rates.", "2031.", "2031."]
+    assert [p.resolve_by for p in draft.predictions][2:] == [date(2031, 4, 30), date(2031, 1, 1)]

@@ -97,7 +97,7 @@ _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
     # "remains in place on January 1, 2031": a full date after "on"
     rf"|on(?=\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b)"
-    r"|between\s+now\s+and"
+    r"|between\s+now\s+and|(?:as\s+(?:we|they|you)\s+)?(?:head|heading|go|going|move|moving)\s+into"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )
 _DEADLINE = re.compile(
@@ -217,7 +217,7 @@ def _day_before(expression: str, last_day: date) -> date:
     return last_day - timedelta(days=1)
 
 
-_START_OF = re.compile(r"\b(?:start|beginning)\s+of\b", re.I)
+_START_OF = re.compile(r"\b(?:start|beginning)\s+of\b|\binto\s+\S+$", re.I)  # "as we head into 2031": its start
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()—–]|\s-\s")
 _AFTER = re.compile(r"\bafter\b(?!\s+all\b)", re.I)
 
@@ -334,7 +334,7 @@ _HOLIDAY_PHRASE = re.compile(
 _PART_OF_YEAR = re.compile(
     r"\b(?:(?P<lead>by|before|until|in|during|around|through)\s+(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
     r"|(?=(?:early|mid|late)[\s-]+(?:this|next)\s+year))"  # "early next year" needs no "by"
-    r"(?P<part>early|mid|late|the\s+middle\s+of|the\s+(?:first|second)\s+half\s+of|h[12](?:\s+of)?|"
+    r"(?P<part>(?:early|late)\s+part\s+of|early|mid|late|the\s+middle\s+of|the\s+(?:first|second)\s+half\s+of|h[12](?:\s+of)?|"
     r"(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of|(?:q[1-4]\s*(?:and|or|&|to|[-–])\s*)?q[1-4](?:\s+of)?)"
     r"[\s-]*(?:(?P<year>(?:19|20)\d\d)|(?P<rel>this\s+year|next\s+year|the\s+year))\b",
     re.I,
@@ -478,7 +478,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
     for m in _PART_OF_YEAR.finditer(text):
         part = re.sub(r"^the ", "", re.sub(r"\s+", " ", m["part"].lower()))
         quarters = re.findall(r"q[1-4]", part)  # "Q1 and Q2 of 2023": the later quarter
-        month, day = _PART_END[quarters[-1] if quarters else part]
+        month, day = _PART_END[quarters[-1] if quarters else re.sub(r"\s+part\s+of$", "", part)]
         rel = (m["rel"] or "").lower()
         year = int(m["year"]) if m["year"] else base.year + (1 if rel.startswith("next") else 0)
         found.append((m.start(), date(year, month, day), m.group(0)))
