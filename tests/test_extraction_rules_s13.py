@@ -273,3 +273,21 @@ def test_a_house_view_in_an_answer_and_the_early_part_of_a_year_and_heading_into
     draft = extract_editorial(text, published_on=date(2030, 12, 2))
     assert [p.quote.split()[-1] for p in draft.predictions] == ["year.", "rates.", "2031.", "2031."]
     assert [p.resolve_by for p in draft.predictions][2:] == [date(2031, 4, 30), date(2031, 1, 1)]
+
+
+def test_a_house_view_after_a_summary_label_and_a_pick_in_the_first_person():
+    assert _quotes("Notes\n\nSummary: We don't expect a recession in 2031.\n") == [
+        "Summary: We don't expect a recession in 2031."
+    ]
+    assert _quotes("Sunday\n\nRather than guess, I'm going with the home side and the points.\n") == [
+        "Rather than guess, I'm going with the home side and the points."
+    ]
+
+
+def test_the_blog_on_its_own_future_and_its_readers_noticing_are_no_predictions():
+    text = (
+        "Housekeeping\n\n"
+        "Long-time readers might notice that the layout has changed.\n\n"
+        "This blog is likely to move to a new address next month.\n"
+    )
+    assert _quotes(text) == []

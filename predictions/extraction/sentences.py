@@ -71,13 +71,14 @@ _STRONG = re.compile(
     r"|(?:un)?likely|probabl[ey]|almost certainly"
     r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect)"
     # a house view: "We expect a recession in 2031", "We don't expect a cut", "we also expect"
-    r"|^\W*(?:(?:and|but|so|yes|no|well|indeed|again)[\s,]+)?we\s+(?:(?:can|also|still|now|fully|do|do\s+not|don['’]t)\s+){0,2}"
+    r"|(?:^|[:;]\s)\W*(?:(?:and|but|so|yes|no|well|indeed|again)[\s,]+)?we\s+(?:(?:can|also|still|now|fully|do|do\s+not|don['’]t)\s+){0,2}"
     r"expect)\b"
     r"|^\W*prediction\s*(?:#\s*)?\d*\s*:|\bbe prepared to\b"
     r"|^(?:so\s+|and\s+)?(?:expect|look for)\b"
     r"|\b(?:don['’]t|do not) be surprised\b|\bwould(?:n['’]t| not) be surprised\b|\blittle doubt\b"
     r"|\bwould(?:n['’]t| not) bet\b|\bodds are against\b|\bbet the farm\b|\bmy guess is\b"
-    r"|\bI bet\b(?!\s+(?:him|her|them|you)\b)",
+    r"|\bI bet\b(?!\s+(?:him|her|them|you)\b)"
+    r"|\bI['’]m\s+(?:going\s+with|taking)\s+the\b",  # a pick: "I'm going with the home team"
     re.I,
 )  # fmt: skip
 # (Each pattern tests the word boundary before its lookbehinds: the same match, found in a third of the time, since
@@ -153,8 +154,10 @@ _META = re.compile(
     # week, we'll look at the Senate races", "We'll return to this in a later post", "More on this tomorrow"
     r"|\b(?:this|the\s+next|the\s+following|a\s+later|a\s+future|my\s+next|our\s+next)\s+(?:blog\s+)?(?:post|article"
     r"|column|piece|essay|series|newsletter|episode|chapter|section|entry|installment|instalment|roundup|round-up|guide"
-    r"|tutorial|walkthrough|podcast|video)\s+(?:\w+\s+)?"
-    r"(?:will|['’]ll|is\s+going\s+to|shall)\b"
+    r"|tutorial|walkthrough|podcast|video|blog|site|website)\s+(?:\w+\s+)?"
+    r"(?:will|['’]ll|is\s+going\s+to|is\s+(?:likely|set)\s+to|shall)\b"
+    # the readers realising: "long-time readers might notice that ..."
+    r"|\breaders\b[^.!?]{0,30}\b(?:might|may|will|['’]ll)\s+(?:already\s+)?(?:reali[sz]e|notice|recogni[sz]e)"
     r"|\b(?:I|we)(?:\s+will|\s+shall|['’]ll)\s+(?:now\s+|then\s+|also\s+|briefly\s+)?(?:look\s+at|take\s+a\s+look|return\s+to"
     r"|come\s+back\s+to|turn\s+to|discuss|cover|explore|examine|review|revisit|get\s+to|go\s+through|go\s+over|update"
     r"|explain)\b"
