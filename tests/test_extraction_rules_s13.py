@@ -291,3 +291,22 @@ def test_the_blog_on_its_own_future_and_its_readers_noticing_are_no_predictions(
         "This blog is likely to move to a new address next month.\n"
     )
     assert _quotes(text) == []
+
+
+def test_a_participle_after_a_noun_is_not_someone_speaking():
+    assert len(_quotes("Budget\n\nThe deficit announced in the spring budget will be higher than forecast.\n")) == 1
+    assert _quotes("Budget\n\nThe minister announced on Tuesday, rates will rise.\n") == []
+    assert _quotes("Budget\n\nThe minister announced in a speech that rates will rise.\n") == []
+
+
+def test_the_expected_as_an_adjective_is_not_someone_expecting():
+    assert len(_quotes("Budget\n\nThe expected surplus will turn into a deficit by 2031.\n")) == 1
+
+
+def test_impossible_as_what_the_forecast_says_and_a_hedge_in_an_added_clause():
+    draft = extract_editorial(
+        "Outlook\n\nThe dispute will make it impossible for the council to pass a budget.\n\n"
+        "Critics will blame the weather, and they could be right.\n",
+        published_on=BASE,
+    )
+    assert [round(p.probability, 2) for p in draft.predictions] == [0.8, 0.8]

@@ -115,7 +115,9 @@ def _confidence(text: str) -> tuple[str | None, float | None, bool]:
     second clause ("Slashdot will become less relevant, but Digg may not ...") is that clause's, not the first's;
     one in an exception ("(except possibly ...)") is the exception's."""
     text = _EXCEPTION.sub(" ", text)
-    head = re.split(r",\s+but\s+|;\s+", text, maxsplit=1)[0]
+    head = re.split(r",\s+but\s+|;\s+|,\s+and\s+(?=(?:they|he|she|it|we|I)\s+(?:could|may|might)\b)", text, maxsplit=1)[
+        0
+    ]
     if head != text and (found := _confidence_of(head))[0] is not None:
         return found
     return _confidence_of(text)
@@ -135,6 +137,10 @@ def _confidence_of(text: str) -> tuple[str | None, float | None, bool]:
             continue
         if phrase == "may" and not re.search(r"\bmay\b", text):
             continue  # the month
+        if phrase in {"impossible", "possible"} and re.search(
+            r"\b(?:make|makes|made|making|render|renders)\s+it\s+$", scan[max(0, m.start() - 20) : m.start()]
+        ):
+            continue  # "will make it impossible for X to pass": what the forecast says, not a hedge on it
         if phrase == "will" and (
             _NOUN_WILL.search(scan[max(0, m.start() - 20) : m.end()]) or scan.startswith(" of ", m.end())
         ):

@@ -91,7 +91,7 @@ _ATTRIBUTION = re.compile(
 )
 _OTHERS_STATE = re.compile(
     r"\b(?:hopes?|hoping|hoped|wish(?:es|ed|ing)?|wants?|wanted|wanting|fears|feared|fearing|plans|planned|planning"
-    r"|betting|bets|expects|expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
+    r"|betting|bets|expects|(?<!\bthe\s)(?<!\ban\s)(?<!\bits\s)expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
     r"|vows|vowed|threatens|threatened|predicts|predicted|argues|argued|insists|assumes|assumed|assuming|counting on"
     r"|promising|pledging|vowing|threatening|predicting|insisting|claiming|saying|arguing|warning"
     r"|talks? about|talked about|writes|argue|suggested|proposed|recommended|(?:suggests|proposes)\s+that"
@@ -453,6 +453,25 @@ def _has_signal(text: str) -> bool:
 MAX_SENTENCE = 3000
 
 
+# A past participle after a noun, not someone speaking: "the deficit announced in the 2030 budget", "those
+# reported by the agency last week" (no "that", comma, colon or quotation after it, as "announced on Monday that")
+_PARTICIPLE = re.compile(
+    r"(?<=\w\s)(?:announced|reported|stated|quoted|confirmed|claimed)\s+(?:in|by|on|at|during|last|earlier|for)\b",
+    re.I,
+)
+
+
+def _attributed(plain: str) -> bool:
+    """Someone else's words: an attribution verb ("said", "according to") that is not a participle."""
+    for m in _ATTRIBUTION.finditer(plain):
+        if not _PARTICIPLE.match(plain, m.start()) or re.search(r"\b(?:I|we|he|she|they|it)\s+$", plain[: m.start()]):
+            return True
+        rest = re.split(r"[.;!?]", plain[m.end() : m.end() + 100], maxsplit=1)[0]
+        if re.search(r"[,:\"“”]|\bthat\b", rest):
+            return True
+    return False
+
+
 # A sentence reporting others' forecast, whose subject is a group of forecasters or officials: "Economists surveyed
 # saw a 40% chance of ...", "Based on the median answer, analysts put the odds at ...", "Bank officials likely expect
 # to hold rates", "Investors rejected the possibility that ..." (not the author's own forecast about them: "Markets
@@ -489,7 +508,7 @@ def _is_candidate(
         return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"
     if not forced and not _has_signal(plain):
         return False  # most sentences: none of the words a forecast needs (a quick test before the patterns)
-    if _ATTRIBUTION.search(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
+    if _attributed(plain) or _META.search(plain) or _RHETORICAL.search(plain.strip()):
         return False
     if _OTHERS_GROUP.match(plain):
         return False
