@@ -310,3 +310,8 @@ def test_impossible_as_what_the_forecast_says_and_a_hedge_in_an_added_clause():
         published_on=BASE,
     )
     assert [round(p.probability, 2) for p in draft.predictions] == [0.8, 0.8]
+
+
+def test_a_statement_ending_with_a_quoted_question_is_no_question():
+    assert len(_quotes("Ahead\n\n2031 will be the year voters ask, “Why did we wait so long?”\n")) == 1
+    assert _quotes("Ahead\n\nWill 2031 be the year voters ask, “Why did we wait?”\n") == []

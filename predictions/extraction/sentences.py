@@ -493,6 +493,23 @@ _ITEM_REMARK = re.compile(
 )
 
 
+_ENDS_WITH_QUOTED_QUESTION = re.compile(r"[“\"][^“”\"]{3,300}\?[”\"]\s*$")
+_INTERROGATIVE = re.compile(
+    r"^\W*(?:will|won['’]t|is|are|was|were|do|does|did|can|could|would|should|shall|has|have|what|who|whom|which|when"
+    r"|where|why|how)\b",
+    re.I,
+)
+
+
+def _quoted_question_last(text: str) -> bool:
+    """A statement that ends by quoting a question: '2031 will be the year people ask, “Why did we wait?”'."""
+    m = _ENDS_WITH_QUOTED_QUESTION.search(text.rstrip())
+    if m is None:
+        return False
+    head = text[: m.start()]
+    return bool(_FUTURE.search(head)) and not _INTERROGATIVE.match(head) and "?" not in head
+
+
 def _is_candidate(
     text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
 ) -> bool:
@@ -502,7 +519,11 @@ def _is_candidate(
         return False  # no sentence an editor logs: text without full stops (a pasted table, a list run together)
     text = without_tag_question(text)
     plain = re.sub(r"[“”\"]", " ", text) if own_words else _unquoted(text)
-    if text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) or not plain.strip() or unfinished(text):
+    if (
+        (text.rstrip().endswith(("?", "?”", '?"', ":", ":-", ":–")) and not _quoted_question_last(text))
+        or not plain.strip()
+        or unfinished(text)
+    ):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
     if _EXHORTATION.match(plain) or (forced and not _has_signal(plain) and _ABOUT_US.match(plain)):
         return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"
