@@ -30,8 +30,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,9 +52,10 @@ from scipy.sparse import csr_matrix  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
+from predictions.extraction import document  # noqa: E402
 from predictions.extraction import editorial as ed  # noqa: E402
 from predictions.extraction import sentences as sn  # noqa: E402
-from predictions.extraction.document import _parse_text, looks_like_html  # noqa: E402
+from predictions.extraction.document import _parse_text  # noqa: E402
 from predictions.extraction.html import _parse_html  # noqa: E402
 from predictions.extraction.probability import _confidence, _find_stated, _normalise_for_phrases  # noqa: E402
 from predictions.extraction.voice import _FIRST_PERSON, _blocks, _classify, _voice  # noqa: E402
@@ -270,7 +274,8 @@ def candidates(text: str, published_on: date | None) -> tuple[list[Cand], list[s
     reason it was rejected, or "ok") and its features; and the quotes of the rules' predictions (extract_editorial's).
     """
     draft = ed.extract_editorial(text, published_on=published_on)
-    doc = _parse_html(text) if looks_like_html(text) else _parse_text(text)
+    html = document.looks_like_html(text) if hasattr(document, "looks_like_html") else document._HTML_HINT.search(text)
+    doc = _parse_html(text) if html else _parse_text(text)
     infos = _classify(doc)
     blocks = _blocks(doc, infos)
     voice, opinion = _voice(doc, infos, blocks)
@@ -357,10 +362,27 @@ def bucket(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) % DIM
 
 
+#: Which features the model sees: "all"; "no_decision" (not the rules' decision on the sentence: the reason that
+#: rejected it, or that it was kept); "words" (words, word pairs and the lexical counts only).
+FEATURES = os.environ.get("EXCLF_FEATURES", "all")
+_DECISION = ("r=", "rules_kept")
+_LEXICAL = ("w=", "b=", "modals", "has_", "len<=", "quoted", "starts_upper")
+
+
+def used(name: str) -> bool:
+    if FEATURES == "no_decision":
+        return not name.startswith(_DECISION)
+    if FEATURES == "words":
+        return name.startswith(_LEXICAL)
+    return True
+
+
 def matrix(cands: list[Cand]) -> csr_matrix:
     rows, cols, vals = [], [], []
     for r, c in enumerate(cands):
         for name, v in c.flags.items():
+            if not used(name):
+                continue
             rows.append(r)
             cols.append(bucket(name))
             vals.append(v)
@@ -423,10 +445,17 @@ class Quote:
     quote: str
 
 
-def outcome(d: Data, scores: np.ndarray | None, filt: float | None, boost: float | None) -> PR:
-    """The bench's prediction figures for one post: the rules' predictions, those under `filt` dropped, the
-    rejected sentences over `boost` added."""
-    kept = [Quote(q) for q in d.preds]
+def outcome(d: Data, scores: np.ndarray | None, use: tuple[float | None, float | None, float | None]) -> PR:
+    """The bench's prediction figures for one post under `use` = (filter, booster, alone): the rules' predictions,
+    those scoring under `filter` dropped, the sentences they passed over scoring at least `booster` added; or, with
+    `alone`, the classifier alone: every sentence scoring at least that (a sentence the rules made a prediction of
+    with the rules' quote)."""
+    filt, boost, alone = use
+    if scores is not None and alone is not None:
+        kept = [Quote(d.preds[c.pred] if c.pred is not None else c.text)
+                for c, s in zip(d.cands, scores, strict=True) if s >= alone]  # fmt: skip
+    else:
+        kept = [Quote(q) for q in d.preds]
     if scores is not None and filt is not None:
         low = {c.pred for c, s in zip(d.cands, scores, strict=True) if c.pred is not None and s < filt}
         kept = [q for k, q in enumerate(kept) if k not in low]
@@ -440,10 +469,14 @@ def outcome(d: Data, scores: np.ndarray | None, filt: float | None, boost: float
     return PR(len(match_predictions(kept, want)), len(kept), len(want))
 
 
-def total(data: list[Data], scores: list[np.ndarray | None], filt: float | None, boost: float | None) -> PR:
+Use = tuple[float | None, float | None, float | None]
+RULES: Use = (None, None, None)
+
+
+def total(data: list[Data], scores: list[np.ndarray] | None, use: Use) -> PR:
     pr = PR()
-    for d, s in zip(data, scores, strict=True):
-        pr.add(outcome(d, s, filt, boost))
+    for i, d in enumerate(data):
+        pr.add(outcome(d, None if scores is None else scores[i], use))
     return pr
 
 
@@ -469,37 +502,123 @@ def grouped(data: list[Data], k: int | None) -> list[tuple[list[int], list[int]]
     return [(list(a), list(b)) for a, b in splitter.split(np.zeros(len(data)), groups=groups)]
 
 
-def choose(data: list[Data], c: float) -> tuple[float, float, tuple[float, float]]:
-    """Thresholds chosen on these posts alone (inner grouped 4-fold CV): the filter's, the booster's, and the
-    pair for both uses together, each the best F1 of its use."""
+USES = ("rules alone", "rules + filter", "rules + booster", "rules + both", "classifier alone")
+
+
+def choose(data: list[Data], c: float) -> dict[str, Use]:
+    """Each use's thresholds, chosen on these posts alone (inner grouped 4-fold CV): the best F1 of that use."""
     scores = oof_scores(data, grouped(data, 4), c)
-    filt = max(GRID, key=lambda t: (total(data, scores, t, None).f1, -t))
-    boost = max(GRID, key=lambda t: (total(data, scores, None, t).f1, t))
-    pairs = [(f, b) for f in GRID for b in GRID if b >= f]
-    both = max(pairs, key=lambda fb: (total(data, scores, *fb).f1, -fb[0], fb[1]))
-    return filt, boost, both
+
+    def best(options: list[Use]) -> Use:
+        return max(options, key=lambda u: total(data, scores, u).f1)  # the first of equals: GRID order
+
+    return {
+        "rules alone": RULES,
+        "rules + filter": best([(t, None, None) for t in GRID]),
+        "rules + booster": best([(None, t, None) for t in reversed(GRID)]),
+        "rules + both": best([(f, b, None) for f in GRID for b in reversed(GRID) if b >= f]),
+        "classifier alone": best([(None, None, t) for t in GRID]),
+    }
+
+
+def shown(use: Use) -> str:
+    names = ("filter", "booster", "alone")
+    return ", ".join(f"{n} {t:.2f}" for n, t in zip(names, use, strict=True) if t is not None) or "-"
 
 
 def evaluate(data: list[Data], k: int | None, c: float) -> dict[str, PR]:
-    rows = {"rules alone": PR(), "rules + filter": PR(), "rules + booster": PR(), "rules + both": PR()}
-    chosen = []
+    rows = {name: PR() for name in USES}
+    chosen: dict[str, list[str]] = {name: [] for name in USES[1:]}
     for train, test in grouped(data, k):
         tr = [data[i] for i in train]
-        filt, boost, both = choose(tr, c)
-        chosen.append((filt, boost, both))
+        uses = choose(tr, c)
         model = fit([x for d in tr for x in d.cands], c)
+        for name in USES[1:]:
+            chosen[name].append(shown(uses[name]))
         for i in test:
             d = data[i]
             s = model.predict_proba(matrix(d.cands))[:, 1] if d.cands else np.zeros(0)
-            rows["rules alone"].add(outcome(d, None, None, None))
-            rows["rules + filter"].add(outcome(d, s, filt, None))
-            rows["rules + booster"].add(outcome(d, s, None, boost))
-            rows["rules + both"].add(outcome(d, s, *both))
-    print(f"    thresholds chosen per fold (filter, booster, both): {chosen}")
+            for name in USES:
+                rows[name].add(outcome(d, s, uses[name]))
+    for name, values in chosen.items():
+        common = Counter(values).most_common(3)
+        print(f"    thresholds of {name} (per fold, most often): " + "; ".join(f"{v} x{n}" for v, n in common))
     return rows
 
 
+def number(d: Data) -> int:
+    return int(d.post.name[:3])
+
+
+#: The blind-era check: the extractor as it was before it was tuned on a batch of posts (their labels were committed
+#: before it ran on them), the classifier trained on the posts it had been tuned on by then; scored on the batch.
+ERAS = [
+    # (commit, the batch it had not seen, what it had been tuned on)
+    ("7fe86bd", "059-073, added at 7fe86bd", lambda d: 59 <= number(d) <= 73,
+     lambda d: number(d) <= 58 and "was_untouched" not in d.post.label),
+    ("b8fcb5c", "the 17 formerly untouched (the first seeded third)", lambda d: "was_untouched" in d.post.label,
+     lambda d: "was_untouched" not in d.post.label),
+]  # fmt: skip
+
+
+def dump(out: Path) -> None:
+    """The candidates of every tuning post, read with the predictions/ on the path, as JSON."""
+    rows = {
+        d.post.name: {"preds": d.preds, "cands": [[c.text, c.reason, c.flags, c.label, c.pred] for c in d.cands]}
+        for d in prepare()
+    }
+    out.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def era_data(commit: str, workdir: Path) -> list[Data]:
+    code = workdir / commit
+    code.mkdir()
+    files = ["predictions/__init__.py", "predictions/confidence.py", "predictions/extraction"]
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, *files], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    out = workdir / f"{commit}.json"
+    env = {**os.environ, "EXCLF_CODE": str(code)}
+    subprocess.run([sys.executable, __file__, "--dump", str(out)], check=True, env=env)
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    data = []
+    for post in tuning_posts():
+        row = rows[post.name]
+        cands = [Cand(t, 0, 0, r, f, label, pred) for t, r, f, label, pred in row["cands"]]
+        data.append(Data(post, cands, row["preds"]))
+    return data
+
+
+def blind_era(c: float) -> None:
+    print("Blind-era check: the extractor before it was tuned on a batch, the classifier trained on what it had been")
+    print("tuned on (thresholds chosen there by inner grouped CV), both scored on the batch. An earlier extractor")
+    print("gives its decision only (accepted or not), not the rule that rejected a sentence.\n")
+    sums = {name: PR() for name in USES}
+    with tempfile.TemporaryDirectory() as tmp:
+        for commit, label, blind, seen in ERAS:
+            data = era_data(commit, Path(tmp))
+            test = [d for d in data if blind(d)]
+            train = [d for d in data if seen(d)]
+            uses = choose(train, c)
+            model = fit([x for d in train for x in d.cands], c)
+            scores = [model.predict_proba(matrix(d.cands))[:, 1] if d.cands else np.zeros(0) for d in test]
+            hosts = len({d.post.host for d in train})
+            print(f"  extractor at {commit}, trained on {len(train)} posts ({hosts} hosts), scored on {len(test)} "
+                  f"posts: {label}")  # fmt: skip
+            for name in USES:
+                pr = total(test, scores, uses[name])
+                sums[name].add(pr)
+                print(f"    {name:16s} {pr}   [{shown(uses[name])}]")
+            print()
+    print("  both batches together:")
+    for name, pr in sums.items():
+        print(f"    {name:16s} {pr}")
+    print()
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--dump"]:
+        dump(Path(sys.argv[2]))
+        return
     data = prepare()
     n_c = sum(len(d.cands) for d in data)
     pos = sum(c.label for d in data for c in d.cands)
@@ -512,13 +631,16 @@ def main() -> None:
     hosts = len({d.post.host for d in data})
     print(f"Tuning part: {len(data)} posts, {hosts} hosts, {labelled} labelled predictions")
     print(f"  candidate sentences {n_c} ({pos} positive); labelled quotes inside one candidate: {reach}/{labelled}")
-    print(f"  rules alone on all of it: {total(data, [None] * len(data), None, None)}\n")
+    print(f"  rules alone on all of it: {total(data, None, RULES)}\n")
     c = float(os.environ.get("EXCLF_C", "1.0"))
+    print(f"  features: {FEATURES}, C={c}\n")
     for k, label in ((5, "GroupKFold, 5 folds"), (None, f"leave one host out ({hosts} folds)")):
         print(f"  {label}, C={c}:")
         for name, pr in evaluate(data, k, c).items():
             print(f"    {name:16s} {pr}")
         print()
+    if "--no-eras" not in sys.argv:
+        blind_era(c)
 
 
 if __name__ == "__main__":
