@@ -13,11 +13,12 @@ percentages, years, position, length). Uses, each scored as the bench scores pre
 Labels: a sentence is positive when it contains a labelled quote of tests/fixtures/editorials_real/ (a sentence the
 rules made a prediction of: when that prediction's quote does): the matching of tests/real_editorials.py.
 
-Only the tuning part is read. The untouched posts (101-150) are never opened: skipped by their file name before any
-file is read, and a post read that says ``"split": "untouched"`` stops the program. Posts are grouped by the host
-of their ``source_url`` (War News Updates' country mirrors are one host): GroupKFold (5 folds) and leave one host
-out (52 folds). On each held-out fold every threshold is chosen on the training folds alone (an inner grouped 4-fold
-CV over them: the best F1 of that use), and the held-out posts are scored with the bench's matching.
+Only the tuning part's posts 001-100 are read (075 is the last). The untouched posts 101-150 are never opened
+(skipped by their file name), nor is the text of any post whose label says ``"split": "untouched"`` (the posts
+drawn from a later batch into the untouched part: only their label is read, to learn that). Posts are grouped by
+the host of their ``source_url`` (War News Updates' country mirrors are one host): GroupKFold (5 folds) and leave
+one host out (52 folds). On each held-out fold every threshold is chosen on the training folds alone (an inner
+grouped 4-fold CV over them: the best F1 of that use), and the held-out posts are scored with the bench's matching.
 
 Three checks:
 
@@ -108,19 +109,24 @@ class Post:
     host: str
 
 
+#: The tuning posts these checks are about (001-075): posts labelled later (151-200, session 13) are for --check.
+STUDIED = range(1, 101)
+
+
 def tuning_posts(numbers: range | None = None) -> list[Post]:
-    """The tuning part; or, with `numbers` (``--check``), the posts so numbered, whatever their split but the
-    untouched one (posts labelled after this was written, e.g. 151-200)."""
+    """The tuning part's posts 001-100; or, with `numbers` (``--check``), the tuning posts so numbered (posts
+    labelled after this was written, e.g. 151-200). Never an untouched post: 101-150 are not opened, and a post
+    whose label says ``"split": "untouched"`` (those drawn from a later batch) is left before its text is read."""
     out = []
     for path in sorted(FOLDER.iterdir()):
         m = re.match(r"^(\d{3})_", path.name)
         if not m or path.suffix not in {".txt", ".md", ".html"}:
             continue
-        if int(m[1]) in UNTOUCHED or (numbers is not None and int(m[1]) not in numbers):
+        if int(m[1]) in UNTOUCHED or int(m[1]) not in (STUDIED if numbers is None else numbers):
             continue  # not opened
         label = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        if label["split"] == "untouched" or (numbers is None and label["split"] != "tuning"):
-            raise SystemExit(f"{path.name}: not a tuning post; refusing to go on")
+        if label.get("split") != "tuning":
+            continue  # its text is not read
         host = (urlsplit(label["source_url"]).hostname or "").removeprefix("www.")
         host = re.sub(r"\.blogspot\.[a-z.]+$", ".blogspot.com", host)  # a blog's country mirrors are one site
         out.append(Post(path.stem, path.read_text(encoding="utf-8"), label, host))
@@ -742,14 +748,14 @@ def blind_training(c: float) -> None:
 
 
 def check(numbers: range, c: float) -> None:
-    """``--check 151-200``: posts labelled after this extractor was tuned (never the untouched 101-150), read by
+    """``--check 151-200``: tuning posts labelled after this extractor was tuned (never an untouched one), read by
     this extractor (blind to them) alone and with the blind-rules classifier, trained on every tuning post not so
     numbered with its thresholds chosen there (inner grouped CV)."""
     global FEATURES
     FEATURES = BLIND_FEATURES
     test = [with_rules(d, d.preds) for d in prepare(signal_pool=True, numbers=numbers)]
     if not test:
-        raise SystemExit(f"no post numbered {numbers.start}-{numbers.stop - 1} (the untouched 101-150 are never read)")
+        raise SystemExit(f"no tuning post numbered {numbers.start}-{numbers.stop - 1} (untouched posts are never read)")
     train = blind_data(skip=numbers)
     uses = choose(train, c)
     model = fit([x for d in train for x in d.cands], c)
