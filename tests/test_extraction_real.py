@@ -46,7 +46,7 @@ def test_the_former_untouched_third_is_the_seeded_draw_and_now_tuning():
 
 # Session 13: blind batches drawn from, when each was merged and before anything ran on it, into the untouched part:
 # (first, last, seed, how many)
-DRAWS = [(151, 175, 2026120213, 12), (226, 250, 2026120226, 9)]
+DRAWS = [(151, 175, 2026120213, 12), (201, 225, 2026120201, 9), (226, 250, 2026120226, 9)]
 
 
 def test_the_untouched_part_is_the_fresh_set_and_the_seeded_draws_and_a_third_of_the_whole():
