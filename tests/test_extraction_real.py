@@ -44,17 +44,23 @@ def test_the_former_untouched_third_is_the_seeded_draw_and_now_tuning():
     assert len(real_editorials.posts("tuning")) >= 40
 
 
-def test_the_untouched_part_is_the_fresh_set_and_the_draw_from_batch_151_175_and_a_third_of_the_whole():
+# Session 13: blind batches drawn from, when each was merged and before anything ran on it, into the untouched part:
+# (first, last, seed, how many)
+DRAWS = [(151, 175, 2026120213, 12), (201, 225, 2026120201, 9), (226, 250, 2026120226, 9)]
+
+
+def test_the_untouched_part_is_the_fresh_set_and_the_seeded_draws_and_a_third_of_the_whole():
     fresh = [
         p for p in POSTS if str(p.label.get("added", "")).startswith("2026-12-02, session 12: fresh untouched set")
     ]
     assert all(101 <= int(p.path.stem[:3]) <= 150 for p in fresh)
-    # Session 13: 12 of the blind batch 151-175 drawn into the untouched part when it was merged, before any run.
-    batch = [p for p in POSTS if 151 <= int(p.path.stem[:3]) <= 175]
-    order = sorted(p.path.stem.split("_", 1)[1] for p in batch)
-    random.Random(2026120213).shuffle(order)
-    drawn = [p for p in batch if p.path.stem.split("_", 1)[1] in set(order[:12])]
-    assert len(batch) == 25 and all("drawn_untouched" in p.label for p in drawn)
+    drawn = []
+    for first, last, seed, count in DRAWS:
+        batch = [p for p in POSTS if first <= int(p.path.stem[:3]) <= last]
+        order = sorted(p.path.stem.split("_", 1)[1] for p in batch)
+        random.Random(seed).shuffle(order)
+        drawn += [p for p in batch if p.path.stem.split("_", 1)[1] in set(order[:count])]
+    assert all("drawn_untouched" in p.label for p in drawn)
     assert {p.path.stem for p in fresh + drawn} == {p.path.stem for p in real_editorials.posts("untouched")}
     assert 3 * len(fresh + drawn) >= len(POSTS)
     assert len({(urlsplit(p.label["source_url"]).hostname or "").removeprefix("www.") for p in fresh}) >= 10
