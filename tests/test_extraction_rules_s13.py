@@ -315,3 +315,23 @@ def test_impossible_as_what_the_forecast_says_and_a_hedge_in_an_added_clause():
 def test_a_statement_ending_with_a_quoted_question_is_no_question():
     assert len(_quotes("Ahead\n\n2031 will be the year voters ask, “Why did we wait so long?”\n")) == 1
     assert _quotes("Ahead\n\nWill 2031 be the year voters ask, “Why did we wait?”\n") == []
+
+
+def test_a_markdown_post_with_raw_html_lists_reads_each_li_as_an_item():
+    text = (
+        "---\ntitle: Predictions for 2031\ndate: 2031-01-05\n---\n"
+        "My list, as every year.\n\n"
+        "<h2>Transport</h2>\n<ol>\n <li>The tram reaches the airport – 70%</li>\n"
+        " <li>No new motorway is approved – 60%</li>\n</ol>\n"
+        '<ol start="3">\n  <li>\n    Bus fares fall: 55%<ul>\n'
+        "      <li>\n        I mean the single fare.\n      </li>\n"
+        "    </ul>\n  </li>\n</ol>\n\n### Housing\n\n  1. Rents stay flat: 50%\n"
+    )
+    draft = extract_editorial(text)
+    assert draft.title == "Predictions for 2031"
+    assert [(p.quote, p.probability, p.resolve_by) for p in draft.predictions] == [
+        ("The tram reaches the airport – 70%", 0.7, date(2031, 12, 31)),
+        ("No new motorway is approved – 60%", 0.6, date(2031, 12, 31)),
+        ("Bus fares fall: 55%", 0.55, date(2031, 12, 31)),
+        ("Rents stay flat: 50%", 0.5, date(2031, 12, 31)),
+    ]

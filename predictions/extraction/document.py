@@ -47,6 +47,10 @@ def looks_like_html(text: str) -> bool:
     """HTML, unless it is markdown with a few tags in it (a ``<br>`` between sections of a markdown post): more
     markdown links and headings than HTML block tags."""
     sample = text[:200_000]
+    if sample.startswith("---") and _front_matter(sample[:20_000].splitlines(keepends=True))[0]:
+        # a Jekyll/Hugo post's source: markdown, whatever raw HTML its body holds ("<ol start=7><li>"), unless
+        # it is a whole page
+        return re.search(r"<(?:html|body)\b", sample, re.I) is not None
     tags = len(_HTML_HINT.findall(sample))
     return tags > 0 and tags >= len(_MARKDOWN_HINT.findall(sample))
 
@@ -107,21 +111,40 @@ def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
     return 0, {}
 
 
+# Raw HTML block tags in a markdown post (WordPress or Hugo exports: "<ol>", " <li>Item – 60%</li>", "<h2>Canada</h2>")
+_BLOCK_TAG = r"</?(?:ul|ol|li|p|div|h[1-6]|blockquote|section)\b[^<>]{0,200}>|<!--[^<>]{0,200}-->"
+_LEADING_TAGS = re.compile(rf"[ \t]*(?:(?:{_BLOCK_TAG})[ \t]*)+")
+_TRAILING_TAGS = re.compile(rf"(?:[ \t]*(?:{_BLOCK_TAG}))+[ \t]*$")
+
+
 def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
     raw_lines = text.splitlines(keepends=True)
     skip, front = _front_matter(raw_lines)
+    open_item = False  # a "<li>" line alone: the next line with text is the item
     for number, raw in enumerate(raw_lines, start=1):
         content = raw.rstrip("\r\n") if number > skip else ""
         pos = 0
         quoted = heading = list_item = False
-        if m := _QUOTE_MARKER.match(content):
+        if "<" in content and (m := _LEADING_TAGS.match(content)):
+            tags = m.group(0).lower()
+            pos = m.end()
+            heading = bool(re.search(r"<h[1-6]\b", tags))
+            list_item = "<li" in tags
+            if pos == len(content):  # tags only: "<ul>", "<li>", "</ol>", "<!--more-->"
+                open_item = "<li" in tags.rsplit("</li", 1)[-1]
+                content, pos, heading, list_item = "", 0, False, False
+        if content.strip() and open_item:
+            list_item, open_item = True, False
+        if m := _QUOTE_MARKER.match(content, pos):
             quoted, pos = True, m.end()
         if m := _MD_HEADING.match(content, pos):
             heading, pos = True, m.end()
         elif m := _LIST_MARKER.match(content, pos):
             list_item, pos = True, m.end()
+        if "<" in content and (m := _TRAILING_TAGS.search(content, pos)):
+            content = content[: m.start()]
         body = content[pos:]
         lead = len(body) - len(body.lstrip())
         body = body.strip()
