@@ -335,3 +335,20 @@ def test_a_markdown_post_with_raw_html_lists_reads_each_li_as_an_item():
         ("Bus fares fall: 55%", 0.55, date(2031, 12, 31)),
         ("Rents stay flat: 50%", 0.5, date(2031, 12, 31)),
     ]
+
+
+def test_escaped_numbers_and_odds_lines_in_title_case_are_list_items():
+    text = "Predictions for 2031\n\n9\\. Tram Line Opens On Time: 30%  \n10\\. New Stadium Approved: 20%\n"
+    draft = extract_editorial(text, published_on=date(2031, 1, 2))
+    assert [(p.quote, p.probability) for p in draft.predictions] == [
+        ("Tram Line Opens On Time: 30%", 0.3),
+        ("New Stadium Approved: 20%", 0.2),
+    ]
+
+
+def test_another_forecasters_number_re_priced_takes_the_authors_price():
+    text = (
+        "Their list, re-priced\n\n1. The mayor will resign (80%): SELL to 60%\n2. Rates will fall (30%): BUY to 45%\n"
+    )
+    draft = extract_editorial(text, published_on=date(2031, 1, 2))
+    assert [p.probability for p in draft.predictions] == [0.6, 0.45]

@@ -56,7 +56,8 @@ def looks_like_html(text: str) -> bool:
 
 
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
-_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·◦▪‣]|\d{1,3}[.)])[ \t]+")  # "·" and "◦": word processors' bullets
+# "·" and "◦": word processors' bullets; "3\\. Item": a number escaped by a markdown export
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·◦▪‣]|\d{1,3}\\?[.)])[ \t]+")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 _QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")
 _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")

@@ -10,6 +10,8 @@ from predictions.confidence import CONFIDENCE_TABLE, known_phrases, normalise_ph
 _NUM = r"(?:\d{1,3}(?:\.\d+)?\s*(?:%|percent\b|per\s?cent\b)|\d{1,3}\s+in\s+\d{1,4}\b|50-50|50/50|fifty-fifty)"
 _PCT = re.compile(r"(?<![\w.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s?cent\b)", re.I)
 _IN = re.compile(r"(?<![\w.])(?P<a>\d{1,3})\s+in\s+(?P<b>\d{1,4})\b", re.I)
+# Another forecaster's number re-priced, as on a prediction market: "(80%): SELL TO 60%", "(30%): BUY to 45%"
+_REPRICED = re.compile(r"\d\s*%\s*\)?\s*:?\s*(?:sell|buy)\s+to\s+(?P<n>\d{1,3}(?:\.\d+)?)\s*%", re.I)
 _FRACTION = re.compile(r"(?<![\w./])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])")
 _EVEN = re.compile(r"\b(?:50-50|50/50|fifty-fifty)\b", re.I)
 # "a 50/50 tie", "a 50-50 Senate": an even split of seats or shares, not even odds
@@ -41,6 +43,8 @@ def _find_stated(text: str) -> _Stated | None:
     if not _MAY_STATE.search(text):
         return None  # no digit, no "fifty-fifty": nothing the patterns below can find
     text = text.replace("’", "'")
+    if m := _REPRICED.search(text):  # "X will happen (95%): SELL to 90%": the author's price, not the other's
+        return _Stated(float(m["n"]) / 100, m.start("n"), m.end())
     candidates: list[_Stated] = []
     for m in _PCT.finditer(text):
         value = float(m["n"]) / 100

@@ -79,8 +79,8 @@ PICK_LINE = re.compile(
 def _looks_like_heading(text: str) -> bool:
     t = text.strip("*_ \t")
     words = _words(t)
-    if PICK_LINE.match(t):
-        return False  # "Pick: Green Bay (-3)": a verdict, capitalised because it names a team
+    if PICK_LINE.match(t) or _TAIL_NUMBER.search(t):
+        return False  # "Pick: Green Bay (-3)", "New Tram Line Opens: 30%": a verdict or an odds line, capitalised
     if not words or len(words) > 20 or t[-1] in '.:;,"”' or _SENTENCE_CHAIN.search(t):
         return False
     small = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "as", "vs"}
