@@ -352,3 +352,14 @@ def test_another_forecasters_number_re_priced_takes_the_authors_price():
     )
     draft = extract_editorial(text, published_on=date(2031, 1, 2))
     assert [p.probability for p in draft.predictions] == [0.6, 0.45]
+
+
+def test_a_rule_or_timetable_in_force_is_no_prediction():
+    text = (
+        "New rules from January\n\n"
+        "In Ruritania, cyclists will be required to wear helmets.\n\n"
+        "Most branches will be open 6 days a week.\n\n"
+        "Under the rules, the two leading candidates will go to a ballot of members.\n\n"
+        "Petrol cars will be banned by 2040.\n"
+    )
+    assert _quotes(text) == ["Petrol cars will be banned by 2040."]

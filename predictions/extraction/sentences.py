@@ -313,7 +313,13 @@ _CALENDAR_FACT = re.compile(
     r"|\b(?:will|['’]ll)\s+(?:\w+\s+){1,5}?at\s+(?:\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b\.?|o['’]clock)|noon|midnight)"
     r"|\b(?:will|['’]ll)\s+(?:go|head|flock)\s+to\s+the\s+polls\b"
     # an age: "The mayor will be 80 years old next year", "She will turn 65 in March"
-    r"|\b(?:will|['’]ll)\s+(?:be\s+\d{1,3}\s+years?\s+old|turn\s+\d{1,3}(?:\s+years?\s+old)?)\b",
+    r"|\b(?:will|['’]ll)\s+(?:be\s+\d{1,3}\s+years?\s+old|turn\s+\d{1,3}(?:\s+years?\s+old)?)\b"
+    # a rule or a timetable in force: "Drivers will be prohibited from texting", "Most branches will be open 7 days
+    # a week", "The state will have a new process for ...", "Under the rules, ..."
+    r"|\bwill\s+(?:now\s+)?(?:be\s+(?:banned|prohibited|required|permitted|allowed|barred|exempt(?:ed)?|open|closed)\b"
+    r"(?!\s+(?:by|before|in|within|until)\s+(?:the\s+end|19|20|\d|next|a\s+few|several))"
+    r"|have\s+a\s+new\s+(?:process|law|rule|procedure)\b)"
+    r"|^\W*under\s+the\s+(?:new\s+)?(?:rules|law|plan|schedule|timetable)\b",
     re.I,
 )
 # A worry the author voices is a concern, not a forecast: "If I have any worry, it's that ...", "My biggest worry
