@@ -316,7 +316,8 @@ _CALENDAR_FACT = re.compile(
     r"|\b(?:will|['’]ll)\s+(?:be\s+\d{1,3}\s+years?\s+old|turn\s+\d{1,3}(?:\s+years?\s+old)?)\b"
     # a rule or a timetable in force: "Drivers will be prohibited from texting", "Most branches will be open 7 days
     # a week", "The state will have a new process for ...", "Under the rules, ..."
-    r"|\bwill\s+(?:now\s+)?(?:be\s+(?:banned|prohibited|required|permitted|allowed|barred|exempt(?:ed)?|open|closed)\b"
+    r"|\bwill\s+(?:now\s+)?(?:be\s+(?:banned|prohibited|required|permitted|allowed|barred|exempt(?:ed)?"
+    r"|(?:open|closed)(?=\s+(?:\d|(?:one|two|three|four|five|six|seven)\s+days|on\s+\w+days|daily|from\s+\d)))\b"
     r"(?!\s+(?:by|before|in|within|until)\s+(?:the\s+end|19|20|\d|next|a\s+few|several))"
     r"|have\s+a\s+new\s+(?:process|law|rule|procedure)\b)"
     r"|^\W*under\s+the\s+(?:new\s+)?(?:rules|law|plan|schedule|timetable)\b",
