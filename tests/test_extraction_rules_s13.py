@@ -363,3 +363,20 @@ def test_a_rule_or_timetable_in_force_is_no_prediction():
         "Petrol cars will be banned by 2040.\n"
     )
     assert _quotes(text) == ["Petrol cars will be banned by 2040."]
+
+
+def test_a_run_of_headline_and_outlet_lines_is_a_reading_list_without_a_label():
+    text = (
+        "Weekend reads\n\nA few longer pieces we set aside this week.\n\n"
+        "-\nThe Quiet Return of the Night Train (The Rail Review)\n"
+        "-\nEconomics: A Discipline Adrift (The Monthly)\n"
+        "-\nWhy Harbours Silt Up (Coast Weekly)\n"
+    )
+    draft = extract_editorial(text, published_on=BASE)
+    assert [(e.outlet, e.title) for e in draft.evidence] == [
+        ("The Rail Review", "The Quiet Return of the Night Train"),
+        ("The Monthly", "Economics: A Discipline Adrift"),
+        ("Coast Weekly", "Why Harbours Silt Up"),
+    ]
+    # two such lines are not a list: "(Reuters)" after a sentence is a credit, not a reading list
+    assert extract_editorial("Notes\n\nThe Tram Is Late Again (Daily Post)\n", published_on=BASE).evidence == []

@@ -8,6 +8,7 @@ from datetime import date
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_date
 from predictions.extraction.document import _Doc
+from predictions.extraction.draft import DraftEvidence
 from predictions.extraction.links import (
     _SENTENCE_CHAIN,
     _SOURCES_LABEL,
@@ -190,6 +191,31 @@ def _classify(doc: _Doc) -> list[_Info]:
             if item := listed_headline(line.body):
                 item.line = line.number
                 info.kind, info.evidence = "evidence", _LineEvidence([item], "list")
+    # A reading list without a label: a run of three or more lines each "Headline (Outlet)" (one to a line, or to a
+    # bullet set on the line above it: "-" / "Headline (Outlet)")
+    run: list[tuple[int, DraftEvidence]] = []
+    for i, info in enumerate([*infos, None]):
+        body = doc.lines[i].body.strip() if info is not None else ""
+        if info is not None and (info.kind == "blank" or body in {"-", "•", "*", "–", "—", "·"}):
+            continue
+        item = None
+        # (a headline with a colon of its own, "Economics: A Discipline Adrift (The Atlantic)", is not "Outlet:
+        # Headline" here)
+        colon = info is not None and info.evidence is not None and info.evidence.shape == "colon"
+        if (
+            info is not None
+            and (info.evidence is None or colon)
+            and info.kind in {"list", "prose", "heading", "evidence"}
+        ):
+            item = listed_headline(body.lstrip("-•*–—· \t")) if body.endswith(")") else None
+        if item is not None:
+            run.append((i, item))
+            continue
+        if len(run) >= 3:
+            for j, found in run:
+                found.line = doc.lines[j].number
+                infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([found], "list")
+        run = []
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
         if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
