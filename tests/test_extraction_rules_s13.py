@@ -380,3 +380,11 @@ def test_a_run_of_headline_and_outlet_lines_is_a_reading_list_without_a_label():
     ]
     # two such lines are not a list: "(Reuters)" after a sentence is a credit, not a reading list
     assert extract_editorial("Notes\n\nThe Tram Is Late Again (Daily Post)\n", published_on=BASE).evidence == []
+
+
+def test_long_views_mid_century_end_of_century_part_of_a_decade_and_a_span_of_years():
+    base = date(2026, 5, 1)
+    assert deadline_in("Glaciers will be gone by mid-century.", base)[0] == date(2050, 12, 31)
+    assert deadline_in("By the end of this century, seas will be higher.", base)[0] == date(2100, 12, 31)
+    assert deadline_in("The reservoir will run dry in the late 2030s.", base)[0] == date(2039, 12, 31)
+    assert deadline_in("Between 2040 and 2045, the line will close.", base)[0] == date(2045, 12, 31)

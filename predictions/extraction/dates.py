@@ -368,6 +368,15 @@ _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
 # "over the next decade": ten years from the post (not the end of the 2030s); "in the next year or two": two;
 # "within months", "in the weeks ahead", "in the years to come": the vague counts' defaults
 _NEXT_DECADE = re.compile(r"\b(?:in|within|over|during|throughout)\s+the\s+(?:next|coming|following)\s+decade\b", re.I)
+# Long views: "by mid-century" (2050 of the post's century), "by the end of this century" / "of the 21st century"
+# (2100), "during the early 2040s" (2044), "between 2045 and 2055" / "Between 2045-2055" (the later year)
+_LONG_VIEW = re.compile(
+    r"\b(?:(?:by|before|until|around|at|in|toward|towards)\s+)?(?:(?P<mid>(?:the\s+)?mid[-\s]?(?:21st[-\s])?century)"
+    r"|(?:the\s+)?end\s+of\s+(?:this|the(?:\s+21st)?|21st)\s+(?P<century>century)"
+    r"|(?:in\s+|during\s+)?the\s+(?P<part>early|mid|late)[-\s]+(?P<decade>(?:19|20)\d0)['’]?s"
+    r"|between\s+(?P<y1>(?:19|20)\d\d)\s*(?:-|–|and|to)\s*(?P<y2>(?:19|20)\d\d))\b",
+    re.I,
+)
 _YEAR_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+year\s+ahead\b", re.I)
 _OR_TWO = re.compile(
     r"\b(?:in|within|over|during)\s+(?:the\s+next\s+|the\s+coming\s+|a\s+)(?P<unit>year|month|week)\s+or\s+two\b", re.I
@@ -521,6 +530,17 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
     for m in _YEAR_AHEAD.finditer(text):  # "for the year ahead": said in the autumn, the next calendar year
         ahead = date(base.year + 1, 12, 31) if base.month >= 10 else _add(base, 1, "year")
         found.append((m.start(), date(base.year, 12, 31) if base.month == 1 and base.day == 1 else ahead, m.group(0)))
+    for m in _LONG_VIEW.finditer(text):  # "by mid-century", "by the end of this century", "the early 2040s"
+        if m["mid"]:
+            when = date(base.year // 100 * 100 + 50, 12, 31)
+        elif m["century"]:
+            when = date(base.year // 100 * 100 + 100, 12, 31)
+        elif m["part"]:
+            decade = int(m["decade"])
+            when = date(decade + {"early": 4, "mid": 6, "late": 9}[m["part"].lower()], 12, 31)
+        else:
+            when = date(max(int(m["y1"]), int(m["y2"])), 12, 31)
+        found.append((m.start(), when, m.group(0)))
     for m in _NEXT_DECADE.finditer(text):
         found.append((m.start(), _add(base, 10, "year"), m.group(0)))
     for m in _OR_TWO.finditer(text):
