@@ -388,3 +388,14 @@ def test_long_views_mid_century_end_of_century_part_of_a_decade_and_a_span_of_ye
     assert deadline_in("By the end of this century, seas will be higher.", base)[0] == date(2100, 12, 31)
     assert deadline_in("The reservoir will run dry in the late 2030s.", base)[0] == date(2039, 12, 31)
     assert deadline_in("Between 2040 and 2045, the line will close.", base)[0] == date(2045, 12, 31)
+
+
+def test_a_headings_issue_date_and_a_links_address_give_no_deadline():
+    text = (
+        "Ten More Years (March 3, 2021)\n\n"
+        "My old [predictions for next year](https://example.org/2021/01/04/predictions-for-2021/) posts were dull.\n\n"
+        "So here are some predictions for the next ten years, to be graded on 3/3/2031:\n\n"
+        "The canal will be reopened to barges.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2021, 3, 3))
+    assert [p.resolve_by for p in draft.predictions] == [date(2031, 3, 3)]

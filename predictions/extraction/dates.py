@@ -96,7 +96,7 @@ _CALENDAR = (
 _LEAD = (
     r"(?:by|before|until|till|through|throughout|in|during|within|come|as\s+of|no\s+later\s+than|at\s+closing\s+of"
     # "remains in place on January 1, 2031": a full date after "on"
-    rf"|on(?=\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b)"
+    rf"|on(?=\s+(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|\d{{1,2}}/\d{{1,2}}/(?:19|20)\d\d\b))"
     r"|between\s+now\s+and|(?:as\s+(?:we|they|you)\s+)?(?:head|heading|go|going|move|moving)\s+into"
     r"|at\s+the\s+end\s+of|at\s+the\s+close\s+of|(?:by|before)\s+the\s+end\s+of|(?:by|before)\s+the\s+close\s+of)"
 )
@@ -113,7 +113,7 @@ _AHEAD_WORDS = (
     r"|year\s+ahead|preview|what\s+(?:will|might|could)\s+happen"
 )
 _TITLE_YEAR = re.compile(
-    rf"(?:\b(?:{_AHEAD_WORDS})\b[^.!?]{{0,40}}?\b(?P<after>(?:19|20)\d\d)\b"
+    rf"(?:\b(?:{_AHEAD_WORDS})\b[^.!?]{{0,40}}?(?<![/.-])\b(?P<after>(?:19|20)\d\d)\b(?![/-]\d)"
     rf"|\b(?P<before>(?:19|20)\d\d)\b[^.!?]{{0,25}}?\b(?:predictions?|forecasts?|guesses|bets|outlook|odds"
     r"|prognostications?|preview|(?:the\s+)?year\s+ahead)\b"
     r"|\bwhat\b[^.!?]{0,30}?\b(?P<will>(?:19|20)\d\d)\s+(?:will|might|may|could)\s+(?:bring|hold|look\s+like)\b"

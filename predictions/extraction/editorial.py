@@ -325,9 +325,14 @@ def _is_us_election_post(source: str) -> tuple[bool, bool]:
     return us, us and bool(_ELECTION_POST.search(source[:50_000]))
 
 
+_URL = re.compile(r"https?://[^\s)\]>\"']+")
+
+
 def _ahead(text: str, base: date, *, us_politics: bool = False) -> tuple[date, str] | None:
     """The year a year-ahead line is about, unless it is past ("after predicting that he wouldn't run in 2016");
     in a post about American politics, a line about "the 2016 race" means its election day."""
+    if "://" in text:  # a link's address ("…/predictions-for-2018/") is not the line's words
+        text = _URL.sub(" ", text)
     found = year_ahead(text)
     if us_politics and found and (m := _ELECTION_YEAR.search(text)) and found[1] == m["year"]:
         day = election_day(int(m["year"]))
@@ -384,9 +389,11 @@ def _deadline(
         return memo[kind, text]
 
     for text in (block.context, block.heading):
-        if found is None and text and _DATED_HEADING.search(text):
+        if text and (dated := _DATED_HEADING.search(text)):
             # "2031 Outlook: A Quiet Year (December 12, 2030)": the date it was issued, the year it is about
-            found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
+            if found is None:
+                found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
+            text = text[: dated.start()]
         if found is None and text:
             found = once("deadline", text, lambda t=text: deadline_in(t, base, new_year=new_year,
                                                                       us_politics=us_politics)) or once(
