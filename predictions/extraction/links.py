@@ -61,11 +61,23 @@ def _words(text: str) -> list[str]:
 
 # A series' or report's title, or a date, where an outlet would stand: "2023 Outlook: A Recession Year", "Market
 # Update #2 - ...", "... (December 21, 2022)"
-_SERIES_TITLE = re.compile(
-    r"^(?:19|20)\d\d\b|\b(?:Outlook|Update|Predictions|Forecasts?|Preview|Part|Chapter|Episode)\b(?:\s*#?\d+)?\s*$"
-    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+"
+_SERIES_WORDS = {"Outlook", "Update", "Predictions", "Forecast", "Forecasts", "Preview", "Part", "Chapter", "Episode"}
+_SERIES_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+"
     r"(?:19|20)\d\d\b"
 )
+
+
+def _series_title(t: str) -> bool:
+    words = t.split()
+    last = [w.lstrip("#") for w in words[-2:]]
+    if last and last[-1].isdigit():
+        last = last[:-1]  # "Update #2"
+    return (
+        bool(re.match(r"(?:19|20)\d\d\b", t))
+        or bool(last and last[-1] in _SERIES_WORDS)
+        or ("," in t and _SERIES_DATE.search(t) is not None)
+    )
 
 
 def _is_attribution(text: str) -> bool:
@@ -75,7 +87,7 @@ def _is_attribution(text: str) -> bool:
         t = t[3:]
     if not t or len(t) > 80 or t[-1] in ".!?:;,":
         return False
-    if _SERIES_TITLE.search(t):
+    if _series_title(t):
         return False  # "2023 Outlook", "Part 2", "The Tails Become Fatter (July 12, 2022": a report's title or date
     words = t.replace(",", " ").split()
     if not 1 <= len(words) <= 9:

@@ -43,7 +43,8 @@ def _find_stated(text: str) -> _Stated | None:
     if not _MAY_STATE.search(text):
         return None  # no digit, no "fifty-fifty": nothing the patterns below can find
     text = text.replace("’", "'")
-    if m := _REPRICED.search(text):  # "X will happen (95%): SELL to 90%": the author's price, not the other's
+    # "X will happen (95%): SELL to 90%": the author's price, not the other's
+    if text.count("%") >= 2 and (m := _REPRICED.search(text)):
         return _Stated(float(m["n"]) / 100, m.start("n"), m.end())
     candidates: list[_Stated] = []
     for m in _PCT.finditer(text):
