@@ -399,3 +399,18 @@ def test_a_headings_issue_date_and_a_links_address_give_no_deadline():
     )
     draft = extract_editorial(text, published_on=date(2021, 3, 3))
     assert [p.resolve_by for p in draft.predictions] == [date(2031, 3, 3)]
+
+
+def test_a_bold_lead_sentence_in_a_predictions_post_is_the_item_and_toml_front_matter_is_read():
+    text = (
+        '+++\ntitle = "Predictions for 2031"\ndate = "2030-12-29"\n+++\n\n'
+        "**More night trains across the Alps.** Operators have ordered the carriages.\n\n"
+        "**The harbour tunnel will open late.** The contractor has missed every milestone.\n\n"
+        "**A Heading Written In Bold**\n"
+    )
+    draft = extract_editorial(text)
+    assert draft.title == "Predictions for 2031" and draft.published_on == date(2030, 12, 29)
+    assert [p.quote for p in draft.predictions] == [
+        "**More night trains across the Alps.**",
+        "**The harbour tunnel will open late.**",
+    ]

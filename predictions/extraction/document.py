@@ -47,7 +47,7 @@ def looks_like_html(text: str) -> bool:
     """HTML, unless it is markdown with a few tags in it (a ``<br>`` between sections of a markdown post): more
     markdown links and headings than HTML block tags."""
     sample = text[:200_000]
-    if sample.startswith("---") and _front_matter(sample[:20_000].splitlines(keepends=True))[0]:
+    if sample.startswith(("---", "+++")) and _front_matter(sample[:20_000].splitlines(keepends=True))[0]:
         # a Jekyll/Hugo post's source: markdown, whatever raw HTML its body holds ("<ol start=7><li>"), unless
         # it is a whole page
         return re.search(r"<(?:html|body)\b", sample, re.I) is not None
@@ -95,15 +95,16 @@ def _links_in(body: str) -> list[_Link]:
     return sorted(links, key=lambda link: link.start)
 
 
-_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|date|author)\s*:\s*(?P<value>.+?)\s*$", re.I)
+_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|date|author)\s*[:=]\s*(?P<value>.+?)\s*$", re.I)  # YAML or TOML
 
 
 def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
     """A Jekyll/Hugo post's YAML front matter ("---" ... "---" at the top): (lines it takes, title/date/author)."""
-    if not raw_lines or raw_lines[0].strip() != "---":
+    fence = raw_lines[0].strip() if raw_lines else ""
+    if fence not in {"---", "+++"}:  # YAML, or Hugo's TOML
         return 0, {}
     for end in range(1, min(len(raw_lines), 60)):
-        if raw_lines[end].strip() in {"---", "..."}:
+        if raw_lines[end].strip() in ({"---", "..."} if fence == "---" else {"+++"}):
             fields = {}
             for raw in raw_lines[1:end]:
                 if m := _FRONT_MATTER_FIELD.match(raw.strip()):

@@ -210,6 +210,10 @@ def _predictions(
             forced = forced or bool(PICK_LINE.match(text))  # "Pick: Lisbon (-3)"
             # "1) Facebook" then "Facebook opens a bank, because ...": the paragraph under a topic item is the item
             forced = forced or (under_topic and i == 0 and block.kind == "prose")
+            # "**More trams in 2031.** The reasons ...": a bold lead sentence of a paragraph in a predictions post (a
+            # paragraph of nothing but a bold line is a heading)
+            bold = text.startswith(("**", "__")) and text.rstrip().endswith(("**", "__"))
+            forced = forced or (listing and i == 0 and len(spans) > 1 and bold)
             if forced and block.under_title and not labelled and block.odds is None and not _speaks_ahead(text):
                 # a one-sentence paragraph under the post's title ("Election Predictions") is one of its items
                 # only when it speaks of what is ahead: not the post's deck ("via a special arrangement with ...",

@@ -20,7 +20,7 @@ _ABBREVIATIONS = {
     "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "e.g", "i.e", "approx", "fig",
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s)")
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]*_]*(?=\s)")  # "**A bold lead.** Its reasons."
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 _LAST_WORD = re.compile(r"([\w.'’]+)$")
