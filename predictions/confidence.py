@@ -28,6 +28,8 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "I believe": 0.75,  # M&M "we believe"
     "I think": 0.75,  # no survey entry of its own; read as M&M "we believe" (75%)
     "I expect": 0.75,  # idem
+    "is set to": 0.75,  # "the coalition is set to win": a forecast of the most likely outcome, = "I expect"
+    "are set to": 0.75,  # idem
     "is going to": 0.80,  # plain assertion of the future: M&M "will" ~ "very likely" lower edge
     "will": 0.80,  # idem
     "real possibility": 0.55,  # M&M ~55%

@@ -414,3 +414,8 @@ def test_a_bold_lead_sentence_in_a_predictions_post_is_the_item_and_toml_front_m
         "**More night trains across the Alps.**",
         "**The harbour tunnel will open late.**",
     ]
+
+
+def test_set_to_win_is_a_likely_outcome():
+    draft = extract_editorial("Outlook\n\nThe coalition is set to win a majority.\n", published_on=BASE)
+    assert 0.55 <= draft.predictions[0].probability <= 0.85
