@@ -419,3 +419,13 @@ def test_a_bold_lead_sentence_in_a_predictions_post_is_the_item_and_toml_front_m
 def test_set_to_win_is_a_likely_outcome():
     draft = extract_editorial("Outlook\n\nThe coalition is set to win a majority.\n", published_on=BASE)
     assert 0.55 <= draft.predictions[0].probability <= 0.85
+
+
+def test_a_heading_naming_a_us_election_year_means_its_election_day():
+    text = (
+        "# My 2028 U.S. Presidential Election Predictions\n\n"
+        "### October 30, 2028: Election Forecasts Revisited\n\n"
+        "I believe the polls will underestimate the Democrats again.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2028, 10, 30))
+    assert [p.resolve_by for p in draft.predictions] == [date(2028, 11, 7)]

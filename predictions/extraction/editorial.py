@@ -277,7 +277,7 @@ _PRESIDENTIAL = re.compile(
 )
 # "the 2016 race", "the 2014 midterm elections": a title or announcing line about an American election of that year
 _ELECTION_YEAR = re.compile(
-    r"\b(?P<year>(?:19|20)\d[02468])\s+(?:(?:presidential|general|mid-?\s?term|congressional|senate|house)\s+)*"
+    r"\b(?P<year>(?:19|20)\d[02468])[:,]?\s+(?:(?:U\.?S\.?|American|presidential|general|mid-?\s?term|congressional|senate|house)\s+)*"
     r"(?:race|elections?|campaign|mid-?\s?terms?)\b",
     re.I,
 )
