@@ -429,3 +429,8 @@ def test_a_heading_naming_a_us_election_year_means_its_election_day():
     )
     draft = extract_editorial(text, published_on=date(2028, 10, 30))
     assert [p.resolve_by for p in draft.predictions] == [date(2028, 11, 7)]
+
+
+def test_a_duration_after_able_to_is_how_long_not_when():
+    assert deadline_in("Buyers will be able to close in 3 days.", BASE) is None
+    assert deadline_in("The council will decide in 3 days.", BASE)[0] == date(2024, 1, 24)

@@ -266,6 +266,10 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
             continue  # "five games" is no deadline; "in five years" and "five years from now" are
         if _in_after_clause(text, m.start()):
             continue
+        if m["lead"] and re.search(
+            r"\b(?:able\s+to|can|could)\s+\w+(?:\s+\w+)?\s+$", text[max(0, m.start() - 40) : m.start()]
+        ):
+            continue  # "buyers will be able to close in 2 days": how long it takes, not when
         count = m["count"].lower()
         n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
         found.append((m.start(), _add(base, n, m["unit"]), m.group(0)))
