@@ -94,6 +94,7 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "slim chance": 0.10,  # = "little chance"
     "small chance": 0.15,  # between "little chance" and "unlikely"
     "negligible chance": 0.03,  # = "almost no chance"
+    "hard to imagine": 0.15,  # "it's very hard to imagine X happening": between "unlikely" and "very unlikely"
     "far-fetched": 0.20,  # the author's own doubt ("OK, that seems a bit far-fetched"): = "unlikely"
     "far fetched": 0.20,  # idem
 }

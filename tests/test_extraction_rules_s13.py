@@ -434,3 +434,13 @@ def test_a_heading_naming_a_us_election_year_means_its_election_day():
 def test_a_duration_after_able_to_is_how_long_not_when():
     assert deadline_in("Buyers will be able to close in 3 days.", BASE) is None
     assert deadline_in("The council will decide in 3 days.", BASE)[0] == date(2024, 1, 24)
+
+
+def test_a_forecast_after_but_stands_after_an_indirect_question_and_hard_to_imagine_is_low():
+    text = (
+        "Outlook\n\n"
+        "Nobody knows who will win the vote, but it's clear that turnout will be low.\n\n"
+        "It's very hard to imagine the council scrapping the tram.\n"
+    )
+    draft = extract_editorial(text, published_on=BASE)
+    assert len(draft.predictions) == 2 and draft.predictions[1].probability <= 0.4

@@ -68,6 +68,7 @@ _MODAL = re.compile(
 _STRONG = re.compile(
     r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
     r"|mark my words|chances\s+are|odds\s+are|(?:good|strong|decent|fair|slim|small|negligible)\s+chance"
+    r"|hard\s+to\s+imagine"
     r"|(?:un)?likely|probabl[ey]|almost certainly"
     r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect)"
     # a house view: "We expect a recession in 2031", "We don't expect a cut", "we also expect"
@@ -446,7 +447,7 @@ _SIGNALS = (
     "will", "won't", "won’t", "shall", "going to", "'ll", "’ll", "likely", "bound", "set to", "certain", "sure",
     "may", "might", "could", "predict", "expect", "doubt", "forecast", "reckon", "bet", "mark my", "chance", "odds",
     "probabl", "think", "believe", "prepared", "look for", "surprised", "guess", "%", "percent", "50-50", "50/50",
-    "fifty", "confiden", "base case",
+    "fifty", "confiden", "base case", "to imagine",
 )  # fmt: skip
 
 
@@ -567,6 +568,10 @@ def _is_candidate(
         return False
     before = plain[: min(positions)]
     if _INDIRECT.search(before) or _OWN_PLAN.search(plain[: min(positions) + 30]) and not _STRONG.search(plain):
+        # "Nobody knows what the outcome will be, but it's clear that X will ...": the claim after "but" stands
+        tail = re.split(r",\s+but\s+", plain, maxsplit=1)
+        if len(tail) == 2 and len(tail[0]) > len(before) - 5 and tail[1][:1].islower():
+            return _is_candidate(tail[1], opinion=opinion, own_words=own_words, bulleted=bulleted)
         return False
     scope = re.sub(r"\([^()]*\)", " ", before)
     scope = scope[m.end() :] if (m := _SUBORDINATE.search(scope)) else scope
