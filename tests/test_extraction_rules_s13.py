@@ -444,3 +444,13 @@ def test_a_forecast_after_but_stands_after_an_indirect_question_and_hard_to_imag
     )
     draft = extract_editorial(text, published_on=BASE)
     assert len(draft.predictions) == 2 and draft.predictions[1].probability <= 0.4
+
+
+def test_over_under_picks_and_a_seat_gain_in_an_election_post():
+    text = (
+        "Election bets\n\n"
+        "Put the Republican gain in the Senate at 3.5, and I take the under. The House gain will be small.\n\n"
+        "Democrats and the president's party are nervous before the midterm elections.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2030, 11, 1))
+    assert [p.resolve_by for p in draft.predictions] == [date(2030, 11, 5)] * 2

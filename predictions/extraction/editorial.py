@@ -266,7 +266,7 @@ _OUTCOME = re.compile(
     r"carry|carries|landslide|control\s+of\s+the\s+(?:house|senate)|electoral|popular\s+vote|presiden(?:t|cy)|"
     r"(?:keep|keeps|hold|holds|retain|retains|regain|regains|take|takes|control|controls)\s+(?:control\s+of\s+)?"
     r"the\s+(?:house|senate)|"
-    r"concedes?|flip|flips|bet(?:ting)?\b[^.!?]{0,30}\bon|(?:pick|picks|picking|gain|gains|gaining)\s+(?:up\s+)?"
+    r"concedes?|flip|flips|(?:gain|gains|loss|losses)\s+in\s+the\s+(?:house|senate)|the\s+(?:house|senate)\s+gain|bet(?:ting)?\b[^.!?]{0,30}\bon|(?:pick|picks|picking|gain|gains|gaining)\s+(?:up\s+)?"
     r"(?:\w+\s+){0,2}seats?)\b",
     re.I,
 )

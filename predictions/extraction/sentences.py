@@ -68,7 +68,7 @@ _MODAL = re.compile(
 _STRONG = re.compile(
     r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
     r"|mark my words|chances\s+are|odds\s+are|(?:good|strong|decent|fair|slim|small|negligible)\s+chance"
-    r"|hard\s+to\s+imagine"
+    r"|hard\s+to\s+imagine|take\s+the\s+(?:under|over)"  # a totals pick: "I take the under"
     r"|(?:un)?likely|probabl[ey]|almost certainly"
     r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect)"
     # a house view: "We expect a recession in 2031", "We don't expect a cut", "we also expect"
@@ -447,7 +447,7 @@ _SIGNALS = (
     "will", "won't", "won’t", "shall", "going to", "'ll", "’ll", "likely", "bound", "set to", "certain", "sure",
     "may", "might", "could", "predict", "expect", "doubt", "forecast", "reckon", "bet", "mark my", "chance", "odds",
     "probabl", "think", "believe", "prepared", "look for", "surprised", "guess", "%", "percent", "50-50", "50/50",
-    "fifty", "confiden", "base case", "to imagine",
+    "fifty", "confiden", "base case", "to imagine", "the under", "the over",
 )  # fmt: skip
 
 
