@@ -454,3 +454,11 @@ def test_over_under_picks_and_a_seat_gain_in_an_election_post():
     )
     draft = extract_editorial(text, published_on=date(2030, 11, 1))
     assert [p.resolve_by for p in draft.predictions] == [date(2030, 11, 5)] * 2
+
+
+def test_odds_in_favour_as_a_ratio_are_a_stated_probability():
+    draft = extract_editorial(
+        "Odds\n\nMy odds opened at 2-1 for the mayor, but today I put it at 3-1.\n", published_on=BASE
+    )
+    assert draft.predictions[0].probability == 0.75
+    assert extract_editorial("Match\n\nThe game tipped off at 7-30.\n", published_on=BASE).predictions == []

@@ -12,6 +12,8 @@ _PCT = re.compile(r"(?<![\w.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s?ce
 _IN = re.compile(r"(?<![\w.])(?P<a>\d{1,3})\s+in\s+(?P<b>\d{1,4})\b", re.I)
 # Another forecaster's number re-priced, as on a prediction market: "(80%): SELL TO 60%", "(30%): BUY to 45%"
 _REPRICED = re.compile(r"\d\s*%\s*\)?\s*:?\s*(?:sell|buy)\s+to\s+(?P<n>\d{1,3}(?:\.\d+)?)\s*%", re.I)
+# Odds in favour as a ratio: "the odds of a win at 3-2", "I put it at 4-1" (3-2 for is 0.6)
+_ODDS_AT = re.compile(r"\bat\s+(?P<a>\d{1,2})\s*[-–:]\s*(?P<b>\d{1,2})\b(?![-–:/.]\d)")
 _FRACTION = re.compile(r"(?<![\w./])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])")
 _EVEN = re.compile(r"\b(?:50-50|50/50|fifty-fifty)\b", re.I)
 # "a 50/50 tie", "a 50-50 Senate": an even split of seats or shares, not even odds
@@ -47,6 +49,11 @@ def _find_stated(text: str) -> _Stated | None:
     if text.count("%") >= 2 and (m := _REPRICED.search(text)):
         return _Stated(float(m["n"]) / 100, m.start("n"), m.end())
     candidates: list[_Stated] = []
+    if ("odds" in text or "put it" in text or "puts it" in text) and (found := list(_ODDS_AT.finditer(text))):
+        m = found[-1]  # "my odds opened at 3-1, but today I put it at 4-1": the latest
+        a, b = int(m["a"]), int(m["b"])
+        if a and b and not re.search(r"\bagainst\b", text[m.end() : m.end() + 20]):
+            candidates.append(_Stated(a / (a + b), m.start("a"), m.end()))
     for m in _PCT.finditer(text):
         value = float(m["n"]) / 100
         if value <= 1:
