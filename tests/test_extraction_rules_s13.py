@@ -462,3 +462,15 @@ def test_odds_in_favour_as_a_ratio_are_a_stated_probability():
     )
     assert draft.predictions[0].probability == 0.75
     assert extract_editorial("Match\n\nThe game tipped off at 7-30.\n", published_on=BASE).predictions == []
+
+
+def test_a_claim_said_again_with_a_deadline_is_one_prediction_with_that_deadline():
+    text = (
+        "House view\n\n"
+        "We hold the view that the policy rate will return to zero.\n\n"
+        "- Even after the rally, we hold the view that the policy rate will return to zero by 2031.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2029, 3, 1))
+    assert [(p.quote, p.resolve_by) for p in draft.predictions] == [
+        ("We hold the view that the policy rate will return to zero.", date(2031, 12, 31))
+    ]

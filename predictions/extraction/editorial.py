@@ -574,6 +574,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     us_politics, election_post = _is_us_election_post(doc.source)
     picks_post = bool(_PICKS_POST.search(doc.source[:3000]))
     said: set[tuple[int, str]] = set()
+    restated: dict[int, list[tuple[str, DraftPrediction]]] = {}
     memo: dict[tuple[str, str], tuple[date, str] | None] = {}
     texts: dict[int, str] = {}
     listing = bool(title and (_ANNOUNCES.search(title) or year_ahead(title)))
@@ -604,6 +605,16 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
+        # the same claim said again, with more words ("X will return to zero." ... "Even after Y, X will return to
+        # zero by 2031."): one prediction, the restatement's deadline given to it when it had none
+        claim = pred.statement.rstrip(". ").casefold()
+        again = next((p for p in restated.get(pred.section, []) if p[0] in claim), None) if len(claim) < 400 else None
+        if again is not None:
+            if again[1].resolve_by is None and pred.resolve_by is not None:
+                again[1].resolve_by, again[1].deadline_phrase = pred.resolve_by, pred.deadline_phrase
+            continue
+        if len(claim) >= 30:
+            restated.setdefault(pred.section, []).append((claim, pred))
         predictions.append(pred)
 
     return Draft(
