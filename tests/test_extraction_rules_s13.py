@@ -474,3 +474,14 @@ def test_a_claim_said_again_with_a_deadline_is_one_prediction_with_that_deadline
     assert [(p.quote, p.resolve_by) for p in draft.predictions] == [
         ("We hold the view that the policy rate will return to zero.", date(2031, 12, 31))
     ]
+
+
+def test_a_link_named_by_a_date_or_an_age_is_a_permalink_but_an_embedded_posts_date_is_its_source():
+    text = (
+        "Again\n\n"
+        "I said so on [May 3, 2029](https://blog.example.org/2029/05/same-old.html) and "
+        "[two years ago](https://blog.example.org/2028/01/older.html).\n\n"
+        "> The budget is a fraud.\n> — Jane Roe (@jroe) [March 2, 2030](https://twitter.com/jroe/status/1234567890)\n"
+    )
+    urls = [e.url for e in extract_editorial(text, published_on=date(2030, 3, 3)).evidence]
+    assert urls == ["https://twitter.com/jroe/status/1234567890"]

@@ -255,7 +255,12 @@ _OWN_TEXT = re.compile(
     # the page's furniture said in the link's words
     r"|^(?:join\s+the\s+(?:discussion|conversation)|discuss\s+(?:this|on)\b|leave\s+a\s+(?:comment|reply)|comments?$"
     r"|reply$|subscribe|sign\s+up|donate|support\s+(?:us|this\s+blog|my\s+work)|advertise|terms\s+of\s+(?:use|service)"
-    r"|privacy\s+policy)",
+    r"|privacy\s+policy)"
+    # a permalink or an earlier post named by its date or age: "August 8, 2015", "3/21/2018 11:48:00 AM", "two
+    # years ago"
+    r"|^\W*(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s+"
+    r"(?:19|20)\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d(?:\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
+    r"|(?:\w+\s+)?(?:years?|months?|weeks?|days?)\s+ago)\W*$",
     re.I,
 )
 # Navigation between a blog's own posts: "Previous post: ...", "Next: ...", "You may also like: ..."
@@ -394,7 +399,9 @@ def _cited(link: _Link, body: str) -> bool:
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
-    if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
+    # (an embedded post's date is its link: "— Jane Doe (@jdoe) March 21, 2031" is the post cited)
+    own_text = link.text and _OWN_TEXT.match(link.text) and "/status/" not in link.url
+    if _OWN_WORK.search(before) or own_text or _CREDIT.match(before):
         return False
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
