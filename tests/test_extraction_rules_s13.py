@@ -485,3 +485,16 @@ def test_a_link_named_by_a_date_or_an_age_is_a_permalink_but_an_embedded_posts_d
     )
     urls = [e.url for e in extract_editorial(text, published_on=date(2030, 3, 3)).evidence]
     assert urls == ["https://twitter.com/jroe/status/1234567890"]
+
+
+def test_a_heading_stating_a_claim_with_a_confidence_line_under_it_is_a_prediction():
+    text = (
+        "# 2031 Predictions\n\nHere we go again.\n\n"
+        "## The night train returns to Vienna\n\nDemand is there and the carriages are ordered.\n\n"
+        "Confidence is greater than 70%.\n\n"
+        "## Conclusion\n\nSee you next year.\n"
+    )
+    draft = extract_editorial(text, published_on=date(2031, 1, 2))
+    assert [(p.quote, p.probability, p.resolve_by) for p in draft.predictions] == [
+        ("The night train returns to Vienna", 0.7, date(2031, 12, 31))
+    ]

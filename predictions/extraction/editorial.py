@@ -471,6 +471,33 @@ def _read_more_sources(doc: _Doc, infos: list[_Info], sections: list[int], seen_
     return found
 
 
+# A confidence line under a heading: "Confidence is greater than 80%.", "Confidence: 70%", "Probability: 60%"
+_CONFIDENCE_LINE = re.compile(
+    r"^\W*(?:my\s+)?(?:confidence|probability|likelihood|certainty)\b[^.\n]{0,30}?(?P<n>\d{1,3}(?:\.\d+)?)\s*%\W*$",
+    re.I,
+)
+
+
+def _headed_claims(doc: _Doc, blocks: list[_Block], title: str | None) -> list[tuple[DraftPrediction, _Block]]:
+    """In a post of predictions, a heading stating a claim, whose section ends in a confidence line ("## Mozilla
+    fades away" ... "Confidence is greater than 80%."): the heading is the prediction, at that probability."""
+    found: list[tuple[DraftPrediction, _Block]] = []
+    for k, block in enumerate(blocks):
+        text = doc.source[block.start : block.end].strip("#*_ \t")
+        if block.kind != "heading" or text == title or len(_words(text)) < 2 or text.endswith(("?", ":")):
+            continue
+        for after in blocks[k + 1 : k + 12]:
+            if after.kind == "heading":
+                break
+            if m := _CONFIDENCE_LINE.match(doc.source[after.start : after.end].strip()):
+                value = float(m["n"]) / 100
+                if value <= 1:
+                    statement = text if text.endswith((".", "!")) else text + "."
+                    found.append((DraftPrediction(statement, text, value, "stated", None, False), block))
+                break
+    return found
+
+
 def _repeats_title(item: DraftEvidence, title: str | None) -> bool:
     """A "Headline - Outlet" line that is the post's own title said again ("Top Predictions for 2025 - What's
     Next" under "Our Top Predictions for 2025 - What's Next?"): the post, not an article it cites."""
@@ -579,6 +606,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     texts: dict[int, str] = {}
     listing = bool(title and (_ANNOUNCES.search(title) or year_ahead(title)))
     found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
+    if listing and len(found) < MAX_PREDICTIONS:
+        found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
