@@ -498,3 +498,8 @@ def test_a_heading_stating_a_claim_with_a_confidence_line_under_it_is_a_predicti
     assert [(p.quote, p.probability, p.resolve_by) for p in draft.predictions] == [
         ("The night train returns to Vienna", 0.7, date(2031, 12, 31))
     ]
+
+
+def test_more_fixed_holidays():
+    assert deadline_in("The law will pass in time for Canada Day.", BASE)[0] == date(2024, 7, 1)
+    assert deadline_in("The bridge will reopen by Bastille Day 2025.", BASE)[0] == date(2025, 7, 14)

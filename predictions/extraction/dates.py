@@ -329,7 +329,7 @@ _SEASON_PHRASE = re.compile(
     rf"(?:(?P<next>next|coming)\s+)?{_SEASONS}(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
     re.I,
 )
-_HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day)"  # noqa: E501
+_HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day|canada\s+day|bastille\s+day|australia\s+day|valentine['’]?s\s+day)"  # noqa: E501
 _HOLIDAY_PHRASE = re.compile(
     rf"\b(?P<lead>by|before|until|till|in\s+time\s+for|for)\s+(?:next\s+)?{_HOLIDAYS}"
     r"(?:\s+(?P<year>(?:19|20)\d\d))?\b",
@@ -455,6 +455,11 @@ def _holiday(name: str, year: int) -> date:
         return date(year, 10, 31)
     if n == "independence day":
         return date(year, 7, 4)
+    fixed = {"canada day": (7, 1), "bastille day": (7, 14), "australia day": (1, 26)}
+    if n in fixed:
+        return date(year, *fixed[n])
+    if n.startswith("valentine"):
+        return date(year, 2, 14)
     if n == "easter":
         from dateutil.easter import easter
 
