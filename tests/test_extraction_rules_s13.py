@@ -503,3 +503,7 @@ def test_a_heading_stating_a_claim_with_a_confidence_line_under_it_is_a_predicti
 def test_more_fixed_holidays():
     assert deadline_in("The law will pass in time for Canada Day.", BASE)[0] == date(2024, 7, 1)
     assert deadline_in("The bridge will reopen by Bastille Day 2025.", BASE)[0] == date(2025, 7, 14)
+
+
+def test_a_polls_likely_voters_are_no_hedge():
+    assert _quotes("Polls\n\nIn a new poll, 55 percent of likely voters backed the plan.\n") == []

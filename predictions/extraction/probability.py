@@ -22,7 +22,7 @@ _EVEN_NOUN = re.compile(
 )
 _MAY_STATE = re.compile(r"\d|fifty", re.I)
 _PROB_AFTER = re.compile(
-    r"^\s*(?:chance|probability|likelihood|likely|sure|certain|confident|confidence|odds|shot)\b", re.I
+    r"^\s*(?:chance|probability|likelihood|likely(?!\s+voters?\b)|sure|certain|confident|confidence|odds|shot)\b", re.I
 )
 _PROB_BEFORE = re.compile(
     r"(?:\bgive (?:it|this|that)|\bgiving (?:it|this)"
@@ -139,6 +139,7 @@ def _confidence_of(text: str) -> tuple[str | None, float | None, bool]:
     norm = _normalise_for_phrases(text)
     negated = bool(re.search(r"\b(?:will|is)\s+(?:not|never)\b", norm))
     scan = re.sub(r"\b(is|will)\s+(?:not|never)\s+(?!likely\b)", r"\1 ", norm)  # "is not likely": its own phrase
+    scan = re.sub(r"\blikely(?=\s+voters?\b)", "      ", scan)  # a poll's "likely voters" (same length: offsets kept)
     hits: list[tuple[int, int, str]] = []  # (tier, start, phrase)
     seen: set[str] = set()
     # One scan, longest phrase first at each place: a phrase inside a longer one ("probably" in "probably not")

@@ -69,7 +69,8 @@ _STRONG = re.compile(
     r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
     r"|mark my words|chances\s+are|odds\s+are|(?:good|strong|decent|fair|slim|small|negligible)\s+chance"
     r"|hard\s+to\s+imagine|take\s+the\s+(?:under|over)"  # a totals pick: "I take the under"
-    r"|(?:un)?likely|probabl[ey]|almost certainly"
+    # (not a poll's "likely voters")
+    r"|(?:un)?likely(?!\s+(?:voters?|electors?|caucus-?goers?)\b)|probabl[ey]|almost certainly"
     r"|I\s+(?:do\s+not|don['’]t)\s+(?:think|believe|expect)"
     # a house view: "We expect a recession in 2031", "We don't expect a cut", "we also expect"
     r"|(?:^|[:;]\s)\W*(?:(?:and|but|so|yes|no|well|indeed|again)[\s,]+)?we\s+(?:(?:can|also|still|now|fully|do|do\s+not|don['’]t)\s+){0,2}"
