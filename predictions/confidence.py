@@ -75,6 +75,8 @@ CONFIDENCE_TABLE: dict[str, float] = {
     "I predict": 0.80,  # idem
     "be prepared to": 0.80,  # idem
     "I bet": 0.75,  # = "I believe"
+    "I see": 0.70,  # a pick as a picture ("I see the Hawks winning it all"): = "probably"
+    "I have the": 0.70,  # idem ("I have the Bills beating the Bucs")
     "expect": 0.75,  # "expect months of recriminations": = "I expect"
     "look for": 0.70,  # "look for X to win": = "probably"
     "reasonably likely": 0.65,  # between "likely" and "better than even"

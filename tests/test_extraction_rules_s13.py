@@ -507,3 +507,10 @@ def test_more_fixed_holidays():
 
 def test_a_polls_likely_voters_are_no_hedge():
     assert _quotes("Polls\n\nIn a new poll, 55 percent of likely voters backed the plan.\n") == []
+
+
+def test_a_pick_as_a_picture_and_the_lombardi_trophy():
+    draft = extract_editorial(
+        "Season preview\n\nI have the Lions beating the Jets to hoist the Lombardi Trophy.\n", published_on=BASE
+    )
+    assert [(round(p.probability, 2), p.resolve_by) for p in draft.predictions] == [(0.7, date(2024, 2, 11))]

@@ -627,7 +627,7 @@ def _sunday(year: int, month: int, nth: int) -> date:
 
 
 _EVENTS: list[tuple[re.Pattern[str], object]] = [
-    (re.compile(r"\bsuper\s*bowl\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
+    (re.compile(r"\bsuper\s*bowl\b|\blombardi\s+trophy\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
     (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), lambda y: date(y, 3, 31)),
     (re.compile(r"\bworld\s+series\b", re.I), lambda y: date(y, 11, 5)),
     (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championships?|titles?))\b", re.I), lambda y: date(y, 6, 30)),

@@ -80,7 +80,9 @@ _STRONG = re.compile(
     r"|\b(?:don['’]t|do not) be surprised\b|\bwould(?:n['’]t| not) be surprised\b|\blittle doubt\b"
     r"|\bwould(?:n['’]t| not) bet\b|\bodds are against\b|\bbet the farm\b|\bmy guess is\b"
     r"|\bI bet\b(?!\s+(?:him|her|them|you)\b)"
-    r"|\bI['’]m\s+(?:going\s+with|taking)\s+the\b",  # a pick: "I'm going with the home team"
+    r"|\bI['’]m\s+(?:going\s+with|taking)\s+the\b"  # a pick: "I'm going with the home team"
+    # a pick as a picture: "I see the Hawks winning it all", "I have the Bills beating the Bucs"
+    r"|\bI\s+(?:see|have)\s+(?:the\s+)?(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}\s+(?-i:[a-z]+ing)\b",
     re.I,
 )  # fmt: skip
 # (Each pattern tests the word boundary before its lookbehinds: the same match, found in a third of the time, since
@@ -448,7 +450,7 @@ _SIGNALS = (
     "will", "won't", "won’t", "shall", "going to", "'ll", "’ll", "likely", "bound", "set to", "certain", "sure",
     "may", "might", "could", "predict", "expect", "doubt", "forecast", "reckon", "bet", "mark my", "chance", "odds",
     "probabl", "think", "believe", "prepared", "look for", "surprised", "guess", "%", "percent", "50-50", "50/50",
-    "fifty", "confiden", "base case", "to imagine", "the under", "the over",
+    "fifty", "confiden", "base case", "to imagine", "the under", "the over", "i see ", "i have the ",
 )  # fmt: skip
 
 
