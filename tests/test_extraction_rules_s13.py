@@ -514,3 +514,9 @@ def test_a_pick_as_a_picture_and_the_lombardi_trophy():
         "Season preview\n\nI have the Lions beating the Jets to hoist the Lombardi Trophy.\n", published_on=BASE
     )
     assert [(round(p.probability, 2), p.resolve_by) for p in draft.predictions] == [(0.7, date(2024, 2, 11))]
+
+
+def test_a_table_of_shares_and_seats_is_neither_odds_nor_headlines():
+    text = "Projection\n\n41% - Greens - 33\n27% - Liberals - 20\n\n131 - 141 - Union\n43 - 33 - Left\n"
+    draft = extract_editorial(text, published_on=BASE)
+    assert draft.predictions == [] and draft.evidence == []

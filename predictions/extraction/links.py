@@ -126,7 +126,8 @@ def _outlet_and_authors(text: str) -> tuple[str, list[str]]:
 
 def _headline_ok(title: str, *, max_chars: int = 300) -> bool:
     n = len(_words(title))
-    return 3 <= n <= 50 and len(title) <= max_chars
+    # (a headline has words: "131 - 141", a table's numbers, is none)
+    return 3 <= n <= 50 and len(title) <= max_chars and re.search(r"[^\W\d_]{2}", title) is not None
 
 
 def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:

@@ -315,6 +315,8 @@ def _odds_line(body: str) -> float | None:
         rest = text[m.end() :]
         if n > 100 or (not m["pct"] and len(_words(rest)) < 2) or _REPORTED_SHARE.match(rest):
             return None
+        if re.search(r"\s[-–—]\s*\d[\d,.]*\s*$", rest):
+            return None  # "31% - LIB - 21": a table's row (a vote share, then seats), not odds
         return round(n / 100, 4)
     if m := re.match(r"^(?P<n>\d{1,3})\s*(?:%|percent\b)\s+(?:chance|likely|likelihood|probability)\b", text, re.I):
         return round(min(float(m["n"]), 100) / 100, 4)
