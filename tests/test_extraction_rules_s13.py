@@ -520,3 +520,13 @@ def test_a_table_of_shares_and_seats_is_neither_odds_nor_headlines():
     text = "Projection\n\n41% - Greens - 33\n27% - Liberals - 20\n\n131 - 141 - Union\n43 - 33 - Left\n"
     draft = extract_editorial(text, published_on=BASE)
     assert draft.predictions == [] and draft.evidence == []
+
+
+def test_an_agenda_is_no_prediction():
+    text = (
+        "Club news\n\n"
+        "A new treasurer will be elected at this meeting.\n\n"
+        "Tickets will be sent nearer the time.\n\n"
+        "The club will win the league.\n"
+    )
+    assert _quotes(text) == ["The club will win the league."]

@@ -324,7 +324,10 @@ _CALENDAR_FACT = re.compile(
     r"|(?:open|closed)(?=\s+(?:\d|(?:one|two|three|four|five|six|seven)\s+days|on\s+\w+days|daily|from\s+\d)))\b"
     r"(?!\s+(?:by|before|in|within|until)\s+(?:the\s+end|19|20|\d|next|a\s+few|several))"
     r"|have\s+a\s+new\s+(?:process|law|rule|procedure)\b)"
-    r"|^\W*under\s+the\s+(?:new\s+)?(?:rules|law|plan|schedule|timetable)\b",
+    r"|^\W*under\s+the\s+(?:new\s+)?(?:rules|law|plan|schedule|timetable)\b"
+    # an agenda: "A committee will be formed at this meeting", "Details will be sent nearer the time"
+    r"|\bwill\s+be\s+[a-z]+(?:ed|en|de)\s+(?:at\s+(?:this|the\s+next|our\s+next|the\s+same)\s+(?:meeting|session|agm"
+    r"|event|gathering)|nearer\s+(?:the\s+)?time|in\s+due\s+course)\b",
     re.I,
 )
 # A worry the author voices is a concern, not a forecast: "If I have any worry, it's that ...", "My biggest worry
