@@ -326,7 +326,7 @@ _CALENDAR_FACT = re.compile(
     r"|have\s+a\s+new\s+(?:process|law|rule|procedure)\b)"
     r"|^\W*under\s+the\s+(?:new\s+)?(?:rules|law|plan|schedule|timetable)\b"
     # an agenda: "A committee will be formed at this meeting", "Details will be sent nearer the time"
-    r"|\bwill\s+be\s+[a-z]+(?:ed|en|de)\s+(?:at\s+(?:this|the\s+next|our\s+next|the\s+same)\s+(?:meeting|session|agm"
+    r"|\bwill\s+be\s+[a-z]+\s+(?:at\s+(?:this|the\s+next|our\s+next|the\s+same)\s+(?:meeting|session|agm"
     r"|event|gathering)|nearer\s+(?:the\s+)?time|in\s+due\s+course)\b",
     re.I,
 )
