@@ -530,3 +530,13 @@ def test_an_agenda_is_no_prediction():
         "The club will win the league.\n"
     )
     assert _quotes(text) == ["The club will win the league."]
+
+
+def test_if_i_had_to_guess_with_a_number_is_the_authors_estimate_and_i_do_expect():
+    text = (
+        "Odds\n\n"
+        "If I had to guess whether the strike ends this year -- and that is a big if -- I'd put it around 30%.\n\n"
+        "I do expect the union to call another ballot.\n"
+    )
+    draft = extract_editorial(text, published_on=BASE)
+    assert [round(p.probability, 2) for p in draft.predictions] == [0.3, 0.75]

@@ -26,7 +26,7 @@ _PROB_AFTER = re.compile(
 )
 _PROB_BEFORE = re.compile(
     r"(?:\bgive (?:it|this|that)|\bgiving (?:it|this)"
-    r"|\bput (?:it|this|that|the (?:odds|chances?|probability|likelihood)(?: (?:of|that) [^.;]*?)?) at"
+    r"|\bput (?:it|this|that|the (?:odds|chances?|probability|likelihood)(?: (?:of|that) [^.;]*?)?)(?: at)?"
     r"|\bodds|\bchances?|\bprobability|\blikelihood|\bconfiden(?:ce|t)|\bI'?d say|\bI would say)"
     r"\W*(?:(?:a|an|about|around|roughly|maybe|at|of|is|are|be)\s+)*$",
     re.I,

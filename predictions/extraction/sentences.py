@@ -66,7 +66,7 @@ _MODAL = re.compile(
     r"\b(?:may|might|could)\s+(?!have\b(?!\s+to\b)|not\b|n['’]t\b)(?:well\s+|soon\s+|yet\s+|still\s+)?[a-z]+"
 )
 _STRONG = re.compile(
-    r"\b(?:I\s+(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
+    r"\b(?:I\s+(?:(?:do|also|still|fully|really)\s+)?(?:predict|expect|doubt|forecast|reckon)|(?:my|our)\s+(?:prediction|forecast|bet|base\s+case\s+(?:is|remains))"
     r"|mark my words|chances\s+are|odds\s+are|(?:good|strong|decent|fair|slim|small|negligible)\s+chance"
     r"|hard\s+to\s+imagine|take\s+the\s+(?:under|over)"  # a totals pick: "I take the under"
     # (not a poll's "likely voters")
@@ -524,6 +524,9 @@ def _quoted_question_last(text: str) -> bool:
     return bool(_FUTURE.search(head)) and not _INTERROGATIVE.match(head) and "?" not in head
 
 
+_GUESS_FRAME = re.compile(r"\bif\s+I\s+(?:had|have|were)\s+to\s+(?:guess|bet|say|estimate|put\s+a\s+number)\b", re.I)
+
+
 def _is_candidate(
     text: str, *, opinion: bool, forced: bool = False, own_words: bool = False, bulleted: bool = False
 ) -> bool:
@@ -539,6 +542,8 @@ def _is_candidate(
         or unfinished(text)
     ):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
+    if _GUESS_FRAME.search(plain) and _find_stated(plain) is not None:
+        return True  # "If I had to guess whether X happens ..., I'd put it around 40%": the author's estimate
     if _EXHORTATION.match(plain) or (forced and not _has_signal(plain) and _ABOUT_US.match(plain)):
         return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"
     if not forced and not _has_signal(plain):
