@@ -540,3 +540,9 @@ def test_if_i_had_to_guess_with_a_number_is_the_authors_estimate_and_i_do_expect
     )
     draft = extract_editorial(text, published_on=BASE)
     assert [round(p.probability, 2) for p in draft.predictions] == [0.3, 0.75]
+
+
+def test_an_invitation_to_read_on_is_no_prediction():
+    assert _quotes("News\n\nFind out what the new bridge will cost.\n\nThe bridge will cost more than planned.\n") == [
+        "The bridge will cost more than planned."
+    ]

@@ -425,7 +425,12 @@ _SETTLED = re.compile(
     r"|has|hasn['’]t|have|haven['’]t)\b",
     re.I,
 )
-_EXHORTATION = re.compile(r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b", re.I)
+_EXHORTATION = re.compile(
+    r"^\W*(?:(?:so|now|ok|okay|and|but|well),?\s+)?let(?:['’]s|\s+us)\b"
+    # an invitation to read on: "Learn how, when and where hours will change", "Find out what the plan will cost"
+    r"|^\W*(?:learn|find\s+out|discover|read\s+(?:on|more|about)|click|sign\s+up|subscribe)\b",
+    re.I,
+)
 _ABOUT_US = re.compile(r"^\W*(?:(?:and|but|so|yes),?\s+)?(?:we|I)(?:['’](?:re|m)|\s+(?:are|am))\b", re.I)
 
 
