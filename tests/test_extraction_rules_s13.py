@@ -546,3 +546,7 @@ def test_an_invitation_to_read_on_is_no_prediction():
     assert _quotes("News\n\nFind out what the new bridge will cost.\n\nThe bridge will cost more than planned.\n") == [
         "The bridge will cost more than planned."
     ]
+
+
+def test_the_author_on_the_post_is_no_prediction():
+    assert _quotes("Aside\n\nI could talk about this tram for hours, but that is not the subject here.\n") == []

@@ -169,6 +169,8 @@ _META = re.compile(
     # probably aren't even reading this", "after hearing it, you may change your mind" (not "you'll see prices fall")
     r"|\byou(?:\s+will|['’]ll|\s+may|\s+might|\s+probably|\s+can)\s+(?:\w+['’]?\w*\s+){0,2}?(?:change\s+your\s+mind"
     r"|(?:see|find|notice|read|reading|have\s+access\s+to)\s+(?:that\s+)?(?:my|this|these|here|below|above)\b)"
+    # the author on the post: "I could talk about this for hours, but ...", "I could go on"
+    r"|\bI\s+could\s+(?:talk|write|go\s+on|say\s+(?:a\s+lot\s+)?more|rant)\b"
     # the author's own feelings to come: "Part of me will miss the paper edition"
     r"|\b(?:part|most|all|some|half)\s+of\s+me\s+(?:will|would|['’]ll)\b"
     r"|\b(?:will|['’]ll)\s+be\s+more\s+(?:on|about)\s+(?:this|that)\b"
