@@ -550,3 +550,12 @@ def test_an_invitation_to_read_on_is_no_prediction():
 
 def test_the_author_on_the_post_is_no_prediction():
     assert _quotes("Aside\n\nI could talk about this tram for hours, but that is not the subject here.\n") == []
+
+
+def test_a_claim_said_by_its_hedge_alone_after_a_prediction():
+    text = "Awards\n\nThe film will win best score. Possibly best editing.\n\nMaybe next time.\n"
+    draft = extract_editorial(text, published_on=BASE)
+    assert [(p.quote, round(p.probability, 2)) for p in draft.predictions] == [
+        ("The film will win best score.", 0.8),
+        ("Possibly best editing.", 0.4),
+    ]

@@ -206,6 +206,17 @@ def _predictions(
                 continue
             if _LABEL_ONLY.match(text.strip()) or _GRADED.match(text.strip()):
                 continue
+            if last is not None and last[0] == i - 1 and (m := _ELLIPTICAL.match(text)):
+                # "It might win best score too. Possibly best picture.": one more claim, said by its hedge alone
+                if len(results) >= MAX_PREDICTIONS:
+                    stopped = True
+                    break
+                hedge = m["hedge"].lower()
+                pred = DraftPrediction(text.strip(), text.strip(), probability_for_phrase(hedge), "inferred", hedge)
+                results.append(pred)
+                ends_at[id(pred)] = e
+                last = (i, pred, s)
+                continue
             forced = ((block.header_item or block.odds is not None) and i == 0) or labelled
             forced = forced or bool(PICK_LINE.match(text))  # "Pick: Lisbon (-3)"
             # "1) Facebook" then "Facebook opens a bank, because ...": the paragraph under a topic item is the item
@@ -243,6 +254,11 @@ def _predictions(
     return [(pred, block_of[id(pred)]) for pred in results], stopped, unread_from
 
 
+# A claim said by a hedge and a noun phrase, after a prediction: "Possibly best picture.", "Maybe Ohio too."
+_ELLIPTICAL = re.compile(
+    r"^\W*(?P<hedge>possibly|maybe|probably|likely)\s+(?:[\w’'-]+\s+){0,4}[\w’'-]+(?:\s+too|\s+as\s+well)?\s*[.!]\W*$",
+    re.I,
+)
 _CONTINUES = re.compile(
     r"^\W*(?:and|but|also|so|yet|then|they|their|it|its|this|that|these|those|he|she|his|her)\b", re.I
 )
