@@ -245,6 +245,17 @@ _OWN_WORK = re.compile(
     r"|\b(?:last\s+year['’]s\s+|(?:my|our)\s+(?:\w+\s+)?)(?:predictions|forecasts|guesses|picks|calls)\b[^.!?]{0,30}$",
     re.I,
 )
+_OWN_WORK_WORDS = ("wrote", "written", "posted", "blogged", "covered", "discussed", "argued", "mentioned", "predicted",
+                   "said", "explained", "noted", "my", "our", "last year")  # fmt: skip
+
+
+def _may_be_own_work(text: str) -> bool:
+    """Whether ``_OWN_WORK`` can match: one of the words it needs is there (a quick test before the pattern, which
+    a post of thousands of links asks of the text before each)."""
+    low = text.lower()
+    return any(word in low for word in _OWN_WORK_WORDS)
+
+
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
     r"^\W*(?:photo|image|picture|illustration|graphic|video)(?:\s+(?:by|credit|courtesy(?:\s+of)?|via))?\s*[:—–-]?\s*$",
@@ -402,7 +413,7 @@ def _cited(link: _Link, body: str) -> bool:
     before, after = _sentence_around(body, link.start, link.end)
     # (an embedded post's date is its link: "— Jane Doe (@jdoe) March 21, 2031" is the post cited)
     own_text = link.text and _OWN_TEXT.match(link.text) and "/status/" not in link.url
-    if _OWN_WORK.search(before) or own_text or _CREDIT.match(before):
+    if (_may_be_own_work(before) and _OWN_WORK.search(before)) or own_text or _CREDIT.match(before):
         return False
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
@@ -455,7 +466,7 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
         before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
-        if _OWN_WORK.search(before.rstrip(" *_")):
+        if _may_be_own_work(before) and _OWN_WORK.search(before.rstrip(" *_")):
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
                 hosts.add(_segments(url)[0])
