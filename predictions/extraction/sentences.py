@@ -128,6 +128,8 @@ _TAG_QUESTION = re.compile(
 
 def without_tag_question(text: str) -> str:
     """The statement before a question tag ("X will win, won't they?" → "X will win")."""
+    if "?" not in text:
+        return text
     m = _TAG_QUESTION.search(text)
     return text[: m.start()] + "." if m and m.start() > 0 else text
 
@@ -549,7 +551,7 @@ def _is_candidate(
         or unfinished(text)
     ):
         return False  # a question, or a line announcing what follows ("there are good reasons to think X will win:")
-    if _GUESS_FRAME.search(plain) and _find_stated(plain) is not None:
+    if " to " in plain and _GUESS_FRAME.search(plain) and _find_stated(plain) is not None:
         return True  # "If I had to guess whether X happens ..., I'd put it around 40%": the author's estimate
     if _EXHORTATION.match(plain) or (forced and not _has_signal(plain) and _ABOUT_US.match(plain)):
         return False  # "Let's dive into the future!", "But we're forecasters, we only look back to look ahead!"
