@@ -28,9 +28,11 @@ from predictions.services.newswatch.common import (
     CycleResult,
     PollResult,
     backoff_delay,
+    binds_on_server,
     chunks,
     error_text,
     feed_is_free,
+    server_bound_cursor,
     tls_context,
     url_hash,
 )
@@ -282,9 +284,53 @@ def _item_row(entry: ParsedEntry, *, outlet: str, base_url: str) -> _Row:
 
 
 def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
-    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`` for many rows (SQLite 3.35+ and
-    PostgreSQL alike): what ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value,
-    and with the ids of the rows inserted (a row whose guid or canonical URL is already stored is skipped)."""
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` for many rows: what ``bulk_create(ignore_conflicts=True)``
+    does, without compiling a model field per value, and with the ids of the rows inserted, in the rows' order (a
+    row whose guid or canonical URL is already stored, or given earlier in ``rows``, is skipped). PostgreSQL:
+    :func:`_insert_items_arrays`; otherwise (SQLite 3.35+) a ``VALUES`` list of parameters."""
+    if binds_on_server():
+        return _insert_items_arrays(feed, rows, fetched_at=fetched_at)
+    return _insert_items_values(feed, rows, fetched_at=fetched_at)
+
+
+def _insert_items_arrays(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
+    """PostgreSQL: the rows as one array per column, bound in binary and unpacked by ``unnest`` in their order
+    (``WITH ORDINALITY ... ORDER BY``: ids are given, and conflicts decided, in the order of ``rows``, as with
+    ``VALUES``), in one statement whose text never changes. A feed's 50 items went in three times faster than
+    through a ``VALUES`` list quoted by Django's cursor (bench/poll_cycle.py); ``COPY`` can neither skip conflicting
+    rows nor say which ids it gave. Dates go as given: Django's adapter hands them to psycopg unchanged on
+    PostgreSQL."""
+    if not rows:
+        return []
+    meta = NewsItem._meta
+    quote = connection.ops.quote_name
+    columns = [quote(meta.get_field(name).column) for name in _ITEM_FIELDS]
+    arrays = columns[1:-1]  # one array per column between the feed and fetched_at, the same for every row
+    types = ["text"] * (len(arrays) - 1) + ["timestamptz"]
+    sql = (  # table and column names are the model's own, not input
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT %b, {', '.join(arrays)}, %b FROM unnest({', '.join(f'%b::{kind}[]' for kind in types)}) "
+        f"WITH ORDINALITY AS item ({', '.join(arrays)}, n) ORDER BY n "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    values = [
+        [row.guid for row in rows],
+        [row.url for row in rows],
+        [row.canonical_url for row in rows],
+        [row.canonical_url_hash for row in rows],
+        [row.title for row in rows],
+        [row.summary for row in rows],
+        [row.outlet for row in rows],
+        [row.published_at for row in rows],
+    ]
+    with server_bound_cursor() as cursor:
+        cursor.execute(sql, [feed.pk, fetched_at, *values])  # in the order of the placeholders
+        return [item_id for (item_id,) in cursor.fetchall()]
+
+
+def _insert_items_values(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
+    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id``, as many rows per statement as the
+    database takes parameters (SQLite 3.35+; PostgreSQL too, where :func:`_insert_items_arrays` is used)."""
     meta = NewsItem._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _ITEM_FIELDS)
@@ -347,12 +393,16 @@ def _stored_items(feed: Feed, guids: Sequence[str]) -> list[tuple[str, int, bool
     guid_column, feed_column, matched_column = (
         quote(meta.get_field(name).column) for name in ("guid", "feed", "matched_at")
     )
-    sql = (  # table and column names are the model's own, not input
-        f"SELECT {guid_column}, {quote(meta.pk.column)}, {matched_column} IS NULL "  # noqa: S608
-        f"FROM {quote(meta.db_table)} WHERE {feed_column} = %s AND {guid_column} IN ({', '.join(['%s'] * len(guids))})"
-    )
+    select = f"SELECT {guid_column}, {quote(meta.pk.column)}, {matched_column} IS NULL FROM {quote(meta.db_table)} "  # noqa: S608 - the model's own names
+    if binds_on_server():  # one array parameter (see server_bound_cursor)
+        with server_bound_cursor() as cursor:
+            cursor.execute(f"{select}WHERE {feed_column} = %b AND {guid_column} = ANY(%b::text[])", [feed.pk, guids])
+            return [(guid, item_id, bool(unmatched)) for guid, item_id, unmatched in cursor.fetchall()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [feed.pk, *guids])
+        cursor.execute(
+            f"{select}WHERE {feed_column} = %s AND {guid_column} IN ({', '.join(['%s'] * len(guids))})",
+            [feed.pk, *guids],
+        )
         return [(guid, item_id, bool(unmatched)) for guid, item_id, unmatched in cursor.fetchall()]
 
 

@@ -18,6 +18,7 @@ from predictions.models import NewsTermStat, Prediction, WatchTerms
 from predictions.newswatch.match import TermStats, derive_terms
 from predictions.services.audit import audit_record, snapshot
 from predictions.services.errors import ServiceError
+from predictions.services.newswatch.common import server_bound_cursor
 
 #: A term an editor types: at most this many characters, and at most MAX_TERMS_PER_LIST terms in a list.
 MAX_TERM_CHARS = 200
@@ -226,16 +227,19 @@ def term_stats_flush(counts: Counter[str]) -> None:
         return
     table = NewsTermStat._meta.db_table
     upsert = f"ON CONFLICT (term) DO UPDATE SET df = {table}.df + excluded.df"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            terms = sorted(counts)  # the stems alone: sorting (stem, count) pairs compared tuples, three times slower
+    if connection.vendor == "postgresql":
+        terms = sorted(counts)  # the stems alone: sorting (stem, count) pairs compared tuples, three times slower
+        with transaction.atomic(), server_bound_cursor() as cursor:  # the arrays bound in binary
             cursor.execute(
                 f"INSERT INTO {table} (term, df) "  # noqa: S608 - the table name is the model's own, not input
-                f"SELECT term, df FROM unnest(%s::text[], %s::bigint[]) WITH ORDINALITY AS counts (term, df, n) "
+                f"SELECT term, df FROM unnest(%b::text[], %b::bigint[]) WITH ORDINALITY AS counts (term, df, n) "
                 f"ORDER BY n {upsert}",
                 [terms, [counts[term] for term in terms]],
             )
-        elif connection.vendor == "sqlite":
+        counts.clear()
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute(
                 # WHERE true: SQLite's parser needs it between a SELECT and ON CONFLICT
                 f"INSERT INTO {table} (term, df) SELECT key, value FROM json_each(%s) WHERE true {upsert}",  # noqa: S608
