@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from predictions.models import Feed, NewsItem, NewsTermStat
 from predictions.services import newswatch as svc
@@ -192,3 +193,47 @@ def test_a_refused_statistics_write_stores_no_count_and_keeps_them(db):
         svc.term_stats_flush(refused)
     assert dict(NewsTermStat.objects.values_list("term", "df")) == {"alpha": 2, "": 2}
     assert refused == Counter({"alpha": 1, "beta": 1, "zzz": -5, "": 1})
+
+
+def test_a_group_releases_its_feeds_together_with_what_each_learnt_and_leaves_one_taken_over_alone(server, monkeypatch):
+    """A cycle's group writes its successful polls' releases in one statement: each feed gets its own validators,
+    status and next poll time, as a poll on its own writes them; a feed whose lease another poll took over
+    meanwhile keeps what that poll wrote, and the cycle says so."""
+    feeds = [
+        make_feed(server, write_feed(server.root, f"r{n}.xml", filler_items(2, prefix=f"r{n}")), name=f"r{n}")
+        for n in range(3)
+    ]
+    Feed.objects.filter(pk=feeds[0].pk).update(failure_count=3, last_error="before", poll_interval=600)
+    Feed.objects.filter(pk=feeds[2].pk).update(poll_interval=7200)
+    served = {feed.pk: polling._feed_fetch(url=feed.url).response for feed in feeds}
+    taken = feeds[1]
+    other_claim = timezone.now() + timedelta(seconds=5)
+    real_parse = polling._download_parse
+
+    def taken_over_meanwhile(download):  # in the cycle's own thread (the fetches run in others)
+        if download.response is not None and download.response.final_url == taken.url:
+            Feed.objects.filter(pk=taken.pk).update(polling_started_at=other_claim, etag="theirs")
+        return real_parse(download)
+
+    monkeypatch.setattr(polling, "_download_parse", taken_over_meanwhile)
+    warnings = []
+    monkeypatch.setattr(polling.logger, "warning", lambda message, *args: warnings.append(message % args))
+    started = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        cycle = svc.feeds_poll_cycle(feed_ids=[feed.pk for feed in feeds], threads=1)
+    assert [poll.status for poll in cycle.polls] == ["ok", "ok", "ok"]
+    releases = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "RETURNING" in query["sql"] and "feed" in query["sql"] and query["sql"].startswith("UPDATE")
+    ]
+    assert len(releases) == 1  # one statement for the group
+    for feed, interval in ((feeds[0], 600), (feeds[2], 7200)):
+        feed.refresh_from_db()
+        assert feed.polling_started_at is None and feed.failure_count == 0 and feed.last_error == ""
+        assert feed.last_status == 200 and feed.last_polled_at >= started
+        assert feed.etag == (served[feed.pk].etag or "") and feed.last_modified == (served[feed.pk].last_modified or "")
+        assert feed.next_poll_at == feed.last_polled_at + timedelta(seconds=interval)
+    kept = Feed.objects.get(pk=taken.pk)
+    assert kept.polling_started_at == other_claim and kept.etag == "theirs" and kept.last_polled_at is None
+    assert warnings == [f"feed {taken.pk}: the poll outlived its lease; another poll took the feed over"]
