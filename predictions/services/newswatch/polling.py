@@ -540,8 +540,8 @@ def _entries_store(
     pause = float(settings.NEWSWATCH_BATCH_PAUSE_SECONDS)
     batches = list(chunks(rows, max(1, int(settings.NEWSWATCH_STORE_BATCH_SIZE)))) or [[]]
     for number, batch in enumerate(batches, start=1):
-        # A batch commits on its own (feed_poll); inside a transaction already (a cycle stores each feed in its own
-        # savepoint) it joins it: a second savepoint per feed would change nothing, as a failure undoes the feed.
+        # A batch commits on its own (feed_poll); inside a transaction already (a cycle stores a group of feeds in one,
+        # see _store_group) it joins it: a savepoint per batch would change nothing, as a failure undoes the feed.
         with transaction.atomic(savepoint=False):
             if batch:
                 new_ids, unmatched_ids = _store_batch(feed, batch, fetched_at=fetched_at)
