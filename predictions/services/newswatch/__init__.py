@@ -9,7 +9,7 @@ passed (longer than the task's hard time limit, so a live poll is never taken ov
 chosen over a Redis lock: it works on every deployment (the embedded defaults have no Redis), keeps working when
 Redis is down, and editors see it in the admin.
 
-**Idempotent, so that a redelivered task is harmless.** Items go in with ``bulk_create(ignore_conflicts=True)``
+**Idempotent, so that a redelivered task is harmless.** Items go in with ``INSERT ... ON CONFLICT DO NOTHING``
 against the unique (feed, guid) and canonical-URL constraints, in committed batches; candidates against the unique
 (prediction, news item). The validators (ETag, Last-Modified) are saved only when a poll completes, so a poll
 interrupted anywhere (a worker killed with SIGKILL) is simply run again: it fetches the whole feed, inserts only what

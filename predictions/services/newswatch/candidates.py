@@ -34,7 +34,13 @@ from predictions.newswatch.match import MatchIndex, WatchRule, distinctive_terms
 from predictions.services.audit import audit_record
 from predictions.services.errors import ServiceError
 from predictions.services.newswatch.auto_rules import auto_rule_apply
-from predictions.services.newswatch.common import MATCH_CHUNK, MatchSummary, chunks
+from predictions.services.newswatch.common import (
+    MATCH_CHUNK,
+    MatchSummary,
+    binds_on_server,
+    chunks,
+    server_bound_cursor,
+)
 from predictions.services.newswatch.terms import (
     term_stats,
     term_stats_flush,
@@ -282,13 +288,16 @@ def _unmatched_items(item_ids: list[int]) -> list[tuple[int, str, str, str, date
     pk, title, summary, outlet, published, fetched, matched = _item_columns(
         "id", "title", "summary", "outlet", "published_at", "fetched_at", "matched_at"
     )
-    sql = (  # table and column names are the model's own, not input
+    select = (  # table and column names are the model's own, not input
         f"SELECT {pk}, {title}, {summary}, {outlet}, COALESCE({published}, {fetched}) "  # noqa: S608
-        f"FROM {connection.ops.quote_name(NewsItem._meta.db_table)} "
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(item_ids))}) AND {matched} IS NULL"
+        f"FROM {connection.ops.quote_name(NewsItem._meta.db_table)} WHERE {matched} IS NULL AND {pk} "
     )
+    if binds_on_server():  # the ids as one array parameter (see server_bound_cursor)
+        with server_bound_cursor() as cursor:
+            cursor.execute(f"{select}= ANY(%b::bigint[])", [item_ids])
+            return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(sql, item_ids)
+        cursor.execute(f"{select}IN ({', '.join(['%s'] * len(item_ids))})", item_ids)
         rows = cursor.fetchall()
     if connection.vendor != "sqlite":
         return rows
@@ -300,12 +309,16 @@ def _items_mark_matched(item_ids: list[int], *, now: datetime) -> None:
     """``NewsItem.objects.filter(id__in=item_ids, matched_at__isnull=True).update(matched_at=now)`` in plain SQL
     (the ORM prepared each of a chunk's ids on its own)."""
     pk, matched = _item_columns("id", "matched_at")
-    sql = (  # table and column names are the model's own, not input
-        f"UPDATE {connection.ops.quote_name(NewsItem._meta.db_table)} SET {matched} = %s "  # noqa: S608
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(item_ids))}) AND {matched} IS NULL"
-    )
+    update = f"UPDATE {connection.ops.quote_name(NewsItem._meta.db_table)} SET {matched} = "  # noqa: S608 - the model's own names
+    if binds_on_server():  # the ids as one array parameter (see server_bound_cursor)
+        with server_bound_cursor() as cursor:
+            cursor.execute(f"{update}%b WHERE {pk} = ANY(%b::bigint[]) AND {matched} IS NULL", [now, item_ids])
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *item_ids])
+        cursor.execute(
+            f"{update}%s WHERE {pk} IN ({', '.join(['%s'] * len(item_ids))}) AND {matched} IS NULL",
+            [connection.ops.adapt_datetimefield_value(now), *item_ids],
+        )
 
 
 # --- what decisions teach ---------------------------------------------------------------------------------------

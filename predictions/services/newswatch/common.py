@@ -12,6 +12,7 @@ from typing import Any
 
 import certifi
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 ERROR_MAX_CHARS = 2000
@@ -54,6 +55,26 @@ class CycleResult:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
+
+
+def binds_on_server() -> bool:
+    """Whether :func:`server_bound_cursor` is available: on PostgreSQL (psycopg 3)."""
+    return connection.vendor == "postgresql"
+
+
+def server_bound_cursor():
+    """PostgreSQL: a Django cursor (the same wrappers, query logging and error translation as
+    ``connection.cursor()``) over psycopg's own ``Cursor``, which sends the parameters apart from the statement,
+    instead of Django's ``ClientCursor``, which quotes every value into the statement's text in Python. Parameters
+    written ``%b`` go in binary (psycopg's C dumpers: no quoting at all): for a list bound as one array parameter,
+    a third of the wall time and a quarter of the CPU time of the same statement through Django's cursor (a poll
+    cycle's 5,000 items, bench/poll_cycle.py). The statement's text stays the same whatever the number of values."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(connection.connection)
+    return connection._prepare_cursor(raw)  # what connection.cursor() does with the cursor it makes
 
 
 def chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
