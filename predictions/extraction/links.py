@@ -102,8 +102,11 @@ def _outlet_and_authors(text: str) -> tuple[str, list[str]]:
 
 
 def _headline_ok(title: str, *, max_chars: int = 300) -> bool:
-    n = len(_words(title))
-    return 3 <= n <= 50 and len(title) <= max_chars
+    """Three to fifty words, two of them words of letters: "131 - 141" (a seat range) is no headline."""
+    words = _words(title)
+    if not (3 <= len(words) <= 50 and len(title) <= max_chars):
+        return False
+    return sum(1 for w in words if sum(c.isalpha() for c in w) >= 2) >= 2
 
 
 def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
@@ -197,6 +200,7 @@ _SHARE = re.compile(
     r"|addtoany|sharethis|addthis|[?&](?:share|shareurl|u|url)=https?|[?&](?:action|utm_content|utm_medium)=share\b",
     re.I,
 )
+_SHARE_HOST = re.compile(r"(?:^|\.)(?:addtoany|sharethis|addthis|shareaholic|sumo)\.com$")
 _FURNITURE_SEGMENTS = {
     "tag", "tags", "category", "categories", "label", "labels", "author", "authors", "feed", "feeds", "rss", "atom",
     "comments", "comment", "login", "log-in", "signin", "sign-in", "signup", "sign-up", "register", "subscribe",
@@ -206,6 +210,8 @@ _FURNITURE_SEGMENTS = {
 }  # fmt: skip
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
+_FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so"}
+_CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
     "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
@@ -221,9 +227,14 @@ _OWN_WORK = re.compile(
     r"|\b(?:last\s+year['’]s\s+|(?:my|our)\s+(?:\w+\s+)?)(?:predictions|forecasts|guesses|picks|calls)\b[^.!?]{0,30}$",
     re.I,
 )
+# The author's own thing named in the link: "my [work blog]", "[our simulation]", "I built [a small tool]"
+_MY_BEFORE = re.compile(r"(?:\b(?:my|our)(?:\s+own)?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
+                        r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$", re.I)
+_MY_TEXT = re.compile(r"^(?:my|our)\s+|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b", re.I)
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
-    r"^\W*(?:photo|image|picture|illustration|graphic|video)(?:\s+(?:by|credit|courtesy(?:\s+of)?|via))?\s*[:—–-]?\s*$",
+    r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
+    r"|from|source|taken\s+from|adapted\s+from)(?:\s+(?:the|this|a|an))?)?\s*[:—–-]?\s*$",
     re.I,
 )
 _OWN_TEXT = re.compile(
@@ -267,13 +278,13 @@ def _is_furniture(url: str) -> bool:
     """Share buttons, profiles, tag/category/author pages, feeds, comment anchors, images."""
     host, segments = _segments(url)
     parts = urlsplit(url)
-    if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")):
-        return True
+    if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")) or _SHARE_HOST.search(host):
+        return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
     if re.match(r"(?:comment|respond|comments)", parts.fragment, re.I) or "replytocom=" in parts.query:
         return True
     if _IMAGE.search(parts.path):
         return True
-    if re.match(r"(?:[\w-]+\.)?amazon\.", host) and {"dp", "gp"} & {seg.lower() for seg in segments}:
+    if re.match(r"(?:[\w-]+\.)?amazon\.", host) and {"dp", "gp", "exec", "obidos", "asin"} & {seg.lower() for seg in segments}:
         return True  # a product page
     lowered = [seg.lower() for seg in segments]
     if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
@@ -284,8 +295,12 @@ def _is_furniture(url: str) -> bool:
     if dated and all(re.fullmatch(r"\d{1,2}", seg) for seg in dated[1:]) and re.fullmatch(r"(?:19|20)\d\d", dated[0]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
     domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
-    if not domains.isdisjoint(_FUNDING_HOSTS):
+    if not domains.isdisjoint(_FUNDING_HOSTS) or not domains.isdisjoint(_FORM_HOSTS):
         return True
+    if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
+        return True  # a form to fill in (docs.google.com/forms/...): a sign-up, not a source
+    if host in _CODE_HOSTS and len(lowered) == 2:
+        return True  # a repository's home (github.com/owner/project): a tool; its files and commits are sources
     if not domains.isdisjoint(_SOCIAL_HOSTS):
         # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
         # (youtube.com/watch?v=...) is a source
@@ -320,6 +335,8 @@ def _names_own_page(link: _Link) -> bool:
     if not text or not segments or len(_words(name)) > 3:
         return False
     last = segments[-1].lower()
+    if len(re.findall(r"[a-z0-9]+", last.rsplit(".", 1)[0])) >= 3:
+        return False  # an article's slug ("predictions-are-hard"), titled as its headline: a source
     if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
         return False  # a document ("report.pdf"), not a page about the name
     return re.sub(r"[^a-z0-9]", "", last.rsplit(".", 1)[0]) == text
@@ -327,10 +344,19 @@ def _names_own_page(link: _Link) -> bool:
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
 _ATTRIBUTED = re.compile(
-    r"^\W{0,3}(?:\w+\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
+    r"^\W{0,3}(?:(?:which|that|who|now|also|currently|still|itself|again|just)\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
     r"showed|estimates?|estimated|predicts?|predicted|finds|found|forecasts?|puts|gives|according)\b",
     re.I,
 )
+
+
+# A site's home page named as a document or data a claim rests on, or one the reader is sent to check
+_DOCUMENT_TEXT = re.compile(
+    r"\b(?:reports?|study|studies|survey|paper|data|dataset|index|tracker|dashboard|polls?|statistics|projections?"
+    r"|forecasts?|outlook|assessment|white\s+paper)\b",
+    re.I,
+)
+_CONSULT = re.compile(r"\b(?:check|consult|monitor|track)(?:\s+out)?(?:\s+(?:the|at|on))?\s*$", re.I)
 
 
 def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
@@ -373,6 +399,8 @@ def _cited(link: _Link, body: str) -> bool:
     before, after = _sentence_around(body, link.start, link.end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
         return False
+    if _MY_BEFORE.search(before) or (link.text and _MY_TEXT.match(link.text)):
+        return False  # "started my [own little model]", "[my spreadsheet]": the author's own work
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
         # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
@@ -380,6 +408,8 @@ def _cited(link: _Link, body: str) -> bool:
         if not before.strip(" \t\"“'‘([*_") and _CLAIM.search(after):
             return True
         text = (link.text or "").strip(" *_")
+        if _DOCUMENT_TEXT.search(text) or _CONSULT.search(before):
+            return True  # "the [AI outlook report](site.org)", "you can check the [Sea Ice Index](site.org)"
         return bool(_ATTRIBUTED.match(after)) or (len(_words(text)) >= 3 and text.endswith((".", "!", "?")))
     return True
 
@@ -459,6 +489,10 @@ def own_site_link(url: str, page_url: str | None) -> bool:
     return _domain_outlet(url) not in _DOMAIN_OUTLETS.values()
 
 
+# A markdown link or an anchor to a path of the same site ("[Older post](/posts/older)", "<a href="/about">")
+_RELATIVE_LINK = re.compile(r"\]\((?:/|\.\.?/|#)[^)\s]*\)|<a\s[^>]*href\s*=\s*[\"'](?!https?:)", re.I)
+
+
 @dataclass
 class _LineEvidence:
     items: list[DraftEvidence]
@@ -478,8 +512,10 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         # A line that is only links and their labels is a link list; prose with a link in it is prose.
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
+        furniture = False
         for link in line.links:
             if not _cited(link, body) or _same_site_follows(link, line.links):
+                furniture = furniture or _is_furniture(link.url)
                 continue
             number = link.number or line.number
             title, outlet, authors = link.text, None, []
@@ -503,9 +539,12 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             if title and outlet and title.casefold() == outlet.casefold():
                 title = None  # "<a href=...>Reuters</a>: ..." names the outlet, not the article
             items.append(DraftEvidence(title=title, outlet=outlet, authors=authors, url=link.url, line=number))
-        if items or not is_list or not bare:  # a line of nothing but links ("Subscribe now") is no prediction
+        # a line of nothing but links ("Subscribe now", "Fill in [the form]") is no prediction
+        if items or not is_list or not bare or furniture:
             return _LineEvidence(items, "list" if is_list else "inline")
         return None
+    if _RELATIVE_LINK.search(body):
+        return None  # a link to the blog's own page ("[Week 2 - Summary](/notes/week-2)"): no headline line
     if shape := _dash_shape(body):
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")
