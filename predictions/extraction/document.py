@@ -36,6 +36,7 @@ class _Doc:
     meta_date: str | None = None
     meta_title: str | None = None
     is_html: bool = False
+    meta_url: str | None = None  # the post's own address (front matter, canonical link, permalink)
 
 
 # HTML is recognised by its block tags; markdown with a few inline <a href> anchors stays markdown.
@@ -59,19 +60,34 @@ _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
+# The end of a markdown link whose text began on the line before: "over two lines](https://...)"
+_MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\((?P<url>https?://[^\s)]+)\)")
+# The text of a markdown link left open at the end of a line: "- [A long title wrapped"
+_MD_LINK_OPEN = re.compile(r"(?<!!)\[(?P<text>[^\[\]]*)$")
+
+
 _MD_REFERENCE = re.compile(
     r"^\[(?P<text>[^\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?(?:\s+[\"'(](?P<title>[^\"')]+)[\"')])?\s*$"
 )
 
 
-def _links_in(body: str) -> list[_Link]:
+def _links_in(body: str, carried: str = "") -> list[_Link]:
+    """The links of a line; `carried` is the text of a markdown link opened on the line before ("[A long title
+    wrapped" ... "over two lines](https://...)")."""
     if m := _MD_REFERENCE.match(body):  # a reference-style link's definition: [text]: url "title"
         return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body), name=m["text"].strip())]
-    links = [_Link(m["text"].strip(), m["url"], m.start(), m.end()) for m in _MD_LINK.finditer(body)]
+    links, taken = [], []
+    for m in _MD_LINK.finditer(body):
+        if m.start() and body[m.start() - 1] == "!":
+            taken.append((m.start(), m.end()))  # an image ("![a map](https://...)"): shown, not cited
+            continue
+        links.append(_Link(m["text"].strip(), m["url"], m.start(), m.end()))
+    if carried and (m := _MD_LINK_TAIL.match(body)):
+        links.append(_Link(f"{carried} {m['text'].strip()}".strip(), m["url"], 0, m.end()))
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
-    taken = [(link.start, link.end) for link in links]
+    taken += [(link.start, link.end) for link in links]
     for m in _BARE_URL.finditer(body):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -90,15 +106,24 @@ def _links_in(body: str) -> list[_Link]:
     return sorted(links, key=lambda link: link.start)
 
 
-_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|date|author)\s*:\s*(?P<value>.+?)\s*$", re.I)
+_FRONT_MATTER_FIELD = re.compile(
+    r"^(?P<key>title|date|author|url|permalink|canonical(?:[_-]?url)?|original[_-]?url|upstream[_-]?url|source[_-]?url"
+    r")\s*[:=]\s*(?P<value>.+?)\s*$",
+    re.I,
+)
+_URL_KEYS = ("canonical", "canonical_url", "canonical-url", "canonicalurl", "original_url", "original-url",
+             "originalurl", "upstream_url", "upstream-url", "upstreamurl", "source_url", "source-url", "sourceurl",
+             "url", "permalink")  # fmt: skip
 
 
 def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
-    """A Jekyll/Hugo post's YAML front matter ("---" ... "---" at the top): (lines it takes, title/date/author)."""
-    if not raw_lines or raw_lines[0].strip() != "---":
+    """A Jekyll/Hugo post's front matter ("---" ... "---" YAML or "+++" ... "+++" TOML at the top): (lines it takes,
+    title/date/author and the post's own address)."""
+    fence = raw_lines[0].strip() if raw_lines else ""
+    if fence not in {"---", "+++"}:
         return 0, {}
     for end in range(1, min(len(raw_lines), 60)):
-        if raw_lines[end].strip() in {"---", "..."}:
+        if raw_lines[end].strip() in ({"---", "..."} if fence == "---" else {"+++"}):
             fields = {}
             for raw in raw_lines[1:end]:
                 if m := _FRONT_MATTER_FIELD.match(raw.strip()):
@@ -112,6 +137,7 @@ def _parse_text(text: str) -> _Doc:
     offset = 0
     raw_lines = text.splitlines(keepends=True)
     skip, front = _front_matter(raw_lines)
+    carried = ""  # a markdown link's text left open at the end of the line before
     for number, raw in enumerate(raw_lines, start=1):
         content = raw.rstrip("\r\n") if number > skip else ""
         pos = 0
@@ -130,17 +156,24 @@ def _parse_text(text: str) -> _Doc:
                 number=number,
                 start=offset + pos + lead,
                 body=body,
-                links=_links_in(body),
+                links=_links_in(body, carried),
                 list_item=list_item,
                 heading=heading,
                 quoted=quoted,
             )
         )
         offset += len(raw)
+        if carried and "]" not in body and body:
+            carried = f"{carried} {body}" if len(carried) + len(body) < 200 else ""  # still open: "[from two" "years"
+        else:
+            opened = _MD_LINK_OPEN.search(body) if "[" in body else None
+            carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
+    page_url = next((front[k] for k in _URL_KEYS if front.get(k, "").startswith(("http://", "https://"))), None)
     return _Doc(
         source=text,
         lines=lines,
         meta_author=front.get("author"),
         meta_date=front.get("date"),
         meta_title=front.get("title"),
+        meta_url=page_url,
     )

@@ -274,13 +274,28 @@ def _domains(host: str) -> set[str]:
     return {".".join(labels[i:]) for i in range(len(labels))}
 
 
+def _comment_link(parts) -> bool:  # noqa: ANN001 (a SplitResult)
+    return bool(re.match(r"(?:comment|respond|comments)", parts.fragment, re.I)) or "replytocom=" in parts.query
+
+
+def comment_hosts(urls: list[str]) -> set[str]:
+    """The hosts of a post's comment links ("/2008/11/vote.aspx#commentstart", "?replytocom=12"): the blog's own
+    site, whose other pages are the author's own posts."""
+    return {_segments(url)[0] for url in urls if "#" in url or "replytocom=" in url if _comment_link(urlsplit(url))}
+
+
+def on_blog(url: str, hosts: set[str]) -> bool:
+    """A link to one of the blog's own hosts (see comment_hosts), a known outlet's excepted."""
+    return _segments(url)[0] in hosts and _domain_outlet(url) not in _DOMAIN_OUTLETS.values()
+
+
 def _is_furniture(url: str) -> bool:
     """Share buttons, profiles, tag/category/author pages, feeds, comment anchors, images."""
     host, segments = _segments(url)
     parts = urlsplit(url)
     if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")) or _SHARE_HOST.search(host):
         return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
-    if re.match(r"(?:comment|respond|comments)", parts.fragment, re.I) or "replytocom=" in parts.query:
+    if _comment_link(parts):
         return True
     if _IMAGE.search(parts.path):
         return True
