@@ -89,8 +89,8 @@ def _links_in(body: str, carried: str = "") -> list[_Link]:
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
     taken += [(link.start, link.end) for link in links]
     for m in _BARE_URL.finditer(body):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
+        if any(s <= m.start() < e for s, e in taken) or body[max(0, m.start() - 2) : m.start()] in {'="', "='"}:
+            continue  # inside a link, or an attribute's value (an image's src="https://...")
         url = m["url"]
         while True:  # trailing punctuation and markdown emphasis: "...Blog.aspx)*.)*" (a link wrapped over lines)
             trimmed = url.rstrip(".,;:!?'’”*_")

@@ -59,6 +59,9 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
 def _is_attribution(text: str) -> bool:
     """Looks like "Reuters", "France 24", "Luke McGee and Mary Ilyushina, CNN", "bbc.co.uk"."""
     t = text.strip().strip("()[]").strip()
@@ -84,8 +87,8 @@ def _is_attribution(text: str) -> bool:
             return False
     if not capitalised or all(_WEEKDAY_OR_MONTH.match(w) for w in capitalised):
         return False
-    if "editor" in t.lower() or t.lower() in _LABELS:
-        return False
+    if "editor" in t.lower() or t.lower() in _LABELS or _YEAR.search(t):
+        return False  # "2023 Outlook", "(July 12, 2022": a dated label, no outlet
     return _find_stated(t) is None
 
 
@@ -171,7 +174,7 @@ _UPDATE_PREFIX = re.compile(r"^(?:update[sd]?|related|see also|more)\s*(?:#\s*\d
 # A page's furniture around a post, in text: recommendations, ads, share rows ("You might also like: ...",
 # "Advertisement: ...", "Share this: Twitter | Facebook"); a menu is a run of "|"-separated words
 _CHROME_PREFIX = re.compile(
-    r"^\W*(?:related\s+(?:articles?|stories|posts?|content|links)|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|"
+    r"^\W*(?:(?:view\s+|see\s+)?related(?:\s+\w+){1,3}|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|"
     r"recommended(?:\s+for\s+you)?|advertisements?|ads?|sponsored(?:\s+(?:content|links?|stories))?|promoted|"
     r"paid\s+content|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|popular\s+posts|recent\s+posts|"
     r"share\s+this|share\s+on|share)\s*[:—–|-]",
@@ -211,6 +214,7 @@ _FURNITURE_SEGMENTS = {
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
 _FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so"}
+_DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
@@ -231,6 +235,13 @@ _OWN_WORK = re.compile(
 _MY_BEFORE = re.compile(r"(?:\b(?:my|our)(?:\s+own)?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
                         r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$", re.I)
 _MY_TEXT = re.compile(r"^(?:my|our)\s+|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b", re.I)
+# A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
+_RELEASE = re.compile(
+    r"^(?:announcing|introducing|releasing)\b.*\bv?\d+\.\d+(?:\.\d+)?\b|\bv?\d+\.\d+(?:\.\d+)?\s+(?:is\s+out|released)\b",
+    re.I,
+)
+# An acknowledgement: "Inspired by [a blog]", "(h/t [a reader])", "hat tip to [X]"
+_THANKS = re.compile(r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$", re.I)
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
     r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
@@ -314,6 +325,9 @@ def _is_furniture(url: str) -> bool:
         return True
     if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
         return True  # a form to fill in (docs.google.com/forms/...): a sign-up, not a source
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[0] in _DOCS_LABELS and host != "docs.google.com":
+        return True  # documentation or a playground (docs.example.com, developer.example.com): a tool's pages
     if host in _CODE_HOSTS and len(lowered) == 2:
         return True  # a repository's home (github.com/owner/project): a tool; its files and commits are sources
     if not domains.isdisjoint(_SOCIAL_HOSTS):
@@ -391,7 +405,9 @@ _REFERENCE_HOSTS = ("wikipedia.org", "wiktionary.org", "merriam-webster.com", "d
 
 
 def _is_reference(url: str) -> bool:
-    host, _ = _segments(url)
+    host, segments = _segments(url)
+    if segments[:1] and segments[0].lower() in {"wiki", "w", "glossary", "define", "definition", "dictionary"}:
+        return True  # a wiki's or glossary's page on a term (example.org/wiki/Term, forum.example/w/term)
     return any(host == h or host.endswith("." + h) for h in _REFERENCE_HOSTS)
 
 
@@ -414,8 +430,10 @@ def _cited(link: _Link, body: str) -> bool:
     before, after = _sentence_around(body, link.start, link.end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
         return False
-    if _MY_BEFORE.search(before) or (link.text and _MY_TEXT.match(link.text)):
+    if _MY_BEFORE.search(before) or (link.text and _MY_TEXT.match(link.text)) or _THANKS.search(before):
         return False  # "started my [own little model]", "[my spreadsheet]": the author's own work
+    if link.text and _RELEASE.search(link.text):
+        return False  # a product's release note ("Announcing Widget 2.0"), not a source for a claim
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
         # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
@@ -485,7 +503,13 @@ def self_link(url: str, title: str | None) -> bool:
     labels = [lab for lab in host.split(".") if len(lab) >= 6 and lab not in {"blogspot", "wordpress", "typepad"}]
     words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in title.split()]
     words = [w for w in words if w]
-    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 5) + 1)}
+    # words of letters only: "AI 2027 and p(doom)" names a report at ai-2027.example, not the blog's own host
+    runs = {
+        "".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 2, min(len(words), i + 5) + 1)
+        if not any(w.isdigit() for w in words[i:j])
+    }
     return any(lab.replace("-", "") in runs for lab in labels)
 
 
@@ -508,6 +532,9 @@ def own_site_link(url: str, page_url: str | None) -> bool:
 _RELATIVE_LINK = re.compile(r"\]\((?:/|\.\.?/|#)[^)\s]*\)|<a\s[^>]*href\s*=\s*[\"'](?!https?:)", re.I)
 
 
+_TAGS_ONLY = re.compile(r"(?:<[^<>]*>\s*)+")
+
+
 @dataclass
 class _LineEvidence:
     items: list[DraftEvidence]
@@ -528,9 +555,12 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
         furniture = False
+        own: set[str] = set()  # "a [post](u) on my [work blog](u)": the same page said to be the author's
         for link in line.links:
             if not _cited(link, body) or _same_site_follows(link, line.links):
                 furniture = furniture or _is_furniture(link.url)
+                if _MY_BEFORE.search(body[: link.start]) or (link.text and _MY_TEXT.match(link.text)):
+                    own.add(link.url)
                 continue
             number = link.number or line.number
             title, outlet, authors = link.text, None, []
@@ -554,10 +584,13 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             if title and outlet and title.casefold() == outlet.casefold():
                 title = None  # "<a href=...>Reuters</a>: ..." names the outlet, not the article
             items.append(DraftEvidence(title=title, outlet=outlet, authors=authors, url=link.url, line=number))
+        items = [item for item in items if item.url not in own]
         # a line of nothing but links ("Subscribe now", "Fill in [the form]") is no prediction
         if items or not is_list or not bare or furniture:
             return _LineEvidence(items, "list" if is_list else "inline")
         return None
+    if body.startswith("<") and _TAGS_ONLY.fullmatch(body):
+        return _LineEvidence([], "list")  # markup alone ('<img src="https://...">', "<br/>"): no text, no source
     if _RELATIVE_LINK.search(body):
         return None  # a link to the blog's own page ("[Week 2 - Summary](/notes/week-2)"): no headline line
     if shape := _dash_shape(body):
