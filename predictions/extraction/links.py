@@ -596,6 +596,9 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
     if shape := _dash_shape(body):
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")
+    if item := _headline_outlet(body):
+        item.line = line.number
+        return _LineEvidence([item], "list")
     if colon := _colon_shape(body):
         title, outlet, authors = colon
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
@@ -611,6 +614,36 @@ _SOURCES_LABEL = re.compile(
     re.I,
 )
 _TITLE_THEN_OUTLET = re.compile(r"^[“\"]?(?P<title>[A-Z0-9].{10,200}?)[”\"]?\s+\((?P<outlet>[A-Z][^()]{1,40})\)\s*\.?$")
+
+
+def _headline_outlet(body: str) -> DraftEvidence | None:
+    """A line that is a headline and its outlet in brackets, "Cities brace for a dry summer (The Daily Post)": a
+    reading list's item. Not a claim ("X will win (Jane Roe)"), not the author speaking ("I ..."), and the outlet
+    a name of at most five words."""
+    if not body.endswith(")") or _CLAIM.search(body):
+        return None
+    m = _TITLE_THEN_OUTLET.match(body)
+    if not m or len(_words(m["outlet"])) > 5 or not _is_attribution(m["outlet"]) or not _headline_ok(m["title"]):
+        return None
+    title = _UPDATE_PREFIX.sub("", m["title"].strip())
+    if ":" in title and _known_outlet(title.split(":", 1)[0]):
+        return None  # "New York Times: Leaders sign a declaration (minus one)": the outlet comes first
+    if _FIRST_PERSON.match(title) or title.endswith((":", ",")):
+        return None
+    outlet, authors = _outlet_and_authors(m["outlet"])
+    return DraftEvidence(title, outlet, authors, None, None)
+
+
+def _known_outlet(name: str) -> bool:
+    return _bare_name(name) in _KNOWN_NAMES
+
+
+def _bare_name(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.strip().casefold())
+
+
+_KNOWN_NAMES = {_bare_name(v) for v in _DOMAIN_OUTLETS.values()}
+_FIRST_PERSON = re.compile(r"^(?:I|I['’]\w+|we|my|our|me|us)\b", re.I)
 
 
 def listed_headline(body: str) -> DraftEvidence | None:
