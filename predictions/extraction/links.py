@@ -596,7 +596,7 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
     if shape := _dash_shape(body):
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")
-    if item := _headline_outlet(body):
+    if not line.list_item and (item := _headline_outlet(body)):
         item.line = line.number
         return _LineEvidence([item], "list")
     if colon := _colon_shape(body):
@@ -617,9 +617,10 @@ _TITLE_THEN_OUTLET = re.compile(r"^[“\"]?(?P<title>[A-Z0-9].{10,200}?)[”\"]?
 
 
 def _headline_outlet(body: str) -> DraftEvidence | None:
-    """A line that is a headline and its outlet in brackets, "Cities brace for a dry summer (The Daily Post)": a
-    reading list's item. Not a claim ("X will win (Jane Roe)"), not the author speaking ("I ..."), and the outlet
-    a name of at most five words."""
+    """A line of its own that is a headline and its outlet in brackets, "Cities brace for a dry summer (The Daily
+    Post)": a reading list's item. Not a claim ("X will win (Jane Roe)"), not the author speaking ("I ..."), the
+    outlet a name of at most five words. A bulleted item of this shape ("* Biden wins the state (Democrats)") is a
+    pick unless a sources label stands over its list (see listed_headline)."""
     if not body.endswith(")") or _CLAIM.search(body):
         return None
     m = _TITLE_THEN_OUTLET.match(body)
