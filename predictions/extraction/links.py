@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
 from predictions.extraction.document import _Line, _Link
@@ -45,7 +45,7 @@ _DOMAIN_OUTLETS = {
 
 
 def _domain_outlet(url: str) -> str | None:
-    host = (urlsplit(url).hostname or "").lower()
+    host = (_split_url(url)[2].hostname or "").lower()
     if not host:
         return None
     parts = host.split(".")
@@ -214,6 +214,7 @@ _FURNITURE_SEGMENTS = {
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
 _FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so"}
+_PRODUCT_SEGMENTS = {"dp", "gp", "exec", "obidos", "asin"}
 _DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
@@ -267,16 +268,16 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
 def _segments(url: str) -> tuple[str, list[str]]:
-    host, segments = _split_url(url)
+    host, segments, _ = _split_url(url)
     return host, list(segments)
 
 
 @lru_cache(maxsize=4096)
-def _split_url(url: str) -> tuple[str, tuple[str, ...]]:
-    """(host, path segments): asked several times of each link, read once."""
+def _split_url(url: str) -> tuple[str, tuple[str, ...], SplitResult]:
+    """(host, path segments, the split address): asked several times of each link, read once."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    return host, tuple(seg for seg in parts.path.split("/") if seg)
+    return host, tuple(seg for seg in parts.path.split("/") if seg), parts
 
 
 def _domains(host: str) -> set[str]:
@@ -285,14 +286,20 @@ def _domains(host: str) -> set[str]:
     return {".".join(labels[i:]) for i in range(len(labels))}
 
 
-def _comment_link(parts) -> bool:  # noqa: ANN001 (a SplitResult)
-    return bool(re.match(r"(?:comment|respond|comments)", parts.fragment, re.I)) or "replytocom=" in parts.query
+_COMMENT_FRAGMENT = re.compile(r"(?:comment|respond|comments)", re.I)
+_AMAZON = re.compile(r"(?:[\w-]+\.)?amazon\.")
+_DAY_OR_MONTH = re.compile(r"\d{1,2}")
+_YEAR_SEGMENT = re.compile(r"(?:19|20)\d\d")
+
+
+def _comment_link(parts: SplitResult) -> bool:
+    return (bool(parts.fragment) and bool(_COMMENT_FRAGMENT.match(parts.fragment))) or "replytocom=" in parts.query
 
 
 def comment_hosts(urls: list[str]) -> set[str]:
     """The hosts of a post's comment links ("/2008/11/vote.aspx#commentstart", "?replytocom=12"): the blog's own
     site, whose other pages are the author's own posts."""
-    return {_segments(url)[0] for url in urls if "#" in url or "replytocom=" in url if _comment_link(urlsplit(url))}
+    return {_segments(url)[0] for url in urls if ("#" in url or "replytocom=" in url) and _comment_link(urlsplit(url))}
 
 
 def on_blog(url: str, hosts: set[str]) -> bool:
@@ -302,23 +309,22 @@ def on_blog(url: str, hosts: set[str]) -> bool:
 
 def _is_furniture(url: str) -> bool:
     """Share buttons, profiles, tag/category/author pages, feeds, comment anchors, images."""
-    host, segments = _segments(url)
-    parts = urlsplit(url)
+    host, segments, parts = _split_url(url)
     if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")) or _SHARE_HOST.search(host):
         return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
     if _comment_link(parts):
         return True
     if _IMAGE.search(parts.path):
         return True
-    if re.match(r"(?:[\w-]+\.)?amazon\.", host) and {"dp", "gp", "exec", "obidos", "asin"} & {seg.lower() for seg in segments}:
-        return True  # a product page
     lowered = [seg.lower() for seg in segments]
+    if _AMAZON.match(host) and not _PRODUCT_SEGMENTS.isdisjoint(lowered):
+        return True  # a product page, an affiliate's link to one
     if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
         return True
     dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
-    if dated and all(re.fullmatch(r"\d{1,2}", seg) for seg in dated[1:]) and re.fullmatch(r"(?:19|20)\d\d", dated[0]):
+    if dated and _YEAR_SEGMENT.fullmatch(dated[0]) and all(_DAY_OR_MONTH.fullmatch(seg) for seg in dated[1:]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
     domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
     if not domains.isdisjoint(_FUNDING_HOSTS) or not domains.isdisjoint(_FORM_HOSTS):
