@@ -87,7 +87,8 @@ def _links_in(body: str, carried: str = "") -> list[_Link]:
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
-    taken += [(link.start, link.end) for link in links]
+    for link in links:
+        taken.append((link.start, link.end))
     for m in _BARE_URL.finditer(body):
         if any(s <= m.start() < e for s, e in taken) or body[max(0, m.start() - 2) : m.start()] in {'="', "='"}:
             continue  # inside a link, or an attribute's value (an image's src="https://...")
@@ -166,7 +167,7 @@ def _parse_text(text: str) -> _Doc:
         if carried and "]" not in body and body:
             carried = f"{carried} {body}" if len(carried) + len(body) < 200 else ""  # still open: "[from two" "years"
         else:
-            opened = _MD_LINK_OPEN.search(body) if "[" in body else None
+            opened = _MD_LINK_OPEN.search(body) if body.rfind("[") > body.rfind("]") else None
             carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
     page_url = next((front[k] for k in _URL_KEYS if front.get(k, "").startswith(("http://", "https://"))), None)
     return _Doc(

@@ -331,8 +331,7 @@ def _is_furniture(url: str) -> bool:
         return True
     if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
         return True  # a form to fill in (docs.google.com/forms/...): a sign-up, not a source
-    labels = host.split(".")
-    if len(labels) >= 3 and labels[0] in _DOCS_LABELS and host != "docs.google.com":
+    if host.count(".") >= 2 and host[: host.find(".")] in _DOCS_LABELS and host != "docs.google.com":
         return True  # documentation or a playground (docs.example.com, developer.example.com): a tool's pages
     if host in _CODE_HOSTS and len(lowered) == 2:
         return True  # a repository's home (github.com/owner/project): a tool; its files and commits are sources
@@ -434,12 +433,14 @@ def _cited(link: _Link, body: str) -> bool:
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
-    if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
+    # the author's own work ("I wrote about [this]", "started my [own little model]", "[my spreadsheet]"), a credit
+    # or an acknowledgement ("Photo: [X]", "Inspired by [X]")
+    if before and (_OWN_WORK.search(before) or _CREDIT.match(before) or _MY_BEFORE.search(before) or _THANKS.search(
+            before)):  # fmt: skip
         return False
-    if _MY_BEFORE.search(before) or (link.text and _MY_TEXT.match(link.text)) or _THANKS.search(before):
-        return False  # "started my [own little model]", "[my spreadsheet]": the author's own work
-    if link.text and _RELEASE.search(link.text):
-        return False  # a product's release note ("Announcing Widget 2.0"), not a source for a claim
+    text = link.text
+    if text and (_OWN_TEXT.match(text) or _MY_TEXT.match(text) or _RELEASE.search(text)):
+        return False  # ... or a product's release note ("Announcing Widget 2.0"), not a source for a claim
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
         # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
@@ -480,6 +481,9 @@ def _first_positions(source: str, urls: list[str]) -> dict[str, int]:
     return first
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def own_work_links(source: str, urls: list[str]) -> set[str]:
     """The URLs the author points to as their own earlier writing ("I went back and looked at my posts [from two
     years ago](...)"), read over line breaks (hard-wrapped markdown), and every other link to the same site unless
@@ -492,7 +496,11 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
         if at <= 0:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
-        before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
+        end = start if start >= 0 else at
+        # the words before the link, over line breaks; only the last ~150 characters can end an _OWN_WORK match
+        before = _SPACES.sub(" ", source[max(0, end - 300) : end])
+        if len(before) > 160:
+            before = before[before.find(" ", len(before) - 160) + 1 :]  # from a word's start
         if _OWN_WORK.search(before.rstrip(" *_")):
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
@@ -561,12 +569,12 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
         furniture = False
-        own: set[str] = set()  # "a [post](u) on my [work blog](u)": the same page said to be the author's
+        own: set[str] | None = None  # "a [post](u) on my [work blog](u)": the same page said to be the author's
         for link in line.links:
             if not _cited(link, body) or _same_site_follows(link, line.links):
                 furniture = furniture or _is_furniture(link.url)
                 if _MY_BEFORE.search(body[: link.start]) or (link.text and _MY_TEXT.match(link.text)):
-                    own.add(link.url)
+                    own = (own or set()) | {link.url}
                 continue
             number = link.number or line.number
             title, outlet, authors = link.text, None, []
@@ -590,7 +598,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             if title and outlet and title.casefold() == outlet.casefold():
                 title = None  # "<a href=...>Reuters</a>: ..." names the outlet, not the article
             items.append(DraftEvidence(title=title, outlet=outlet, authors=authors, url=link.url, line=number))
-        items = [item for item in items if item.url not in own]
+        if own:
+            items = [item for item in items if item.url not in own]
         # a line of nothing but links ("Subscribe now", "Fill in [the form]") is no prediction
         if items or not is_list or not bare or furniture:
             return _LineEvidence(items, "list" if is_list else "inline")
