@@ -122,6 +122,8 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
     if not _headline_ok(title) or not _is_attribution(attribution):
         return None
     outlet, authors = _outlet_and_authors(attribution)
+    if "," in attribution and not authors:
+        return None  # "Review - Minneapolis, City Stadium": a place, not "Jane Roe, Outlet"
     return title, outlet, authors
 
 
@@ -217,6 +219,7 @@ _FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "
 _PRODUCT_SEGMENTS = {"dp", "gp", "exec", "obidos", "asin"}
 _DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
+_OFFICE = re.compile(r"\.(?:docx?|dotx?|odt|pptx?|odp|pages|key)$", re.I)
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
     "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
@@ -242,7 +245,14 @@ _RELEASE = re.compile(
     re.I,
 )
 # An acknowledgement: "Inspired by [a blog]", "(h/t [a reader])", "hat tip to [X]"
-_THANKS = re.compile(r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$", re.I)
+_THANKS = re.compile(
+    r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$"
+    # a note on the post itself: "This post was written for [a meetup]", "This essay first ran in [X]"
+    r"|^\W*this\s+(?:post|article|piece|entry|essay|page)\s+(?:was|is|has\s+been|first)\b"
+    # reading recommendations: "Some of my favourites are [X], [Y] and [Z]"
+    r"|\bfavou?rites?\s+(?:are|include|were|so\s+far)\b",
+    re.I,
+)
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
     r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
@@ -314,8 +324,8 @@ def _is_furniture(url: str) -> bool:
         return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
     if _comment_link(parts):
         return True
-    if _IMAGE.search(parts.path):
-        return True
+    if _IMAGE.search(parts.path) or _OFFICE.search(parts.path):
+        return True  # an image; an editable office file (a template or slides to download)
     lowered = [seg.lower() for seg in segments]
     if _AMAZON.match(host) and not _PRODUCT_SEGMENTS.isdisjoint(lowered):
         return True  # a product page, an affiliate's link to one
@@ -409,10 +419,15 @@ def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
 _REFERENCE_HOSTS = ("wikipedia.org", "wiktionary.org", "merriam-webster.com", "dictionary.com", "urbandictionary.com")
 
 
+_EXPLAINER = re.compile(r"(?:what-(?:is|are)|definition-of|meaning-of)-", re.I)
+
+
 def _is_reference(url: str) -> bool:
     host, segments = _segments(url)
     if segments[:1] and segments[0].lower() in {"wiki", "w", "glossary", "define", "definition", "dictionary"}:
         return True  # a wiki's or glossary's page on a term (example.org/wiki/Term, forum.example/w/term)
+    if segments and _EXPLAINER.match(segments[-1]):
+        return True  # an explainer of a term ("/what-is-a-blockchain/")
     return any(host == h or host.endswith("." + h) for h in _REFERENCE_HOSTS)
 
 
