@@ -27,8 +27,9 @@ def _evidence(text: str) -> list[tuple[str | None, str | None, str | None]]:
 def test_a_share_services_own_address_is_a_share_button():
     post = (
         f"The tolls [will rise again]({NEWS}) and I think ferries will be full by March.\n\n"
-        "[](https://www.addtoany.com/add_to/mastodon?linkurl=https%3A%2F%2Fblog.example%2Fp&linkname=Tolls)"
-        "[](https://www.addtoany.com/share)\n"
+        "Pass it on: [toot this](https://www.addtoany.com/add_to/mastodon?linkurl=https%3A%2F%2Fblog.example%2Fp&"
+        "linkname=Tolls) or [mail a friend](https://www.addtoany.com/add_to/email?linkurl=https%3A%2F%2Fblog.example"
+        "%2Fp&linkname=Tolls)\n"
     )
     assert _urls(post) == [NEWS]
 
@@ -49,7 +50,7 @@ def test_a_repositorys_home_is_a_tool_but_its_commit_is_a_source():
     commit = "https://github.com/acme-org/tidecalc/commit/0a1b2c3d4e5f"
     post = (
         f"The port will close a berth by June: the harbour's own [tide calculator change]({commit}) shows it.\n"
-        "I ran the numbers with [tidecalc](https://github.com/acme-org/tidecalc) as well.\n"
+        "The numbers come from [the calculator's code](https://github.com/acme-org/tidecalc).\n"
     )
     assert _urls(post) == [commit]
 
@@ -65,7 +66,10 @@ def test_documentation_and_playground_hosts_are_tools():
 
 
 def test_a_release_note_is_a_products_page():
-    post = f"- [Harbour tolls rise again]({NEWS})\n- [Announcing Tidewidget 3.2](https://tidewidget.example/blog/announcing-tidewidget-3-2)\n"
+    post = (
+        f"- [Harbour tolls rise again]({NEWS})\n"
+        "- [Announcing Tidewidget 3.2](https://tidewidget.example/blog/2025/01/02/new-release-notes-january)\n"
+    )
     assert _urls(post) == [NEWS]
 
 
@@ -237,9 +241,9 @@ def test_toml_front_matter_is_read_and_its_address_marks_the_blogs_own_pages():
 
 def test_yaml_front_matters_original_address_marks_the_blogs_own_pages():
     post = (
-        "---\ntitle: Ferry odds\noriginal-url: https://ferryodds.example/p/ferry-odds-2025\n---\n\n"
-        f"Fares will rise 10% this year ([the port says]({NEWS})), as I argued in "
-        "[an older piece](https://ferryodds.example/p/ferry-odds-2024).\n"
+        "---\ntitle: Fare guesses\noriginal-url: https://ferryodds.example/p/ferry-odds-2025\n---\n\n"
+        f"Fares will rise 10% this year ([the port says]({NEWS})) and "
+        "[the winter timetable](https://ferryodds.example/p/timetable-for-the-winter-2024) shows fewer boats.\n"
     )
     assert _urls(post) == [NEWS]
 
