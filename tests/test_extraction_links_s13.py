@@ -285,9 +285,5 @@ def test_markdown_images_and_image_sources_are_no_links():
 
 
 def test_a_markdown_link_wrapped_over_lines_keeps_its_text():
-    post = (
-        "Tolls will rise again by June, as the port said in\n"
-        "[a notice on the harbour\n"
-        f"tolls]({NEWS}) last week.\n"
-    )
+    post = f"Tolls will rise again by June, as the port said in\n[a notice on the harbour\ntolls]({NEWS}) last week.\n"
     assert _evidence(post) == [("news.example.org", "a notice on the harbour tolls", NEWS)]

@@ -236,8 +236,11 @@ _OWN_WORK = re.compile(
     re.I,
 )
 # The author's own thing named in the link: "my [work blog]", "[our simulation]", "I built [a small tool]"
-_MY_BEFORE = re.compile(r"(?:\b(?:my|our)(?:\s+own)?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
-                        r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$", re.I)
+_MY_BEFORE = re.compile(
+    r"(?:\b(?:my|our)(?:\s+own)?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
+    r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$",
+    re.I,
+)
 _MY_TEXT = re.compile(r"^(?:my|our)\s+|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b", re.I)
 # A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
 _RELEASE = re.compile(
