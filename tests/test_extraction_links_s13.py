@@ -287,3 +287,15 @@ def test_markdown_images_and_image_sources_are_no_links():
 def test_a_markdown_link_wrapped_over_lines_keeps_its_text():
     post = f"Tolls will rise again by June, as the port said in\n[a notice on the harbour\ntolls]({NEWS}) last week.\n"
     assert _evidence(post) == [("news.example.org", "a notice on the harbour tolls", NEWS)]
+
+
+def test_a_pick_with_its_numbers_and_a_name_in_brackets_is_no_headline():
+    post = (
+        "Sources:\n\n"
+        "Ferry fares to double next spring — Coast Weekly\n\n"
+        "Picks:\n\n"
+        "Greens take the port seat 51-49 (Jane Roe)\n"
+    )
+    assert [(e.title, e.url) for e in extract_editorial(post, published_on=DAY).evidence] == [
+        ("Ferry fares to double next spring", None)
+    ]

@@ -29,6 +29,7 @@ class _HTMLText(HTMLParser):
         self.meta_author: str | None = None
         self.meta_date: str | None = None
         self.meta_url: str | None = None  # the post's own address: canonical link, og:url, permalink
+        self._heading_url: str | None = None  # the first heading's link (the title linked to its post)
         self.title_text = ""
         self.h1: str | None = None
         self.first_heading: str | None = None
@@ -108,8 +109,9 @@ class _HTMLText(HTMLParser):
             self._heading = tag
         if tag == "blockquote":
             self._quote += 1
-        if tag == "a" and self._heading is not None:  # a heading's link is the post's own permalink
-            self._own_url(a.get("href", ""))
+        if tag == "a" and self._heading is not None and self._heading_url is None:
+            href = a.get("href", "").strip()  # a heading's link: the post's own permalink, when nothing better says
+            self._heading_url = href if href.lower().startswith(("http://", "https://")) else None
         if tag == "a" and self._heading is None:
             href = a.get("href", "").strip()
             if href.lower().startswith(("http://", "https://")):
@@ -183,5 +185,5 @@ def _parse_html(text: str) -> _Doc:
         meta_date=parser.meta_date,
         meta_title=title,
         is_html=True,
-        meta_url=parser.meta_url,
+        meta_url=parser.meta_url or parser._heading_url,
     )

@@ -87,8 +87,8 @@ def _is_attribution(text: str) -> bool:
             return False
     if not capitalised or all(_WEEKDAY_OR_MONTH.match(w) for w in capitalised):
         return False
-    if "editor" in t.lower() or t.lower() in _LABELS or _YEAR.search(t):
-        return False  # "2023 Outlook", "(July 12, 2022": a dated label, no outlet
+    if "editor" in t.lower() or t.lower() in _LABELS or _YEAR.match(t) or t.count("(") != t.count(")"):
+        return False  # "2023 Outlook: ...", "Update – Calm Seas (July 12, 2022)": a dated label, no outlet
     return _find_stated(t) is None
 
 
@@ -219,7 +219,7 @@ _FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "
 _PRODUCT_SEGMENTS = {"dp", "gp", "exec", "obidos", "asin"}
 _DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
-_OFFICE = re.compile(r"\.(?:docx?|dotx?|odt|pptx?|odp|pages|key)$", re.I)
+_OFFICE = re.compile(r"\.(?:docx|dotx|odt|pptx|odp|pages|key)$", re.I)
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
     "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
@@ -660,12 +660,17 @@ def _headline_outlet(body: str) -> DraftEvidence | None:
     if not m or len(_words(m["outlet"])) > 5 or not _is_attribution(m["outlet"]) or not _headline_ok(m["title"]):
         return None
     title = _UPDATE_PREFIX.sub("", m["title"].strip())
+    if _SCORE.search(title) or _find_stated(title) is not None:
+        return None  # "Greens take the seat 51-49 (Jane Roe)", "... 70% (Bo)": a pick with its numbers
     if ":" in title and _known_outlet(title.split(":", 1)[0]):
         return None  # "New York Times: Leaders sign a declaration (minus one)": the outlet comes first
     if _FIRST_PERSON.match(title) or title.endswith((":", ",")):
         return None
     outlet, authors = _outlet_and_authors(m["outlet"])
     return DraftEvidence(title, outlet, authors, None, None)
+
+
+_SCORE = re.compile(r"\b\d+\s*[-–]\s*\d+\b|%")
 
 
 def _known_outlet(name: str) -> bool:
