@@ -299,3 +299,12 @@ def test_a_pick_with_its_numbers_and_a_name_in_brackets_is_no_headline():
     assert [(e.title, e.url) for e in extract_editorial(post, published_on=DAY).evidence] == [
         ("Ferry fares to double next spring", None)
     ]
+
+
+def test_captions_credits_and_parts_in_brackets_are_no_outlets():
+    post = (
+        "A ferry leaves the harbour at dawn (Getty Images)\n\n"
+        "How the harbour tolls grew (Part 2)\n\n"
+        "Tolls explained in ten minutes (Video)\n"
+    )
+    assert _evidence(post) == []

@@ -659,6 +659,8 @@ def _headline_outlet(body: str) -> DraftEvidence | None:
     m = _TITLE_THEN_OUTLET.match(body)
     if not m or len(_words(m["outlet"])) > 5 or not _is_attribution(m["outlet"]) or not _headline_ok(m["title"]):
         return None
+    if _NOT_AN_OUTLET.search(m["outlet"]):
+        return None  # a caption's credit "(Getty Images)", a part "(Part 2)", a format "(Video)"
     title = _UPDATE_PREFIX.sub("", m["title"].strip())
     if _SCORE.search(title) or _find_stated(title) is not None:
         return None  # "Greens take the seat 51-49 (Jane Roe)", "... 70% (Bo)": a pick with its numbers
@@ -670,6 +672,11 @@ def _headline_outlet(body: str) -> DraftEvidence | None:
     return DraftEvidence(title, outlet, authors, None, None)
 
 
+_NOT_AN_OUTLET = re.compile(
+    r"\b(?:photos?|images?|getty|shutterstock|istock|pictured|credit|courtesy|file|part|chapter|episode|series|vol"
+    r"|volume|updated|live|video|podcast|audio|pdf|paywall|transcript|thread|graphic|map|chart|slides?)\b",
+    re.I,
+)
 _SCORE = re.compile(r"\b\d+\s*[-–]\s*\d+\b|%")
 
 
