@@ -308,3 +308,9 @@ def test_captions_credits_and_parts_in_brackets_are_no_outlets():
         "Tolls explained in ten minutes (Video)\n"
     )
     assert _evidence(post) == []
+
+
+def test_an_archive_copy_of_a_news_page_is_evidence_from_that_outlet():
+    copy = "https://web.archive.org/web/20240105120000/https://www.reuters.com/world/harbour-tolls-rise-2024-01-05/"
+    post = f"Tolls will rise again by June, as [Reuters reported]({copy}).\n"
+    assert _evidence(post) == [("Reuters", "Reuters reported", copy)]

@@ -44,10 +44,15 @@ _DOMAIN_OUTLETS = {
 }  # fmt: skip
 
 
+_ARCHIVED = re.compile(r"(?<=/)https?://[^\s]+")
+
+
 def _domain_outlet(url: str) -> str | None:
     host = (_split_url(url)[2].hostname or "").lower()
     if not host:
         return None
+    if host.endswith("web.archive.org") and (m := _ARCHIVED.search(url)):
+        return _domain_outlet(m[0])  # an archive's copy of a page: the page's outlet
     parts = host.split(".")
     for i in range(len(parts) - 1):
         if ".".join(parts[i:]) in _DOMAIN_OUTLETS:
