@@ -314,3 +314,10 @@ def test_an_archive_copy_of_a_news_page_is_evidence_from_that_outlet():
     copy = "https://web.archive.org/web/20240105120000/https://www.reuters.com/world/harbour-tolls-rise-2024-01-05/"
     post = f"Tolls will rise again by June, as [Reuters reported]({copy}).\n"
     assert _evidence(post) == [("Reuters", "Reuters reported", copy)]
+
+
+def test_a_public_bodys_documents_host_and_a_data_repository_stay_sources():
+    hearing = "https://docs.harbour.gov/meetings/2025/01/tolls-hearing-memo"
+    data = "https://github.com/harbour-office/ferry-passenger-data"
+    post = f"Tolls will rise again by June, per [the hearing memo]({hearing}) and [the passenger counts]({data}).\n"
+    assert _urls(post) == [hearing, data]

@@ -223,6 +223,9 @@ _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "
 _FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so"}
 _PRODUCT_SEGMENTS = {"dp", "gp", "exec", "obidos", "asin"}
 _DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
+# documents hosts that are not a tool's documentation: a parliament's or a university's papers, shared documents
+_PUBLIC_DOCS = re.compile(r"\.(?:gov|mil|int|edu|parliament)(?:\.[a-z]{2})?$|\.gov\.|^docs\.google\.com$")
+_DATA_NAME = re.compile(r"data|stats|statistics|polls?\b|results|tracker|estimates|forecasts?\b", re.I)
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
 _OFFICE = re.compile(r"\.(?:docx|dotx|odt|pptx|odp|pages|key)$", re.I)
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
@@ -349,10 +352,12 @@ def _is_furniture(url: str) -> bool:
         return True
     if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
         return True  # a form to fill in (docs.google.com/forms/...): a sign-up, not a source
-    if host.count(".") >= 2 and host[: host.find(".")] in _DOCS_LABELS and host != "docs.google.com":
+    if host.count(".") >= 2 and host[: host.find(".")] in _DOCS_LABELS and not _PUBLIC_DOCS.search(host):
         return True  # documentation or a playground (docs.example.com, developer.example.com): a tool's pages
-    if host in _CODE_HOSTS and len(lowered) == 2:
-        return True  # a repository's home (github.com/owner/project): a tool; its files and commits are sources
+    if host in _CODE_HOSTS and len(lowered) == 2 and not _DATA_NAME.search(lowered[1]):
+        # a repository's home (github.com/owner/project): a tool; its files and commits are sources, and so is a
+        # repository of data (github.com/owner/covid-19-data)
+        return True
     if not domains.isdisjoint(_SOCIAL_HOSTS):
         # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
         # (youtube.com/watch?v=...) is a source
