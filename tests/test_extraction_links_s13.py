@@ -321,3 +321,9 @@ def test_a_public_bodys_documents_host_and_a_data_repository_stay_sources():
     data = "https://github.com/harbour-office/ferry-passenger-data"
     post = f"Tolls will rise again by June, per [the hearing memo]({hearing}) and [the passenger counts]({data}).\n"
     assert _urls(post) == [hearing, data]
+
+
+def test_a_post_built_on_a_report_keeps_it():
+    url = "https://www.imf.example.org/en/publications/2025/01/harbour-economies-outlook"
+    post = f"This post is based on [the fund's new outlook]({url}): ferry traffic will fall 5% this year.\n"
+    assert _urls(post) == [url]

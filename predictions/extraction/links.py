@@ -259,7 +259,8 @@ _RELEASE = re.compile(
 _THANKS = re.compile(
     r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$"
     # a note on the post itself: "This post was written for [a meetup]", "This essay first ran in [X]"
-    r"|^\W*this\s+(?:post|article|piece|entry|essay|page)\s+(?:was|is|has\s+been|first)\b"
+    r"|^\W*this\s+(?:post|article|piece|entry|essay|page)\s+(?:(?:was|is|has\s+been)\s+)?(?:written|created|drafted"
+    r"|composed|(?:originally|first)\s+(?:\w+)|part\s+of|cross-?posted|sponsored)\b"
     # reading recommendations: "Some of my favourites are [X], [Y] and [Z]"
     r"|\bfavou?rites?\s+(?:are|include|were|so\s+far)\b",
     re.I,
