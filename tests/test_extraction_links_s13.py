@@ -327,3 +327,9 @@ def test_a_post_built_on_a_report_keeps_it():
     url = "https://www.imf.example.org/en/publications/2025/01/harbour-economies-outlook"
     post = f"This post is based on [the fund's new outlook]({url}): ferry traffic will fall 5% this year.\n"
     assert _urls(post) == [url]
+
+
+def test_a_source_whose_name_starts_with_our_is_not_the_authors():
+    url = "https://ourworld.example.org/grapher/ferry-passengers"
+    post = f"Ferry use will fall again this year: see [Our Harbour in Data]({url}).\n"
+    assert _urls(post) == [url]

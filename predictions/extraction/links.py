@@ -249,7 +249,10 @@ _MY_BEFORE = re.compile(
     r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$",
     re.I,
 )
-_MY_TEXT = re.compile(r"^(?:my|our)\s+|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b", re.I)
+# the link's own words say it ("[my simulation]"); a capital after "Our" is a name ("[Our World in Data]")
+_MY_TEXT = re.compile(
+    r"^(?:my|our)\s+|^(?:My|Our)\s+(?![A-Z])|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b"
+)
 # A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
 _RELEASE = re.compile(
     r"^(?:announcing|introducing|releasing)\b.*\bv?\d+\.\d+(?:\.\d+)?\b|\bv?\d+\.\d+(?:\.\d+)?\s+(?:is\s+out|released)\b",
