@@ -333,3 +333,11 @@ def test_a_source_whose_name_starts_with_our_is_not_the_authors():
     url = "https://ourworld.example.org/grapher/ferry-passengers"
     post = f"Ferry use will fall again this year: see [Our Harbour in Data]({url}).\n"
     assert _urls(post) == [url]
+
+
+def test_the_authors_favourite_place_is_no_source():
+    post = (
+        "We still have not booked my favourite [Harbour View Inn](https://hotels.example/r/harbour-view-inn/y). "
+        f"Fares will rise again by June ([port notice]({NEWS})).\n"
+    )
+    assert _urls(post) == [NEWS]

@@ -245,7 +245,7 @@ _OWN_WORK = re.compile(
 )
 # The author's own thing named in the link: "my [work blog]", "[our simulation]", "I built [a small tool]"
 _MY_BEFORE = re.compile(
-    r"(?:\b(?:my|our)(?:\s+own)?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
+    r"(?:\b(?:my|our)(?:\s+(?:own|favou?rite|usual|local))?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
     r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$",
     re.I,
 )
