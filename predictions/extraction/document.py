@@ -60,6 +60,12 @@ _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
+# The post's own address in its front matter: "url", "permalink", "canonical_url", "original-url", "upstream_url"
+_FRONT_MATTER_URL = re.compile(
+    r"^(?:url|permalink|canonical(?:[_-]?url)?|original[_-]?url|upstream[_-]?url|source[_-]?url)\s*[:=]\s*"
+    r"(?P<value>[\"']?https?://\S+?)\s*$",
+    re.I,
+)
 # The end of a markdown link whose text began on the line before: "over two lines](https://...)"
 _MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\((?P<url>https?://[^\s)]+)\)")
 # The text of a markdown link left open at the end of a line: "- [A long title wrapped"
@@ -107,21 +113,13 @@ def _links_in(body: str, carried: str = "") -> list[_Link]:
     return sorted(links, key=lambda link: link.start)
 
 
-_FRONT_MATTER_FIELD = re.compile(
-    r"^(?P<key>title|date|author|url|permalink|canonical(?:[_-]?url)?|original[_-]?url|upstream[_-]?url|source[_-]?url"
-    r")\s*[:=]\s*(?P<value>.+?)\s*$",
-    re.I,
-)
-_URL_KEYS = ("canonical", "canonical_url", "canonical-url", "canonicalurl", "original_url", "original-url",
-             "originalurl", "upstream_url", "upstream-url", "upstreamurl", "source_url", "source-url", "sourceurl",
-             "url", "permalink")  # fmt: skip
+_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|date|author)\s*[:=]\s*(?P<value>.+?)\s*$", re.I)  # YAML or TOML
 
 
 def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
-    """A Jekyll/Hugo post's front matter ("---" ... "---" YAML or "+++" ... "+++" TOML at the top): (lines it takes,
-    title/date/author and the post's own address)."""
+    """A Jekyll/Hugo post's YAML front matter ("---" ... "---" at the top): (lines it takes, title/date/author)."""
     fence = raw_lines[0].strip() if raw_lines else ""
-    if fence not in {"---", "+++"}:
+    if fence not in {"---", "+++"}:  # YAML, or Hugo's TOML
         return 0, {}
     for end in range(1, min(len(raw_lines), 60)):
         if raw_lines[end].strip() in ({"---", "..."} if fence == "---" else {"+++"}):
@@ -129,6 +127,8 @@ def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
             for raw in raw_lines[1:end]:
                 if m := _FRONT_MATTER_FIELD.match(raw.strip()):
                     fields[m["key"].lower()] = m["value"].strip("\"'")
+                elif (m := _FRONT_MATTER_URL.match(raw.strip())) and "url" not in fields:
+                    fields["url"] = m["value"].strip("\"'")  # the post's own address
             return end + 1, fields
     return 0, {}
 
@@ -136,9 +136,9 @@ def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
 def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
+    carried = ""  # a markdown link's text left open at the end of the line before
     raw_lines = text.splitlines(keepends=True)
     skip, front = _front_matter(raw_lines)
-    carried = ""  # a markdown link's text left open at the end of the line before
     for number, raw in enumerate(raw_lines, start=1):
         content = raw.rstrip("\r\n") if number > skip else ""
         pos = 0
@@ -169,12 +169,11 @@ def _parse_text(text: str) -> _Doc:
         else:
             opened = _MD_LINK_OPEN.search(body) if body.rfind("[") > body.rfind("]") else None
             carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
-    page_url = next((front[k] for k in _URL_KEYS if front.get(k, "").startswith(("http://", "https://"))), None)
     return _Doc(
         source=text,
         lines=lines,
         meta_author=front.get("author"),
         meta_date=front.get("date"),
         meta_title=front.get("title"),
-        meta_url=page_url,
+        meta_url=front.get("url"),
     )

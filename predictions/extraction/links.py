@@ -64,9 +64,6 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-
-
 def _is_attribution(text: str) -> bool:
     """Looks like "Reuters", "France 24", "Luke McGee and Mary Ilyushina, CNN", "bbc.co.uk"."""
     t = text.strip().strip("()[]").strip()
@@ -465,14 +462,14 @@ def _cited(link: _Link, body: str) -> bool:
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
-    # the author's own work ("I wrote about [this]", "started my [own little model]", "[my spreadsheet]"), a credit
-    # or an acknowledgement ("Photo: [X]", "Inspired by [X]")
-    if before and (_OWN_WORK.search(before) or _CREDIT.match(before) or _MY_BEFORE.search(before) or _THANKS.search(
-            before)):  # fmt: skip
+    if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
         return False
-    text = link.text
-    if text and (_OWN_TEXT.match(text) or _MY_TEXT.match(text) or _RELEASE.search(text)):
-        return False  # ... or a product's release note ("Announcing Widget 2.0"), not a source for a claim
+    # the author's own thing ("started my [own little model]", "[my spreadsheet]"), an acknowledgement ("Inspired by
+    # [X]"), a product's release note ("[Announcing Widget 2.0]")
+    if before and (_MY_BEFORE.search(before) or _THANKS.search(before)):
+        return False
+    if link.text and (_MY_TEXT.match(link.text) or _RELEASE.search(link.text)):
+        return False
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
         # when it is cited for what it says ("which is projecting ..."), or when its words are a claim rather than
@@ -686,6 +683,7 @@ def _headline_outlet(body: str) -> DraftEvidence | None:
     return DraftEvidence(title, outlet, authors, None, None)
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _NOT_AN_OUTLET = re.compile(
     r"\b(?:photos?|images?|getty|shutterstock|istock|pictured|credit|courtesy|file|part|chapter|episode|series|vol"
     r"|volume|updated|live|video|podcast|audio|pdf|paywall|transcript|thread|graphic|map|chart|slides?)\b",
