@@ -169,22 +169,6 @@ def test_glossary_wiki_and_explainer_pages_only_explain_a_term():
 # --- headline lines --------------------------------------------------------------------------------------------
 
 
-def test_headline_then_outlet_lines_of_a_reading_list_are_evidence():
-    post = (
-        "Weekend reading, pour a coffee:\n"
-        "-\n"
-        "Why the ferries keep running late (Coast Weekly)\n"
-        "-\n"
-        "Tolls rose again. Nobody noticed. (The Harbour Post)\n"
-        "-\n"
-        "What are you reading?\n"
-    )
-    assert _evidence(post) == [
-        ("Coast Weekly", "Why the ferries keep running late", None),
-        ("The Harbour Post", "Tolls rose again. Nobody noticed.", None),
-    ]
-
-
 def test_a_bulleted_pick_with_a_name_in_brackets_stays_a_pick():
     draft = extract_editorial("My picks:\n\n* The Greens hold the port seat (Jane Roe)\n", published_on=DAY)
     assert draft.evidence == []
@@ -289,25 +273,20 @@ def test_a_markdown_link_wrapped_over_lines_keeps_its_text():
     assert _evidence(post) == [("news.example.org", "a notice on the harbour tolls", NEWS)]
 
 
-def test_a_pick_with_its_numbers_and_a_name_in_brackets_is_no_headline():
+def test_captions_credits_parts_and_picks_in_brackets_are_no_listed_headlines():
     post = (
-        "Sources:\n\n"
-        "Ferry fares to double next spring — Coast Weekly\n\n"
-        "Picks:\n\n"
-        "Greens take the port seat 51-49 (Jane Roe)\n"
+        "Tolls will rise again by June.\n\n"
+        "Further reading:\n\n"
+        "* A ferry leaves the harbour at dawn (Getty Images)\n"
+        "* How the harbour tolls grew (Part 2)\n"
+        "* Greens take the port seat 51-49 (Jane Roe)\n"
+        "* Reuters: Port leaders sign a pact and promise a new start (minus one)\n"
+        "* Why the ferries keep running late (Coast Weekly)\n"
     )
-    assert [(e.title, e.url) for e in extract_editorial(post, published_on=DAY).evidence] == [
-        ("Ferry fares to double next spring", None)
+    assert _evidence(post) == [
+        ("Reuters", "Port leaders sign a pact and promise a new start (minus one)", None),  # the outlet first
+        ("Coast Weekly", "Why the ferries keep running late", None),
     ]
-
-
-def test_captions_credits_and_parts_in_brackets_are_no_outlets():
-    post = (
-        "A ferry leaves the harbour at dawn (Getty Images)\n\n"
-        "How the harbour tolls grew (Part 2)\n\n"
-        "Tolls explained in ten minutes (Video)\n"
-    )
-    assert _evidence(post) == []
 
 
 def test_an_archive_copy_of_a_news_page_is_evidence_from_that_outlet():

@@ -640,9 +640,6 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
     if shape := _dash_shape(body):
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")
-    if not line.list_item and (item := _headline_outlet(body)):
-        item.line = line.number
-        return _LineEvidence([item], "list")
     if colon := _colon_shape(body):
         title, outlet, authors = colon
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
@@ -658,29 +655,6 @@ _SOURCES_LABEL = re.compile(
     re.I,
 )
 _TITLE_THEN_OUTLET = re.compile(r"^[“\"]?(?P<title>[A-Z0-9].{10,200}?)[”\"]?\s+\((?P<outlet>[A-Z][^()]{1,40})\)\s*\.?$")
-
-
-def _headline_outlet(body: str) -> DraftEvidence | None:
-    """A line of its own that is a headline and its outlet in brackets, "Cities brace for a dry summer (The Daily
-    Post)": a reading list's item. Not a claim ("X will win (Jane Roe)"), not the author speaking ("I ..."), the
-    outlet a name of at most five words. A bulleted item of this shape ("* Biden wins the state (Democrats)") is a
-    pick unless a sources label stands over its list (see listed_headline)."""
-    if not body.endswith(")") or _CLAIM.search(body):
-        return None
-    m = _TITLE_THEN_OUTLET.match(body)
-    if not m or len(_words(m["outlet"])) > 5 or not _is_attribution(m["outlet"]) or not _headline_ok(m["title"]):
-        return None
-    if _NOT_AN_OUTLET.search(m["outlet"]):
-        return None  # a caption's credit "(Getty Images)", a part "(Part 2)", a format "(Video)"
-    title = _UPDATE_PREFIX.sub("", m["title"].strip())
-    if _SCORE.search(title) or _find_stated(title) is not None:
-        return None  # "Greens take the seat 51-49 (Jane Roe)", "... 70% (Bo)": a pick with its numbers
-    if ":" in title and _known_outlet(title.split(":", 1)[0]):
-        return None  # "New York Times: Leaders sign a declaration (minus one)": the outlet comes first
-    if _FIRST_PERSON.match(title) or title.endswith((":", ",")):
-        return None
-    outlet, authors = _outlet_and_authors(m["outlet"])
-    return DraftEvidence(title, outlet, authors, None, None)
 
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
@@ -704,6 +678,17 @@ _KNOWN_NAMES = {_bare_name(v) for v in _DOMAIN_OUTLETS.values()}
 _FIRST_PERSON = re.compile(r"^(?:I|I['’]\w+|we|my|our|me|us)\b", re.I)
 
 
+def _plain_headline(title: str, outlet: str) -> bool:
+    """ "Headline (Outlet)": not a caption's credit "(Getty Images)", a part "(Part 2)" or a format "(Video)"; not a
+    pick with its numbers ("Greens take the seat 51-49 (Jane Roe)"); not the author speaking ("I think ... (Bo)");
+    not "New York Times: Leaders sign a pact (minus one)", whose outlet comes first."""
+    if len(_words(outlet)) > 5 or _NOT_AN_OUTLET.search(outlet):
+        return False
+    if _SCORE.search(title) or _find_stated(title) is not None or _FIRST_PERSON.match(title):
+        return False
+    return not (":" in title and _known_outlet(title.split(":", 1)[0]))
+
+
 def listed_headline(body: str) -> DraftEvidence | None:
     """A headline without a link in a list of sources: '"The mayor's last stand" (New York Times)', 'Reuters --
     Tram delayed again' (the outlet first). Only under a sources label: elsewhere these shapes are list items."""
@@ -711,6 +696,8 @@ def listed_headline(body: str) -> DraftEvidence | None:
     if _CLAIM.search(text):
         return None
     if (m := _TITLE_THEN_OUTLET.match(text)) and _is_attribution(m["outlet"]) and _headline_ok(m["title"]):
+        if not _plain_headline(m["title"].strip(), m["outlet"]):
+            return None
         outlet, authors = _outlet_and_authors(m["outlet"])
         return DraftEvidence(m["title"].strip(), outlet, authors, None, None)
     seps = list(_DASH_SEP.finditer(text))
