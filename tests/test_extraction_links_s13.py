@@ -320,3 +320,15 @@ def test_the_authors_favourite_place_is_no_source():
         f"Fares will rise again by June ([port notice]({NEWS})).\n"
     )
     assert _urls(post) == [NEWS]
+
+
+def test_a_headline_with_its_subtitle_and_outlet_is_one_headline():
+    post = (
+        "# Weekend reading\n\n"
+        "Cities Brace for a Long Dry Summer: Reservoirs stand at record lows (Coast Weekly)\n"
+        "AP: Ferry strike ends after two days of talks\n"
+    )
+    assert [(e.outlet, e.title) for e in extract_editorial(post, published_on=DAY).evidence] == [
+        ("Coast Weekly", "Cities Brace for a Long Dry Summer: Reservoirs stand at record lows"),
+        ("AP", "Ferry strike ends after two days of talks"),
+    ]

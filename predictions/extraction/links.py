@@ -644,6 +644,12 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         title, outlet, authors = colon
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
     if inline := _inline_headlines(body):
+        whole = listed_headline(body) if len(inline) == 1 and ":" in body else None
+        if whole and whole.outlet == inline[0][1] and _title_case(whole.title.split(":", 1)[0]):
+            # "Data Leaks Like a Sieve: Officials admit more files are out (Wired)": one headline with its subtitle,
+            # a reading list's item where other items stand around it
+            whole.line = line.number
+            return _LineEvidence([whole], "colon")
         return _LineEvidence([DraftEvidence(t, o, [], None, line.number) for t, o in inline], "inline")
     return None
 
