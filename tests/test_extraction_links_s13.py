@@ -332,3 +332,15 @@ def test_a_headline_with_its_subtitle_and_outlet_is_one_headline():
         ("Coast Weekly", "Cities Brace for a Long Dry Summer: Reservoirs stand at record lows"),
         ("AP", "Ferry strike ends after two days of talks"),
     ]
+
+
+def test_a_reference_style_link_is_read_where_it_is_used():
+    post = (
+        "Tolls will rise again by June, as [the port notice][1] says; I covered the old tolls in "
+        "[my spring piece][2].\n\n"
+        "Check out the [widget docs][3] too.\n\n"
+        f"[1]: {NEWS}\n"
+        "[2]: https://someone.example/2024/04/02/old-harbour-tolls-explained\n"
+        "[3]: https://tidewidget.example/docs/home\n"
+    )
+    assert _evidence(post) == [("news.example.org", "the port notice", NEWS)]

@@ -14,6 +14,7 @@ class _Link:
     end: int
     number: int | None = None  # own source line (HTML anchors)
     name: str | None = None  # a reference-style definition's [name], when its text is the "title"
+    usage: tuple[str, int, int] | None = None  # a definition's first use in the text: (line body, start, end)
 
 
 @dataclass
@@ -133,6 +134,26 @@ def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
     return 0, {}
 
 
+_MD_REF_USE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<name>[^\[\]\n]+)\]")
+
+
+def _resolve_references(lines: list[_Line]) -> None:
+    """A reference-style link is read where it is used ("as I wrote [last year][2]" ... "[2]: https://..."): the
+    definition takes the words and the sentence of its first use, and the use's text when it has no title."""
+    defined = {link.name.casefold(): link for line in lines for link in line.links if link.name}
+    if not defined:
+        return
+    for line in lines:
+        if "][" not in line.body:
+            continue
+        for m in _MD_REF_USE.finditer(line.body):
+            link = defined.get(m["name"].strip().casefold())
+            if link is not None and link.usage is None:
+                link.usage = (line.body, m.start(), m.end())
+                if link.text == link.name:
+                    link.text = m["text"].strip()
+
+
 def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
@@ -169,6 +190,7 @@ def _parse_text(text: str) -> _Doc:
         else:
             opened = _MD_LINK_OPEN.search(body) if body.rfind("[") > body.rfind("]") else None
             carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
+    _resolve_references(lines)
     return _Doc(
         source=text,
         lines=lines,

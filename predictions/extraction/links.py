@@ -226,7 +226,7 @@ _OFFICE = re.compile(r"\.(?:docx|dotx|odt|pptx|odp|pages|key)$", re.I)
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
     "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
-    "shop", "buy", "app", "apps", "home", "support", "faq", "contact",
+    "shop", "buy", "app", "apps", "home", "support", "faq", "contact", "docs", "documentation",
 }  # fmt: skip
 _INDEX_FILE = re.compile(r"^(?:index|default|home|main)\.(?:html?|php|aspx?|jsp)$", re.I)
 _OWN_WORK = re.compile(
@@ -412,7 +412,7 @@ _DOCUMENT_TEXT = re.compile(
     r"|forecasts?|outlook|assessment|white\s+paper)\b",
     re.I,
 )
-_CONSULT = re.compile(r"\b(?:check|consult|monitor|track)(?:\s+out)?(?:\s+(?:the|at|on))?\s*$", re.I)
+_CONSULT = re.compile(r"\b(?:check|consult|monitor|track)(?:\s+(?:the|at|on))?\s*$", re.I)  # not "check out [a tool]"
 
 
 def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
@@ -459,7 +459,10 @@ def _cited(link: _Link, body: str) -> bool:
     """Whether a link in a line of the post is a cited source (see above)."""
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
-    before, after = _sentence_around(body, link.start, link.end)
+    start, end = link.start, link.end
+    if link.usage is not None:  # a reference-style link: the sentence it is used in
+        body, start, end = link.usage
+    before, after = _sentence_around(body, start, end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
         return False
     # the author's own thing ("started my [own little model]", "[my spreadsheet]"), an acknowledgement ("Inspired by
