@@ -134,26 +134,6 @@ def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
     return 0, {}
 
 
-_MD_REF_USE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<name>[^\[\]\n]+)\]")
-
-
-def _resolve_references(lines: list[_Line]) -> None:
-    """A reference-style link is read where it is used ("as I wrote [last year][2]" ... "[2]: https://..."): the
-    definition takes the words and the sentence of its first use, and the use's text when it has no title."""
-    defined = {link.name.casefold(): link for line in lines for link in line.links if link.name}
-    if not defined:
-        return
-    for line in lines:
-        if "][" not in line.body:
-            continue
-        for m in _MD_REF_USE.finditer(line.body):
-            link = defined.get(m["name"].strip().casefold())
-            if link is not None and link.usage is None:
-                link.usage = (line.body, m.start(), m.end())
-                if link.text == link.name:
-                    link.text = m["text"].strip()
-
-
 def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
@@ -199,3 +179,23 @@ def _parse_text(text: str) -> _Doc:
         meta_title=front.get("title"),
         meta_url=front.get("url"),
     )
+
+
+_MD_REF_USE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<name>[^\[\]\n]+)\]")
+
+
+def _resolve_references(lines: list[_Line]) -> None:
+    """A reference-style link is read where it is used ("as I wrote [last year][2]" ... "[2]: https://..."): the
+    definition takes the words and the sentence of its first use, and the use's text when it has no title."""
+    defined = {link.name.casefold(): link for line in lines for link in line.links if link.name}
+    if not defined:
+        return
+    for line in lines:
+        if "][" not in line.body:
+            continue
+        for m in _MD_REF_USE.finditer(line.body):
+            link = defined.get(m["name"].strip().casefold())
+            if link is not None and link.usage is None:
+                link.usage = (line.body, m.start(), m.end())
+                if link.text == link.name:
+                    link.text = m["text"].strip()
