@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
@@ -457,12 +457,11 @@ def signature_link(url: str, line_body: str, link_text: str | None) -> bool:
 
 def _cited(link: _Link, body: str) -> bool:
     """Whether a link in a line of the post is a cited source (see above)."""
+    if link.usage is not None:  # a reference-style link: read in the sentence it is used in
+        body, link = link.usage[0], replace(link, start=link.usage[1], end=link.usage[2])
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
-    start, end = link.start, link.end
-    if link.usage is not None:  # a reference-style link: the sentence it is used in
-        body, start, end = link.usage
-    before, after = _sentence_around(body, start, end)
+    before, after = _sentence_around(body, link.start, link.end)
     if _OWN_WORK.search(before) or (link.text and _OWN_TEXT.match(link.text)) or _CREDIT.match(before):
         return False
     # the author's own thing ("started my [own little model]", "[my spreadsheet]"), an acknowledgement ("Inspired by
