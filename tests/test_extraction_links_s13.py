@@ -344,3 +344,12 @@ def test_a_reference_style_link_is_read_where_it_is_used():
         "[3]: https://tidewidget.example/docs/home\n"
     )
     assert _evidence(post) == [("news.example.org", "the port notice", NEWS)]
+
+
+def test_newsletter_sign_ups_and_affiliate_links_are_not_evidence():
+    post = (
+        f"Tolls will rise again by June ([port notice]({NEWS})).\n\n"
+        "Get these by mail: [join the list](https://harbourblog.us5.list-manage.com/subscribe/post?u=ab12)\n\n"
+        "I expect [this tide clock](https://shop.example.com/tide-clock-deluxe-2025?aff_id=991) to sell out.\n"
+    )
+    assert _urls(post) == [NEWS]

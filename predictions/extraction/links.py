@@ -215,7 +215,13 @@ _FURNITURE_SEGMENTS = {
 }  # fmt: skip
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
-_FORM_HOSTS = {"forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so"}
+_FORM_HOSTS = {
+    "forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so",
+    # newsletter sign-ups
+    "list-manage.com", "eepurl.com", "mailchi.mp", "ck.page", "convertkit.com", "buttondown.email", "tinyletter.com",
+}  # fmt: skip
+# an affiliate's link: "?tag=someblog-20", "?aff_id=12", "&affiliate=x"
+_AFFILIATE = re.compile(r"(?:^|&)(?:tag=[\w.-]+-2\d|aff(?:_?id)?=|affiliate(?:_?id)?=|associate(?:_?id)?=)", re.I)
 _PRODUCT_SEGMENTS = {"dp", "gp", "exec", "obidos", "asin"}
 _DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
 # documents hosts that are not a tool's documentation: a parliament's or a university's papers, shared documents
@@ -339,6 +345,8 @@ def _is_furniture(url: str) -> bool:
     lowered = [seg.lower() for seg in segments]
     if _AMAZON.match(host) and not _PRODUCT_SEGMENTS.isdisjoint(lowered):
         return True  # a product page, an affiliate's link to one
+    if parts.query and _AFFILIATE.search(parts.query):
+        return True
     if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
