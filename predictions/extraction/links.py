@@ -244,31 +244,17 @@ _OWN_WORK = re.compile(
     r"|\b(?:last\s+year['’]s\s+|(?:my|our)\s+(?:\w+\s+)?)(?:predictions|forecasts|guesses|picks|calls)\b[^.!?]{0,30}$",
     re.I,
 )
-# The author's own thing named in the link: "my [work blog]", "[our simulation]", "I built [a small tool]"
-_MY_BEFORE = re.compile(
-    r"(?:\b(?:my|our)(?:\s+(?:own|favou?rite|usual|local))?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
-    r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$",
-    re.I,
-)
-# the link's own words say it ("[my simulation]"); a capital after "Our" is a name ("[Our World in Data]")
-_MY_TEXT = re.compile(
-    r"^(?:my|our)\s+|^(?:My|Our)\s+(?![A-Z])|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b"
-)
-# A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
-_RELEASE = re.compile(
-    r"^(?:announcing|introducing|releasing)\b.*\bv?\d+\.\d+(?:\.\d+)?\b|\bv?\d+\.\d+(?:\.\d+)?\s+(?:is\s+out|released)\b",
-    re.I,
-)
-# An acknowledgement: "Inspired by [a blog]", "(h/t [a reader])", "hat tip to [X]"
-_THANKS = re.compile(
-    r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$"
-    # a note on the post itself: "This post was written for [a meetup]", "This essay first ran in [X]"
-    r"|^\W*this\s+(?:post|article|piece|entry|essay|page)\s+(?:(?:was|is|has\s+been)\s+)?(?:written|created|drafted"
-    r"|composed|(?:originally|first)\s+(?:\w+)|part\s+of|cross-?posted|sponsored)\b"
-    # reading recommendations: "Some of my favourites are [X], [Y] and [Z]"
-    r"|\bfavou?rites?\s+(?:are|include|were|so\s+far)\b",
-    re.I,
-)
+_OWN_WORK_WORDS = ("wrote", "written", "posted", "blogged", "covered", "discussed", "argued", "mentioned", "predicted",
+                   "said", "explained", "noted", "my", "our", "last year")  # fmt: skip
+
+
+def _may_be_own_work(text: str) -> bool:
+    """Whether ``_OWN_WORK`` can match: one of the words it needs is there (a quick test before the pattern, which
+    a post of thousands of links asks of the text before each)."""
+    low = text.lower()
+    return any(word in low for word in _OWN_WORK_WORDS)
+
+
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
     r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
@@ -414,6 +400,31 @@ _ATTRIBUTED = re.compile(
 )
 
 
+# The author's own thing named in the link: "my [work blog]", "[our simulation]", "I built [a small tool]"
+_MY_BEFORE = re.compile(
+    r"(?:\b(?:my|our)(?:\s+(?:own|favou?rite|usual|local))?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
+    r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$",
+    re.I,
+)
+# the link's own words say it ("[my simulation]"); a capital after "Our" is a name ("[Our World in Data]")
+_MY_TEXT = re.compile(
+    r"^(?:my|our)\s+|^(?:My|Our)\s+(?![A-Z])|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b"
+)
+# A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
+_RELEASE = re.compile(
+    r"^(?:announcing|introducing|releasing)\b.*\bv?\d+\.\d+(?:\.\d+)?\b|\bv?\d+\.\d+(?:\.\d+)?\s+(?:is\s+out|released)\b",
+    re.I,
+)
+# An acknowledgement: "Inspired by [a blog]", "(h/t [a reader])", "hat tip to [X]"
+_THANKS = re.compile(
+    r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$"
+    # a note on the post itself: "This post was written for [a meetup]", "This essay first ran in [X]"
+    r"|^\W*this\s+(?:post|article|piece|entry|essay|page)\s+(?:(?:was|is|has\s+been)\s+)?(?:written|created|drafted"
+    r"|composed|(?:originally|first)\s+(?:\w+)|part\s+of|cross-?posted|sponsored)\b"
+    # reading recommendations: "Some of my favourites are [X], [Y] and [Z]"
+    r"|\bfavou?rites?\s+(?:are|include|were|so\s+far)\b",
+    re.I,
+)
 # A site's home page named as a document or data a claim rests on, or one the reader is sent to check
 _DOCUMENT_TEXT = re.compile(
     r"\b(?:reports?|study|studies|survey|paper|data|dataset|index|tracker|dashboard|polls?|statistics|projections?"
@@ -518,9 +529,6 @@ def _first_positions(source: str, urls: list[str]) -> dict[str, int]:
     return first
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def own_work_links(source: str, urls: list[str]) -> set[str]:
     """The URLs the author points to as their own earlier writing ("I went back and looked at my posts [from two
     years ago](...)"), read over line breaks (hard-wrapped markdown), and every other link to the same site unless
@@ -533,12 +541,8 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
         if at <= 0:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
-        end = start if start >= 0 else at
-        # the words before the link, over line breaks; only the last ~150 characters can end an _OWN_WORK match
-        before = _SPACES.sub(" ", source[max(0, end - 300) : end])
-        if len(before) > 160:
-            before = before[before.find(" ", len(before) - 160) + 1 :]  # from a word's start
-        if _OWN_WORK.search(before.rstrip(" *_")):
+        before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
+        if _may_be_own_work(before) and _OWN_WORK.search(before.rstrip(" *_")):
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
                 hosts.add(_segments(url)[0])
