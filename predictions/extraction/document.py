@@ -187,7 +187,7 @@ _MD_REF_USE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<name>[^\[\]\n]+)\]")
 def _resolve_references(lines: list[_Line]) -> None:
     """A reference-style link is read where it is used ("as I wrote [last year][2]" ... "[2]: https://..."): the
     definition takes the words and the sentence of its first use, and the use's text when it has no title."""
-    defined = {link.name.casefold(): link for line in lines for link in line.links if link.name}
+    defined = {line.links[0].name.casefold(): line.links[0] for line in lines if line.links and line.links[0].name}
     if not defined:
         return
     for line in lines:

@@ -473,7 +473,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     every_url = [link.url for line in doc.lines for link in line.links]  # the author's own, even if not kept
     own = own_work_links(doc.source, every_url) if not doc.is_html else set()
     evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
-    evidence = [item for item in evidence if not (item.url and own_site_link(item.url, doc.meta_url))]
+    if doc.meta_url:  # the post's own address (front matter, canonical link): its site's pages are its own
+        evidence = [item for item in evidence if not (item.url and own_site_link(item.url, doc.meta_url))]
     if blog := comment_hosts(every_url):  # the blog's own site, known by its comment links
         evidence = [item for item in evidence if not (item.url and on_blog(item.url, blog))]
     evidence = [item for item in evidence if not _repeats_title(item, title)]

@@ -244,17 +244,6 @@ _OWN_WORK = re.compile(
     r"|\b(?:last\s+year['’]s\s+|(?:my|our)\s+(?:\w+\s+)?)(?:predictions|forecasts|guesses|picks|calls)\b[^.!?]{0,30}$",
     re.I,
 )
-_OWN_WORK_WORDS = ("wrote", "written", "posted", "blogged", "covered", "discussed", "argued", "mentioned", "predicted",
-                   "said", "explained", "noted", "my", "our", "last year")  # fmt: skip
-
-
-def _may_be_own_work(text: str) -> bool:
-    """Whether ``_OWN_WORK`` can match: one of the words it needs is there (a quick test before the pattern, which
-    a post of thousands of links asks of the text before each)."""
-    low = text.lower()
-    return any(word in low for word in _OWN_WORK_WORDS)
-
-
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
     r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
@@ -326,7 +315,7 @@ def _is_furniture(url: str) -> bool:
         return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
     if _comment_link(parts):
         return True
-    if _IMAGE.search(parts.path) or _OFFICE.search(parts.path):
+    if "." in parts.path[-6:] and (_IMAGE.search(parts.path) or _OFFICE.search(parts.path)):
         return True  # an image; an editable office file (a template or slides to download)
     lowered = [seg.lower() for seg in segments]
     if _AMAZON.match(host) and not _PRODUCT_SEGMENTS.isdisjoint(lowered):
@@ -363,6 +352,7 @@ def _is_furniture(url: str) -> bool:
 _SLUG = re.compile(r"(?:[a-z0-9]+[-_+]){2,}[a-z0-9]+|\d{4,}", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _is_landing(url: str) -> bool:
     """A site's or product's home, help or about page: no article behind it."""
     _, segments = _segments(url)
@@ -425,6 +415,27 @@ _THANKS = re.compile(
     r"|\bfavou?rites?\s+(?:are|include|were|so\s+far)\b",
     re.I,
 )
+
+
+class _WordsFirst:
+    """A pattern asked only of texts holding one of the words it needs: a quick test first, since a post of
+    thousands of links asks ``_OWN_WORK`` of the text before each."""
+
+    def __init__(self, pattern: re.Pattern[str], words: tuple[str, ...]) -> None:
+        self.pattern, self.words = pattern, words
+
+    def search(self, text: str) -> re.Match[str] | None:
+        low = text.lower()
+        return self.pattern.search(text) if any(word in low for word in self.words) else None
+
+
+_OWN_WORK = _WordsFirst(  # type: ignore[assignment]
+    _OWN_WORK,
+    ("wrote", "written", "posted", "blogged", "covered", "discussed", "argued", "mentioned", "predicted", "said",
+     "explained", "noted", "my", "our", "last year"),
+)  # fmt: skip
+
+
 # A site's home page named as a document or data a claim rests on, or one the reader is sent to check
 _DOCUMENT_TEXT = re.compile(
     r"\b(?:reports?|study|studies|survey|paper|data|dataset|index|tracker|dashboard|polls?|statistics|projections?"
@@ -487,7 +498,8 @@ def _cited(link: _Link, body: str) -> bool:
     # [X]"), a product's release note ("[Announcing Widget 2.0]")
     if before and (_MY_BEFORE.search(before) or _THANKS.search(before)):
         return False
-    if link.text and (_MY_TEXT.match(link.text) or _RELEASE.search(link.text)):
+    text = link.text
+    if text and ((text[0] in "mMoOI" and _MY_TEXT.match(text)) or ("." in text and _RELEASE.search(text))):
         return False
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
@@ -542,7 +554,7 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
         before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
-        if _may_be_own_work(before) and _OWN_WORK.search(before.rstrip(" *_")):
+        if _OWN_WORK.search(before.rstrip(" *_")):
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
                 hosts.add(_segments(url)[0])
