@@ -14,6 +14,7 @@ class _Link:
     end: int
     number: int | None = None  # own source line (HTML anchors)
     name: str | None = None  # a reference-style definition's [name], when its text is the "title"
+    usage: tuple[str, int, int] | None = None  # a definition's first use in the text: (line body, start, end)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class _Doc:
     meta_date: str | None = None
     meta_title: str | None = None
     is_html: bool = False
+    meta_url: str | None = None  # the post's own address (front matter, canonical link, permalink)
 
 
 # HTML is recognised by its block tags; markdown with a few inline <a href> anchors stays markdown.
@@ -64,22 +66,44 @@ _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
+# The post's own address in its front matter: "url", "permalink", "canonical_url", "original-url", "upstream_url"
+_FRONT_MATTER_URL = re.compile(
+    r"^(?:url|permalink|canonical(?:[_-]?url)?|original[_-]?url|upstream[_-]?url|source[_-]?url)\s*[:=]\s*"
+    r"(?P<value>[\"']?https?://\S+?)\s*$",
+    re.I,
+)
+# The end of a markdown link whose text began on the line before: "over two lines](https://...)"
+_MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\((?P<url>https?://[^\s)]+)\)")
+# The text of a markdown link left open at the end of a line: "- [A long title wrapped"
+_MD_LINK_OPEN = re.compile(r"(?<!!)\[(?P<text>[^\[\]]*)$")
+
+
 _MD_REFERENCE = re.compile(
     r"^\[(?P<text>[^\]]+)\]:\s*<?(?P<url>https?://[^\s>]+)>?(?:\s+[\"'(](?P<title>[^\"')]+)[\"')])?\s*$"
 )
 
 
-def _links_in(body: str) -> list[_Link]:
+def _links_in(body: str, carried: str = "") -> list[_Link]:
+    """The links of a line; `carried` is the text of a markdown link opened on the line before ("[A long title
+    wrapped" ... "over two lines](https://...)")."""
     if m := _MD_REFERENCE.match(body):  # a reference-style link's definition: [text]: url "title"
         return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body), name=m["text"].strip())]
-    links = [_Link(m["text"].strip(), m["url"], m.start(), m.end()) for m in _MD_LINK.finditer(body)]
+    links, taken = [], []
+    for m in _MD_LINK.finditer(body):
+        if m.start() and body[m.start() - 1] == "!":
+            taken.append((m.start(), m.end()))  # an image ("![a map](https://...)"): shown, not cited
+            continue
+        links.append(_Link(m["text"].strip(), m["url"], m.start(), m.end()))
+    if carried and (m := _MD_LINK_TAIL.match(body)):
+        links.append(_Link(f"{carried} {m['text'].strip()}".strip(), m["url"], 0, m.end()))
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
-    taken = [(link.start, link.end) for link in links]
+    for link in links:
+        taken.append((link.start, link.end))
     for m in _BARE_URL.finditer(body):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
+        if any(s <= m.start() < e for s, e in taken) or body[max(0, m.start() - 2) : m.start()] in {'="', "='"}:
+            continue  # inside a link, or an attribute's value (an image's src="https://...")
         url = m["url"]
         while True:  # trailing punctuation and markdown emphasis: "...Blog.aspx)*.)*" (a link wrapped over lines)
             trimmed = url.rstrip(".,;:!?'’”*_")
@@ -109,6 +133,8 @@ def _front_matter(raw_lines: list[str]) -> tuple[int, dict[str, str]]:
             for raw in raw_lines[1:end]:
                 if m := _FRONT_MATTER_FIELD.match(raw.strip()):
                     fields[m["key"].lower()] = m["value"].strip("\"'")
+                elif (m := _FRONT_MATTER_URL.match(raw.strip())) and "url" not in fields:
+                    fields["url"] = m["value"].strip("\"'")  # the post's own address
             return end + 1, fields
     return 0, {}
 
@@ -122,6 +148,7 @@ _TRAILING_TAGS = re.compile(rf"(?:[ \t]*(?:{_BLOCK_TAG}))+[ \t]*$")
 def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
+    carried = ""  # a markdown link's text left open at the end of the line before
     raw_lines = text.splitlines(keepends=True)
     skip, front = _front_matter(raw_lines)
     open_item = False  # a "<li>" line alone: the next line with text is the item
@@ -155,17 +182,44 @@ def _parse_text(text: str) -> _Doc:
                 number=number,
                 start=offset + pos + lead,
                 body=body,
-                links=_links_in(body),
+                links=_links_in(body, carried),
                 list_item=list_item,
                 heading=heading,
                 quoted=quoted,
             )
         )
         offset += len(raw)
+        if carried and "]" not in body and body:
+            carried = f"{carried} {body}" if len(carried) + len(body) < 200 else ""  # still open: "[from two" "years"
+        else:
+            opened = _MD_LINK_OPEN.search(body) if body.rfind("[") > body.rfind("]") else None
+            carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
+    _resolve_references(lines)
     return _Doc(
         source=text,
         lines=lines,
         meta_author=front.get("author"),
         meta_date=front.get("date"),
         meta_title=front.get("title"),
+        meta_url=front.get("url"),
     )
+
+
+_MD_REF_USE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<name>[^\[\]\n]+)\]")
+
+
+def _resolve_references(lines: list[_Line]) -> None:
+    """A reference-style link is read where it is used ("as I wrote [last year][2]" ... "[2]: https://..."): the
+    definition takes the words and the sentence of its first use, and the use's text when it has no title."""
+    defined = {line.links[0].name.casefold(): line.links[0] for line in lines if line.links and line.links[0].name}
+    if not defined:
+        return
+    for line in lines:
+        if "][" not in line.body:
+            continue
+        for m in _MD_REF_USE.finditer(line.body):
+            link = defined.get(m["name"].strip().casefold())
+            if link is not None and link.usage is None:
+                link.usage = (line.body, m.start(), m.end())
+                if link.text == link.name:
+                    link.text = m["text"].strip()

@@ -19,7 +19,16 @@ from predictions.extraction.dates import (
 from predictions.extraction.document import _Doc, _parse_text, looks_like_html
 from predictions.extraction.draft import Draft, DraftEvidence, DraftPrediction
 from predictions.extraction.html import _parse_html
-from predictions.extraction.links import _SENTENCE_CHAIN, _words, own_work_links, self_link, signature_link
+from predictions.extraction.links import (
+    _SENTENCE_CHAIN,
+    _words,
+    comment_hosts,
+    on_blog,
+    own_site_link,
+    own_work_links,
+    self_link,
+    signature_link,
+)
 from predictions.extraction.probability import _ASSERTION, _confidence, _find_stated, _normalise_for_phrases
 from predictions.extraction.sentences import (
     _BACKREF,
@@ -606,6 +615,10 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     every_url = [link.url for line in doc.lines for link in line.links]  # the author's own, even if not kept
     own = own_work_links(doc.source, every_url) if not doc.is_html else set()
     evidence = [item for item in evidence if not (item.url and (item.url in own or self_link(item.url, title)))]
+    if doc.meta_url:  # the post's own address (front matter, canonical link): its site's pages are its own
+        evidence = [item for item in evidence if not (item.url and own_site_link(item.url, doc.meta_url))]
+    if blog := comment_hosts(every_url):  # the blog's own site, known by its comment links
+        evidence = [item for item in evidence if not (item.url and on_blog(item.url, blog))]
     evidence = [item for item in evidence if not _repeats_title(item, title)]
     if published_on or given:
         base, new_year = _relative_base(published_on or given, doc, title)

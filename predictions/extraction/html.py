@@ -28,6 +28,8 @@ class _HTMLText(HTMLParser):
         self.blocks: list[tuple[str, int, list[_Link], bool, bool, bool]] = []
         self.meta_author: str | None = None
         self.meta_date: str | None = None
+        self.meta_url: str | None = None  # the post's own address: canonical link, og:url, permalink
+        self._heading_url: str | None = None  # the first heading's link (the title linked to its post)
         self.title_text = ""
         self.h1: str | None = None
         self.first_heading: str | None = None
@@ -44,6 +46,11 @@ class _HTMLText(HTMLParser):
     @property
     def _skip(self) -> bool:
         return any(hides for _, hides in self._stack)
+
+    def _own_url(self, href: str) -> None:
+        href = href.strip()
+        if self.meta_url is None and href.lower().startswith(("http://", "https://")):
+            self.meta_url = href
 
     # text accumulation -------------------------------------------------------------------------------
     def _text(self) -> str:
@@ -76,7 +83,14 @@ class _HTMLText(HTMLParser):
                 self.meta_author = a.get("content", "").strip() or None
             if key in {"article:published_time", "date", "datepublished", "dc.date", "pubdate"}:
                 self.meta_date = self.meta_date or a.get("content") or None
+            if key in {"og:url", "twitter:url"}:
+                self._own_url(a.get("content", ""))
             return
+        if tag == "link" and "canonical" in a.get("rel", "").lower().split():
+            self._own_url(a.get("href", ""))
+            return
+        if tag == "a" and ("bookmark" in a.get("rel", "").lower().split() or "permalink" in a.get("class", "").lower()):
+            self._own_url(a.get("href", ""))  # the post's permalink (Blogger's timestamp, WordPress' "Permalink")
         if tag == "time" and a.get("datetime") and not self.meta_date:
             self.meta_date = a["datetime"]
         hides = tag in self._SKIP or bool(self._SKIP_CLASS.search(f"{a.get('class', '')} {a.get('id', '')}"))
@@ -95,7 +109,10 @@ class _HTMLText(HTMLParser):
             self._heading = tag
         if tag == "blockquote":
             self._quote += 1
-        if tag == "a" and self._heading is None:  # a heading's link is the post's own permalink
+        if tag == "a" and self._heading is not None and self._heading_url is None:
+            href = a.get("href", "").strip()  # a heading's link: the post's own permalink, when nothing better says
+            self._heading_url = href if href.lower().startswith(("http://", "https://")) else None
+        if tag == "a" and self._heading is None:
             href = a.get("href", "").strip()
             if href.lower().startswith(("http://", "https://")):
                 self._anchor = (href, len(self._text()), self.getpos()[0])
@@ -172,4 +189,5 @@ def _parse_html(text: str) -> _Doc:
         meta_date=front.get("date") or parser.meta_date,
         meta_title=front.get("title") or title,
         is_html=True,
+        meta_url=parser.meta_url or parser._heading_url,
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
 from predictions.extraction.document import _Line, _Link
@@ -44,10 +44,15 @@ _DOMAIN_OUTLETS = {
 }  # fmt: skip
 
 
+_ARCHIVED = re.compile(r"(?<=/)https?://[^\s]+")
+
+
 def _domain_outlet(url: str) -> str | None:
-    host = (urlsplit(url).hostname or "").lower()
+    host = (_split_url(url)[2].hostname or "").lower()
     if not host:
         return None
+    if host.endswith("web.archive.org") and (m := _ARCHIVED.search(url)):
+        return _domain_outlet(m[0])  # an archive's copy of a page: the page's outlet
     parts = host.split(".")
     for i in range(len(parts) - 1):
         if ".".join(parts[i:]) in _DOMAIN_OUTLETS:
@@ -107,8 +112,8 @@ def _is_attribution(text: str) -> bool:
             return False
     if not capitalised or all(_WEEKDAY_OR_MONTH.match(w) for w in capitalised):
         return False
-    if "editor" in t.lower() or t.lower() in _LABELS:
-        return False
+    if "editor" in t.lower() or t.lower() in _LABELS or _YEAR.match(t) or t.count("(") != t.count(")"):
+        return False  # "2023 Outlook: ...", "Update – Calm Seas (July 12, 2022)": a dated label, no outlet
     return _find_stated(t) is None
 
 
@@ -140,6 +145,8 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
     if not _headline_ok(title) or not _is_attribution(attribution):
         return None
     outlet, authors = _outlet_and_authors(attribution)
+    if "," in attribution and not authors:
+        return None  # "Review - Minneapolis, City Stadium": a place, not "Jane Roe, Outlet"
     return title, outlet, authors
 
 
@@ -192,7 +199,7 @@ _UPDATE_PREFIX = re.compile(r"^(?:update[sd]?|related|see also|more)\s*(?:#\s*\d
 # A page's furniture around a post, in text: recommendations, ads, share rows ("You might also like: ...",
 # "Advertisement: ...", "Share this: Twitter | Facebook"); a menu is a run of "|"-separated words
 _CHROME_PREFIX = re.compile(
-    r"^\W*(?:related\s+(?:articles?|stories|posts?|content|links)|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|"
+    r"^\W*(?:(?:view\s+|see\s+)?related(?:\s+\w+){1,3}|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|"
     r"recommended(?:\s+for\s+you)?|advertisements?|ads?|sponsored(?:\s+(?:content|links?|stories))?|promoted|"
     r"paid\s+content|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|popular\s+posts|recent\s+posts|"
     r"share\s+this|share\s+on|share)\s*[:—–|-]",
@@ -221,6 +228,7 @@ _SHARE = re.compile(
     r"|addtoany|sharethis|addthis|[?&](?:share|shareurl|u|url)=https?|[?&](?:action|utm_content|utm_medium)=share\b",
     re.I,
 )
+_SHARE_HOST = re.compile(r"(?:^|\.)(?:addtoany|sharethis|addthis|shareaholic|sumo)\.com$")
 _FURNITURE_SEGMENTS = {
     "tag", "tags", "category", "categories", "label", "labels", "author", "authors", "feed", "feeds", "rss", "atom",
     "comments", "comment", "login", "log-in", "signin", "sign-in", "signup", "sign-up", "register", "subscribe",
@@ -230,10 +238,24 @@ _FURNITURE_SEGMENTS = {
 }  # fmt: skip
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
+_FORM_HOSTS = {
+    "forms.gle", "typeform.com", "surveymonkey.com", "jotform.com", "tally.so",
+    # newsletter sign-ups
+    "list-manage.com", "eepurl.com", "mailchi.mp", "ck.page", "convertkit.com", "buttondown.email", "tinyletter.com",
+}  # fmt: skip
+# an affiliate's link: "?tag=someblog-20", "?aff_id=12", "&affiliate=x"
+_AFFILIATE = re.compile(r"(?:^|&)(?:tag=[\w.-]+-2\d|aff(?:_?id)?=|affiliate(?:_?id)?=|associate(?:_?id)?=)", re.I)
+_PRODUCT_SEGMENTS = {"dp", "gp", "exec", "obidos", "asin"}
+_DOCS_LABELS = {"docs", "doc", "developer", "developers", "devdocs", "play", "playground", "learn", "api"}
+# documents hosts that are not a tool's documentation: a parliament's or a university's papers, shared documents
+_PUBLIC_DOCS = re.compile(r"\.(?:gov|mil|int|edu|parliament)(?:\.[a-z]{2})?$|\.gov\.|^docs\.google\.com$")
+_DATA_NAME = re.compile(r"data|stats|statistics|polls?\b|results|tracker|estimates|forecasts?\b", re.I)
+_CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net"}
+_OFFICE = re.compile(r"\.(?:docx|dotx|odt|pptx|odp|pages|key)$", re.I)
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
 _LANDING_SEGMENTS = {
     "help", "about", "about-us", "download", "downloads", "product", "products", "features", "pricing", "store",
-    "shop", "buy", "app", "apps", "home", "support", "faq", "contact",
+    "shop", "buy", "app", "apps", "home", "support", "faq", "contact", "docs", "documentation",
 }  # fmt: skip
 _INDEX_FILE = re.compile(r"^(?:index|default|home|main)\.(?:html?|php|aspx?|jsp)$", re.I)
 _OWN_WORK = re.compile(
@@ -260,7 +282,8 @@ def _may_be_own_work(text: str) -> bool:
 
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
-    r"^\W*(?:photo|image|picture|illustration|graphic|video)(?:\s+(?:by|credit|courtesy(?:\s+of)?|via))?\s*[:—–-]?\s*$",
+    r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
+    r"|from|source|taken\s+from|adapted\s+from)(?:\s+(?:the|this|a|an))?)?\s*[:—–-]?\s*$",
     re.I,
 )
 _OWN_TEXT = re.compile(
@@ -287,16 +310,16 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
 def _segments(url: str) -> tuple[str, list[str]]:
-    host, segments = _split_url(url)
+    host, segments, _ = _split_url(url)
     return host, list(segments)
 
 
 @lru_cache(maxsize=4096)
-def _split_url(url: str) -> tuple[str, tuple[str, ...]]:
-    """(host, path segments): asked several times of each link, read once."""
+def _split_url(url: str) -> tuple[str, tuple[str, ...], SplitResult]:
+    """(host, path segments, the split address): asked several times of each link, read once."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    return host, tuple(seg for seg in parts.path.split("/") if seg)
+    return host, tuple(seg for seg in parts.path.split("/") if seg), parts
 
 
 def _domains(host: str) -> set[str]:
@@ -305,28 +328,58 @@ def _domains(host: str) -> set[str]:
     return {".".join(labels[i:]) for i in range(len(labels))}
 
 
+_COMMENT_FRAGMENT = re.compile(r"(?:comment|respond|comments)", re.I)
+_AMAZON = re.compile(r"(?:[\w-]+\.)?amazon\.")
+_DAY_OR_MONTH = re.compile(r"\d{1,2}")
+_YEAR_SEGMENT = re.compile(r"(?:19|20)\d\d")
+
+
+def _comment_link(parts: SplitResult) -> bool:
+    return (bool(parts.fragment) and bool(_COMMENT_FRAGMENT.match(parts.fragment))) or "replytocom=" in parts.query
+
+
+def comment_hosts(urls: list[str]) -> set[str]:
+    """The hosts of a post's comment links ("/2008/11/vote.aspx#commentstart", "?replytocom=12"): the blog's own
+    site, whose other pages are the author's own posts."""
+    return {_segments(url)[0] for url in urls if ("#" in url or "replytocom=" in url) and _comment_link(urlsplit(url))}
+
+
+def on_blog(url: str, hosts: set[str]) -> bool:
+    """A link to one of the blog's own hosts (see comment_hosts), a known outlet's excepted."""
+    return _segments(url)[0] in hosts and _domain_outlet(url) not in _DOMAIN_OUTLETS.values()
+
+
 def _is_furniture(url: str) -> bool:
     """Share buttons, profiles, tag/category/author pages, feeds, comment anchors, images."""
-    host, segments = _segments(url)
-    parts = urlsplit(url)
-    if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")):
+    host, segments, parts = _split_url(url)
+    if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")) or _SHARE_HOST.search(host):
+        return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
+    if _comment_link(parts):
         return True
-    if re.match(r"(?:comment|respond|comments)", parts.fragment, re.I) or "replytocom=" in parts.query:
-        return True
-    if _IMAGE.search(parts.path):
-        return True
-    if re.match(r"(?:[\w-]+\.)?amazon\.", host) and {"dp", "gp"} & {seg.lower() for seg in segments}:
-        return True  # a product page
+    if "." in parts.path[-6:] and (_IMAGE.search(parts.path) or _OFFICE.search(parts.path)):
+        return True  # an image; an editable office file (a template or slides to download)
     lowered = [seg.lower() for seg in segments]
+    if _AMAZON.match(host) and not _PRODUCT_SEGMENTS.isdisjoint(lowered):
+        return True  # a product page, an affiliate's link to one
+    if parts.query and _AFFILIATE.search(parts.query):
+        return True
     if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
         return True
     dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
-    if dated and all(re.fullmatch(r"\d{1,2}", seg) for seg in dated[1:]) and re.fullmatch(r"(?:19|20)\d\d", dated[0]):
+    if dated and _YEAR_SEGMENT.fullmatch(dated[0]) and all(_DAY_OR_MONTH.fullmatch(seg) for seg in dated[1:]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
     domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
-    if not domains.isdisjoint(_FUNDING_HOSTS):
+    if not domains.isdisjoint(_FUNDING_HOSTS) or not domains.isdisjoint(_FORM_HOSTS):
+        return True
+    if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
+        return True  # a form to fill in (docs.google.com/forms/...): a sign-up, not a source
+    if host.count(".") >= 2 and host[: host.find(".")] in _DOCS_LABELS and not _PUBLIC_DOCS.search(host):
+        return True  # documentation or a playground (docs.example.com, developer.example.com): a tool's pages
+    if host in _CODE_HOSTS and len(lowered) == 2 and not _DATA_NAME.search(lowered[1]):
+        # a repository's home (github.com/owner/project): a tool; its files and commits are sources, and so is a
+        # repository of data (github.com/owner/covid-19-data)
         return True
     if not domains.isdisjoint(_SOCIAL_HOSTS):
         # a profile: twitter.com/jdoe, facebook.com/page, linkedin.com/in/jdoe, youtube.com/@x; a post or a video
@@ -340,6 +393,7 @@ def _is_furniture(url: str) -> bool:
 _SLUG = re.compile(r"(?:[a-z0-9]+[-_+]){2,}[a-z0-9]+|\d{4,}", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _is_landing(url: str) -> bool:
     """A site's or product's home, help or about page: no article behind it."""
     _, segments = _segments(url)
@@ -362,6 +416,8 @@ def _names_own_page(link: _Link) -> bool:
     if not text or not segments or len(_words(name)) > 3:
         return False
     last = segments[-1].lower()
+    if len(re.findall(r"[a-z0-9]+", last.rsplit(".", 1)[0])) >= 3:
+        return False  # an article's slug ("predictions-are-hard"), titled as its headline: a source
     if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
         return False  # a document ("report.pdf"), not a page about the name
     return re.sub(r"[^a-z0-9]", "", last.rsplit(".", 1)[0]) == text
@@ -369,10 +425,65 @@ def _names_own_page(link: _Link) -> bool:
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
 _ATTRIBUTED = re.compile(
-    r"^\W{0,3}(?:\w+\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
+    r"^\W{0,3}(?:(?:which|that|who|now|also|currently|still|itself|again|just)\s+){0,2}(?:is\s+|are\s+|has\s+been\s+)?(?:projecting|projects|says|said|reports?|reported|shows?|"
     r"showed|estimates?|estimated|predicts?|predicted|finds|found|forecasts?|puts|gives|according)\b",
     re.I,
 )
+
+
+# The author's own thing named in the link: "my [work blog]", "[our simulation]", "I built [a small tool]"
+_MY_BEFORE = re.compile(
+    r"(?:\b(?:my|our)(?:\s+(?:own|favou?rite|usual|local))?|\bI(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)"
+    r"(?:\s+(?:a|an|the|this|some))?(?:\s+\w+)?)\s*$",
+    re.I,
+)
+# the link's own words say it ("[my simulation]"); a capital after "Our" is a name ("[Our World in Data]")
+_MY_TEXT = re.compile(
+    r"^(?:my|our)\s+|^(?:My|Our)\s+(?![A-Z])|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b"
+)
+# A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
+_RELEASE = re.compile(
+    r"^(?:announcing|introducing|releasing)\b.*\bv?\d+\.\d+(?:\.\d+)?\b|\bv?\d+\.\d+(?:\.\d+)?\s+(?:is\s+out|released)\b",
+    re.I,
+)
+# An acknowledgement: "Inspired by [a blog]", "(h/t [a reader])", "hat tip to [X]"
+_THANKS = re.compile(
+    r"\b(?:inspired\s+by|h/t|hat\s+tip(?:\s+to)?|thanks\s+to|credit\s+to)\s*$"
+    # a note on the post itself: "This post was written for [a meetup]", "This essay first ran in [X]"
+    r"|^\W*this\s+(?:post|article|piece|entry|essay|page)\s+(?:(?:was|is|has\s+been)\s+)?(?:written|created|drafted"
+    r"|composed|(?:originally|first)\s+(?:\w+)|part\s+of|cross-?posted|sponsored)\b"
+    # reading recommendations: "Some of my favourites are [X], [Y] and [Z]"
+    r"|\bfavou?rites?\s+(?:are|include|were|so\s+far)\b",
+    re.I,
+)
+
+
+class _WordsFirst:
+    """A pattern asked only of texts holding one of the words it needs: a quick test first, since a post of
+    thousands of links asks ``_OWN_WORK`` of the text before each."""
+
+    def __init__(self, pattern: re.Pattern[str], words: tuple[str, ...]) -> None:
+        self.pattern, self.words = pattern, words
+
+    def search(self, text: str) -> re.Match[str] | None:
+        low = text.lower()
+        return self.pattern.search(text) if any(word in low for word in self.words) else None
+
+
+_OWN_WORK = _WordsFirst(  # type: ignore[assignment]
+    _OWN_WORK,
+    ("wrote", "written", "posted", "blogged", "covered", "discussed", "argued", "mentioned", "predicted", "said",
+     "explained", "noted", "my", "our", "last year"),
+)  # fmt: skip
+
+
+# A site's home page named as a document or data a claim rests on, or one the reader is sent to check
+_DOCUMENT_TEXT = re.compile(
+    r"\b(?:reports?|study|studies|survey|paper|data|dataset|index|tracker|dashboard|polls?|statistics|projections?"
+    r"|forecasts?|outlook|assessment|white\s+paper)\b",
+    re.I,
+)
+_CONSULT = re.compile(r"\b(?:check|consult|monitor|track)(?:\s+(?:the|at|on))?\s*$", re.I)  # not "check out [a tool]"
 
 
 def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
@@ -391,8 +502,15 @@ def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
 _REFERENCE_HOSTS = ("wikipedia.org", "wiktionary.org", "merriam-webster.com", "dictionary.com", "urbandictionary.com")
 
 
+_EXPLAINER = re.compile(r"(?:what-(?:is|are)|definition-of|meaning-of)-", re.I)
+
+
 def _is_reference(url: str) -> bool:
-    host, _ = _segments(url)
+    host, segments = _segments(url)
+    if segments[:1] and segments[0].lower() in {"wiki", "w", "glossary", "define", "definition", "dictionary"}:
+        return True  # a wiki's or glossary's page on a term (example.org/wiki/Term, forum.example/w/term)
+    if segments and _EXPLAINER.match(segments[-1]):
+        return True  # an explainer of a term ("/what-is-a-blockchain/")
     return any(host == h or host.endswith("." + h) for h in _REFERENCE_HOSTS)
 
 
@@ -410,12 +528,21 @@ def signature_link(url: str, line_body: str, link_text: str | None) -> bool:
 
 def _cited(link: _Link, body: str) -> bool:
     """Whether a link in a line of the post is a cited source (see above)."""
+    if link.usage is not None:  # a reference-style link: read in the sentence it is used in
+        body, link = link.usage[0], replace(link, start=link.usage[1], end=link.usage[2])
     if _is_furniture(link.url) or _is_reference(link.url):
         return False
     before, after = _sentence_around(body, link.start, link.end)
     # (an embedded post's date is its link: "— Jane Doe (@jdoe) March 21, 2031" is the post cited)
     own_text = link.text and _OWN_TEXT.match(link.text) and "/status/" not in link.url
     if (_may_be_own_work(before) and _OWN_WORK.search(before)) or own_text or _CREDIT.match(before):
+        return False
+    # the author's own thing ("started my [own little model]", "[my spreadsheet]"), an acknowledgement ("Inspired by
+    # [X]"), a product's release note ("[Announcing Widget 2.0]")
+    if before and (_MY_BEFORE.search(before) or _THANKS.search(before)):
+        return False
+    text = link.text
+    if text and ((text[0] in "mMoOI" and _MY_TEXT.match(text)) or ("." in text and _RELEASE.search(text))):
         return False
     if _is_landing(link.url) or _names_own_page(link):
         # kept when the site is what the sentence's claim is about (the link opens the sentence, "will" follows),
@@ -424,6 +551,8 @@ def _cited(link: _Link, body: str) -> bool:
         if not before.strip(" \t\"“'‘([*_") and _CLAIM.search(after):
             return True
         text = (link.text or "").strip(" *_")
+        if _DOCUMENT_TEXT.search(text) or _CONSULT.search(before):
+            return True  # "the [AI outlook report](site.org)", "you can check the [Sea Ice Index](site.org)"
         return bool(_ATTRIBUTED.match(after)) or (len(_words(text)) >= 3 and text.endswith((".", "!", "?")))
     return True
 
@@ -484,7 +613,13 @@ def self_link(url: str, title: str | None) -> bool:
     labels = [lab for lab in host.split(".") if len(lab) >= 6 and lab not in {"blogspot", "wordpress", "typepad"}]
     words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in title.split()]
     words = [w for w in words if w]
-    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 5) + 1)}
+    # words of letters only: "AI 2027 and p(doom)" names a report at ai-2027.example, not the blog's own host
+    runs = {
+        "".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 2, min(len(words), i + 5) + 1)
+        if not any(w.isdigit() for w in words[i:j])
+    }
     return any(lab.replace("-", "") in runs for lab in labels)
 
 
@@ -501,6 +636,13 @@ def own_site_link(url: str, page_url: str | None) -> bool:
     if a.path.rstrip("/") == b.path.rstrip("/"):
         return True
     return _domain_outlet(url) not in _DOMAIN_OUTLETS.values()
+
+
+# A markdown link or an anchor to a path of the same site ("[Older post](/posts/older)", "<a href="/about">")
+_RELATIVE_LINK = re.compile(r"\]\((?:/|\.\.?/|#)[^)\s]*\)|<a\s[^>]*href\s*=\s*[\"'](?!https?:)", re.I)
+
+
+_TAGS_ONLY = re.compile(r"(?:<[^<>]*>\s*)+")
 
 
 @dataclass
@@ -522,8 +664,13 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         # A line that is only links and their labels is a link list; prose with a link in it is prose.
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)
         items: list[DraftEvidence] = []
+        furniture = False
+        own: set[str] | None = None  # "a [post](u) on my [work blog](u)": the same page said to be the author's
         for link in line.links:
             if not _cited(link, body) or _same_site_follows(link, line.links):
+                furniture = furniture or _is_furniture(link.url)
+                if _MY_BEFORE.search(body[: link.start]) or (link.text and _MY_TEXT.match(link.text)):
+                    own = (own or set()) | {link.url}
                 continue
             number = link.number or line.number
             title, outlet, authors = link.text, None, []
@@ -547,9 +694,16 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
             if title and outlet and title.casefold() == outlet.casefold():
                 title = None  # "<a href=...>Reuters</a>: ..." names the outlet, not the article
             items.append(DraftEvidence(title=title, outlet=outlet, authors=authors, url=link.url, line=number))
-        if items or not is_list or not bare:  # a line of nothing but links ("Subscribe now") is no prediction
+        if own:
+            items = [item for item in items if item.url not in own]
+        # a line of nothing but links ("Subscribe now", "Fill in [the form]") is no prediction
+        if items or not is_list or not bare or furniture:
             return _LineEvidence(items, "list" if is_list else "inline")
         return None
+    if body.startswith("<") and _TAGS_ONLY.fullmatch(body):
+        return _LineEvidence([], "list")  # markup alone ('<img src="https://...">', "<br/>"): no text, no source
+    if _RELATIVE_LINK.search(body):
+        return None  # a link to the blog's own page ("[Week 2 - Summary](/notes/week-2)"): no headline line
     if shape := _dash_shape(body):
         title, outlet, authors = shape
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "list")
@@ -557,6 +711,12 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         title, outlet, authors = colon
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
     if inline := _inline_headlines(body):
+        whole = listed_headline(body) if len(inline) == 1 and ":" in body else None
+        if whole and whole.outlet == inline[0][1] and _title_case(whole.title.split(":", 1)[0]):
+            # "Data Leaks Like a Sieve: Officials admit more files are out (Wired)": one headline with its subtitle,
+            # a reading list's item where other items stand around it
+            whole.line = line.number
+            return _LineEvidence([whole], "colon")
         return _LineEvidence([DraftEvidence(t, o, [], None, line.number) for t, o in inline], "inline")
     return None
 
@@ -570,6 +730,38 @@ _SOURCES_LABEL = re.compile(
 _TITLE_THEN_OUTLET = re.compile(r"^[“\"]?(?P<title>[A-Z0-9].{10,200}?)[”\"]?\s+\((?P<outlet>[A-Z][^()]{1,40})\)\s*\.?$")
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_NOT_AN_OUTLET = re.compile(
+    r"\b(?:photos?|images?|getty|shutterstock|istock|pictured|credit|courtesy|file|part|chapter|episode|series|vol"
+    r"|volume|updated|live|video|podcast|audio|pdf|paywall|transcript|thread|graphic|map|chart|slides?)\b",
+    re.I,
+)
+_SCORE = re.compile(r"\b\d+\s*[-–]\s*\d+\b|%")
+
+
+def _known_outlet(name: str) -> bool:
+    return _bare_name(name) in _KNOWN_NAMES
+
+
+def _bare_name(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.strip().casefold())
+
+
+_KNOWN_NAMES = {_bare_name(v) for v in _DOMAIN_OUTLETS.values()}
+_FIRST_PERSON = re.compile(r"^(?:I|I['’]\w+|we|my|our|me|us)\b", re.I)
+
+
+def _plain_headline(title: str, outlet: str) -> bool:
+    """ "Headline (Outlet)": not a caption's credit "(Getty Images)", a part "(Part 2)" or a format "(Video)"; not a
+    pick with its numbers ("Greens take the seat 51-49 (Jane Roe)"); not the author speaking ("I think ... (Bo)");
+    not "New York Times: Leaders sign a pact (minus one)", whose outlet comes first."""
+    if len(_words(outlet)) > 5 or _NOT_AN_OUTLET.search(outlet):
+        return False
+    if _SCORE.search(title) or _find_stated(title) is not None or _FIRST_PERSON.match(title):
+        return False
+    return not (":" in title and _known_outlet(title.split(":", 1)[0]))
+
+
 def listed_headline(body: str) -> DraftEvidence | None:
     """A headline without a link in a list of sources: '"The mayor's last stand" (New York Times)', 'Reuters --
     Tram delayed again' (the outlet first). Only under a sources label: elsewhere these shapes are list items."""
@@ -577,6 +769,8 @@ def listed_headline(body: str) -> DraftEvidence | None:
     if _CLAIM.search(text):
         return None
     if (m := _TITLE_THEN_OUTLET.match(text)) and _is_attribution(m["outlet"]) and _headline_ok(m["title"]):
+        if not _plain_headline(m["title"].strip(), m["outlet"]):
+            return None
         outlet, authors = _outlet_and_authors(m["outlet"])
         return DraftEvidence(m["title"].strip(), outlet, authors, None, None)
     seps = list(_DASH_SEP.finditer(text))
