@@ -3,8 +3,9 @@ extractor ran on them): the set is what its README says, the untouched part keep
 
 The 17 posts of the first seeded untouched third were moved to the tuning part in session 12 (their figures had been
 reported twice; each carries ``was_untouched``). The untouched part now is the fresh set 101–150, found and labelled
-in session 12 by engineers who never ran the extractor on it, while another tuned the extractor without seeing it;
-it was run once, at the end of that session, and its floors sit at or a little under those figures.
+in session 12 by engineers who never ran the extractor on it, while another tuned the extractor without seeing it,
+and the posts drawn at random, before any run, from session 13's blind batches 151–250; it was run at the end of
+each of those sessions, and its floors sit a little under the last figures.
 The figures themselves are printed by bench/extraction_quality.py.
 """
 
@@ -82,18 +83,22 @@ def test_every_label_quotes_the_post_verbatim_with_a_source_and_a_licence_note(p
 
 def test_untouched_part_keeps_its_floor():
     figures = real_editorials.score(real_editorials.posts("untouched"))
-    # The fresh set (101-150), run once at the end of session 12: predictions P 0.615 (182/296) R 0.639 (182/285),
-    # probability in range 0.907 (165/182), deadline 0.531 (85/160), links P 0.679 (36/53) R 0.923 (36/39). Goals
-    # (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability and link
-    # recall are met. The floors sit a little under, so that a change that loses ground on new posts fails; the
-    # messages give the figures only: the untouched part's misses are not looked at one by one.
-    assert figures.posts >= 46
-    assert figures.prediction_recall.value >= 0.62, str(figures.prediction_recall)
-    assert figures.prediction_precision.value >= 0.6, str(figures.prediction_precision)
-    assert figures.probability_in_range.value >= 0.89, str(figures.probability_in_range)
-    assert figures.deadline_right.value >= 0.51, str(figures.deadline_right)
-    assert figures.link_recall.value >= 0.9, str(figures.link_recall)
-    assert figures.link_precision.value >= 0.66, str(figures.link_precision)
+    # The untouched part: the fresh set 101-150 (46 posts) and, since session 13, the 30 posts drawn from that
+    # session's blind batches (DRAWS): 76 posts, 463 labelled predictions. Run at the end of session 13, after its
+    # rules, and once with the extractor as it was before them (d75e3d5), for comparison: predictions P 0.634 ->
+    # 0.640 (285/445), R 0.594 -> 0.616 (285/463), probability in range 0.919 -> 0.929, deadline 0.562 -> 0.679
+    # (171/252), links P 0.658 -> 0.713 (72/101), R 0.869 -> 0.857 (72/84). (The fresh set alone had been run once
+    # at the end of session 12: P 0.615 R 0.639, probability 0.907, deadline 0.531, links P 0.679 R 0.923.) Goals
+    # (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is met. The
+    # floors sit a little under, so that a change that loses ground on new posts fails; the messages give the
+    # figures only: the untouched part's misses are not looked at one by one.
+    assert figures.posts >= 76
+    assert figures.prediction_recall.value >= 0.6, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.62, str(figures.prediction_precision)
+    assert figures.probability_in_range.value >= 0.91, str(figures.probability_in_range)
+    assert figures.deadline_right.value >= 0.66, str(figures.deadline_right)
+    assert figures.link_recall.value >= 0.84, str(figures.link_recall)
+    assert figures.link_precision.value >= 0.69, str(figures.link_precision)
 
 
 def _session_13(post: real_editorials.Post) -> bool:
@@ -116,11 +121,12 @@ def test_tuning_part_keeps_its_level():
 def test_the_blind_tuning_batches_of_session_13_keep_their_level():
     # the tuning posts of the blind batches labelled in session 13 (151-250, less those drawn into the untouched
     # part), 70 posts. Their first figures, before any rule was written from them: predictions P 0.623 R 0.636,
-    # probability 0.955, deadline 0.516, links P 0.474 R 0.764; after the rules of branch extune4 (written from the
-    # kinds of misses of 151-200, then checked on 201-250 before and after looking at those): P 0.738 R 0.812,
-    # probability 0.983, deadline 0.818, links P 0.562 R 0.875 (the floors sit a little under)
+    # probability 0.955, deadline 0.516, links P 0.474 R 0.764; after the rules of branches extune4 (predictions and
+    # deadlines, written from the kinds of misses of 151-200, then checked on 201-250 before and after looking at
+    # those) and extune5 (evidence links): P 0.738 R 0.812, probability 0.983, deadline 0.818, links P 0.907
+    # R 0.944 (the floors sit a little under)
     figures = real_editorials.score([p for p in real_editorials.posts("tuning") if _session_13(p)])
     assert figures.posts >= 70
     assert figures.prediction_recall.value >= 0.79 and figures.prediction_precision.value >= 0.72
     assert figures.probability_in_range.value >= 0.97 and figures.deadline_right.value >= 0.8
-    assert figures.link_recall.value >= 0.85 and figures.link_precision.value >= 0.54
+    assert figures.link_recall.value >= 0.92 and figures.link_precision.value >= 0.88
