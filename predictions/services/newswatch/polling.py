@@ -363,15 +363,6 @@ def _item_row(entry: ParsedEntry, *, outlet: str, base_url: str) -> _Row:
     )
 
 
-def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
-    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`` for many rows: what
-    ``bulk_create(ignore_conflicts=True)`` does, without compiling a model field per value, and with the ids of the
-    rows inserted, in the rows' order (a row whose guid or canonical URL is already stored, or given earlier in
-    ``rows``, is skipped). SQLite 3.35+ and PostgreSQL alike; on PostgreSQL a poll stores its batches with
-    :func:`_store_batch_arrays` instead."""
-    return _insert_items_values(feed, rows, fetched_at=fetched_at)
-
-
 def _store_batch(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> tuple[list[int], list[int]]:
     """Store a batch of a feed's rows (guids distinct, canonical URLs distinct): ``(ids inserted, ids of rows
     already stored and not matched yet)``. Rows whose guid the feed has stored already are not offered again (on
@@ -437,9 +428,12 @@ def _store_batch_arrays(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetim
     return inserted, unmatched
 
 
-def _insert_items_values(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
-    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id``, as many rows per statement as the
-    database takes parameters (SQLite 3.35+; PostgreSQL too, where :func:`_insert_items_arrays` is used)."""
+def _insert_items(feed: Feed, rows: Sequence[_Row], *, fetched_at: datetime) -> list[int]:
+    """``INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING id`` for many rows, as many per statement
+    as the database takes parameters: what ``bulk_create(ignore_conflicts=True)`` does, without compiling a model
+    field per value, and with the ids of the rows inserted, in the rows' order (a row whose guid or canonical URL is
+    already stored, or given earlier in ``rows``, is skipped). SQLite 3.35+ and PostgreSQL alike; on PostgreSQL a
+    poll stores its batches with :func:`_store_batch_arrays` instead."""
     meta = NewsItem._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _ITEM_FIELDS)
