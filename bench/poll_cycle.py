@@ -123,6 +123,21 @@ def build_feeds(rules) -> list[str]:
     return names
 
 
+def fast_reader_share(names: list[str], documents: list[bytes]) -> str:
+    """How much of the set the fast reader (predictions/newswatch/xmlfeed.py) takes; feedparser reads the rest."""
+    from predictions.newswatch.parse import parse_feed
+    from predictions.newswatch.xmlfeed import read_feed
+
+    taken = [read_feed(d, content_type=None) is not None for d in documents]
+    entries = [len(parse_feed(d).entries) for d in documents]
+    fast_entries = sum(n for n, t in zip(entries, taken, strict=True) if t)
+    fixtures = [t for t, name in zip(taken, names, strict=True) if name.startswith("fixture-")]
+    return (
+        f"read by the fast reader: {sum(taken)} of {len(documents)} documents ({sum(fixtures)} of the {len(fixtures)} "
+        f"real samples), {fast_entries} of {sum(entries)} entries; feedparser reads the rest"
+    )
+
+
 def start_server() -> tuple[subprocess.Popen, int]:
     code = (
         "import sys, time; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
@@ -240,6 +255,7 @@ def main() -> None:
             f"{PREDICTIONS} open predictions with watch terms; "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        print(fast_reader_share(names, documents))
         phases = Phases()
         from predictions.services.newswatch import candidates, polling
 
