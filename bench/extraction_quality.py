@@ -190,6 +190,13 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
             ("the formerly untouched", [p for p in selected if "was_untouched" in p.label]),
             ("the later-added", [p for p in selected if "added" in p.label]),
         ]
+        if part == "untouched":  # by when they were labelled: each set is reported on its own too
+            fresh_14 = [p for p in selected if real_editorials.fresh_in_session_14(p)]
+            groups = [
+                ("the fresh set of session 12 and the posts drawn in session 13", [
+                    p for p in selected if not real_editorials.fresh_in_session_14(p)]),
+                ("the fresh set 251-300 of session 14", fresh_14),
+            ]  # fmt: skip
         if sum(bool(g) for _, g in groups) > 1:
             for label, group in groups:
                 if group:
