@@ -289,3 +289,28 @@ def test_real_snapshots_read_as_feedparser_reads_them() -> None:
             taken += 1
             assert_same(fast, slow, path.name)
     assert taken >= len(paths) // 3, (taken, len(paths))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # 5,000 nested elements inside an item (lxml's depth limit is far above; the alias check walks them once)
+        b"<rss version='2.0'><channel><item><title>deep</title>" + b"<x>" * 5000 + b"</x>" * 5000
+        + b"</item></channel></rss>",
+        # a 3 MB title with scripts, right-to-left text and emoji
+        ("<rss version='2.0'><channel><item><title>" + "&lt;script&gt;alert(1)&lt;/script&gt; שלום 😀 " * 70_000
+         + "</title><description>&lt;img src=x onerror=alert(1)&gt;</description></item></channel></rss>").encode(),
+        # 20,000 items
+        b"<rss version='2.0'><channel>" + b"".join(b"<item><guid>g%d</guid><title>t</title></item>" % n
+                                                  for n in range(20_000)) + b"</channel></rss>",
+        # a processing instruction and a comment inside a title
+        b"<rss version='2.0'><channel><item><title>a<?pi x?>b<!-- c -->d</title></item></channel></rss>",
+    ],
+    ids=["deep", "huge-title", "many-items", "pi-in-title"],
+)  # fmt: skip
+def test_hostile_documents_read_as_feedparser_reads_them_or_decline(document: bytes) -> None:
+    fast, slow = both(document)
+    if fast is not None:
+        assert_same(fast, slow, "hostile document")
+    parsed = parse_feed(document)
+    assert all(len(e.title) <= 1000 and "<script" not in e.title for e in parsed.entries)
