@@ -195,7 +195,7 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
             groups = [
                 ("the fresh set of session 12 and the posts drawn in session 13", [
                     p for p in selected if not real_editorials.fresh_in_session_14(p)]),
-                ("the fresh set 251-300 of session 14", fresh_14),
+                ("the fresh set 251-325 of session 14", fresh_14),
             ]  # fmt: skip
         if sum(bool(g) for _, g in groups) > 1:
             for label, group in groups:

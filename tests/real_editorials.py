@@ -49,8 +49,9 @@ class Post:
 
 
 def fresh_in_session_14(post: Post) -> bool:
-    """Posts 251-300: a fresh untouched set found and labelled blind in session 14 (COLLECTING_251-275.md,
-    COLLECTING_276-300.md), reported on its own beside the untouched posts of sessions 12 and 13."""
+    """Posts 251-325: a fresh untouched set found and labelled blind in session 14 (COLLECTING_251-275.md,
+    COLLECTING_276-300.md, COLLECTING_301-325.md), reported on its own beside the untouched posts of sessions 12 and
+    13."""
     return str(post.label.get("added", "")).startswith("2026-12-03, session 14: blind batch")
 
 

@@ -63,7 +63,7 @@ def test_the_untouched_part_is_the_fresh_set_and_the_seeded_draws_and_a_third_of
         drawn += [p for p in batch if p.path.stem.split("_", 1)[1] in set(order[:count])]
     assert all("drawn_untouched" in p.label for p in drawn)
     fresh_14 = [p for p in POSTS if real_editorials.fresh_in_session_14(p)]
-    assert len(fresh_14) == 50 and all(251 <= int(p.path.stem[:3]) <= 300 for p in fresh_14)
+    assert len(fresh_14) == 75 and all(251 <= int(p.path.stem[:3]) <= 325 for p in fresh_14)
     untouched = {p.path.stem for p in real_editorials.posts("untouched")}
     assert {p.path.stem for p in fresh + drawn + fresh_14} == untouched
     assert 3 * len(untouched) >= len(POSTS)
