@@ -151,3 +151,133 @@ def test_a_hosts_domains_say_what_the_suffix_test_said(host):
 
     for hosts in (_FUNDING_HOSTS, _SOCIAL_HOSTS):
         assert (not _domains(host).isdisjoint(hosts)) == any(host == h or host.endswith("." + h) for h in hosts)
+
+
+# --- The word tests before long patterns (predictions/extraction/wordtest.py) --------------------------------------
+# Each WordsFirst's words must cover its pattern: every string the pattern can match holds one of them (lowercase).
+# Checked on the pattern's parsed form: a branch is covered when a run of fixed letters in it (a literal, a small
+# class such as ['’], a group of fixed alternatives) holds a word in each of its spellings, or when one of its parts
+# is covered (a group whose every alternative is, a repeat of at least one).
+
+from re import _constants as sre  # noqa: E402
+from re import _parser as sre_parse  # noqa: E402
+
+from predictions.extraction import sentences  # noqa: E402
+from predictions.extraction.wordtest import WordsFirst, lowered  # noqa: E402
+
+
+def _fixed(item) -> set[str] | None:
+    """The strings an item matches when they are a few fixed ones (lowercase; an assertion matches ""), else None."""
+    op, av = item
+    if op is sre.LITERAL:
+        return {chr(av).lower()}
+    if op is sre.IN:
+        chars = [chr(a).lower() for o, a in av if o is sre.LITERAL]
+        return set(chars) if len(chars) == len(av) and 0 < len(chars) <= 4 else None
+    if op is sre.SUBPATTERN:
+        return _fixed_sequence(av[3])
+    if op is sre.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            strings = _fixed_sequence(alternative)
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= 64 else None
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return {""}
+    return None
+
+
+def _fixed_sequence(sequence) -> set[str] | None:
+    out = {""}
+    for item in sequence:
+        strings = _fixed(item)
+        if strings is None or len(out) * len(strings) > 64:
+            return None
+        out = {a + b for a in out for b in strings}
+    return out
+
+
+def _covered(strings: set[str], words: tuple[str, ...]) -> bool:
+    return "" not in strings and all(any(w in s for w in words) for s in strings)
+
+
+def _covers(sequence, words: tuple[str, ...]) -> bool:
+    run = {""}  # the fixed strings of the items so far, run together
+    for item in sequence:
+        strings = _fixed(item)
+        if strings is None:
+            run = {""}
+            continue
+        run = {a + b for a in run for b in strings} if len(run) * len(strings) <= 64 else strings
+        if _covered(run, words):
+            return True
+    for op, av in sequence:
+        if op is sre.SUBPATTERN and _covers(av[3], words):
+            return True
+        if op is sre.BRANCH and all(_covers(alternative, words) for alternative in av[1]):
+            return True
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and _covers(av[2], words):
+            return True
+    return False
+
+
+def covers(pattern: re.Pattern[str], words: tuple[str, ...]) -> bool:
+    return _covers(sre_parse.parse(pattern.pattern, pattern.flags), words)
+
+
+@pytest.mark.parametrize(
+    "pattern, words, expected",
+    [(r"\bwill\b|shall", ("will",), False), (r"\bwill\b|shall", ("will", "shall"), True),
+     (r"I (?:could|may|might) be wrong", ("wrong",), True), (r"a(?:b|c)d", ("abd",), False),
+     (r"a(?:b|c)d", ("abd", "acd"), True), (r"(?:x|y)?\s+will", ("x", "y"), False), (r"[’']ll\b", ("'ll",), False),
+     (r"(?:notice|note)s?", ("note",), False), (r"(?:go\s+)+on", ("go",), True), (r"(?:go\s+)*on", ("go",), False)],
+)  # fmt: skip
+def test_the_coverage_check_finds_an_uncovered_branch(pattern, words, expected):
+    assert covers(re.compile(pattern, re.I), words) == expected
+
+
+WORD_TESTS = {name: value for name, value in vars(sentences).items() if isinstance(value, WordsFirst)}
+
+
+def test_the_sentence_patterns_with_a_word_test():
+    assert {"_META", "_STRONG", "_ATTRIBUTION", "_INDIRECT", "_SCENARIO"} <= set(WORD_TESTS)
+
+
+@pytest.mark.parametrize("name", sorted(WORD_TESTS))
+def test_each_word_test_covers_every_branch_of_its_pattern(name):
+    test = WORD_TESTS[name]
+    assert all(word == word.lower() for word in test.words)
+    assert covers(test.pattern, test.words), f"{name}: a branch holds none of its words"
+
+
+def test_the_word_test_reads_letters_as_a_case_insensitive_pattern_does():
+    assert lowered("WİLL ſhall wıll") == "will shall will"
+    shall = WordsFirst(re.compile(r"\bshall\b", re.I), ("shall",))
+    for text in ("We ſhall see.", "We SHALL see.", "We shall see."):
+        assert shall.search(text) is not None and len(list(shall.finditer(text))) == 1
+    assert shall.search("We will see.") is None and list(shall.finditer("We will see.")) == []
+
+
+def test_the_word_tests_agree_with_their_patterns_on_the_fixtures():
+    from tests import real_editorials
+
+    written = sorted(p for p in (real_editorials.FOLDER.parent / "editorials").iterdir() if p.suffix in {".txt", ".md"})
+    texts = [p.text() for p in real_editorials.posts("tuning")] + [p.read_text(encoding="utf-8") for p in written]
+    found = 0
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            for name, test in WORD_TESTS.items():
+                expected = test.pattern.search(sentence)
+                assert (test.search(sentence) is None) == (expected is None), (name, sentence)
+                found += expected is not None
+    assert found > 100
+
+
+@pytest.mark.parametrize(
+    "text", ["I give it 70 per cent.", "70 PERCENT likely.", "A 3 in 10 chance.", "It is 50-50.", "Odds: 50/50.",
+             "A 2/3 chance.", "I put the odds at 3-2.", "I put it at 4-1.", "X happens (80%): SELL TO 60%"],
+)  # fmt: skip
+def test_a_number_said_as_a_probability_passes_the_quick_test_of_find_stated(text):
+    assert _find_stated(text) is not None

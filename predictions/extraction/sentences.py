@@ -14,6 +14,7 @@ from datetime import date
 from predictions.extraction.dates import deadline_in
 from predictions.extraction.probability import _find_stated
 from predictions.extraction.voice import _QUOTED
+from predictions.extraction.wordtest import WordsFirst
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "prof", "jr", "sr", "inc", "ltd", "co",
@@ -85,6 +86,14 @@ _STRONG = re.compile(
     r"|\bI\s+(?:see|have)\s+(?:the\s+)?(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}\s+(?-i:[a-z]+ing)\b",
     re.I,
 )  # fmt: skip
+_STRONG = WordsFirst(  # type: ignore[assignment]
+    _STRONG,
+    # one word of each branch ("predict" for "prediction", "chance" for "chances are", "surprised", "bet" for "I
+    # bet", "wouldn't bet" and "bet the farm", "see" and "have" for "I see the Hawks winning")
+    ("predict", "expect", "doubt", "forecast", "reckon", "bet", "base", "mark my", "chance", "odds", "imagine", "take",
+     "likely", "probabl", "certainly", "think", "believe", "prepared", "look for", "surprised", "guess", "going",
+     "taking", "see", "have"),
+)  # fmt: skip
 # (Each pattern tests the word boundary before its lookbehinds: the same match, found in a third of the time, since
 # the lookbehinds are then tried at the start of words only.)
 _ATTRIBUTION = re.compile(
@@ -93,6 +102,11 @@ _ATTRIBUTION = re.compile(
     r"|quoted|insisted|warned|added|confirmed|tweeted|wrote)\b",
     re.I,
 )
+_ATTRIBUTION = WordsFirst(  # type: ignore[assignment]
+    _ATTRIBUTION,
+    ("said", "say", "told", "according", "announced", "claim", "stated", "reported", "quoted", "insisted", "warned",
+     "added", "confirmed", "tweeted", "wrote"),
+)  # fmt: skip
 _OTHERS_STATE = re.compile(
     r"\b(?:hopes?|hoping|hoped|wish(?:es|ed|ing)?|wants?|wanted|wanting|fears|feared|fearing|plans|planned|planning"
     r"|betting|bets|expects|(?<!\bthe\s)(?<!\ban\s)(?<!\bits\s)expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
@@ -212,6 +226,19 @@ _META = re.compile(
     r"|(?:chance|odds|probability)\s+(?:that\s+)?I(?:['’]m|\s+am|\s+will\s+be|['’]ll\s+be)\s+(?:\w+\s+)?(?:wrong|right|correct))\b",
     re.I,
 )
+_META = WordsFirst(  # type: ignore[assignment]
+    _META,
+    # a word of each branch, in the order of the branches (not "will": nearly every sentence asked holds it; "see"
+    # also stands for "seen", "read" for "readers", "all" for "recall" and "allegedly", "go" for "going")
+    ("see", "mind", "wrong", "time", "history", "future", "find", "devil", "this", "next", "following", "later",
+     "read", "look", "return", "come", "turn", "discuss", "cover", "explore", "examine", "review", "revisit", "get",
+     "go", "update", "explain", "you", "could", "part", "most", "all", "some", "half", "more", "last", "final",
+     "first", "interesting", "fascinating", "instructive", "worth", "wait", "remember", "know", "recogni", "note",
+     "notice", "agree", "have", "surprise", "familiar", "bell", "news", "chart", "table", "graph", "map", "figure",
+     "image", "photo", "video", "link", "list", "tweet", "clip", "posted", "published", "added", "shown", "heard",
+     "tell", "one", "reportedly", "reputedly", "apparently", "supposedly", "may or may not", "might or might not",
+     "blog", "posting", "predict", "guess", "speculate", "forecast", "chance", "odds", "probability"),
+)  # fmt: skip
 # A comment, not a forecast: "That will not rescue the doom-mongers on housing, though." (a fact's consequence,
 # said rhetorically); "a sobering read, and probably right" (a judgement of someone's article or claim).
 _RHETORICAL = re.compile(
@@ -261,6 +288,7 @@ _INDIRECT = re.compile(
     r"|\b(?:know|knows|knew|wonder|wonders|ask|asks|asked|unclear|uncertain|see|sure)\s+if\b)[^,;.]*$",
     re.I,
 )
+_INDIRECT = WordsFirst(_INDIRECT, ("what", "who", "whether", "when", "how", "which", "why", "if"))  # type: ignore[assignment]
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
     r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)(?:\s+(?:will|shall|am\s+(?:now\s+)?going\s+to)|['’]ll"
@@ -384,6 +412,7 @@ _SCENARIO = re.compile(
     r"|\bin\s+(?:that|this|such\s+a|either)\s+(?:case|event|scenario)\b",
     re.I,
 )
+_SCENARIO = WordsFirst(_SCENARIO, ("if", "should", "case", "event", "scenario"))  # type: ignore[assignment]
 # Others' view in the plural present: "Analysts predict ...", "Most economists expect ...", "Critics fear ...".
 _OTHERS_PLURAL = re.compile(
     r"\b(?:predict|expect|believe|think|fear|forecast|anticipate|warn|reckon|suspect|worry|agree)\b", re.I
