@@ -281,3 +281,26 @@ def test_the_word_tests_agree_with_their_patterns_on_the_fixtures():
 )  # fmt: skip
 def test_a_number_said_as_a_probability_passes_the_quick_test_of_find_stated(text):
     assert _find_stated(text) is not None
+
+
+def test_the_garbage_collector_is_as_it_was_after_an_extraction_even_one_that_fails(monkeypatch):
+    import gc
+
+    enabled = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            extract_editorial("The council will approve the budget by the end of 2031.")
+            assert gc.isenabled() == state
+
+        def fail(doc):
+            assert not gc.isenabled()  # paused while the post is read
+            raise RuntimeError("a rule failed")
+
+        monkeypatch.setattr(editorial, "_classify", fail)
+        gc.enable()
+        with pytest.raises(RuntimeError):
+            extract_editorial("Anything.")
+        assert gc.isenabled()
+    finally:
+        (gc.enable if enabled else gc.disable)()
