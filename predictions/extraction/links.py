@@ -311,9 +311,9 @@ _NAVIGATION = re.compile(
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
-def _segments(url: str) -> tuple[str, list[str]]:
+def _segments(url: str) -> tuple[str, tuple[str, ...]]:
     host, segments, _ = _split_url(url)
-    return host, list(segments)
+    return host, segments
 
 
 @lru_cache(maxsize=4096)
@@ -411,20 +411,25 @@ def _is_landing(url: str) -> bool:
     return any(seg in _LANDING_SEGMENTS or seg.startswith("about") for seg in lowered)
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+
+
 def _names_own_page(link: _Link) -> bool:
     """A link whose text is a name and whose page is that name's own ("[ChatGPT](openai.com/blog/chatgpt/)",
     "[Widget](example.com/products/widget)"): the product's or person's page, as a site's home page is."""
     name = link.name or link.text or ""
-    text = re.sub(r"[^a-z0-9]", "", name.lower())
+    if len(_words(name)) > 3:
+        return False  # a headline, not a name
+    text = _NOT_ALPHANUMERIC.sub("", name.lower())
     _, segments = _segments(link.url)
-    if not text or not segments or len(_words(name)) > 3:
+    if not text or not segments:
         return False
     last = segments[-1].lower()
     if len(re.findall(r"[a-z0-9]+", last.rsplit(".", 1)[0])) >= 3:
         return False  # an article's slug ("predictions-are-hard"), titled as its headline: a source
     if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
         return False  # a document ("report.pdf"), not a page about the name
-    return re.sub(r"[^a-z0-9]", "", last.rsplit(".", 1)[0]) == text
+    return _NOT_ALPHANUMERIC.sub("", last.rsplit(".", 1)[0]) == text
 
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
