@@ -152,9 +152,14 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
     return title, outlet, authors
 
 
+_OUTLET_COLON = re.compile(r"^(?P<outlet>[^:]{1,70}?):\s+(?P<title>\S.*)$")
+
+
 def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
     """ "Outlet: Headline" or "Author, Outlet: Headline" → (title, outlet, authors), for headline-length lines."""
-    m = re.match(r"^(?P<outlet>[^:]{1,70}?):\s+(?P<title>\S.*)$", text)
+    if ":" not in text:
+        return None  # (asked of every line and link text: most have no colon for the pattern to find)
+    m = _OUTLET_COLON.match(text)
     if not m or _chrome(text):
         return None
     attribution, title = m["outlet"].strip(), m["title"].strip()
