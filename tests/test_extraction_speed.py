@@ -254,6 +254,7 @@ def test_each_word_test_covers_every_branch_of_its_pattern(name):
 
 def test_the_word_test_reads_letters_as_a_case_insensitive_pattern_does():
     assert lowered("WİLL ſhall wıll") == "will shall will"
+    assert lowered("Ünïcode “WILL”") == "ünïcode “will”" and lowered("ASCII") == "ascii"
     shall = WordsFirst(re.compile(r"\bshall\b", re.I), ("shall",))
     for text in ("We ſhall see.", "We SHALL see.", "We shall see."):
         assert shall.search(text) is not None and len(list(shall.finditer(text))) == 1
@@ -304,3 +305,53 @@ def test_the_garbage_collector_is_as_it_was_after_an_extraction_even_one_that_fa
         assert gc.isenabled()
     finally:
         (gc.enable if enabled else gc.disable)()
+
+
+def _sentences_counting_from_the_start(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    """sentences._sentences as it was, counting a sentence's quotation marks again from its start at each full stop
+    (quadratic in a quotation of hundreds of sentences): the reference the running count must agree with."""
+    from predictions.extraction.sentences import _ABBREVIATIONS, _INITIALS, _LAST_WORD, _NEXT_CHAR, _SENTENCE_END
+
+    spans: list[tuple[int, int]] = []
+    s = start
+    for m in _SENTENCE_END.finditer(source, start, end):
+        nxt = _NEXT_CHAR.match(source, m.end(), end)
+        if not nxt or not (nxt[1].isupper() or nxt[1].isdigit() or nxt[1] in '"“‘('):
+            continue
+        sentence = source[s : m.end()]
+        if sentence.count("“") > sentence.count("”") and "”" in source[m.end() : end]:
+            continue
+        word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
+        if (
+            word
+            and source[m.start()] == "."
+            and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1 or _INITIALS.fullmatch(word[1]))
+        ):
+            continue
+        spans.append((s, m.end()))
+        s = m.end()
+    spans.append((s, end))
+    result = []
+    for a, b in spans:
+        text = source[a:b]
+        a += len(text) - len(text.lstrip())
+        b -= len(text) - len(text.rstrip())
+        if a < b:
+            result.append((a, b))
+    return result
+
+
+def test_sentences_of_quotations_split_as_when_each_was_counted_from_its_start():
+    from predictions.extraction.sentences import _sentences
+
+    rng = random.Random(14)
+    pieces = ["The mayor will win", ". ", "! ", "? ", "“", "”", " Mr. Smith", " J. R. Doe", "\n", " 2031", " it", ".” ",
+              "“He will lose. ", "(Yes.) ", "e.g. ", "\"", " "]  # fmt: skip
+    for _ in range(3000):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        start = rng.randint(0, len(source))
+        end = rng.randint(start, len(source))
+        assert _sentences(source, start, end) == _sentences_counting_from_the_start(source, start, end), source
+    quotation = "“" + " ".join(f"The council will not fund item {n}." for n in range(400)) + "” After it. Then more."
+    assert _sentences(quotation, 0, len(quotation)) == _sentences_counting_from_the_start(quotation, 0, len(quotation))
+    assert len(_sentences(quotation, 0, len(quotation))) == 3

@@ -30,12 +30,19 @@ _LAST_WORD = re.compile(r"([\w.'’]+)$")
 def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     s = start
+    # the quotation marks of the sentence so far (source[s:counted]), counted as it grows: a quotation of hundreds
+    # of sentences is one sentence, not counted again from its start at each full stop
+    opening = closing = 0
+    counted = s
+    last_closing = source.rfind("”", start, end)  # a quotation still open is closed later in the paragraph
     for m in _SENTENCE_END.finditer(source, start, end):
         nxt = _NEXT_CHAR.match(source, m.end(), end)
         if not nxt or not (nxt[1].isupper() or nxt[1].isdigit() or nxt[1] in '"“‘('):
             continue
-        sentence = source[s : m.end()]
-        if sentence.count("“") > sentence.count("”") and "”" in source[m.end() : end]:
+        opening += source.count("“", counted, m.end())
+        closing += source.count("”", counted, m.end())
+        counted = m.end()
+        if opening > closing and last_closing >= m.end():
             continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence (a
             # quotation never closed in the paragraph, a speech of several paragraphs each opening with “, is not)
         word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
@@ -47,6 +54,7 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         spans.append((s, m.end()))
         s = m.end()
+        opening = closing = 0
     spans.append((s, end))
     result = []
     for a, b in spans:
