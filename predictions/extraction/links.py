@@ -372,11 +372,11 @@ def _is_furniture(url: str) -> bool:
         return True  # a product page, an affiliate's link to one
     if parts.query and _AFFILIATE.search(parts.query):
         return True
-    if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
+    if not _FURNITURE_SEGMENTS.isdisjoint(lowered):  # any segment, the last one too
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
         return True
-    dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
+    dated = lowered[1:] if lowered and lowered[0] in ("archive", "archives") else lowered
     if dated and _YEAR_SEGMENT.fullmatch(dated[0]) and all(_DAY_OR_MONTH.fullmatch(seg) for seg in dated[1:]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
     domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
