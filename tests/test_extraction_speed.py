@@ -355,3 +355,18 @@ def test_sentences_of_quotations_split_as_when_each_was_counted_from_its_start()
     quotation = "“" + " ".join(f"The council will not fund item {n}." for n in range(400)) + "” After it. Then more."
     assert _sentences(quotation, 0, len(quotation)) == _sentences_counting_from_the_start(quotation, 0, len(quotation))
     assert len(_sentences(quotation, 0, len(quotation))) == 3
+
+
+def test_the_own_work_words_found_once_answer_as_the_test_of_each_window():
+    from predictions.extraction.links import _may_be_own_work, _OwnWorkWordsIn
+
+    rng = random.Random(7)
+    pieces = ["my", "MY", "our", "w", "r", "wr", "sa", "id", "said", "Last", "noted", " ", "\n", "x", "—", "İ", "Σ",
+              "ſ", "[a](https://e.org/p)", "predicted", "explained "]  # fmt: skip
+    for _ in range(500):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        words_in = _OwnWorkWordsIn(source)
+        for _ in range(20):
+            a = rng.randint(0, len(source))
+            b = rng.randint(a, len(source))
+            assert words_in(a, b) == _may_be_own_work(source[a:b]), (source, a, b)

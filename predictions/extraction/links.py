@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from urllib.parse import SplitResult, urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
@@ -285,6 +288,38 @@ def _may_be_own_work(text: str) -> bool:
         or "covered" in low or "discussed" in low or "argued" in low or "mentioned" in low or "predicted" in low
         or "explained" in low or "noted" in low or "last" in low
     )  # fmt: skip
+
+
+_OWN_WORK_WORDS = ("my", "our", "wr", "said", "posted", "blogged", "covered", "discussed", "argued", "mentioned",
+                   "predicted", "explained", "noted", "last")  # _may_be_own_work's  # fmt: skip
+
+
+def _places(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+class _OwnWorkWordsIn:
+    """``_may_be_own_work(source[a:b])`` for many windows of one text, answered from the places of its words in the
+    whole text, found once: the 300 characters before each of thousands of links overlap, and testing each window
+    would read every character several times."""
+
+    def __init__(self, source: str) -> None:
+        low = source.lower()
+        self.source = source
+        self.exact = len(low) == len(source)  # lower() kept every character in its place ("İ" becomes two)
+        places = sorted((at, at + len(w)) for w in _OWN_WORK_WORDS for at in _places(low, w)) if self.exact else []
+        self.starts = [start for start, _ in places]
+        # the nearest end of a word starting at each place or after it
+        self.first_end = list(accumulate(reversed([end for _, end in places]), min))[::-1]
+
+    def __call__(self, a: int, b: int) -> bool:
+        if not self.exact:
+            return _may_be_own_work(self.source[a:b])
+        k = bisect_left(self.starts, a)
+        return k < len(self.starts) and self.first_end[k] <= b
 
 
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
@@ -606,17 +641,19 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
     own: set[str] = set()
     hosts: set[str] = set()
     first = _first_positions(source, urls)
+    # the words found once in the whole text when the windows before the links would read more than all of it
+    words_in = _OwnWorkWordsIn(source) if 300 * len(urls) > len(source) else None
     for url in urls:
         at = first.get(url, -1)
         if at <= 0:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
-        raw = source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at]
+        a, b = max(0, (start if start >= 0 else at) - 300), start if start >= 0 else at
         # (the quick word test on the text as it stands: its words have no space in them, so collapsing the
         # whitespace first, for every link of a post of thousands, would not change its answer)
-        if not _may_be_own_work(raw):
+        if not (words_in(a, b) if words_in else _may_be_own_work(source[a:b])):
             continue
-        before = re.sub(r"\s+", " ", raw)
+        before = re.sub(r"\s+", " ", source[a:b])
         if _OWN_WORK.search(before.rstrip(" *_")):
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
