@@ -271,11 +271,20 @@ _RHETORICAL = re.compile(
     r"|\b(\w+)\s+will\s+be\s+\1\b|\bexpect\s+the\s+unexpected\b"
     # a warning to act, its consequence the argument's: "The council must act now, or the dam will fail"
     r"|\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to)\s+[^.!?;]{0,60}?\s+or\s+(?:else\s+)?(?:[\w'’-]+\s+){0,8}?"
-    r"(?:will|won['’]t)\b"
-    # the author's elliptical answer about himself: "I know I will!", "We won't."
-    r"|\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$",
+    r"(?:will|won['’]t)\b",
     re.I,
 )
+_RHETORICAL = WordsFirst(  # type: ignore[assignment]
+    _RHETORICAL,
+    # a word of each branch, in their order ("be" for "Boys will be boys", "expect" for "Expect the unexpected")
+    ("rescue", "save", "help", "change", "matter", "stop", "satisfy", "convince", "please", "impress", "fix", "solve",
+     "do", "win over", "reassure", "though", "probably", "likely", "certainly", "possibly", "definitely", "one", "most",
+     "part", "challenge", "question", "test", "issue", "problem", "key", "trick", "difficult", "task", "hurdle", "be",
+     "expect", "should", "must", "need", "ought", "has", "have"),
+    # the author's elliptical answer about himself: "I know I will!", "We won't." (no word but the modal to test for,
+    # which nearly every sentence asked holds: tried on each, a short pattern)
+    also=re.compile(r"\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$", re.I),
+)  # fmt: skip
 # A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
 # these predictions", "Welcome to the third annual Official Predictions". "My prediction is that ..." and
 # "Prediction #1: ..." are predictions.

@@ -23,17 +23,23 @@ def lowered(text: str) -> str:
 
 
 class WordsFirst:
-    """`pattern`, tried only on a text holding one of `words` (lowercase), which every match of it holds."""
+    """`pattern`, tried only on a text holding one of `words` (lowercase), which every match of it holds; and
+    `also`, a short pattern with no word to test for, tried on every text (``search`` then finds either: a test of
+    whether one of them matches)."""
 
-    def __init__(self, pattern: re.Pattern[str], words: tuple[str, ...]) -> None:
-        self.pattern, self.words = pattern, words
+    def __init__(
+        self, pattern: re.Pattern[str], words: tuple[str, ...], *, also: re.Pattern[str] | None = None
+    ) -> None:
+        self.pattern, self.words, self.also = pattern, words, also
 
     def _may_match(self, text: str) -> bool:
         low = lowered(text)
         return any(word in low for word in self.words)
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self._may_match(text) else None
+        found = self.pattern.search(text) if self._may_match(text) else None
+        return found if found is not None or self.also is None else self.also.search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        assert self.also is None, "finditer() of one pattern only"
         return self.pattern.finditer(text) if self._may_match(text) else iter(())
