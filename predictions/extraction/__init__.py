@@ -15,6 +15,7 @@ The modules, in the order the work is done:
     probability  stated numbers and confidence phrases (predictions.confidence)
     statement  the quote → a proposition in the future tense
     editorial  the whole post → a Draft
+    wordtest   a quick word test before a long pattern (the words every match of it holds)
 
 Who speaks (the pundit, and where predictions may come from)
     1. a marker such as "WNU Editor:" or "Editor's note:" opens the pundit's comment; it runs until the next

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from urllib.parse import SplitResult, urlsplit
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
@@ -85,8 +88,10 @@ def _series_title(t: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _is_attribution(text: str) -> bool:
-    """Looks like "Reuters", "France 24", "Luke McGee and Mary Ilyushina, CNN", "bbc.co.uk"."""
+    """Looks like "Reuters", "France 24", "Luke McGee and Mary Ilyushina, CNN", "bbc.co.uk". (Kept by text: a
+    list of links names the same few outlets after each, "— Reuters", "— AP".)"""
     t = text.strip().strip("()[]").strip()
     if t.lower().startswith("by "):
         t = t[3:]
@@ -150,9 +155,14 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
     return title, outlet, authors
 
 
+_OUTLET_COLON = re.compile(r"^(?P<outlet>[^:]{1,70}?):\s+(?P<title>\S.*)$")
+
+
 def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
     """ "Outlet: Headline" or "Author, Outlet: Headline" → (title, outlet, authors), for headline-length lines."""
-    m = re.match(r"^(?P<outlet>[^:]{1,70}?):\s+(?P<title>\S.*)$", text)
+    if ":" not in text:
+        return None  # (asked of every line and link text: most have no colon for the pattern to find)
+    m = _OUTLET_COLON.match(text)
     if not m or _chrome(text):
         return None
     attribution, title = m["outlet"].strip(), m["title"].strip()
@@ -280,6 +290,38 @@ def _may_be_own_work(text: str) -> bool:
     )  # fmt: skip
 
 
+_OWN_WORK_WORDS = ("my", "our", "wr", "said", "posted", "blogged", "covered", "discussed", "argued", "mentioned",
+                   "predicted", "explained", "noted", "last")  # _may_be_own_work's  # fmt: skip
+
+
+def _places(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+class _OwnWorkWordsIn:
+    """``_may_be_own_work(source[a:b])`` for many windows of one text, answered from the places of its words in the
+    whole text, found once: the 300 characters before each of thousands of links overlap, and testing each window
+    would read every character several times."""
+
+    def __init__(self, source: str) -> None:
+        low = source.lower()
+        self.source = source
+        self.exact = len(low) == len(source)  # lower() kept every character in its place ("İ" becomes two)
+        places = sorted((at, at + len(w)) for w in _OWN_WORK_WORDS for at in _places(low, w)) if self.exact else []
+        self.starts = [start for start, _ in places]
+        # the nearest end of a word starting at each place or after it
+        self.first_end = list(accumulate(reversed([end for _, end in places]), min))[::-1]
+
+    def __call__(self, a: int, b: int) -> bool:
+        if not self.exact:
+            return _may_be_own_work(self.source[a:b])
+        k = bisect_left(self.starts, a)
+        return k < len(self.starts) and self.first_end[k] <= b
+
+
 # A photo's credit: "Photo: [Flickr](...)", "Image courtesy of [NASA](...)"
 _CREDIT = re.compile(
     r"^\W*(?:photo|image|picture|illustration|graphic|video|map|chart|figure)s?(?:\s+(?:by|credits?|courtesy(?:\s+of)?|via"
@@ -309,9 +351,9 @@ _NAVIGATION = re.compile(
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+")
 
 
-def _segments(url: str) -> tuple[str, list[str]]:
+def _segments(url: str) -> tuple[str, tuple[str, ...]]:
     host, segments, _ = _split_url(url)
-    return host, list(segments)
+    return host, segments
 
 
 @lru_cache(maxsize=4096)
@@ -322,10 +364,12 @@ def _split_url(url: str) -> tuple[str, tuple[str, ...], SplitResult]:
     return host, tuple(seg for seg in parts.path.split("/") if seg), parts
 
 
-def _domains(host: str) -> set[str]:
-    """ "m.blog.example.com" → {"m.blog.example.com", "blog.example.com", "example.com", "com"}."""
+@lru_cache(maxsize=4096)
+def _domains(host: str) -> frozenset[str]:
+    """ "m.blog.example.com" → {"m.blog.example.com", "blog.example.com", "example.com", "com"} (asked of every
+    link; a post's links stand on a few hosts, so the answer is kept)."""
     labels = host.split(".")
-    return {".".join(labels[i:]) for i in range(len(labels))}
+    return frozenset(".".join(labels[i:]) for i in range(len(labels)))
 
 
 _COMMENT_FRAGMENT = re.compile(r"(?:comment|respond|comments)", re.I)
@@ -363,11 +407,11 @@ def _is_furniture(url: str) -> bool:
         return True  # a product page, an affiliate's link to one
     if parts.query and _AFFILIATE.search(parts.query):
         return True
-    if any(seg in _FURNITURE_SEGMENTS for seg in lowered[:-1]) or (lowered and lowered[-1] in _FURNITURE_SEGMENTS):
+    if not _FURNITURE_SEGMENTS.isdisjoint(lowered):  # any segment, the last one too
         return not (host.endswith("reddit.com") and "comments" in lowered)  # a reddit thread is a source
     if len(lowered) >= 2 and lowered[-2] == "page" and lowered[-1].isdigit():
         return True
-    dated = lowered[1:] if lowered[:1] in (["archive"], ["archives"]) else lowered
+    dated = lowered[1:] if lowered and lowered[0] in ("archive", "archives") else lowered
     if dated and _YEAR_SEGMENT.fullmatch(dated[0]) and all(_DAY_OR_MONTH.fullmatch(seg) for seg in dated[1:]):
         return True  # a blog's archive of a year, month or day (/2023/01/, /archives/2023/01/), no post in it
     domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
@@ -407,20 +451,25 @@ def _is_landing(url: str) -> bool:
     return any(seg in _LANDING_SEGMENTS or seg.startswith("about") for seg in lowered)
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+
+
 def _names_own_page(link: _Link) -> bool:
     """A link whose text is a name and whose page is that name's own ("[ChatGPT](openai.com/blog/chatgpt/)",
     "[Widget](example.com/products/widget)"): the product's or person's page, as a site's home page is."""
     name = link.name or link.text or ""
-    text = re.sub(r"[^a-z0-9]", "", name.lower())
+    if len(_words(name)) > 3:
+        return False  # a headline, not a name
+    text = _NOT_ALPHANUMERIC.sub("", name.lower())
     _, segments = _segments(link.url)
-    if not text or not segments or len(_words(name)) > 3:
+    if not text or not segments:
         return False
     last = segments[-1].lower()
     if len(re.findall(r"[a-z0-9]+", last.rsplit(".", 1)[0])) >= 3:
         return False  # an article's slug ("predictions-are-hard"), titled as its headline: a source
     if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
         return False  # a document ("report.pdf"), not a page about the name
-    return re.sub(r"[^a-z0-9]", "", last.rsplit(".", 1)[0]) == text
+    return _NOT_ALPHANUMERIC.sub("", last.rsplit(".", 1)[0]) == text
 
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
@@ -500,6 +549,7 @@ def _sentence_around(body: str, start: int, end: int) -> tuple[str, str]:
 # Encyclopedias and dictionaries: a link that explains a term ("the [Bradley Effect](en.wikipedia.org/...)"), not
 # an article the post cites for its claims
 _REFERENCE_HOSTS = ("wikipedia.org", "wiktionary.org", "merriam-webster.com", "dictionary.com", "urbandictionary.com")
+_REFERENCE_SUBDOMAINS = tuple("." + host for host in _REFERENCE_HOSTS)  # en.wikipedia.org, ...
 
 
 _EXPLAINER = re.compile(r"(?:what-(?:is|are)|definition-of|meaning-of)-", re.I)
@@ -511,7 +561,7 @@ def _is_reference(url: str) -> bool:
         return True  # a wiki's or glossary's page on a term (example.org/wiki/Term, forum.example/w/term)
     if segments and _EXPLAINER.match(segments[-1]):
         return True  # an explainer of a term ("/what-is-a-blockchain/")
-    return any(host == h or host.endswith("." + h) for h in _REFERENCE_HOSTS)
+    return host in _REFERENCE_HOSTS or host.endswith(_REFERENCE_SUBDOMAINS)
 
 
 def signature_link(url: str, line_body: str, link_text: str | None) -> bool:
@@ -591,13 +641,20 @@ def own_work_links(source: str, urls: list[str]) -> set[str]:
     own: set[str] = set()
     hosts: set[str] = set()
     first = _first_positions(source, urls)
+    # the words found once in the whole text when the windows before the links would read more than all of it
+    words_in = _OwnWorkWordsIn(source) if 300 * len(urls) > len(source) else None
     for url in urls:
         at = first.get(url, -1)
         if at <= 0:
             continue
         start = max(source.rfind("[", max(0, at - 400), at), source.rfind("<a ", max(0, at - 400), at))
-        before = re.sub(r"\s+", " ", source[max(0, (start if start >= 0 else at) - 300) : start if start >= 0 else at])
-        if _may_be_own_work(before) and _OWN_WORK.search(before.rstrip(" *_")):
+        a, b = max(0, (start if start >= 0 else at) - 300), start if start >= 0 else at
+        # (the quick word test on the text as it stands: its words have no space in them, so collapsing the
+        # whitespace first, for every link of a post of thousands, would not change its answer)
+        if not (words_in(a, b) if words_in else _may_be_own_work(source[a:b])):
+            continue
+        before = re.sub(r"\s+", " ", source[a:b])
+        if _OWN_WORK.search(before.rstrip(" *_")):
             own.add(url)
             if _domain_outlet(url) not in _DOMAIN_OUTLETS.values():
                 hosts.add(_segments(url)[0])
@@ -659,7 +716,7 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
         remainder = body
         for link in reversed(line.links):
             remainder = remainder[: link.start] + " " + remainder[link.end :]
-        remainder = re.sub(r"\s+", " ", remainder).strip()
+        remainder = " ".join(remainder.split())  # (re.sub(r"\s+", " ", ...).strip(): the same whitespace, faster)
         bare = remainder.strip(" \t—–-|:•·,;()[]")
         # A line that is only links and their labels is a link list; prose with a link in it is prose.
         is_list = len(_words(bare)) <= 12 and not _CLAIM.search(bare)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from predictions.confidence import CONFIDENCE_TABLE, known_phrases, normalise_phrase, probability_for_phrase
+from predictions.extraction.wordtest import lowered
 
 _NUM = r"(?:\d{1,3}(?:\.\d+)?\s*(?:%|percent\b|per\s?cent\b)|\d{1,3}\s+in\s+\d{1,4}\b|50-50|50/50|fifty-fifty)"
 _PCT = re.compile(r"(?<![\w.])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s?cent\b)", re.I)
@@ -21,6 +22,10 @@ _EVEN_NOUN = re.compile(
     r"^\s*(?:tie|split|senate|house|chamber|divide|divided|seats?|share|partnership|margin)\b", re.I
 )
 _MAY_STATE = re.compile(r"\d|fifty", re.I)
+# What each pattern below needs: "%" or "per" (_PCT: "percent", "per cent"; _REPRICED), "in" (_IN: "3 in 10"), "50"
+# or "fifty" (_EVEN), "/" (_FRACTION), "odds" or "put" (_ODDS_AT, asked only then): a number with none of them
+# ("by vote 12", "item 7") is stated as no probability, and the patterns need not be tried
+_STATES_WITH = ("%", "/", "50", "per", "in", "fifty", "odds", "put")
 _PROB_AFTER = re.compile(
     r"^\s*(?:chance|probability|likelihood|likely(?!\s+voters?\b)|sure|certain|confident|confidence|odds|shot)\b", re.I
 )
@@ -45,6 +50,9 @@ def _find_stated(text: str) -> _Stated | None:
     if not _MAY_STATE.search(text):
         return None  # no digit, no "fifty-fifty": nothing the patterns below can find
     text = text.replace("’", "'")
+    low = lowered(text)
+    if not any(word in low for word in _STATES_WITH):
+        return None
     # "X will happen (95%): SELL to 90%": the author's price, not the other's
     if text.count("%") >= 2 and (m := _REPRICED.search(text)):
         return _Stated(float(m["n"]) / 100, m.start("n"), m.end())

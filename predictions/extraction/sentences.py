@@ -14,6 +14,7 @@ from datetime import date
 from predictions.extraction.dates import deadline_in
 from predictions.extraction.probability import _find_stated
 from predictions.extraction.voice import _QUOTED
+from predictions.extraction.wordtest import WordsFirst
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "prof", "jr", "sr", "inc", "ltd", "co",
@@ -29,12 +30,19 @@ _LAST_WORD = re.compile(r"([\w.'’]+)$")
 def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     s = start
+    # the quotation marks of the sentence so far (source[s:counted]), counted as it grows: a quotation of hundreds
+    # of sentences is one sentence, not counted again from its start at each full stop
+    opening = closing = 0
+    counted = s
+    last_closing = source.rfind("”", start, end)  # a quotation still open is closed later in the paragraph
     for m in _SENTENCE_END.finditer(source, start, end):
         nxt = _NEXT_CHAR.match(source, m.end(), end)
         if not nxt or not (nxt[1].isupper() or nxt[1].isdigit() or nxt[1] in '"“‘('):
             continue
-        sentence = source[s : m.end()]
-        if sentence.count("“") > sentence.count("”") and "”" in source[m.end() : end]:
+        opening += source.count("“", counted, m.end())
+        closing += source.count("”", counted, m.end())
+        counted = m.end()
+        if opening > closing and last_closing >= m.end():
             continue  # inside a quotation: “Bush will win. He will have more votes.” is one quoted sentence (a
             # quotation never closed in the paragraph, a speech of several paragraphs each opening with “, is not)
         word = _LAST_WORD.search(source, max(s, m.start() - 40), m.start())
@@ -46,6 +54,7 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         spans.append((s, m.end()))
         s = m.end()
+        opening = closing = 0
     spans.append((s, end))
     result = []
     for a, b in spans:
@@ -85,6 +94,14 @@ _STRONG = re.compile(
     r"|\bI\s+(?:see|have)\s+(?:the\s+)?(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}\s+(?-i:[a-z]+ing)\b",
     re.I,
 )  # fmt: skip
+_STRONG = WordsFirst(  # type: ignore[assignment]
+    _STRONG,
+    # one word of each branch ("predict" for "prediction", "chance" for "chances are", "surprised", "bet" for "I
+    # bet", "wouldn't bet" and "bet the farm", "see" and "have" for "I see the Hawks winning")
+    ("predict", "expect", "doubt", "forecast", "reckon", "bet", "base", "mark my", "chance", "odds", "imagine", "take",
+     "likely", "probabl", "certainly", "think", "believe", "prepared", "look for", "surprised", "guess", "going",
+     "taking", "see", "have"),
+)  # fmt: skip
 # (Each pattern tests the word boundary before its lookbehinds: the same match, found in a third of the time, since
 # the lookbehinds are then tried at the start of words only.)
 _ATTRIBUTION = re.compile(
@@ -93,6 +110,11 @@ _ATTRIBUTION = re.compile(
     r"|quoted|insisted|warned|added|confirmed|tweeted|wrote)\b",
     re.I,
 )
+_ATTRIBUTION = WordsFirst(  # type: ignore[assignment]
+    _ATTRIBUTION,
+    ("said", "say", "told", "according", "announced", "claim", "stated", "reported", "quoted", "insisted", "warned",
+     "added", "confirmed", "tweeted", "wrote"),
+)  # fmt: skip
 _OTHERS_STATE = re.compile(
     r"\b(?:hopes?|hoping|hoped|wish(?:es|ed|ing)?|wants?|wanted|wanting|fears|feared|fearing|plans|planned|planning"
     r"|betting|bets|expects|(?<!\bthe\s)(?<!\ban\s)(?<!\bits\s)expected|expecting|believes|believed|thinks|thought|promises|promised|pledges|pledged"
@@ -212,6 +234,19 @@ _META = re.compile(
     r"|(?:chance|odds|probability)\s+(?:that\s+)?I(?:['’]m|\s+am|\s+will\s+be|['’]ll\s+be)\s+(?:\w+\s+)?(?:wrong|right|correct))\b",
     re.I,
 )
+_META = WordsFirst(  # type: ignore[assignment]
+    _META,
+    # a word of each branch, in the order of the branches (not "will": nearly every sentence asked holds it; "see"
+    # also stands for "seen", "read" for "readers", "all" for "recall" and "allegedly", "go" for "going")
+    ("see", "mind", "wrong", "time", "history", "future", "find", "devil", "this", "next", "following", "later",
+     "read", "look", "return", "come", "turn", "discuss", "cover", "explore", "examine", "review", "revisit", "get",
+     "go", "update", "explain", "you", "could", "part", "most", "all", "some", "half", "more", "last", "final",
+     "first", "interesting", "fascinating", "instructive", "worth", "wait", "remember", "know", "recogni", "note",
+     "notice", "agree", "have", "surprise", "familiar", "bell", "news", "chart", "table", "graph", "map", "figure",
+     "image", "photo", "video", "link", "list", "tweet", "clip", "posted", "published", "added", "shown", "heard",
+     "tell", "one", "reportedly", "reputedly", "apparently", "supposedly", "may or may not", "might or might not",
+     "blog", "posting", "predict", "guess", "speculate", "forecast", "chance", "odds", "probability"),
+)  # fmt: skip
 # A comment, not a forecast: "That will not rescue the doom-mongers on housing, though." (a fact's consequence,
 # said rhetorically); "a sobering read, and probably right" (a judgement of someone's article or claim).
 _RHETORICAL = re.compile(
@@ -236,11 +271,20 @@ _RHETORICAL = re.compile(
     r"|\b(\w+)\s+will\s+be\s+\1\b|\bexpect\s+the\s+unexpected\b"
     # a warning to act, its consequence the argument's: "The council must act now, or the dam will fail"
     r"|\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to)\s+[^.!?;]{0,60}?\s+or\s+(?:else\s+)?(?:[\w'’-]+\s+){0,8}?"
-    r"(?:will|won['’]t)\b"
-    # the author's elliptical answer about himself: "I know I will!", "We won't."
-    r"|\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$",
+    r"(?:will|won['’]t)\b",
     re.I,
 )
+_RHETORICAL = WordsFirst(  # type: ignore[assignment]
+    _RHETORICAL,
+    # a word of each branch, in their order ("be" for "Boys will be boys", "expect" for "Expect the unexpected")
+    ("rescue", "save", "help", "change", "matter", "stop", "satisfy", "convince", "please", "impress", "fix", "solve",
+     "do", "win over", "reassure", "though", "probably", "likely", "certainly", "possibly", "definitely", "one", "most",
+     "part", "challenge", "question", "test", "issue", "problem", "key", "trick", "difficult", "task", "hurdle", "be",
+     "expect", "should", "must", "need", "ought", "has", "have"),
+    # the author's elliptical answer about himself: "I know I will!", "We won't." (no word but the modal to test for,
+    # which nearly every sentence asked holds: tried on each, a short pattern)
+    also=re.compile(r"\b(?:I|we)\s+(?:will|won['’]t|shall)\s*[.!]+$", re.I),
+)  # fmt: skip
 # A remark about predictions, not one: "herewith are some predictions about ...", "I will be the sole judge of
 # these predictions", "Welcome to the third annual Official Predictions". "My prediction is that ..." and
 # "Prediction #1: ..." are predictions.
@@ -261,6 +305,7 @@ _INDIRECT = re.compile(
     r"|\b(?:know|knows|knew|wonder|wonders|ask|asks|asked|unclear|uncertain|see|sure)\s+if\b)[^,;.]*$",
     re.I,
 )
+_INDIRECT = WordsFirst(_INDIRECT, ("what", "who", "whether", "when", "how", "which", "why", "if"))  # type: ignore[assignment]
 # The author's own plans and asides to the reader: "I'll make some in the comments", "you will now know why".
 _OWN_PLAN = re.compile(
     r"^(?:\W*\w+\W+){0,6}?(?<!\bthink )(?:\bI|\bwe)(?:\s+(?:will|shall|am\s+(?:now\s+)?going\s+to)|['’]ll"
@@ -384,6 +429,7 @@ _SCENARIO = re.compile(
     r"|\bin\s+(?:that|this|such\s+a|either)\s+(?:case|event|scenario)\b",
     re.I,
 )
+_SCENARIO = WordsFirst(_SCENARIO, ("if", "should", "case", "event", "scenario"))  # type: ignore[assignment]
 # Others' view in the plural present: "Analysts predict ...", "Most economists expect ...", "Critics fear ...".
 _OTHERS_PLURAL = re.compile(
     r"\b(?:predict|expect|believe|think|fear|forecast|anticipate|warn|reckon|suspect|worry|agree)\b", re.I

@@ -142,7 +142,8 @@ def _classify(doc: _Doc) -> list[_Info]:
                 )
             )
             continue
-        dated = len(body) <= 120 and _DATE_OR_BYLINE.search(body) is not None and lookups < DATE_LOOKUPS
+        # (the count first: past the DATE_LOOKUPS-th candidate line, no line is searched for a year)
+        dated = lookups < DATE_LOOKUPS and len(body) <= 120 and _DATE_OR_BYLINE.search(body) is not None
         lookups += dated
         if dated and (byline := _byline(body)):
             m = _BYLINE.match(re.sub(r"[*_]+", "", body).strip())
