@@ -67,8 +67,10 @@ def figures(name: str, show_misses: bool) -> None:
     print(f"  predictions  P {p}  R {r}  F1 {f1:.3f}")
     print(f"  probability in range {total.probability_in_range}   deadline right {total.deadline_right}")
     print(f"  links  P {total.link_precision}  R {total.link_recall}  outlet {total.outlet_right}")
-    print(f"  ceiling: {lost} labels lost to one-to-one (inside a matched prediction's quote); {shared} labels share "
-          f"an extracted prediction with another; recall if all were matched {(r.hits + lost) / r.total:.3f}")  # fmt: skip
+    print(
+        f"  ceiling: {lost} labels lost to one-to-one (inside a matched prediction's quote); {shared} labels "
+        f"share an extracted prediction with another; recall if all were matched {(r.hits + lost) / r.total:.3f}"
+    )
     if show_misses:
         if name != "dev":
             print("  (misses are shown for the dev set only)")
