@@ -36,7 +36,7 @@ django.setup()
 from predictions.extraction import extract_editorial  # noqa: E402
 from tests import real_editorials  # noqa: E402
 
-SETS = {"dev": range(1, 201), "check": range(201, 251)}
+SETS = {"dev": range(1, 201), "check": range(201, 251), "dev-old": range(1, 151), "dev-blind": range(151, 201)}
 
 
 def tuning(name: str) -> list[real_editorials.Post]:
@@ -72,7 +72,7 @@ def figures(name: str, show_misses: bool) -> None:
         f"share an extracted prediction with another; recall if all were matched {(r.hits + lost) / r.total:.3f}"
     )
     if show_misses:
-        if name != "dev":
+        if not name.startswith("dev"):
             print("  (misses are shown for the dev set only)")
         else:
             print("\n".join(f"    {m}" for m in total.misses))
