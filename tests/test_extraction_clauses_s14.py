@@ -94,6 +94,15 @@ def test_a_second_future_of_the_same_subject_after_a_comma_is_a_claim():
     ]
 
 
+def test_and_before_the_authors_own_forecasting_verb_starts_a_claim():
+    found = _predictions("We expect a mild recession next year and we expect the central bank to cut rates twice.")
+    assert [p.quote for p in found] == [
+        "We expect a mild recession next year",
+        "we expect the central bank to cut rates twice.",
+    ]
+    assert [p.confidence_phrase for p in found] == ["expect", "expect"]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Not cut: one claim, or one scenario
 
@@ -120,6 +129,8 @@ def test_a_second_future_of_the_same_subject_after_a_comma_is_a_claim():
         "Skeptics will offer other causes, and they could be right — but the simplest one will win.",
         # the view set aside is not the author's
         "The common bet is that the mayor will resign, but I suspect the deputy will go first.",
+        # the author's verb without "and" before it: one sentence of reasons
+        "We expect a recession because we expect the banks to stop lending.",
         # a hedge on the present is not a forecast of its own
         "The economy is probably in recession now, but it will recover by June.",
         # a participle after "will be": one predicate

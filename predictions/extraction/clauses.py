@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from predictions.extraction.sentences import _FUTURE, _MODAL
 
 # Where a second claim may start: a semicolon, a comma, a dash (without one, "will do well and rise in value", "X
-# will rise but not by much" are one claim).
-_BOUNDARY = re.compile(r"\s*;\s+|,\s+|\s+[—–]\s+|\s+--?\s+")
+# will rise but not by much" are one claim), or "and" before the author's own forecasting verb ("and we expect").
+_BOUNDARY = re.compile(r"\s*;\s+|,\s+|\s+[—–]\s+|\s+--?\s+|\s+(?=and\s+(?:I|we)\s)")
 # Words a subject does not open: subordinators, relative pronouns, prepositions, verbs (a clause they open is not a
 # new claim's subject: "..., which will", "..., if rates will", "..., as the council will"), and the words a noun
 # phrase does not hold either (a preposition inside one, "none of the seats", is fine).
@@ -176,7 +176,8 @@ def _depth_ok(text: str, at: int) -> bool:
 
 # The author's own forecasting verb: "we expect a mild recession", "I predict a cut"
 _FORECASTS = re.compile(r"\b(?:I|we)\s+(?:\w+\s+){0,2}?(?:expect|predict|forecast|bet|reckon)\b", re.I)
-# A claim opening with the author's own view: "..., but I suspect Thomas will retire"
+# A claim opening with the author's own view: "..., but I suspect Thomas will retire", "... and we expect earnings to
+# fall" (two forecasts of the author's, each with its verb)
 _AUTHOR_VIEW = re.compile(
     r"(?:I|we)\s+(?:(?:also|still|really|strongly|do)\s+)?(?:think|suspect|believe|expect|predict|bet|reckon|doubt"
     r"|(?:do\s+not|don['’]t)\s+(?:think|believe|expect))\b",
@@ -229,8 +230,13 @@ def claim_parts(text: str) -> list[Claim]:
         # first what follows the boundary (cheap, anchored), then the part before it
         at, second = m.end(), None
         if claim := _CLAIM_START.match(text, at):
-            if not (";" in m.group() or (claim["conjunction"] or "").lower() in _CONTRAST):
-                shared = None  # "A will rise, and B will fall": one scenario (see _CONTRAST); whose is what follows?
+            conjunction = (claim["conjunction"] or "").lower()
+            own_view = _AUTHOR_VIEW.match(text, _LEAD_CONJUNCTION.match(text, at).end() if conjunction else at)
+            if own_view and conjunction in _CONTRAST and not _AUTHOR_VIEW.search(text, 0, m.start()):
+                return whole  # "The common bet is that X will retire, but I suspect Y will": the view set aside
+            if not (";" in m.group() or (m.group().strip() and conjunction in _CONTRAST) or own_view):
+                # "A will rise, and B will fall": one scenario (see _CONTRAST), and whose is the predicate after it?
+                shared = None
                 continue
             if not _SAYS_MORE.match(text, claim.end()):
                 continue  # "Rents will rise, but wages will not.": the second claim is the first one's, negated
@@ -269,8 +275,6 @@ def claim_parts(text: str) -> list[Claim]:
     if not claims:
         return whole
     claims.append(Claim(start, len(text), reading + text[start + skip :]))
-    if any(_AUTHOR_VIEW.match(text, c.start) for c in claims[1:]) and not _AUTHOR_VIEW.search(text, 0, claims[0].end):
-        return whole  # "The common bet is that X will retire, but I suspect Y will": the view set aside is not one
     if any(_CONCESSION.search(c.reading) for c in claims):
         return whole  # "Skeptics will offer causes, and they could be right — but ...": a concession, not a claim
     return claims
