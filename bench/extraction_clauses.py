@@ -5,7 +5,9 @@ one-to-one matching cannot reach because another label shares their extracted pr
 Sets (tuning posts only, by the post's number):
 
 * ``dev``: 001-200, the set whose misses may be looked at (``--misses``);
-* ``check``: 201-250, for aggregate figures only (``--misses`` is refused on it).
+* ``check``: 201-250, for aggregate figures only (``--misses`` is refused on it);
+* ``dev-old`` (001-150, labelled sentence by sentence) and ``dev-blind`` (151-200, labelled blind, claim by claim):
+  the dev set's two labelling conventions apart.
 
 For each set: predictions precision, recall and F1, probability in range, deadline right, links; then the ceiling:
 labels not matched although their quote lies inside an extracted prediction that matched another label (recall lost
@@ -14,7 +16,7 @@ to the one-to-one matching), and labels sharing one extracted prediction with an
 ``--speed`` times extract_editorial (CPU seconds) on a 1 MB text of tuning posts repeated, and on the adversarial
 posts of bench/extraction_quality.py.
 
-Run: ``.venv/bin/python bench/extraction_clauses.py dev [check] [--misses] [--speed]``.
+Run: ``.venv/bin/python bench/extraction_clauses.py dev [dev-old] [dev-blind] [check] [--misses] [--speed]``.
 """
 
 from __future__ import annotations

@@ -205,14 +205,14 @@ def _closes_a_claim(before: str, claim: re.Match[str]) -> bool:
     return bool(_FUTURE.search(before) or _FORECASTS.search(before))
 
 
-def _first_subject(part: str) -> tuple[str, str] | None:
-    """(subject, future) of a sentence's first claim, after the author's frame: "I think Amazon will acquire
-    Redfin" → ("Amazon", " will")."""
+def _first_subject(part: str) -> tuple[str, str, int] | None:
+    """(subject, future, where the future ends) of a sentence's first claim, after the author's frame: "I think
+    Amazon will acquire Redfin" → ("Amazon", " will", 20)."""
     frame = _FRAME.match(part)
     claim = _CLAIM_START.match(part, frame.end() if frame else 0)
     if claim is None or not claim["subject"] or claim["conjunction"]:
         return None
-    return claim["subject"].lstrip("“\"‘'"), claim["will"]
+    return claim["subject"].lstrip("“\"‘'"), claim["will"], claim.end()
 
 
 def claim_parts(text: str) -> list[Claim]:
@@ -227,8 +227,14 @@ def claim_parts(text: str) -> list[Claim]:
     for m in _BOUNDARY.finditer(text):
         if m.start() <= start:
             continue
-        # first what follows the boundary (cheap, anchored), then the part before it
+        # first what follows the boundary (its first word, then the patterns anchored there), then the part before it
         at, second = m.end(), None
+        word = text[at : at + 10].split(" ", 1)[0].lower()
+        if ";" not in m.group() and word not in _CONTRAST and word != "who":
+            if word != "and" or not (shared or text.startswith(("and I ", "and we "), at)):
+                if shared and m.start() > shared[2]:
+                    shared = None  # a phrase or a clause after a bare comma: whose is a predicate after it?
+                continue
         if claim := _CLAIM_START.match(text, at):
             conjunction = (claim["conjunction"] or "").lower()
             own_view = _AUTHOR_VIEW.match(text, _LEAD_CONJUNCTION.match(text, at).end() if conjunction else at)
@@ -254,7 +260,7 @@ def claim_parts(text: str) -> list[Claim]:
                 continue
             lead = _LEAD_CONJUNCTION.match(text, at)
             nxt, next_reading, next_skip = (lead.end() if lead else at), "", 0
-            shared = (claim["subject"], claim["will"]) if claim["subject"] else None
+            shared = (claim["subject"], claim["will"], claim.end()) if claim["subject"] else None
         elif second and second.re is _SECOND_VERB:
             # "..., and start selling homes": the span keeps its "and", the claim is read with the shared subject; not
             # "will be introduced, and forgotten" (a participle), nor "and people who need phones will yawn"
