@@ -117,11 +117,8 @@ def test_tuning_part_keeps_its_level():
     # deadline 0.886, links P 0.938 R 0.987; after: P 0.797 R 0.913, probability 0.980, deadline 0.959, links
     # P 0.962 R 0.987. Later general rules from the kinds of false positives across the whole part: P 0.872
     # R 0.916, probability 0.980, deadline 0.959, links unchanged (the floors sit a little under). Session 13's
-    # rules (extune4): P 0.869 R 0.916, the rest unchanged. Session 14 (extclause), a sentence's claims set against
-    # each other, a relative clause's forecast and a second predicate after a comma each a prediction: P 0.848
-    # R 0.916 (these posts were labelled sentence by sentence: the 7 second claims count as false positives here,
-    # while the blind batches, labelled claim by claim, gain; bench/extraction_clauses.py).
-    assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.84
+    # rules (extune4): P 0.869 R 0.916, the rest unchanged.
+    assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.86
     assert figures.probability_in_range.value >= 0.97 and figures.deadline_right.value >= 0.95
     assert figures.link_recall.value >= 0.98 and figures.link_precision.value >= 0.95
 

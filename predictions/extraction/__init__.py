@@ -76,12 +76,7 @@ What a prediction is
     A sentence of the pundit's that speaks of the future ("will", "is going to", "may", ...), hedges
     ("probably", "I doubt", "odds are"), gives a number ("70%", "3 in 10") or says "I predict".
     `quote` is the verbatim text (the sentence, plus a following "I give it 60%." or "I do not think that is
-    going to happen."); for HTML input it is verbatim from the page's visible text. A sentence holding two claims
-    is two predictions, each quoting its clause, with its own hedge, probability and deadline (else the author's
-    frame over both, the deadline of the claim before): claims set against each other ("Tesla will fold, but
-    SpaceX will thrive", "...; ..."), a relative clause's own forecast ("..., who will also win the House"), a
-    second predicate set off by a comma ("Amazon will buy Redfin, and start selling homes"); not a condition, a
-    reason, a concession, one verb for a shared subject, nor an additive "and" between two subjects (one scenario).
+    going to happen."); for HTML input it is verbatim from the page's visible text.
     `statement` is a proposition in the future tense: frames and hedges removed ("I think", "probably",
     "odds are", "70%"), "is going to" → "will", a present or past clause put into the future, "the same
     thing ... happen in X" resolved with the preceding sentence, "these protests" → "the protests in

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
-from predictions.extraction.clauses import claim_parts, shared_frame
 from predictions.extraction.dates import (
     _find_date,
     deadline_in,
@@ -151,8 +150,6 @@ def _predictions(
     block_of: dict[int, _Block] = {}
     done = 0
     ends_at: dict[int, int] = {}  # a prediction's sentence's end in the source
-    # a claim's own clause, its sentence and its place in it, when the sentence holds several claims
-    clause_of: dict[int, tuple[str, str, int]] = {}
     ordered = sorted(voice, key=lambda b: b.start)
     # list items naming only a topic, each followed by a paragraph, in a post titled as predictions
     topics = {
@@ -259,58 +256,13 @@ def _predictions(
             if pred is not None:
                 if forced and block.odds is not None and pred.probability_source != "stated":
                     pred.probability, pred.probability_source, pred.confidence_phrase = block.odds, "stated", None
-                # "Tesla will go bankrupt, but SpaceX will do well.": one prediction per claim (an odds line's odds
-                # are its whole sentence's)
-                claims = None
-                if not (forced and block.odds is not None):
-                    claims = _claims(text, context=context, topic=topic, forced=forced, opinion=opinion, own=own,
-                                     bulleted=block.kind == "list")  # fmt: skip
-                if claims and len(results) + len(claims) > MAX_PREDICTIONS:
-                    stopped = True
-                    break
-                for k, (part, clause) in enumerate(claims or [(pred, None)]):
-                    results.append(part)
-                    ends_at[id(part)] = e
-                    if clause is not None:
-                        clause_of[id(part)] = clause, text, k
-                pred = results[-1]
+                results.append(pred)
+                ends_at[id(pred)] = e
                 last = (i, pred, s)
         for pred in results[done:]:
             block_of[id(pred)] = block
         done = len(results)
-    return [(pred, block_of[id(pred)]) for pred in results], stopped, unread_from, clause_of
-
-
-def _claims(
-    text: str, *, context: str | None, topic: str | None, forced: bool, opinion: bool, own: bool, bulleted: bool
-) -> list[tuple[DraftPrediction, str]] | None:
-    """A sentence holding two or more claims (predictions.extraction.clauses: "Tesla will go bankrupt, but SpaceX
-    will do well."): one prediction per claim, quoting its clause, each a prediction by the test the whole sentence
-    passed (else None: the sentence is one prediction). A claim without a hedge of its own takes the author's frame
-    the sentence opens with ("I think rates will fall, but the pound will rise": both "I think"); a number stated
-    once is the whole sentence's ("A will resign, but B will stay: 50%" is one claim, a joint one)."""
-    claims = claim_parts(text)
-    if len(claims) < 2:
-        return None
-    readings = [c.reading for c in claims]
-    if _find_stated(text) is not None and any(_find_stated(r) is None for r in readings):
-        return None
-    frame = shared_frame(readings[0])
-    found = []
-    for k, (claim, reading) in enumerate(zip(claims, readings, strict=True)):
-        # each claim a prediction by itself: a list item's clause too must speak of the future as the author's own
-        if not _is_candidate(reading, opinion=opinion or forced, own_words=own, bulleted=bulleted):
-            return None
-        pred = None
-        if k and frame and _confidence(reading)[0] in (None, *_ASSERTION) and _find_stated(reading) is None:
-            pred = _prediction(frame + reading, context=context, topic=topic)
-        pred = pred or _prediction(reading, context=context, topic=topic)
-        if pred is None:
-            return None
-        clause = text[claim.start : claim.end]
-        pred.quote = clause
-        found.append((pred, clause))
-    return found
+    return [(pred, block_of[id(pred)]) for pred in results], stopped, unread_from
 
 
 # A claim said by a hedge and a noun phrase, after a prediction: "Possibly best picture.", "Maybe Ohio too."
@@ -445,7 +397,6 @@ def _deadline(
     memo: dict[tuple[str, str], tuple[date, str] | None] | None = None,
     siblings: set[str] | frozenset[str] = frozenset(),
     picks_post: bool = False,
-    clause: tuple[str, str, int] | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -453,13 +404,6 @@ def _deadline(
     year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
     about an American election, the next election day for a prediction of who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
-    if clause is not None:  # one claim of several in its sentence: its own deadline, else the claim's before it (the
-        # first claim: the sentence's); "Tesla will fold in 2019, but SpaceX will thrive": both 2019
-        found = deadline_in(clause[0], base, new_year=new_year, us_politics=us_politics)
-        if found is None and clause[2] == 0:
-            found = deadline_in(clause[1], base, new_year=new_year, us_politics=us_politics)
-        elif found is None:
-            found = previous
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
         found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
     if found is None and block.kind == "list" and item_text:
@@ -709,13 +653,13 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     memo: dict[tuple[str, str], tuple[date, str] | None] = {}
     texts: dict[int, str] = {}
     listing = bool(title and (_ANNOUNCES.search(title) or year_ahead(title)))
-    found, stopped, unread_from, clause_of = _predictions(doc, blocks, voice, opinion, base, listing)
+    found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
     if listing and len(found) < MAX_PREDICTIONS:
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
-        words = (block.section, " ".join(re.findall(r"\w+", (clause_of.get(id(pred), (pred.quote,))[0]).casefold())))
+        words = (block.section, " ".join(re.findall(r"\w+", pred.quote.casefold())))
         if words in said:
             continue
         said.add(words)
@@ -734,8 +678,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
-                             siblings=siblings, picks_post=picks_post,
-                             clause=clause_of.get(id(pred)))  # fmt: skip
+                             siblings=siblings, picks_post=picks_post)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
