@@ -106,6 +106,24 @@ def test_untouched_part_keeps_its_floor():
     assert figures.link_precision.value >= 0.69, str(figures.link_precision)
 
 
+def test_the_fresh_set_of_session_14_keeps_its_floor():
+    # Posts 251-325, found and labelled blind in session 14 (three collectors who never read or ran the extractor;
+    # COLLECTING_251-275.md, _276-300.md, _301-325.md), all untouched: 75 posts, 296 labelled predictions, 110
+    # evidence links. Run once at the end of session 14, with the extractor as it was at the session's start and as
+    # it was with that session's clause splitter (reverted after this run: it lost here): predictions P 0.592 (the
+    # splitter 0.574) R 0.598 (0.591), probability in range 0.949, deadline 0.292 (28/96), links P 0.800 R 0.764.
+    # Goals (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is
+    # met. The floors sit a little under; the messages give the figures only (its misses are not looked at).
+    figures = real_editorials.score([p for p in POSTS if real_editorials.fresh_in_session_14(p)])
+    assert figures.posts == 75
+    assert figures.prediction_recall.value >= 0.58, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.57, str(figures.prediction_precision)
+    assert figures.probability_in_range.value >= 0.93, str(figures.probability_in_range)
+    assert figures.deadline_right.value >= 0.27, str(figures.deadline_right)
+    assert figures.link_recall.value >= 0.74, str(figures.link_recall)
+    assert figures.link_precision.value >= 0.78, str(figures.link_precision)
+
+
 def _session_13(post: real_editorials.Post) -> bool:
     return "session 13" in str(post.label.get("added", ""))
 
