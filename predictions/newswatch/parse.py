@@ -341,7 +341,14 @@ def _from_fast_reader(feed: FastFeed) -> ParsedFeed:
         guid = item.guid.strip() or link or _fallback_guid(title, summary)
         outlet = _squash(item.outlet or "") or None
         entries.append(
-            ParsedEntry(guid=guid, title=title, summary=summary, link=link, published=item.published, outlet=outlet)
+            ParsedEntry(
+                guid=guid,
+                title=title,
+                summary=summary,
+                link=link,
+                published=_struct_to_datetime(item.published) or _struct_to_datetime(item.updated),
+                outlet=outlet,
+            )
         )
     return ParsedFeed(
         title=_plain(feed.title, feed.title_type, limit=TITLE_MAX_CHARS),

@@ -32,8 +32,8 @@ from __future__ import annotations
 import codecs
 import html.entities
 import re
+import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import urljoin
 
@@ -89,7 +89,7 @@ class Decline(Exception):
 class FastEntry:
     """One item's raw fields, as feedparser would give them (before parse.py turns them into plain text)."""
 
-    __slots__ = ("title", "title_type", "summary", "summary_type", "link", "guid", "published", "outlet")
+    __slots__ = ("title", "title_type", "summary", "summary_type", "link", "guid", "published", "updated", "outlet")
 
     def __init__(self) -> None:
         self.title = ""
@@ -98,7 +98,8 @@ class FastEntry:
         self.summary_type: str | None = None
         self.link = ""
         self.guid = ""
-        self.published: datetime | None = None
+        self.published: time.struct_time | None = None
+        self.updated: time.struct_time | None = None
         self.outlet: str | None = None
 
 
@@ -328,7 +329,7 @@ def _rss_item(item: etree._Element, text: _TextRules) -> FastEntry:
     if link is not None:
         entry.link = link
     entry.summary, entry.summary_type = _summary(description, "text/html", content, "text/html")
-    entry.published = published or updated
+    entry.published, entry.updated = published, updated
     return entry
 
 
@@ -418,20 +419,14 @@ def _atom_entry(element: etree._Element, text: _TextRules) -> FastEntry:
                 entry.outlet = text(_leaf_text(source_title)) or None
     entry.link = _atom_link(element, text)
     entry.summary, entry.summary_type = _summary(summary, summary_type, content, content_type)
-    entry.published = published or updated
+    entry.published, entry.updated = published, updated
     return entry
 
 
 # --- dates ------------------------------------------------------------------------------------------------------
 
 
-def _date(value: str | None) -> datetime | None:
-    """feedparser's own date parser (RFC 822 and ISO 8601 with its many variants, and more), in UTC to the second as
-    its struct_time is: the same date feedparser's path gives, by construction."""
-    parsed = _parse_date(value.strip()) if value else None
-    if not parsed:
-        return None
-    try:
-        return datetime(*parsed[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
+def _date(value: str | None) -> time.struct_time | None:
+    """feedparser's own date parser (RFC 822 and ISO 8601 with its many variants, and more): the same struct_time, in
+    UTC, that feedparser's path gives, by construction."""
+    return _parse_date(value.strip()) if value else None
