@@ -11,6 +11,7 @@ The figures themselves are printed by bench/extraction_quality.py.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 from urllib.parse import urlsplit
@@ -153,3 +154,15 @@ def test_the_blind_tuning_batches_of_session_13_keep_their_level():
     assert figures.prediction_recall.value >= 0.79 and figures.prediction_precision.value >= 0.72
     assert figures.probability_in_range.value >= 0.97 and figures.deadline_right.value >= 0.8
     assert figures.link_recall.value >= 0.92 and figures.link_precision.value >= 0.88
+
+
+def test_the_second_labels_quote_their_posts_verbatim():
+    # bench/extraction_agreement.py: 50 posts labelled a second time, blind (session 14), to measure how far two
+    # people agree; each second label names a post of the set and quotes it verbatim
+    stems = {p.path.stem: p for p in POSTS}
+    seconds = sorted((real_editorials.FOLDER / "second_labels").glob("*.json"))
+    assert len(seconds) == 50
+    for path in seconds:
+        label, text = json.loads(path.read_text(encoding="utf-8")), stems[path.stem].text()
+        assert all(p["quote"] in text for p in label["predictions"]), path.name
+        assert all((e["url"] or e["title"]) in text for e in label["evidence"]), path.name
