@@ -20,6 +20,10 @@ same bytes in this process (bench/parse_baseline.py), run once before the cold c
 one, so that both sides meet the same load on a shared machine; ratios compare best with best (and median with
 median). The load average is printed at the start and the end.
 
+Which reader parses: well-formed RSS 2.0 and Atom 1.0 go through the fast reader (predictions/newswatch/xmlfeed.py),
+the rest through feedparser; the share is printed. The generated feeds (most entries) are all of the first kind;
+BENCH_REAL_FEEDS=1 adds the 88 real feed snapshots, a third of which feedparser reads.
+
 Run: ``.venv/bin/python bench/poll_cycle.py`` (BENCH_DATABASE_URL=postgres://.../reckoner_bench_poll for
 PostgreSQL).
 """
@@ -51,6 +55,10 @@ VOCABULARY = 50_000
 NAMES = 1_000_000
 RELEVANT_EVERY = 50
 WARM_RUNS = int(os.environ.get("BENCH_WARM_RUNS", "3"))
+#: BENCH_REAL_FEEDS=1 adds the 88 real feed snapshots (tests/fixtures/feeds/real) to the feed-rs samples: a mix
+#: where a third of the real documents go to feedparser (the fast reader declines them).
+WITH_REAL = os.environ.get("BENCH_REAL_FEEDS") == "1"
+REAL_FEEDS = ROOT / "tests" / "fixtures" / "feeds" / "real"
 
 
 def zipf(rng: random.Random, prefix: str, size: int, lowest: int = 1) -> Callable[[int], list[str]]:
@@ -104,8 +112,9 @@ def build_feeds(rules) -> list[str]:
     FEEDS_DIR.mkdir(parents=True)
     names = []
     fixture_entries = 0
-    for path in sorted(p for p in FIXTURES.rglob("*") if p.suffix in {".xml", ".json"}):
-        name = "fixture-" + "-".join(path.relative_to(FIXTURES).parts)
+    roots = [FIXTURES, *([REAL_FEEDS] if WITH_REAL else [])]
+    for path in sorted(p for root in roots for p in root.rglob("*") if p.suffix in {".xml", ".json"}):
+        name = "fixture-" + "-".join(path.relative_to(path.parents[1]).parts)
         data = path.read_bytes()
         (FEEDS_DIR / name).write_bytes(data)
         fixture_entries += len(parse_feed(data).entries)
