@@ -293,7 +293,10 @@ def _read_rss(root: etree._Element, text: _TextRules) -> FastFeed:
     link = channel.find("link")
     if link is not None:
         feed.link = _LINK_ENTITY.sub(r"&\1", text.uri(text(_leaf_text(link))))
-    feed.entries = [_rss_item(item, text) for item in channel.iterchildren("item")]
+    items = list(channel.iterchildren("item"))
+    if sum(1 for _ in root.iter("item")) != len(items):
+        raise Decline  # an item elsewhere (inside another item, an image ...): feedparser reads it as an entry too
+    feed.entries = [_rss_item(item, text) for item in items]
     return feed
 
 
@@ -372,7 +375,10 @@ def _read_atom(root: etree._Element, text: _TextRules) -> FastFeed:
         feed.title_type = _atom_type(title)
         feed.title = text(_leaf_text(title))
     feed.link = _atom_link(root, text)
-    feed.entries = [_atom_entry(entry, text) for entry in root.iterchildren(_A + "entry")]
+    entries = list(root.iterchildren(_A + "entry"))
+    if sum(1 for _ in root.iter(_A + "entry")) != len(entries):
+        raise Decline  # an entry inside an entry: feedparser reads it as one more
+    feed.entries = [_atom_entry(entry, text) for entry in entries]
     return feed
 
 

@@ -75,6 +75,10 @@ def test_parse_feed_uses_the_fast_reader_where_it_can() -> None:
         ("text/xml without charset", "<rss version='2.0'><channel><item><title>café</title></item></channel>"
                                      "</rss>".encode(), "text/xml"),
         ("not XML by its type", b"<rss version='2.0'><channel></channel></rss>", "text/html"),
+        ("an item in an item", b"<rss version='2.0'><channel><item><title>a</title><x><item><title>b</title></item>"
+                               b"</x></item></channel></rss>", None),
+        ("an entry in an entry", b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><x><entry><id>2</id>'
+                                 b"</entry></x></entry></feed>", None),
     ],
 )  # fmt: skip
 def test_what_the_fast_reader_declines(why: str, document: bytes, content_type: str | None) -> None:
