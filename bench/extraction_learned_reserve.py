@@ -1,6 +1,6 @@
 """The learned sentence scorer of bench/extraction_learned.py, trained on ALL tuning posts, run once on the reserve.
 
-Session 15 experiment (branch exlearn; measurement only, predictions/ untouched). See
+Session 14 experiment (branch exlearn; measurement only, predictions/ untouched). See
 bench/extraction_learned_reserve.md for the protocol, the configuration chosen inside the tuning part, and the
 reserve figures.
 
@@ -200,6 +200,10 @@ def reserve(features: str, c: float, weight: float, use_name: str) -> None:
 
 
 def main() -> None:
+    if len(sys.argv) < 2:  # `make bench` runs every bench without arguments: the figures are in the .md
+        print("bench/extraction_learned_reserve.py: modes prepare, cv, reserve (see its docstring); the session-14 "
+              "figures are in bench/extraction_learned_reserve.md")  # fmt: skip
+        return
     mode = sys.argv[1]
     if mode == "prepare":
         data = tuning()
