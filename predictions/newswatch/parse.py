@@ -332,24 +332,21 @@ def _parse_with_feedparser(raw: bytes, *, base_url: str | None, content_type: st
 
 def _from_fast_reader(feed: FastFeed) -> ParsedFeed:
     """A document the fast reader took (predictions/newswatch/xmlfeed.py): the fields it read the way feedparser
-    reads them, turned into plain text as :func:`_entry_from_feedparser` does."""
-    entries = []
-    for item in feed.entries:
-        title = _plain(item.title, item.title_type, limit=TITLE_MAX_CHARS)
-        summary = _plain(item.summary, item.summary_type, limit=SUMMARY_MAX_CHARS)
-        link = item.link.strip()
-        guid = item.guid.strip() or link or _fallback_guid(title, summary)
-        outlet = _squash(item.outlet or "") or None
-        entries.append(
-            ParsedEntry(
-                guid=guid,
-                title=title,
-                summary=summary,
-                link=link,
-                published=_struct_to_datetime(item.published) or _struct_to_datetime(item.updated),
-                outlet=outlet,
-            )
+    reads them, turned into plain text as feedparser's are (:func:`_entry`)."""
+    entries = [
+        _entry(
+            title=item.title,
+            title_type=item.title_type,
+            summary=item.summary,
+            summary_type=item.summary_type,
+            link=item.link,
+            guid=item.guid,
+            published=item.published,
+            updated=item.updated,
+            source_title=item.outlet,
         )
+        for item in feed.entries
+    ]
     return ParsedFeed(
         title=_plain(feed.title, feed.title_type, limit=TITLE_MAX_CHARS),
         link=feed.link,
@@ -362,21 +359,46 @@ def _entry_from_feedparser(item: Mapping[str, Any]) -> ParsedEntry:
     # dict.get, not FeedParserDict's: none of these keys is one it aliases, and its own lookup costs several times
     # more per call (a missing updated_parsed would even be mapped on published_parsed, with a warning).
     get = dict.get
-    title_detail = get(item, "title_detail") or {}
-    title = _plain(get(item, "title") or "", get(title_detail, "type"), limit=TITLE_MAX_CHARS)
-    summary_html = get(item, "summary") or ""
+    summary = get(item, "summary") or ""
     summary_type = get(get(item, "summary_detail") or {}, "type")
     content = get(item, "content")
-    if not summary_html and content:
-        summary_html = get(content[0], "value") or ""
+    if not summary and content:
+        summary = get(content[0], "value") or ""
         summary_type = get(content[0], "type")
-    summary = _plain(summary_html, summary_type, limit=SUMMARY_MAX_CHARS)
-    link = (get(item, "link") or "").strip()
-    guid = (get(item, "id") or "").strip() or link or _fallback_guid(title, summary)
-    published = _struct_to_datetime(get(item, "published_parsed")) or _struct_to_datetime(get(item, "updated_parsed"))
-    source = get(item, "source") or {}
-    outlet = _squash(get(source, "title") or "") or None
-    return ParsedEntry(guid=guid, title=title, summary=summary, link=link, published=published, outlet=outlet)
+    return _entry(
+        title=get(item, "title") or "",
+        title_type=get(get(item, "title_detail") or {}, "type"),
+        summary=summary,
+        summary_type=summary_type,
+        link=get(item, "link") or "",
+        guid=get(item, "id") or "",
+        published=get(item, "published_parsed"),
+        updated=get(item, "updated_parsed"),
+        source_title=get(get(item, "source") or {}, "title"),
+    )
+
+
+def _entry(
+    *,
+    title: str,
+    title_type: str | None,
+    summary: str,
+    summary_type: str | None,
+    link: str,
+    guid: str,
+    published: Any,
+    updated: Any,
+    source_title: str | None,
+) -> ParsedEntry:
+    """One item's raw fields (from feedparser or the fast reader) as a :class:`ParsedEntry`: title and summary as
+    plain text, the guid falling back on the link and then on a hash, the published date else the updated one."""
+    title = _plain(title, title_type, limit=TITLE_MAX_CHARS)
+    summary = _plain(summary, summary_type, limit=SUMMARY_MAX_CHARS)
+    link = link.strip()
+    guid = guid.strip() or link or _fallback_guid(title, summary)
+    moment = _struct_to_datetime(published) or _struct_to_datetime(updated)
+    outlet = _squash(source_title or "") or None
+    return ParsedEntry(guid=guid, title=title, summary=summary, link=link, published=moment, outlet=outlet)
 
 
 # --- JSON Feed --------------------------------------------------------------------------------------------------
