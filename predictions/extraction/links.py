@@ -279,19 +279,16 @@ _OWN_WORK = re.compile(
 )
 
 
+#: The words every match of ``_OWN_WORK`` holds one of ("wr" for "wrote" and "written").
+_OWN_WORK_WORDS = ("my", "our", "wr", "said", "posted", "blogged", "covered", "discussed", "argued", "mentioned",
+                   "predicted", "explained", "noted", "last")  # fmt: skip
+
+
 def _may_be_own_work(text: str) -> bool:
     """Whether ``_OWN_WORK`` can match: one of the words it needs is there (a quick test before the pattern, which
     a post of thousands of links asks of the text before each)."""
     low = text.lower()
-    return (
-        "my" in low or "our" in low or "wr" in low or "said" in low or "posted" in low or "blogged" in low
-        or "covered" in low or "discussed" in low or "argued" in low or "mentioned" in low or "predicted" in low
-        or "explained" in low or "noted" in low or "last" in low
-    )  # fmt: skip
-
-
-_OWN_WORK_WORDS = ("my", "our", "wr", "said", "posted", "blogged", "covered", "discussed", "argued", "mentioned",
-                   "predicted", "explained", "noted", "last")  # _may_be_own_work's  # fmt: skip
+    return any(word in low for word in _OWN_WORK_WORDS)
 
 
 def _places(text: str, word: str) -> Iterator[int]:
