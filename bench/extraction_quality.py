@@ -262,6 +262,7 @@ def _adversarial_posts(limit: int) -> list[tuple[str, str]]:
         ("one sentence, no full stop", _filled(limit, lambda n, a, b: f"the {a} will talk about {b} for item {n} "
                                                "and ")),
         ("list items, all rejected", _filled(limit, lambda n, a, b: f"- The {a} said {b} will cost {n} dollars\n")),
+        ("odds items, hard-wrapped", _filled(limit, lambda n, a, b: f"- The {a} will meet {b} {n}:\n  {n % 100}%\n")),
         ("one paragraph of dated predictions", _filled(limit, lambda n, a, b: f"On {1 + n % 28} March {1990 + n % 60} "
                                                        f"the {a} will meet by the end of {2030 + n % 9}. ")),
         ("links only", _filled(limit, lambda n, a, b: f"[{b.title()} report {n}](https://news{n % 97}.example.com/2024/"

@@ -27,6 +27,7 @@ class _Line:
     heading: bool = False
     quoted: bool = False
     blank_before: bool = False  # HTML: every block is its own paragraph
+    indent: int = 0  # text input: spaces and tabs before the line (a list item's hard-wrapped rest is indented)
 
 
 @dataclass
@@ -174,6 +175,7 @@ def _parse_text(text: str) -> _Doc:
             list_item, pos = True, m.end()
         if "<" in content and (m := _TRAILING_TAGS.search(content, pos)):
             content = content[: m.start()]
+        indent = len(content) - len(content.lstrip())
         body = content[pos:]
         lead = len(body) - len(body.lstrip())
         body = body.strip()
@@ -186,6 +188,7 @@ def _parse_text(text: str) -> _Doc:
                 list_item=list_item,
                 heading=heading,
                 quoted=quoted,
+                indent=indent,
             )
         )
         offset += len(raw)

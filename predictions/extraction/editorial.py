@@ -50,7 +50,17 @@ from predictions.extraction.sentences import (
     without_tag_question,
 )
 from predictions.extraction.statement import _claim_of, _main_clause, _statement, _topic
-from predictions.extraction.voice import _ANNOUNCES, PICK_LINE, _Block, _blocks, _classify, _Info, _voice, line_sections
+from predictions.extraction.voice import (
+    _ANNOUNCES,
+    PICK_LINE,
+    _Block,
+    _blocks,
+    _classify,
+    _Info,
+    _voice,
+    line_sections,
+    without_tail_odds,
+)
 
 
 def _prediction(
@@ -249,7 +259,10 @@ def _predictions(
             if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
-            pred = _prediction(text, context=context, topic=topic, asserted=forced)
+            claim = without_tail_odds(text) if forced and i == 0 and block.odds_at_end else text
+            pred = _prediction(claim, context=context, topic=topic, asserted=forced)
+            if pred is not None:
+                pred.quote = text
             if pred is not None and len(results) >= MAX_PREDICTIONS:
                 stopped = True  # the limit reached inside a block: the rest of it is not read
                 break

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_date
@@ -163,7 +163,10 @@ def _classify(doc: _Doc) -> list[_Info]:
         if not evidence and not line.heading and (odds := _odds_line(body)) is not None:
             infos.append(_Info("list", odds=odds))
             continue
-        if line.heading or (not line.list_item and not evidence and _looks_like_heading(body)):
+        # (a short line right under a list item, no blank line between, is in the list: "• Prince and Elton John
+        # tour" / "Amazon takes over US Postal Service", not a heading)
+        in_list = bool(infos) and infos[-1].kind == "list" and not line.blank_before
+        if line.heading or (not line.list_item and not evidence and not in_list and _looks_like_heading(body)):
             infos.append(_Info("heading", evidence=evidence))
             continue
         if not evidence and _TAIL_NUMBER.search(body) and len(_words(body)) <= 30:
@@ -339,6 +342,7 @@ class _Block:
     heading: str | None = None  # the nearest heading above
     section: int = 0
     odds: float | None = None
+    odds_at_end: bool = False  # the odds close the item ("Trump leaves office: 95%"): not part of its statement
 
 
 _ANNOUNCES = re.compile(
@@ -381,11 +385,12 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
     sections = line_sections(doc, infos)
     blocks: list[_Block] = []
     current: _Block | None = None
+    item: _Block | None = None  # the list item of the line before (its indented next lines are its rest)
     heading: str | None = None
     previous_body = ""
     for i, (line, info) in enumerate(zip(doc.lines, infos, strict=True)):
         if info.kind == "blank":
-            current = None
+            current = item = None
             continue
         if info.kind == "heading":
             heading = line.body.strip("*_ \t")
@@ -400,6 +405,12 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
             current.end = line.start + len(line.body)
             previous_body = line.body
             continue
+        if item is not None and info.kind in {"prose", "list"} and info.marker is None and _item_goes_on(line, item):
+            # "- North Korea's government will survive the year:" / "  99%": an item's hard-wrapped rest, indented
+            item.end = line.start + len(line.body)
+            previous_body = line.body
+            continue
+        item = None
         start = line.start + info.marker_end
         current = _Block(
             info.kind,
@@ -413,14 +424,25 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
         )
         blocks.append(current)
         previous_body = line.body
+        item = current if info.kind == "list" and line.list_item else None
         if info.kind not in {"prose", "quoted"}:
             current = None
+    _odds_after_items(doc, blocks)
+    announcing: list[tuple[_Block, int]] = []  # paragraphs ending with a sentence announcing a list, where it starts
     for i, block in enumerate(blocks):
         text = doc.source[block.start : block.end].strip()
-        if block.kind not in {"prose", "heading"} or len(_words(text)) > 30 or not _ANNOUNCES.search(text):
+        if block.kind not in {"prose", "heading"} or not _ANNOUNCES.search(text):
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         next_is_item = nxt is not None and (nxt.kind == "list" or (nxt.kind == "prose" and _one_line_item(doc, nxt)))
+        if len(_words(text)) > 30:
+            # a paragraph whose last sentence announces the list under it ("Every year a group of friends ... Here
+            # are a few of this year's more interesting predictions:"): that sentence is a header of its own
+            last = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text)[-1]
+            if block.kind == "prose" and next_is_item and last.endswith(":") and len(_words(last)) <= 30:
+                if _ANNOUNCES.search(last) and len(last) < len(text):
+                    announcing.append((block, doc.source.rindex(last, block.start, block.end)))
+            continue
         if block.kind == "heading":
             block.header = bool(_ANNOUNCES.search(text))  # "My guesses for next year", "I Predict...", "2024 Odds"
         else:
@@ -433,6 +455,10 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
                 and bool(_ANNOUNCES.search(last))
                 and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
+    for block, at in announcing:
+        header = replace(block, start=at, header=True)
+        block.end = at
+        blocks.insert(blocks.index(block) + 1, header)
     reasons = False
     for block in blocks:  # the items under "Why this could come true:", "Reasons:", "The drivers:"
         text = doc.source[block.start : block.end].strip()
@@ -483,6 +509,70 @@ _REASONS_LABEL = re.compile(
     r"|pros(?:\s+and\s+cons)?|caveats)\b[^:.!?]{0,40})\s*:\W*$",
     re.I,
 )
+
+
+def _item_goes_on(line, item: _Block) -> bool:
+    """Whether a text line right under a list item (no blank line between) is the item's hard-wrapped rest: indented,
+    not an item, heading or quotation of its own."""
+    return line.indent >= 2 and not (line.list_item or line.heading or line.quoted or line.blank_before)
+
+
+# An item's own odds after it: "Trump leaves office in January: **95%**", "Kellie Leitch will not win - 80%",
+# "Moonlight will win Best Picture 60%", "Marijuana is legal by July (70%)". Not a quantity forecast's number
+# ("Inflation will fall to 2%", "GDP grows by 3%").
+_TAIL_ODDS = re.compile(
+    r"(?:(?P<sep>[:—–-])|(?<=[^\W\d])|\*\*)\s*[*_]{0,2}\s*(?P<cmp>[<>~≈]\s*)?(?P<n>\d{1,3}(?:\.\d+)?)\s*%\s*[*_]{0,2}\s*[.!]?$"
+    r"|\(\s*(?P<n2>\d{1,3}(?:\.\d+)?)\s*%\s*\)\s*[.!]?$"
+)
+_QUANTITY_BEFORE = re.compile(
+    r"\b(?:to|at|by|of|than|from|over|under|above|below|around|about|reach(?:es)?|hits?|exceeds?|grows?|falls?|rises?|"
+    r"drops?|is|are|be|was|were|up|down|only|nearly|almost|roughly|least|most|with|in|on|for|and|or|\d+)\W*$",
+    re.I,
+)
+
+
+def _tail_odds(text: str) -> float | None:
+    """The probability a list item ends with (see _TAIL_ODDS), or None."""
+    text = text.strip()
+    if len(text) > 400 or "%" not in text[-8:]:
+        return None
+    cut = max(0, len(text) - 24)  # the odds are in the last characters: no search through the whole item
+    if not (m := _TAIL_ODDS.search(text, cut)):
+        return None
+    claim = text[: m.start()].rstrip(" *_")
+    if len(_words(claim)) < 2 or (not m["sep"] and not m["n2"] and _QUANTITY_BEFORE.search(claim)):
+        return None
+    n = float(m["n"] or m["n2"])
+    return round(n / 100, 4) if n <= 100 else None
+
+
+def _odds_after_items(doc: _Doc, blocks: list[_Block]) -> None:
+    """Items that end with their own odds, in a run of three or more such items (one item with a percentage at its
+    end is more likely a quantity than odds): each is an odds line."""
+    found = [
+        (k, odds)
+        for k, block in enumerate(blocks)
+        if block.kind in {"list", "prose"}
+        and block.odds is None
+        and (odds := _tail_odds(doc.source[block.start : block.end])) is not None
+    ]
+    runs: list[list[tuple[int, float]]] = []
+    for k, odds in found:
+        if runs and k - runs[-1][-1][0] <= 3:
+            runs[-1].append((k, odds))
+        else:
+            runs.append([(k, odds)])
+    for run in runs:
+        if len(run) >= 3:
+            for k, odds in run:
+                blocks[k].odds, blocks[k].odds_at_end = odds, True
+
+
+def without_tail_odds(text: str) -> str:
+    """An odds item's claim without its odds: "Trump leaves office in January: **95%**" -> "Trump leaves office in
+    January"."""
+    m = _TAIL_ODDS.search(text.strip())
+    return text.strip()[: m.start()].rstrip(" *_") if m else text
 
 
 def _one_line_item(doc: _Doc, block: _Block) -> bool:
