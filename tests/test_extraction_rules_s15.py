@@ -64,3 +64,15 @@ def test_a_long_paragraph_ending_with_a_sentence_that_announces_a_list_makes_its
     assert len(found) == 4, found
     assert found[0].startswith("The mayor will come again")  # the paragraph's own prediction stays one
     assert any(s.startswith("Club wins the river race") or s.startswith("Club will win") for s in found), found
+
+
+def test_an_odds_item_is_read_without_its_odds_and_an_ellipsis_item_takes_another_figure():
+    text = (
+        "2024 predictions\n\n"
+        "- Total confirmed cases of the flu exceed 40 million: **80%**\n"
+        "- ...60 million: **40%**\n"
+        "- The tram line opens: **70%**\n"
+    )
+    found = _found(text)
+    assert [p for _, p in found] == [0.8, 0.4, 0.7], found  # "confirmed ...: 80%" is no attribution ("X confirmed:")
+    assert found[1][0] == "...60 million."

@@ -256,11 +256,15 @@ def _predictions(
                 if examined > MAX_EXAMINED:
                     stopped, unread_from = True, " ".join(text.split())[:100]
                     break
-            if not _is_candidate(text, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
+            # an odds item's claim is read without its odds ("Total cases exceed 40 million: **80%**")
+            odds_item = forced and i == 0 and block.odds_at_end
+            claim = without_tail_odds(text) if odds_item else text
+            if not _is_candidate(claim, opinion=opinion, forced=forced, own_words=own, bulleted=block.kind == "list"):
                 continue
             context = source[prev[0] : prev[1]] if prev else None
-            claim = without_tail_odds(text) if forced and i == 0 and block.odds_at_end else text
             pred = _prediction(claim, context=context, topic=topic, asserted=forced)
+            if pred is None and odds_item and claim != text:  # "...200M: 60%": the item above, another figure
+                pred = DraftPrediction(f"{claim.strip()}.", text, block.odds, "stated", None, False)
             if pred is not None:
                 pred.quote = text
             if pred is not None and len(results) >= MAX_PREDICTIONS:

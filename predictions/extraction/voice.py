@@ -540,7 +540,10 @@ def _tail_odds(text: str) -> float | None:
     if not (m := _TAIL_ODDS.search(text, cut)):
         return None
     claim = text[: m.start()].rstrip(" *_")
-    if len(_words(claim)) < 2 or (not m["sep"] and not m["n2"] and _QUANTITY_BEFORE.search(claim)):
+    # (one word is enough after an ellipsis: "...200M: 60%", the item above with another figure)
+    if len(_words(claim)) < (1 if claim.startswith(("...", "…")) else 2):
+        return None
+    if not m["sep"] and not m["n2"] and _QUANTITY_BEFORE.search(claim):
         return None
     n = float(m["n"] or m["n2"])
     return round(n / 100, 4) if n <= 100 else None
