@@ -69,7 +69,7 @@ def test_a_long_paragraph_ending_with_a_sentence_that_announces_a_list_makes_its
 def test_an_odds_item_is_read_without_its_odds_and_an_ellipsis_item_takes_another_figure():
     text = (
         "2024 predictions\n\n"
-        "- Total confirmed cases of the flu exceed 40 million: **80%**\n"
+        "- Total confirmed US flu cases exceed 40 million: **80%**\n"
         "- ...60 million: **40%**\n"
         "- The tram line opens: **70%**\n"
     )

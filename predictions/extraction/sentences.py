@@ -530,9 +530,16 @@ _PARTICIPLE = re.compile(
 )
 
 
+# "the confirmed cases", "total reported deaths": the word is an adjective here, nobody is quoted
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:the|a|an|total|all|any|no|newly|officially|its|their|our)\s+$", re.I)
+
+
 def _attributed(plain: str) -> bool:
     """Someone else's words: an attribution verb ("said", "according to") that is not a participle."""
     for m in _ATTRIBUTION.finditer(plain):
+        if m.group(0).lower() in {"confirmed", "reported", "announced", "stated", "claimed", "quoted"}:
+            if _ADJECTIVE_BEFORE.search(plain, max(0, m.start() - 12), m.start()):
+                continue
         if not _PARTICIPLE.match(plain, m.start()) or re.search(r"\b(?:I|we|he|she|they|it)\s+$", plain[: m.start()]):
             return True
         rest = re.split(r"[.;!?]", plain[m.end() : m.end() + 100], maxsplit=1)[0]
