@@ -76,3 +76,21 @@ def test_an_odds_item_is_read_without_its_odds_and_an_ellipsis_item_takes_anothe
     found = _found(text)
     assert [p for _, p in found] == [0.8, 0.4, 0.7], found  # "confirmed ...: 80%" is no attribution ("X confirmed:")
     assert found[1][0] == "...60 million."
+
+
+def test_statements_do_not_take_a_noun_ending_in_s_for_the_verb():
+    # the tense of a statement: a word is made "will <verb>" only if the dictionary (lemminflect) has it as a verb,
+    # and not when a verb follows it ("cases exceed": the plural subject); "does not X" is "will not X"
+    text = (
+        "My 2025 predictions\n\n"
+        "- Total US flu cases exceed 40 million: 80%\n"
+        "- Fewer refugees admitted in 2025 than 2024: 70%\n"
+        "- France does not leave the EU: 95%\n"
+        "- The mayor wins a third term: 60%\n"
+    )
+    assert [s for s, _ in _found(text)] == [
+        "Total US flu cases exceed 40 million.",
+        "Fewer refugees admitted in 2025 than 2024.",
+        "France will not leave the EU.",
+        "The mayor will win a third term.",
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from lemminflect import getAllLemmas
+
 from predictions.extraction.dates import _WEEKDAY_OR_MONTH
 from predictions.extraction.document import _ANCHOR, _BARE_URL, _MD_LINK
 from predictions.extraction.links import _words
@@ -131,9 +133,24 @@ def _past_to_future(clause: str) -> tuple[str, bool]:
     return "".join(pieces), changed
 
 
+def _may_be_verb(word: str) -> bool:
+    """Whether an English dictionary has `word` as a form of a verb (lemminflect's lexicon): "exceeds", "wins" yes;
+    "coronavirus", "refugees", "stimulus" no."""
+    return "VERB" in getAllLemmas(word)
+
+
+def _only_verb(word: str) -> bool:
+    """ "exceed", "declare": a verb and nothing else, so the word before it is its subject, not a verb."""
+    readings = getAllLemmas(word)
+    return "VERB" in readings and "NOUN" not in readings and "ADJ" not in readings
+
+
 def _ensure_future(s: str) -> str:
     if re.search(r"\bwill\b", s, re.I):
         return s
+    m = re.search(r"\b(?:does|do)\s+not\s+(?=[a-z])", s)
+    if m and len(_words(s[: m.start()])) <= 6:  # "France does not leave the EU" → "France will not leave the EU"
+        return f"{s[: m.start()]}will not {s[m.end() :]}"
     m = re.search(r"\b(is|are)\s+(?:(still|no longer|not|also)\s+)?", s)
     if m and len(_words(s[: m.start()])) <= 6:
         adverb = f" {m[2]}" if m[2] else ""
@@ -146,6 +163,8 @@ def _ensure_future(s: str) -> str:
             and w not in _NOT_VERBS
             and not w.endswith("ss")
             and tokens[j - 1].lower() not in _DETERMINERS
+            and _may_be_verb(w)
+            and not (j + 1 < len(tokens) and _only_verb(tokens[j + 1].lower()))  # "cases exceed": a plural subject
         ):
             tokens[j] = f"will {_base_of_present(w)}"
             return " ".join(tokens)
