@@ -242,6 +242,7 @@ _SHARE_HOST = re.compile(r"(?:^|\.)(?:addtoany|sharethis|addthis|shareaholic|sum
 _FURNITURE_SEGMENTS = {
     "tag", "tags", "category", "categories", "label", "labels", "author", "authors", "feed", "feeds", "rss", "atom",
     "comments", "comment", "login", "log-in", "signin", "sign-in", "signup", "sign-up", "register", "subscribe",
+    "subscription", "subscriptions",
     "newsletter", "newsletters", "wp-login.php", "print", "profile", "profiles", "users", "members", "search",
     "terms", "terms-of-use", "terms-of-service", "tos", "privacy", "privacy-policy", "cookies", "cookie-policy",
     "advertise", "advertising", "donate", "support-us", "membership",
@@ -268,6 +269,8 @@ _LANDING_SEGMENTS = {
     "shop", "buy", "app", "apps", "home", "support", "faq", "contact", "docs", "documentation",
 }  # fmt: skip
 _INDEX_FILE = re.compile(r"^(?:index|default|home|main)\.(?:html?|php|aspx?|jsp)$", re.I)
+# a site's home in a language or region: "/en", "/en-gb/", "/fr_ca"
+_LANGUAGE_SEGMENT = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?")
 _OWN_WORK = re.compile(
     r"\b(?:I|we)(?:['’]ve|\s+have|\s+had)?\s+(?:\w+\s+)?(?:wrote|written|posted|blogged|covered|discussed|argued|"
     r"mentioned|predicted|said|explained|noted)\b[^.!?]{0,40}$"
@@ -439,8 +442,8 @@ def _is_landing(url: str) -> bool:
     """A site's or product's home, help or about page: no article behind it."""
     _, segments = _segments(url)
     lowered = [seg.lower() for seg in segments]
-    if not lowered:
-        return True
+    if not lowered or all(_LANGUAGE_SEGMENT.fullmatch(seg) for seg in lowered):
+        return True  # the home page, also in a language ("meduza.io/en")
     if _INDEX_FILE.match(lowered[-1]) and len(lowered) <= 2:
         return True
     if _SLUG.search(lowered[-1]) or (lowered[-1].split(".")[0].isdigit() and len(lowered) > 1):
