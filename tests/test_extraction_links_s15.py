@@ -31,3 +31,32 @@ def test_a_subscription_page_and_a_sites_home_in_a_language_are_no_sources():
 def test_an_article_under_a_language_segment_stays_a_source():
     story = "https://portodiario.example/en/2025/01/04/ferry-strike-called-off"
     assert _urls(f"The strike [was called off]({story}), so ferries will sail by Friday.\n") == [story]
+
+
+def test_outlet_headline_lines_each_with_a_comment_under_them_are_a_reading_list():
+    post = (
+        "My weekend reading\n\n"
+        "Some long intro about why I collect things to read, and why I post them here every weekend for friends.\n\n"
+        "Harbour Gazette: “Ferry Tolls Double as the Old Pier Closes\n"
+        "A sharp look at the port's money troubles.\n\n"
+        "Coast Weekly: “The Quiet End of the Night Boats”\n"
+        "Sad, but well told.\n\n"
+        "Island Review: Why the Fishermen Are Selling Up\n"
+        "Worth your time.\n"
+    )
+    assert _evidence(post) == [
+        ("Harbour Gazette", "Ferry Tolls Double as the Old Pier Closes", None),
+        ("Coast Weekly", "The Quiet End of the Night Boats", None),
+        ("Island Review", "Why the Fishermen Are Selling Up", None),
+    ]
+
+
+def test_two_outlet_headline_lines_apart_in_prose_are_no_list():
+    post = (
+        "Notes on the port\n\n"
+        "A long first paragraph of the author's own thoughts about the port and its money, going on for a while.\n\n"
+        "Harbour Gazette: Ferry Tolls Double as the Old Pier Closes\n"
+        "A sharp look at the port's money troubles.\n\n"
+        "Coast Weekly: The Quiet End of the Night Boats\n"
+    )
+    assert _evidence(post) == []

@@ -171,10 +171,24 @@ def _colon_shape(text: str) -> tuple[str, str, list[str]] | None:
     outlet, authors = _outlet_and_authors(attribution)
     if len(_words(outlet)) > 5 or "," in outlet:
         return None
+    title = _unquoted(title)
     chain = _SENTENCE_CHAIN.search(title) and not _title_case(title)  # "X Finally Came. But What Comes Next?"
     if len(title) > 200 or title.endswith((".", ":")) or chain or not _headline_ok(title):
         return None
     return title, outlet, authors
+
+
+def _unquoted(title: str) -> str:
+    """A headline without the quotation marks around it ('Outlet: “Headline”'), or without an opening one left
+    unclosed ('Outlet: “Headline'); a quotation inside it ('"Nobody saw it": ten hurt') keeps its marks."""
+    if title[:1] in '“"' and len(title) > 2:
+        close = "”" if title[0] == "“" else '"'
+        inner = title[1:]
+        if close not in inner:
+            return inner.strip()
+        if inner.endswith(close) and close not in inner[:-1]:
+            return inner[:-1].strip()
+    return title
 
 
 def _title_case(text: str) -> bool:

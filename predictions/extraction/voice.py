@@ -217,9 +217,23 @@ def _classify(doc: _Doc) -> list[_Info]:
                 found.line = doc.lines[j].number
                 infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([found], "list")
         run = []
-    # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
+    # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label; or
+    # in a reading list whose items each have a line of comment under them (three or more such lines, one line
+    # apart).
+    filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
+    colons = [k for k, i in enumerate(filled) if infos[i].kind == "evidence" and infos[i].evidence is not None
+              and infos[i].evidence.shape == "colon"]  # fmt: skip
+    commented: set[int] = set()
+    for k in range(len(colons)):
+        if k and colons[k] - colons[k - 1] <= 2:
+            continue
+        end = k
+        while end + 1 < len(colons) and colons[end + 1] - colons[end] <= 2:
+            end += 1
+        if end - k >= 2:
+            commented.update(filled[colons[j]] for j in range(k, end + 1))
     for i, info in enumerate(infos):
-        if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
+        if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon" or i in commented:
             continue
         # a photo caption or credit between a post's title and the line is not part of the post's text
         prev = next((j for j in range(i - 1, -1, -1) if infos[j].kind != "blank" and not _CAPTION.search(
