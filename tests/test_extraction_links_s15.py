@@ -60,3 +60,36 @@ def test_two_outlet_headline_lines_apart_in_prose_are_no_list():
         "Coast Weekly: The Quiet End of the Night Boats\n"
     )
     assert _evidence(post) == []
+
+
+def test_an_outlet_alone_on_its_line_then_a_headline_then_a_quoted_paragraph_is_a_source():
+    quoted = (
+        "The port authority has spent years promising a new pier, and the money has never arrived, while the "
+        "ferries get older and the crossings get slower every winter for the people who depend on them."
+    )
+    post = (
+        "Opinions on the harbour from around the coast.\n"
+        "Harbour Gazette:\n"
+        "The Pier Nobody Wants To Pay For\n"
+        f"{quoted}\n"
+        "Coast Weekly:\n"
+        "Rethinking The Night Ferries\n"
+        f"{quoted}\n"
+    )
+    assert _evidence(post) == [
+        ("Harbour Gazette", "The Pier Nobody Wants To Pay For", None),
+        ("Coast Weekly", "Rethinking The Night Ferries", None),
+    ]
+
+
+def test_a_label_over_a_title_case_forecast_is_no_headline():
+    post = (
+        "My predictions for 2025\n\n"
+        "Sports:\n"
+        "City Will Win The League Again\n"
+        "They have the deepest squad in the country and nobody else has spent anything like their money this year.\n"
+        "Politics:\n"
+        "The Mayor Will Lose Her Seat\n"
+        "The polls have her behind in every ward that matters and her own party is tired of her after ten years.\n"
+    )
+    assert _evidence(post) == []

@@ -10,11 +10,14 @@ from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_dat
 from predictions.extraction.document import _Doc
 from predictions.extraction.draft import DraftEvidence
 from predictions.extraction.links import (
+    _CLAIM,
     _SENTENCE_CHAIN,
     _SOURCES_LABEL,
+    _colon_shape,
     _is_attribution,
     _line_evidence,
     _LineEvidence,
+    _title_case,
     _words,
     listed_headline,
 )
@@ -217,6 +220,23 @@ def _classify(doc: _Doc) -> list[_Info]:
                 found.line = doc.lines[j].number
                 infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([found], "list")
         run = []
+    # "Outlet:" alone on its line and the headline on the next, in title case, two or more times in the post (an
+    # opinion digest: the paper's name, its editorial's headline, then a paragraph quoted from it).
+    split = []
+    for k in range(len(filled) - 2):
+        i, j = filled[k], filled[k + 1]
+        head, body = doc.lines[i].body, doc.lines[j].body
+        if not head.endswith(":") or infos[j].evidence is not None or doc.lines[j].links or not _title_case(body):
+            continue
+        if _CLAIM.search(body) or len(_words(doc.lines[filled[k + 2]].body)) < 20:
+            continue  # a label over a forecast ("Sports:" / "City Will Win The League"); no paragraph quoted
+        if infos[i].kind in {"blank", "evidence"} or doc.lines[i].links or len(_words(head)) > 5:
+            continue
+        if (colon := _colon_shape(f"{head} {body}")) and colon[0] == body:
+            split.append((j, DraftEvidence(colon[0], colon[1], colon[2], None, doc.lines[j].number)))
+    if len(split) >= 2:
+        for j, item in split:
+            infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([item], "colon")
     # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label; or
     # in a reading list whose items each have a line of comment under them (three or more such lines, one line
     # apart).
