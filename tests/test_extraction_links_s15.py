@@ -93,3 +93,30 @@ def test_a_label_over_a_title_case_forecast_is_no_headline():
         "The polls have her behind in every ward that matters and her own party is tired of her after ten years.\n"
     )
     assert _evidence(post) == []
+
+
+def test_a_news_recap_with_sources_in_brackets_keeps_each_outlet_of_a_headline():
+    post = (
+        "Weekly harbour recap\n\n"
+        "The council argued for hours about the pier and how much of the old budget should stay in place this "
+        "spring, while the ferry companies waited outside and the mayor kept changing the subject to the weather "
+        "and the fishing season. (Harbour Gazette)\n\n"
+        "Council Approves New Ferry Contract (Coast Weekly)\n\n"
+        "The mayor gave a long speech to the chamber that the papers called “unusually calm.” (Harbour Gazette) "
+        "(Coast Weekly)\n\n"
+        "Port Director Resigns After Audit (Island Review) (Harbour Gazette)\n"
+    )
+    assert _evidence(post) == [
+        ("Coast Weekly", "Council Approves New Ferry Contract", None),
+        ("Island Review", "Port Director Resigns After Audit", None),
+        ("Harbour Gazette", "Port Director Resigns After Audit", None),
+    ]
+
+
+def test_two_lines_with_sources_in_brackets_are_no_recap():
+    post = (
+        "Notes on the harbour\n\n"
+        "Port Director Resigns After Audit (Island Review) (Harbour Gazette)\n\n"
+        "I think the new director will sell the old pier by June. (My guess)\n"
+    )
+    assert _evidence(post) == []

@@ -851,3 +851,30 @@ def listed_headline(body: str) -> DraftEvidence | None:
             outlet, authors = _outlet_and_authors(attribution)
             return DraftEvidence(title, outlet, authors, None, None)
     return None
+
+
+# Sources in brackets after a line: "Senate confirms the nominee (Outlet A) (Outlet B)"
+_SOURCE_TAGS = re.compile(r"(?:\s*\([A-Z][^()]{1,40}\))+\s*\.?$")
+_SOURCE_TAG = re.compile(r"\(([A-Z][^()]{1,40})\)")
+_SENTENCE_DONE = re.compile(r"[.!?][\"”’]?$")
+
+
+def tagged_headlines(body: str) -> list[DraftEvidence] | None:
+    """A line of a news recap whose items carry their sources in brackets: '"Headline" (Outlet)' (one headline), a
+    headline reported by several outlets, "Headline (Outlet A) (Outlet B)" (one for each), or a news item told in
+    sentences with its sources after it, "The Senate ... on Monday. (Outlet A) (Outlet B)" (an item of the list,
+    no headline: ``[]``). ``None``: not such a line."""
+    m = _SOURCE_TAGS.search(body)
+    if not m or m.start() == 0:
+        return None
+    outlets = _SOURCE_TAG.findall(m.group(0))
+    if len(outlets) == 1 and (item := listed_headline(body)):
+        return [item]
+    if not all(_is_attribution(o) and len(_words(o)) <= 5 and not _NOT_AN_OUTLET.search(o) for o in outlets):
+        return None
+    text = body[: m.start()].strip()
+    if len(outlets) >= 2 and not _SENTENCE_DONE.search(text):
+        items = [listed_headline(f"{text} ({outlet})") for outlet in outlets]
+        if all(items):
+            return [item for item in items if item is not None]
+    return [] if _SENTENCE_DONE.search(text) and len(_words(text)) >= 8 else None

@@ -20,6 +20,7 @@ from predictions.extraction.links import (
     _title_case,
     _words,
     listed_headline,
+    tagged_headlines,
 )
 from predictions.extraction.probability import _NUM
 
@@ -197,12 +198,12 @@ def _classify(doc: _Doc) -> list[_Info]:
                 info.kind, info.evidence = "evidence", _LineEvidence([item], "list")
     # A reading list without a label: a run of three or more lines each "Headline (Outlet)" (one to a line, or to a
     # bullet set on the line above it: "-" / "Headline (Outlet)")
-    run: list[tuple[int, DraftEvidence]] = []
+    run: list[tuple[int, list[DraftEvidence]]] = []
     for i, info in enumerate([*infos, None]):
         body = doc.lines[i].body.strip() if info is not None else ""
         if info is not None and (info.kind == "blank" or body in {"-", "•", "*", "–", "—", "·"}):
             continue
-        item = None
+        items = None
         # (a headline with a colon of its own, "Economics: A Discipline Adrift (The Atlantic)", is not "Outlet:
         # Headline" here)
         colon = info is not None and info.evidence is not None and info.evidence.shape == "colon"
@@ -211,14 +212,17 @@ def _classify(doc: _Doc) -> list[_Info]:
             and (info.evidence is None or colon)
             and info.kind in {"list", "prose", "heading", "evidence"}
         ):
-            item = listed_headline(body.lstrip("-•*–—· \t")) if body.endswith(")") else None
-        if item is not None:
-            run.append((i, item))
+            items = tagged_headlines(body.lstrip("-•*–—· \t")) if body.endswith((")", ").")) else None
+        if items is not None:
+            run.append((i, items))
             continue
         if len(run) >= 3:
             for j, found in run:
-                found.line = doc.lines[j].number
-                infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([found], "list")
+                if not found:
+                    continue  # a news item told in sentences with its sources in brackets: no headline
+                for item in found:
+                    item.line = doc.lines[j].number
+                infos[j].kind, infos[j].evidence = "evidence", _LineEvidence(found, "list")
         run = []
     # "Outlet:" alone on its line and the headline on the next, in title case, two or more times in the post (an
     # opinion digest: the paper's name, its editorial's headline, then a paragraph quoted from it).
