@@ -120,3 +120,29 @@ def test_two_lines_with_sources_in_brackets_are_no_recap():
         "I think the new director will sell the old pier by June. (My guess)\n"
     )
     assert _evidence(post) == []
+
+
+def test_a_text_posts_first_line_is_its_title_not_a_headline_it_cites():
+    recap = (
+        "Harbour Notes – Week of March 3\n\n"
+        "The council met twice this week and the ferry contract was signed after a long night of argument.\n"
+    )
+    review = (
+        "Tuesday 4 March 2025\n\n"
+        "Book Review: The Night Ferries\n\n"
+        "I went in with an open mind and came out liking the harbour chapters best of all, the rest less so.\n"
+    )
+    assert _evidence(recap) == []
+    assert _evidence(review) == []
+
+
+def test_a_headline_line_first_under_a_front_matter_title_stays_a_headline():
+    post = (
+        "---\ntitle: Harbour links\n---\n\n"
+        "Harbour Gazette: Ferry Tolls Double as the Old Pier Closes\n"
+        "Coast Weekly: The Quiet End of the Night Boats\n"
+    )
+    assert _evidence(post) == [
+        ("Harbour Gazette", "Ferry Tolls Double as the Old Pier Closes", None),
+        ("Coast Weekly", "The Quiet End of the Night Boats", None),
+    ]

@@ -177,11 +177,18 @@ def _classify(doc: _Doc) -> list[_Info]:
         infos.append(_Info("list" if line.list_item else "prose", evidence=evidence))
     # The post's first line right above its date line or byline is its title, even shaped "Headline -- X" ("...
     # Suspect Identified -- News Roundup"): the post itself, not an article it cites.
+    # So is a text post's first line (after its date line, if that comes first) when the post has no title of its
+    # own (front matter, a page's title): "This Week in Politics – Week of March 20", "Film Review: A Quiet Passion".
     filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
-    if len(filled) >= 2 and infos[filled[1]].kind in {"dateline", "byline"}:
-        first = infos[filled[0]]
-        if first.kind == "evidence" and not doc.lines[filled[0]].links:
-            first.kind, first.evidence = "heading", None
+    top = next((i for i in filled if infos[i].kind not in {"dateline", "byline"}), None)
+    titled = doc.is_html or doc.meta_title is not None
+    dated = len(filled) >= 2 and infos[filled[1]].kind in {"dateline", "byline"}
+    if dated or (top is not None and not titled):
+        at = filled[0] if dated else top
+        first = infos[at]
+        if first.kind == "evidence" and not doc.lines[at].links:
+            # (read as the colon rule below reads a headline line out of a list: no heading to the lines under it)
+            first.kind, first.evidence = "heading" if dated else "list" if doc.lines[at].list_item else "prose", None
     # A list under a sources label ("Further reading:"): its items without a link are headlines too, as
     # '"Headline" (Outlet)' and 'Outlet -- Headline'.
     label = False
