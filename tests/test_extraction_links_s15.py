@@ -146,3 +146,25 @@ def test_a_headline_line_first_under_a_front_matter_title_stays_a_headline():
         ("Harbour Gazette", "Ferry Tolls Double as the Old Pier Closes", None),
         ("Coast Weekly", "The Quiet End of the Night Boats", None),
     ]
+
+
+def test_a_list_of_names_after_a_label_is_no_headline():
+    post = (
+        "Harbour awards: who will win\n\n"
+        "Best Boat\n"
+        'Nominees: "The Gull," "Night Ferry," "Old Pier," "Blue Tug" and "Stormy"\n\n'
+        '"Night Ferry" will win, and it deserves to after the year its crew had on the winter crossings.\n'
+    )
+    assert _evidence(post) == []
+
+
+def test_a_headline_with_commas_in_it_stays_a_headline():
+    post = (
+        "Links\n\n"
+        "- Harbour Gazette: Tolls, Fares, Fees and Fines: How the Port Pays for Itself Now That Fishing Is Gone\n"
+        "- Coast Weekly: The Quiet End of the Night Boats\n"
+    )
+    assert [title for _, title, _ in _evidence(post)] == [
+        "Tolls, Fares, Fees and Fines: How the Port Pays for Itself Now That Fishing Is Gone",
+        "The Quiet End of the Night Boats",
+    ]

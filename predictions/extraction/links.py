@@ -134,10 +134,17 @@ def _outlet_and_authors(text: str) -> tuple[str, list[str]]:
     return t, []
 
 
+_LIST_SEP = re.compile(r"\s*,[\s,]*(?:and\s+)?|\s+and\s+")
+
+
 def _headline_ok(title: str, *, max_chars: int = 300) -> bool:
     n = len(_words(title))
     # (a headline has words: "131 - 141", a table's numbers, is none)
-    return 3 <= n <= 50 and len(title) <= max_chars and re.search(r"[^\W\d_]{2}", title) is not None
+    if not (3 <= n <= 50 and len(title) <= max_chars and re.search(r"[^\W\d_]{2}", title) is not None):
+        return False
+    # nor is a list of names: '"Film A," "Film B," "Film C" and "Film D"', "NC, GA, OH, IA"
+    parts = _LIST_SEP.split(re.sub(r"[\"“”]", "", title)) if title.count(",") >= 3 else []
+    return len(parts) < 4 or any(len(_words(part)) > 4 for part in parts)
 
 
 def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
