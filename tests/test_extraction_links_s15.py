@@ -168,3 +168,14 @@ def test_a_headline_with_commas_in_it_stays_a_headline():
         "Tolls, Fares, Fees and Fines: How the Port Pays for Itself Now That Fishing Is Gone",
         "The Quiet End of the Night Boats",
     ]
+
+
+def test_a_link_wrapped_over_two_lines_is_read_in_its_sentence_from_the_line_before():
+    inspiration = "https://otherblog.example/2024/01/02/yearly-guesses-scored"
+    post = (
+        "Inspired by [Other Blog's\n"
+        f"yearly guesses]({inspiration}).\n\n"
+        "As the Gazette [reported on\n"
+        f"Sunday]({NEWS}), tolls will double by June.\n"
+    )
+    assert _urls(post) == [NEWS]

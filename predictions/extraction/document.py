@@ -83,9 +83,9 @@ _MD_REFERENCE = re.compile(
 )
 
 
-def _links_in(body: str, carried: str = "") -> list[_Link]:
+def _links_in(body: str, carried: str = "", said: str = "") -> list[_Link]:
     """The links of a line; `carried` is the text of a markdown link opened on the line before ("[A long title
-    wrapped" ... "over two lines](https://...)")."""
+    wrapped" ... "over two lines](https://...)"), `said` the words before it there ("Inspired by")."""
     if m := _MD_REFERENCE.match(body):  # a reference-style link's definition: [text]: url "title"
         return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body), name=m["text"].strip())]
     links, taken = [], []
@@ -95,7 +95,10 @@ def _links_in(body: str, carried: str = "") -> list[_Link]:
             continue
         links.append(_Link(m["text"].strip(), m["url"], m.start(), m.end()))
     if carried and (m := _MD_LINK_TAIL.match(body)):
-        links.append(_Link(f"{carried} {m['text'].strip()}".strip(), m["url"], 0, m.end()))
+        link = _Link(f"{carried} {m['text'].strip()}".strip(), m["url"], 0, m.end())
+        if said:  # read in its sentence, which began on the line before ("Inspired by [a blog's" / "post](...)")
+            link.usage = (f"{said} {body}", len(said) + 1, len(said) + 1 + m.end())
+        links.append(link)
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
@@ -149,6 +152,7 @@ def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
     carried = ""  # a markdown link's text left open at the end of the line before
+    said = ""  # the words before it on the line it opened on
     raw_lines = text.splitlines(keepends=True)
     skip, front = _front_matter(raw_lines)
     open_item = False  # a "<li>" line alone: the next line with text is the item
@@ -182,7 +186,7 @@ def _parse_text(text: str) -> _Doc:
                 number=number,
                 start=offset + pos + lead,
                 body=body,
-                links=_links_in(body, carried),
+                links=_links_in(body, carried, said),
                 list_item=list_item,
                 heading=heading,
                 quoted=quoted,
@@ -194,6 +198,7 @@ def _parse_text(text: str) -> _Doc:
         else:
             opened = _MD_LINK_OPEN.search(body) if body.rfind("[") > body.rfind("]") else None
             carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
+            said = body[max(0, opened.start() - 300) : opened.start()].strip() if carried and opened else ""
     _resolve_references(lines)
     return _Doc(
         source=text,
