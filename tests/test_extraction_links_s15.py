@@ -179,3 +179,17 @@ def test_a_link_wrapped_over_two_lines_is_read_in_its_sentence_from_the_line_bef
         f"Sunday]({NEWS}), tolls will double by June.\n"
     )
     assert _urls(post) == [NEWS]
+
+
+def test_the_authors_own_doing_before_or_inside_the_link_is_not_evidence():
+    post = (
+        f"Tolls [will rise again]({NEWS}) by June.\n\n"
+        "This week I sent my first small open source [patches](https://code.example/harbour/tides/pull/31) to "
+        "the tide tables, and I am [putting my money](https://bets.example/markets/harbour-tolls) on a rise.\n"
+    )
+    assert _urls(post) == [NEWS]
+
+
+def test_in_my_view_a_cited_report_is_still_a_source():
+    report = "https://port.example.org/reports/2025-annual-traffic-review"
+    assert _urls(f"In my view [the annual review]({report}) shows the ferries will lose money by June.\n") == [report]

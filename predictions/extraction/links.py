@@ -511,6 +511,14 @@ _MY_BEFORE = re.compile(
 _MY_TEXT = re.compile(
     r"^(?:my|our)\s+|^(?:My|Our)\s+(?![A-Z])|^I(?:['’]ve|\s+have)?\s+(?:built|made|created|coded|wrote|launched)\b"
 )
+# ... also further off, "my first open source [contributions]", and in the link's own words, "I am [putting my
+# money] on ...": words of the author's own noun phrase or action, none a preposition, article or "opinion" ("in my
+# view [the report] ...")
+_MY_PHRASE_BEFORE = re.compile(
+    r"\b(?:my|our)(?:\s+(?!(?:on|in|of|at|to|for|from|with|about|by|the|a|an|this|that|these|those|and|or|but|is|are"
+    r"|was|were|opinion|view|mind|experience|estimation|judgment|judgement|book|eyes)\b)[a-z][\w-]*){1,4}\s*$"
+)
+_MY_INSIDE = re.compile(r"^[a-z][^.!?]*\b(?:my|our)\b")
 # A software release: "Announcing Widget 1.0", "Gizmo v2.3 released"
 _RELEASE = re.compile(
     r"^(?:announcing|introducing|releasing)\b.*\bv?\d+\.\d+(?:\.\d+)?\b|\bv?\d+\.\d+(?:\.\d+)?\s+(?:is\s+out|released)\b",
@@ -610,9 +618,11 @@ def _cited(link: _Link, body: str) -> bool:
         return False
     # the author's own thing ("started my [own little model]", "[my spreadsheet]"), an acknowledgement ("Inspired by
     # [X]"), a product's release note ("[Announcing Widget 2.0]")
-    if before and (_MY_BEFORE.search(before) or _THANKS.search(before)):
+    if before and (_MY_BEFORE.search(before) or _THANKS.search(before) or _MY_PHRASE_BEFORE.search(before)):
         return False
     text = link.text
+    if text and _MY_INSIDE.match(text):
+        return False
     if text and ((text[0] in "mMoOI" and _MY_TEXT.match(text)) or ("." in text and _RELEASE.search(text))):
         return False
     if _is_landing(link.url) or _names_own_page(link):
