@@ -193,3 +193,17 @@ def test_the_authors_own_doing_before_or_inside_the_link_is_not_evidence():
 def test_in_my_view_a_cited_report_is_still_a_source():
     report = "https://port.example.org/reports/2025-annual-traffic-review"
     assert _urls(f"In my view [the annual review]({report}) shows the ferries will lose money by June.\n") == [report]
+
+
+def test_a_proper_names_page_with_a_word_more_or_less_is_a_names_page():
+    post = (
+        f"Tolls [will rise again]({NEWS}) by June.\n\n"
+        "We walked through a wood called [Coed y Brenin](https://walks.example.org/local/coed-y-brenin-dyfed) and "
+        "I heard about it on [Harbour Radio's Tidewatch](https://harbourradio.example/tidewatch) programme.\n"
+    )
+    assert _urls(post) == [NEWS]
+
+
+def test_a_dated_article_named_by_a_place_stays_a_source():
+    story = "https://news.example.org/2025/01/04/coed-y-brenin-fire"
+    assert _urls(f"The fire at [Coed Y Brenin]({story}) means the trail will stay shut until June.\n") == [story]

@@ -486,11 +486,22 @@ def _names_own_page(link: _Link) -> bool:
     if not text or not segments:
         return False
     last = segments[-1].lower()
-    if len(re.findall(r"[a-z0-9]+", last.rsplit(".", 1)[0])) >= 3:
-        return False  # an article's slug ("predictions-are-hard"), titled as its headline: a source
     if "." in last and not re.search(r"\.(?:html?|php|aspx?|jsp)$", last):
         return False  # a document ("report.pdf"), not a page about the name
-    return _NOT_ALPHANUMERIC.sub("", last.rsplit(".", 1)[0]) == text
+    tokens = re.findall(r"[a-z0-9]+", last.rsplit(".", 1)[0])
+    slug = "".join(tokens)
+    if len(tokens) < 3 and slug == text:
+        return True
+    # A proper name's page with one word more or less: the place's county ("[Gallt y Bwlch](.../gallt-y-bwlch-
+    # gwynedd)"), the owner of a show ("[NPR's Life Kit](npr.org/lifekit)"). Not in a dated path (an article:
+    # ".../2019/04/07/city-hall-fire").
+    words = [w for w in _words(name) if len(w) > 1]
+    if not words or not all(w[0].isupper() for w in words) or any(_YEAR_SEGMENT.fullmatch(s) for s in segments):
+        return False
+    if len(tokens) >= 2 and slug.startswith(text) and slug[len(text) :] == tokens[-1]:
+        return True
+    owners = {_NOT_ALPHANUMERIC.sub("", " ".join(words[:k]).lower()) for k in range(1, len(words))}
+    return len(tokens) == 1 and len(slug) >= 4 and text.endswith(slug) and text[: -len(slug)] in owners
 
 
 # "<a>FiveThirtyEight.com</a> which is projecting ...": a site cited for what it says
