@@ -207,3 +207,26 @@ def test_a_proper_names_page_with_a_word_more_or_less_is_a_names_page():
 def test_a_dated_article_named_by_a_place_stays_a_source():
     story = "https://news.example.org/2025/01/04/coed-y-brenin-fire"
     assert _urls(f"The fire at [Coed Y Brenin]({story}) means the trail will stay shut until June.\n") == [story]
+
+
+def test_company_forecasts_each_with_a_note_under_them_are_no_reading_list():
+    post = (
+        "My calls for the harbour in 2025\n\n"
+        "A long first paragraph of the author's own thoughts about the port and its money, going on for a while.\n\n"
+        "Harbour Ferries: Will Buy Its Last Rival Before June\n"
+        "Confidence is high on this one.\n\n"
+        "Coast Shipping: Will Sell The Old Pier To The Council\n"
+        "They need the money.\n\n"
+        "Island Tugs: Will Close The Night Service By Autumn\n"
+        "Losing money every month.\n"
+    )
+    assert _evidence(post) == []
+    assert len(extract_editorial(post, published_on=DAY).predictions) == 3
+
+
+def test_a_known_outlets_headline_pasted_first_stays_a_headline():
+    post = (
+        "Harbour tolls double as the old pier closes for good — Reuters\n\n"
+        "The port authority said on Sunday that tolls would double from March.\n"
+    )
+    assert _evidence(post) == [("Reuters", "Harbour tolls double as the old pier closes for good", None)]

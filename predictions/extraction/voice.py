@@ -15,6 +15,7 @@ from predictions.extraction.links import (
     _SOURCES_LABEL,
     _colon_shape,
     _is_attribution,
+    _known_outlet,
     _line_evidence,
     _LineEvidence,
     _title_case,
@@ -22,7 +23,7 @@ from predictions.extraction.links import (
     listed_headline,
     tagged_headlines,
 )
-from predictions.extraction.probability import _NUM
+from predictions.extraction.probability import _NUM, _find_stated
 
 _MARKER = re.compile(
     r"^(?P<label>(?P<qual>(?:[A-Z][\w.&'’-]*\s+){1,3})?[Ee]ditor(?:['’]s\s+(?:[Nn]ote|[Cc]omment|[Tt]ake))?)\s*:\s+"
@@ -186,7 +187,13 @@ def _classify(doc: _Doc) -> list[_Info]:
     if dated or (top is not None and not titled):
         at = filled[0] if dated else top
         first = infos[at]
-        if first.kind == "evidence" and not doc.lines[at].links:
+        # (a known outlet's headline pasted first, "Reuters: Drought pushes prices up", stays one)
+        known = (
+            not dated
+            and first.evidence is not None
+            and any(item.outlet and _known_outlet(item.outlet) for item in first.evidence.items)
+        )
+        if first.kind == "evidence" and not doc.lines[at].links and not known:
             # (read as the colon rule below reads a headline line out of a list: no heading to the lines under it)
             first.kind, first.evidence = "heading" if dated else "list" if doc.lines[at].list_item else "prose", None
     # A list under a sources label ("Further reading:"): its items without a link are headlines too, as
@@ -252,8 +259,10 @@ def _classify(doc: _Doc) -> list[_Info]:
     # in a reading list whose items each have a line of comment under them (three or more such lines, one line
     # apart).
     filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
+    # (a forecast is no headline here: "Acme: Will Buy A Rival", "Confidence: high", ...)
     colons = [k for k, i in enumerate(filled) if infos[i].kind == "evidence" and infos[i].evidence is not None
-              and infos[i].evidence.shape == "colon"]  # fmt: skip
+              and infos[i].evidence.shape == "colon" and not _CLAIM.search(doc.lines[i].body)
+              and _find_stated(doc.lines[i].body) is None]  # fmt: skip
     commented: set[int] = set()
     for k in range(len(colons)):
         if k and colons[k] - colons[k - 1] <= 2:
