@@ -230,3 +230,16 @@ def test_a_known_outlets_headline_pasted_first_stays_a_headline():
         "The port authority said on Sunday that tolls would double from March.\n"
     )
     assert _evidence(post) == [("Reuters", "Harbour tolls double as the old pier closes for good", None)]
+
+
+def test_a_quoted_headline_before_its_outlet_loses_its_quotation_marks():
+    post = (
+        "Ferries will stop by June.\n\n"
+        "Further reading:\n"
+        '- "Harbour Tolls Double as Pier Closes" — Harbour Gazette\n'
+        "- “The Quiet End of the Night Boats” — Coast Weekly\n"
+    )
+    assert _evidence(post) == [
+        ("Harbour Gazette", "Harbour Tolls Double as Pier Closes", None),
+        ("Coast Weekly", "The Quiet End of the Night Boats", None),
+    ]

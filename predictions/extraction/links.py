@@ -154,6 +154,7 @@ def _dash_shape(text: str) -> tuple[str, str, list[str]] | None:
         return None
     sep = seps[-1]
     title, attribution = _UPDATE_PREFIX.sub("", text[: sep.start()].strip()), text[sep.end() :].strip()
+    title = _unquoted(title)  # '"Headline" — Outlet'
     if not _headline_ok(title) or not _is_attribution(attribution):
         return None
     outlet, authors = _outlet_and_authors(attribution)
