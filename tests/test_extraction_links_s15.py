@@ -243,3 +243,20 @@ def test_a_quoted_headline_before_its_outlet_loses_its_quotation_marks():
         ("Harbour Gazette", "Harbour Tolls Double as Pier Closes", None),
         ("Coast Weekly", "The Quiet End of the Night Boats", None),
     ]
+
+
+def test_feeds_profiles_topic_pages_licences_and_contact_pages_are_furniture():
+    furniture = [
+        "https://twitter.com/hashtag/HarbourTolls?src=hash",
+        "https://news.example.org/topics/harbour",
+        "https://feeds.feedburner.com/harbourblog",
+        "https://harbourblog.example/cdn-cgi/l/email-protection",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "https://disqus.com/by/harbourblog/",
+        "https://en.gravatar.com/harbourblogger",
+        "https://harbourblog.example/archive/",
+        "https://medium.com/@harbourblogger",
+        "https://harbourblog.example/contact-me/",
+    ]
+    for url in furniture:
+        assert _urls(f"Tolls [will rise again]({NEWS}) by June, see [this]({url}) too.\n") == [NEWS], url

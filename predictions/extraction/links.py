@@ -268,7 +268,10 @@ _FURNITURE_SEGMENTS = {
     "newsletter", "newsletters", "wp-login.php", "print", "profile", "profiles", "users", "members", "search",
     "terms", "terms-of-use", "terms-of-service", "tos", "privacy", "privacy-policy", "cookies", "cookie-policy",
     "advertise", "advertising", "donate", "support-us", "membership",
+    "hashtag", "topic", "topics", "cdn-cgi", "contact-me", "contact-us",
 }  # fmt: skip
+# The page's furniture on hosts of its own: feeds, comment services and avatars, the licence of the text
+_FURNITURE_HOSTS = {"feedburner.com", "feedblitz.com", "disqus.com", "gravatar.com", "creativecommons.org"}
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
 _FORM_HOSTS = {
@@ -439,6 +442,10 @@ def _is_furniture(url: str) -> bool:
     domains = _domains(host)  # the host and each domain above it: a host is h or ends in "." + h
     if not domains.isdisjoint(_FUNDING_HOSTS) or not domains.isdisjoint(_FORM_HOSTS):
         return True
+    if not domains.isdisjoint(_FURNITURE_HOSTS) or host.startswith(("feeds.", "feed.")):
+        return True
+    if lowered in (["archive"], ["archives"]) or (len(lowered) == 1 and lowered[0].startswith("@")):
+        return True  # the blog's archive page; a profile ("medium.com/@jdoe", "social.example/@jdoe")
     if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
         return True  # a form to fill in (docs.google.com/forms/...): a sign-up, not a source
     if host.count(".") >= 2 and host[: host.find(".")] in _DOCS_LABELS and not _PUBLIC_DOCS.search(host):
