@@ -260,3 +260,19 @@ def test_feeds_profiles_topic_pages_licences_and_contact_pages_are_furniture():
     ]
     for url in furniture:
         assert _urls(f"Tolls [will rise again]({NEWS}) by June, see [this]({url}) too.\n") == [NEWS], url
+
+
+def test_a_blogger_pages_chrome_is_no_source():
+    story = "https://gazette.example/2025/03/03/tolls-double-pier-closes"
+    blog = "https://harbourblog.blogspot.com/2025/03"
+    page = (
+        "<html><body><div class='post'><h3>Harbour predictions</h3>"
+        f"<p>I think tolls will double by June, as <a href='{story}'>the Gazette reported</a>.</p>"
+        f"<p>Posted by Jim at <a href='{blog}/harbour-predictions.html'>10:00 AM</a></p>"
+        "<p><a href='https://www.blogger.com/email-post.g?blogID=1&postID=2'>Email This</a> "
+        "<a href='https://www.blogger.com/share-post.g?blogID=1&postID=2&target=twitter'>Share to Twitter</a></p>"
+        f"<p><a href='{blog}/older-post-about-the-pier.html'>Older Post</a></p>"
+        "<p><a href='https://wordpress.com/?ref=footer_blog'>Blog at WordPress.com.</a></p>"
+        "</div></body></html>"
+    )
+    assert _urls(page) == [story]

@@ -272,6 +272,9 @@ _FURNITURE_SEGMENTS = {
 }  # fmt: skip
 # The page's furniture on hosts of its own: feeds, comment services and avatars, the licence of the text
 _FURNITURE_HOSTS = {"feedburner.com", "feedblitz.com", "disqus.com", "gravatar.com", "creativecommons.org"}
+# Blogging platforms' own addresses: Blogger's buttons (email-post.g, share-post.g), "Blog at WordPress.com"
+_PLATFORM_HOSTS = {"blogger.com", "wordpress.com", "wordpress.org", "typepad.com", "squarespace.com", "wix.com",
+                   "ghost.org", "substack.com", "tumblr.com", "jekyllrb.com", "gohugo.io"}  # fmt: skip
 # Funding pages: the blog asking for support, not a source
 _FUNDING_HOSTS = {"patreon.com", "ko-fi.com", "buymeacoffee.com", "paypal.me", "paypal.com", "liberapay.com"}
 _FORM_HOSTS = {
@@ -360,10 +363,13 @@ _OWN_TEXT = re.compile(
     r"|^(?:join\s+the\s+(?:discussion|conversation)|discuss\s+(?:this|on)\b|leave\s+a\s+(?:comment|reply)|comments?$"
     r"|reply$|subscribe|sign\s+up|donate|support\s+(?:us|this\s+blog|my\s+work)|advertise|terms\s+of\s+(?:use|service)"
     r"|privacy\s+policy)"
-    # a permalink or an earlier post named by its date or age: "August 8, 2015", "3/21/2018 11:48:00 AM", "two
-    # years ago"
+    # a blog's links between its own posts: "Older Post", "Newer Posts", "Home"
+    r"|^(?:(?:older|newer|previous|next)\s+(?:posts?|entry|entries)|home)\W*$"
+    # a permalink or an earlier post named by its date, time or age: "August 8, 2015", "3/21/2018 11:48:00 AM",
+    # "10:00 AM" (Blogger's "Posted by X at 10:00 AM"), "two years ago"
     r"|^\W*(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s+"
     r"(?:19|20)\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d(?:\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
+    r"|\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?"
     r"|(?:\w+\s+)?(?:years?|months?|weeks?|days?)\s+ago)\W*$",
     re.I,
 )
@@ -444,6 +450,8 @@ def _is_furniture(url: str) -> bool:
         return True
     if not domains.isdisjoint(_FURNITURE_HOSTS) or host.startswith(("feeds.", "feed.")):
         return True
+    if host in _PLATFORM_HOSTS and (host == "blogger.com" or not lowered):
+        return True  # the platform itself (a blog on it, "jdoe.wordpress.com/2025/...", is a site of its own)
     if lowered in (["archive"], ["archives"]) or (len(lowered) == 1 and lowered[0].startswith("@")):
         return True  # the blog's archive page; a profile ("medium.com/@jdoe", "social.example/@jdoe")
     if "forms" in lowered[:1] or (lowered and lowered[-1] in {"viewform", "formresponse"}):
