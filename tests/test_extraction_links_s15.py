@@ -276,3 +276,16 @@ def test_a_blogger_pages_chrome_is_no_source():
         "</div></body></html>"
     )
     assert _urls(page) == [story]
+
+
+def test_markdown_link_destinations_with_titles_angle_brackets_and_brackets_in_the_address():
+    report = "https://stats.example.org/tables/harbour-traffic-(2024)"
+    post = (
+        f'- [Harbour tolls rise again]({NEWS} "The Gazette, 5 January")\n'
+        f"- [Harbour tolls rise again](<{NEWS}>)\n"
+        f"- [Traffic figures]({report})\n"
+    )
+    assert _evidence(post) == [
+        ("news.example.org", "Harbour tolls rise again", NEWS),
+        ("stats.example.org", "Traffic figures", report),
+    ]

@@ -62,7 +62,10 @@ _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·◦▪‣]|\d{1,3}\\?[.)])[ \t]+")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 _QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")
-_MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
+# A link's address may hold balanced brackets ("wiki/Report_(2025)"), stand in angle brackets ("(<https://...>)") and
+# have a title after it ('(https://... "Title")'): CommonMark's link destination and title
+_MD_DEST = r"<?(?P<url>https?://(?:[^\s()<>]|\([^\s()<>]*\))+)>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+_MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\(" + _MD_DEST)
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
@@ -73,7 +76,7 @@ _FRONT_MATTER_URL = re.compile(
     re.I,
 )
 # The end of a markdown link whose text began on the line before: "over two lines](https://...)"
-_MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\((?P<url>https?://[^\s)]+)\)")
+_MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\(" + _MD_DEST)
 # The text of a markdown link left open at the end of a line: "- [A long title wrapped"
 _MD_LINK_OPEN = re.compile(r"(?<!!)\[(?P<text>[^\[\]]*)$")
 
