@@ -289,3 +289,13 @@ def test_markdown_link_destinations_with_titles_angle_brackets_and_brackets_in_t
         ("news.example.org", "Harbour tolls rise again", NEWS),
         ("stats.example.org", "Traffic figures", report),
     ]
+
+
+def test_a_chart_embedded_in_a_markdown_post_is_evidence():
+    chart = "https://charts.example.org/graph/embed.php?g=AbC1&width=600"
+    post = (
+        "# Will inflation fall below 3%?\n\n"
+        f'<iframe src="{chart}" width="600" height="400" frameborder="0"></iframe>\n\n'
+        "I think it will fall below 3% by June, as the chart above suggests.\n"
+    )
+    assert _urls(post) == [chart]

@@ -57,6 +57,11 @@ def looks_like_html(text: str) -> bool:
     return tags > 0 and tags >= len(_MARKDOWN_HINT.findall(sample))
 
 
+# An embed in a markdown post: '<iframe src="https://fred.example/graph/..."></iframe>' (the labels' convention,
+# COLLECTING_351-375.md: an embedded chart counts as data, an embedded question as the source the notes discuss)
+_IFRAME = re.compile(
+    r"<iframe\s[^>]*?\bsrc\s*=\s*[\"'](?P<url>https?://[^\"'\s]+)[\"'][^>]*>(?:\s*</iframe\s*>)?", re.I
+)
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
 # "·" and "◦": word processors' bullets; "3\\. Item": a number escaped by a markdown export
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·◦▪‣]|\d{1,3}\\?[.)])[ \t]+")
@@ -105,6 +110,9 @@ def _links_in(body: str, carried: str = "", said: str = "") -> list[_Link]:
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
+    if "<iframe" in body.lower():
+        for m in _IFRAME.finditer(body):  # an embedded chart or question shown in the post: a link like the others
+            links.append(_Link(None, m["url"], m.start(), m.end()))
     for link in links:
         taken.append((link.start, link.end))
     for m in _BARE_URL.finditer(body):
