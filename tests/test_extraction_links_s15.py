@@ -299,3 +299,15 @@ def test_a_chart_embedded_in_a_markdown_post_is_evidence():
         "I think it will fall below 3% by June, as the chart above suggests.\n"
     )
     assert _urls(post) == [chart]
+
+
+def test_a_piece_named_in_prose_by_its_outlet_with_its_headline_in_brackets():
+    post = (
+        'A Harbour Gazette editorial ("Keep the night ferries -- just run them better") argues the service '
+        "can be saved. It cannot, and I think it will be gone by June.\n\n"
+        'The Coast Weekly\'s column ("Why tolls must rise") says much the same.\n'
+    )
+    assert _evidence(post) == [
+        ("Harbour Gazette", "Keep the night ferries -- just run them better", None),
+        ("Coast Weekly", "Why tolls must rise", None),
+    ]

@@ -217,8 +217,24 @@ _INLINE_HEADLINE = re.compile(
 )
 
 
+# 'A USA Today editorial ("Don't repeal the law -- improve it") defends ...': a piece named in prose by its outlet,
+# with its headline in brackets (the labels' convention, COLLECTING_426-450.md: "a headline named in parentheses
+# with its outlet")
+_NAMED_HEADLINE = re.compile(
+    r"(?:\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat)\s+(?P<outlet>(?:[A-Z][\w.&'’-]*\s+){1,4}?)|"
+    r"\b(?P<outlet2>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)['’]s\s+)"
+    r"(?:editorial|column|op-?ed|article|story|piece|report|headline|essay|feature|analysis|investigation|review)\s*"
+    r"\(\s*[“\"](?P<title>[^”\"()]{10,200})[”\"]\s*\)"
+)
+
+
 def _inline_headlines(text: str) -> list[tuple[str, str]]:
     found = []
+    if "(" in text:
+        for m in _NAMED_HEADLINE.finditer(text):
+            title, outlet = m["title"].strip(), re.sub(r"['’]s$", "", (m["outlet"] or m["outlet2"]).strip())
+            if _is_attribution(outlet) and _headline_ok(title):
+                found.append((title, outlet))
     for m in _INLINE_HEADLINE.finditer(text):
         title, outlet = (m["title"] or m["title2"]).strip(), m["outlet"].strip()
         if _is_attribution(outlet) and _headline_ok(title) and not _SENTENCE_CHAIN.search(title):
