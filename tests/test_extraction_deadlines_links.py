@@ -83,6 +83,16 @@ def test_an_election_post_gives_its_election_day_to_who_wins_predictions():
     assert _deadlines("Some thoughts.\n\nThe team will not win.\n", date(2024, 11, 4)) == [None]
 
 
+def test_an_election_eve_post_gives_its_election_day_to_every_call():
+    post = (
+        "Governors: my last look before the election\n\nThe Republicans and the Democrats are tied in Ohio.\n\n"
+        "This race will be extremely close.\n\nTurnout will be higher than in 2020.\n"
+    )
+    assert _deadlines(post, date(2024, 10, 26)) == [date(2024, 11, 5), date(2024, 11, 5)]
+    # months before it, a call that is not about who wins is not dated by the election
+    assert _deadlines(post, date(2024, 3, 1)) == [None, None]
+
+
 def test_new_year_columns_read_next_year_as_the_year_ahead():
     december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
     assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]

@@ -331,13 +331,23 @@ def conventions_deadline(base: date) -> tuple[date, str] | None:
     return (day, f"the {year} conventions") if (day - base).days <= 366 else None
 
 
+#: An election-eve post: written this many days or fewer before the election day
+ELECTION_EVE_DAYS = 45
+
+
 def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
     """A prediction on an election's outcome that names no date: the next federal election day; on a nomination or
-    a running mate in the year before the conventions: the conventions."""
+    a running mate in the year before the conventions: the conventions; any other prediction of a post written in
+    the last weeks before an election day: that day."""
     if _NOMINATION.search(quote):
         return conventions_deadline(base)
-    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus", quote, re.I):
+    if re.search(r"\bprimar(?:y|ies)|caucus", quote, re.I):
         return None  # primaries and caucuses have a calendar of their own
+    if not _OUTCOME.search(quote):
+        # any other call in a post written in the last weeks of a campaign ("This race will be extremely close",
+        # "it could be a very long night in Ohio", "they just won't break for Trump") is about that election
+        day = next_election_day(base)
+        return (day, f"election day {day.isoformat()}") if (day - base).days <= ELECTION_EVE_DAYS else None
     day = next_election_day(base, presidential=bool(_PRESIDENTIAL.search(quote)))
     return day, f"election day {day.isoformat()}"
 
