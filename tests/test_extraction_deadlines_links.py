@@ -93,6 +93,17 @@ def test_an_election_eve_post_gives_its_election_day_to_every_call():
     assert _deadlines(post, date(2024, 3, 1)) == [None, None]
 
 
+def test_an_introduction_announcing_the_years_predictions_dates_every_item_under_it():
+    post = (
+        "Every January our club meets. Here are a few of this year's predictions:\n\n"
+        "## The economy\n\n- Google will buy Netflix\n- Greece will leave the euro\n"
+    )
+    assert _deadlines(post, date(2015, 1, 3)) == [date(2015, 12, 31), date(2015, 12, 31)]
+    # an introduction's "tonight" is when the season opens, not the period its predictions are about
+    tonight = "Opening night is tonight, so here are my predictions.\n\nEast\n\n- The Bulls will win 50 games\n"
+    assert _deadlines(tonight, date(2007, 10, 30)) == [None]
+
+
 def test_new_year_columns_read_next_year_as_the_year_ahead():
     december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
     assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]

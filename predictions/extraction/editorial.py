@@ -388,6 +388,31 @@ def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tupl
     return None
 
 
+#: How far an introduction reaches: its first blocks, each a short paragraph
+INTRO_BLOCKS, INTRO_CHARS = 4, 800
+#: The shortest period an introduction gives its predictions ("this year", "the coming months"), in days
+INTRO_HORIZON = 28
+
+
+def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPrediction, _Block]]) -> tuple[str, ...]:
+    """The paragraphs opening a post, before its first prediction, that announce its predictions ("One tradition is
+    for us to make predictions for the ensuing year ... Here are a few of this year's predictions:", "Tech
+    predictions for 2019."): what they say of the year or period ahead holds for every item under them, as a
+    title's year does, whatever headings come between."""
+    first = min((block.start for _, block in found), default=len(doc.source))
+    texts: list[str] = []
+    for block in blocks[: INTRO_BLOCKS * 2]:
+        if block.start >= first or len(texts) >= INTRO_BLOCKS:
+            break
+        if block.kind not in {"prose", "heading"} or block.end - block.start > INTRO_CHARS:
+            continue
+        # its sentences that announce the predictions ("Opening night is tonight, so ..." before it is not theirs)
+        said = [t for t in re.split(r"(?<=[.!?:])\s+", doc.source[block.start : block.end]) if _ANNOUNCES.search(t)]
+        if said:
+            texts.append(" ".join(said))
+    return tuple(texts)
+
+
 # A heading ending with the full date it was issued on, in brackets
 _DATED_HEADING = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*\)\W*$")
 
@@ -407,12 +432,14 @@ def _deadline(
     memo: dict[tuple[str, str], tuple[date, str] | None] | None = None,
     siblings: set[str] | frozenset[str] = frozenset(),
     picks_post: bool = False,
+    intro: tuple[str, ...] = (),
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
     deadline an earlier line announcing predictions gives ("predictions about what may be in store in the coming
-    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
-    about an American election, the next election day for a prediction of who wins."""
+    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold") or the post's
+    introduction does (`intro`: "we make predictions for the ensuing year ... this year's predictions:"), else, in a
+    post about an American election, the next election day for a prediction of who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
         found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
@@ -441,11 +468,13 @@ def _deadline(
                 "ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics)
             )  # fmt: skip
     announced = None  # a relative deadline of a line announcing predictions ("over the next few years")
-    for text in (*before, title):  # nearest first
+    for text in (*before, title, *intro):  # nearest first
         if found is None and text:
             found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
             if announced is None and text not in siblings:
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
+                if announced and text in intro and text not in before and (announced[0] - base).days < INTRO_HORIZON:
+                    announced = None  # an introduction's "tonight" or "this week" is no period of predictions
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
     found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
@@ -666,6 +695,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
     if listing and len(found) < MAX_PREDICTIONS:
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
+    intro = _introduction(doc, blocks, found)
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
@@ -688,7 +718,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
-                             siblings=siblings, picks_post=picks_post)  # fmt: skip
+                             siblings=siblings, picks_post=picks_post, intro=intro)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
