@@ -104,6 +104,12 @@ def test_an_introduction_announcing_the_years_predictions_dates_every_item_under
     assert _deadlines(tonight, date(2007, 10, 30)) == [None]
 
 
+def test_an_event_early_in_a_year_ahead_list_dates_its_item():
+    post = "My 2017 predictions\n\n- The Patriots will win the Super Bowl\n- The Cubs will win the World Series\n"
+    # the Super Bowl of February 2017, not the year's end; the World Series, in the autumn, keeps the year's end
+    assert _deadlines(post, date(2017, 1, 2)) == [date(2017, 2, 5), date(2017, 12, 31)]
+
+
 def test_new_year_columns_read_next_year_as_the_year_ahead():
     december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
     assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]

@@ -413,6 +413,11 @@ def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPredic
     return tuple(texts)
 
 
+#: An event named by a prediction dates it, in a longer period its context gives, when it falls this many days or
+#: more before the period's end
+EVENT_EARLY = 60
+
+
 # A heading ending with the full date it was issued on, in brackets
 _DATED_HEADING = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*\)\W*$")
 
@@ -441,6 +446,7 @@ def _deadline(
     introduction does (`intro`: "we make predictions for the ensuing year ... this year's predictions:"), else, in a
     post about an American election, the next election day for a prediction of who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    own = found is not None  # the prediction's own words give it
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
         found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
     if found is None and block.kind == "list" and item_text:
@@ -477,7 +483,13 @@ def _deadline(
                     announced = None  # an introduction's "tonight" or "this week" is no period of predictions
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
-    found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
+    event = event_deadline(pred.quote, base)  # "... will win the Super Bowl"
+    found = found or announced
+    if not own and found is not None and event is not None and (found[0] - event[0]).days > EVENT_EARLY:
+        # the event the prediction names, early in the period its list or title is about: "Patriots win the Super
+        # Bowl" in "2015 predictions" is February's (the World Series, in the autumn, is left the year's end)
+        found = event
+    found = found or event
     if found is None and picks_post:  # a weekly picks column: the games of the week it is written in
         sunday = base + timedelta(days=(6 - base.weekday()) % 7)
         found = sunday, "this week's games"
