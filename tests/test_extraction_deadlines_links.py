@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from predictions.extraction import extract_editorial
-from predictions.extraction.dates import deadline_in, election_day, next_election_day, year_ahead
+from predictions.extraction.dates import deadline_in, election_day, event_deadline, next_election_day, year_ahead
 from predictions.extraction.links import own_site_link, self_link
 
 BASE = date(2024, 3, 10)
@@ -108,6 +108,14 @@ def test_an_event_early_in_a_year_ahead_list_dates_its_item():
     post = "My 2017 predictions\n\n- The Patriots will win the Super Bowl\n- The Cubs will win the World Series\n"
     # the Super Bowl of February 2017, not the year's end; the World Series, in the autumn, keeps the year's end
     assert _deadlines(post, date(2017, 1, 2)) == [date(2017, 2, 5), date(2017, 12, 31)]
+
+
+def test_the_oscars_are_on_the_last_sunday_of_february_or_by_the_end_of_march():
+    assert event_deadline("Moonlight will win Best Picture", date(2017, 1, 2)) == (date(2017, 2, 26), "Best Picture")
+    assert event_deadline("Roma will win the Oscar", date(2019, 2, 1)) == (date(2019, 2, 24), "Oscar")
+    # written after that Sunday, in March: this year's ceremony, held later
+    assert event_deadline("Oppenheimer wins Best Picture", date(2024, 3, 1))[0] == date(2024, 3, 31)
+    assert event_deadline("Oppenheimer wins Best Picture", date(2024, 4, 2))[0] == date(2025, 2, 23)
 
 
 def test_new_year_columns_read_next_year_as_the_year_ahead():

@@ -626,9 +626,19 @@ def _sunday(year: int, month: int, nth: int) -> date:
     return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
 
 
+def _last_sunday_of_february(year: int) -> date:
+    last = date(year, 3, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
+
+
+#: Yearly events whose day moves within a window: the latest day of the window, for a post written after the usual day
+_LATEST = {_last_sunday_of_february: (3, 31)}
+
 _EVENTS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bsuper\s*bowl\b|\blombardi\s+trophy\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
-    (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), lambda y: date(y, 3, 31)),
+    # the Academy Awards: most often on the last Sunday of February (12 of the 22 ceremonies of 2004-2025, the
+    # others in March but for 2020's and 2021's); a post written after that Sunday, before April, means March's
+    (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), _last_sunday_of_february),
     (re.compile(r"\bworld\s+series\b", re.I), lambda y: date(y, 11, 5)),
     (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championships?|titles?))\b", re.I), lambda y: date(y, 6, 30)),
     (re.compile(r"\b(?:march\s+madness|ncaa\s+(?:tournament|championship))\b", re.I),
@@ -646,6 +656,8 @@ def event_deadline(text: str, base: date) -> tuple[date, str] | None:
         return None
     _, name, when = min(hits, key=lambda h: h[0])
     day = when(base.year)  # type: ignore[operator]
-    if day < base:
+    if day < base and when in _LATEST and date(base.year, *_LATEST[when]) >= base:
+        day = date(base.year, *_LATEST[when])  # written after the usual day: this year's, held later
+    elif day < base:
         day = when(base.year + 1)  # type: ignore[operator]
     return day, name
