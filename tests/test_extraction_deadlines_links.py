@@ -11,7 +11,14 @@ from datetime import date
 import pytest
 
 from predictions.extraction import extract_editorial
-from predictions.extraction.dates import deadline_in, election_day, event_deadline, next_election_day, year_ahead
+from predictions.extraction.dates import (
+    deadline_in,
+    election_day,
+    event_deadline,
+    next_election_day,
+    stated_voting_day,
+    year_ahead,
+)
 from predictions.extraction.links import own_site_link, self_link
 
 BASE = date(2024, 3, 10)
@@ -116,6 +123,21 @@ def test_the_oscars_are_on_the_last_sunday_of_february_or_by_the_end_of_march():
     # written after that Sunday, in March: this year's ceremony, held later
     assert event_deadline("Oppenheimer wins Best Picture", date(2024, 3, 1))[0] == date(2024, 3, 31)
     assert event_deadline("Oppenheimer wins Best Picture", date(2024, 4, 2))[0] == date(2025, 2, 23)
+
+
+def test_the_day_of_the_vote_a_post_is_about_when_its_opening_says_it():
+    primary = (
+        "Race for governor nears end\n\nThe primaries are only six weeks away. On June 1 we will know. The winner "
+        "faces the Nov. 2 General Election.\n\nThe mayor will probably keep his 22 percent.\n"
+    )
+    assert set(_deadlines(primary, date(2010, 4, 14))) == {date(2010, 6, 1)}  # the earlier vote, not November's
+    abroad = "Losing the election\n\nThe Tories will win with a majority of 70 (come the exit poll on 12 December).\n"
+    assert _deadlines(abroad, date(2019, 11, 2)) == [date(2019, 12, 12)]
+    today = "Primary day\n\nThe runner-up in today's primary may run again. I would guess Smith will edge out Jones.\n"
+    assert _deadlines(today, date(2008, 9, 9))[-1] == date(2008, 9, 9)
+    # a past vote, or one too far off, dates nothing
+    assert stated_voting_day("The vote on March 3 went badly.", date(2008, 9, 9)) is None
+    assert stated_voting_day("the referendum on June 23, 2016", date(2015, 1, 5)) is None
 
 
 def test_new_year_columns_read_next_year_as_the_year_ahead():

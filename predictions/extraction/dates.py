@@ -661,3 +661,48 @@ def event_deadline(text: str, base: date) -> tuple[date, str] | None:
     elif day < base:
         day = when(base.year + 1)  # type: ignore[operator]
     return day, name
+
+
+_POLL_WORD = r"(?:elections?|primar(?:y|ies)|run-?offs?|referend(?:um|a)|polls?|polling\s+day|vote|caucus(?:es)?)"
+_DAY_OF_YEAR = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d\d)?)(?![\w/-])"
+)
+_VOTING_DAY = re.compile(
+    # "the primaries are six weeks away. On June 1 we will ...", "come the exit poll on 12 December"
+    rf"\b{_POLL_WORD}\b[^\n]{{0,80}}?\b(?:on|come)\s+(?:{_WEEKDAY},?\s+)?(?P<after>{_DAY_OF_YEAR})"
+    # "the June 1 primary", "the Nov. 2 General Election"
+    rf"|\b(?P<before>{_DAY_OF_YEAR})[ \t]+(?:(?:general|presidential|primary|special|federal|state|local|municipal"
+    rf"|parliamentary|legislative|runoff|party)[ \t]+)*{_POLL_WORD}\b"  # on one line: not a dateline over a title
+    # "the runner-up in today's primary"
+    r"|\b(?P<today>today['’]s|tomorrow['’]s)\s+(?:(?:general|presidential|primary|special|runoff)\s+)?"
+    r"(?:elections?|primar(?:y|ies)|run-?offs?|referendum|vote|caucus(?:es)?)\b",
+    re.I,
+)
+_PAST_VOTE = re.compile(r"\b(?:was|were|had|went|held|took|came|voted|elected|won|lost)\b", re.I)
+_FUTURE_VOTE = re.compile(r"\b(?:will|shall|going\s+to|would|may|might|could)\b|['’]ll\b", re.I)
+#: How far ahead of the post a vote it dates may be, in days
+VOTING_DAY_HORIZON = 200
+
+
+def stated_voting_day(text: str, base: date) -> tuple[date, str] | None:
+    """The day of the vote a post is about, when it says it ("On June 1 we will separate the wheat from the chaff",
+    "come the exit poll on 12 December", "the runner-up in today's primary"): the earliest such day from `base`
+    on, within VOTING_DAY_HORIZON days, with its words. For a post on any election (a primary, a runoff, an
+    election abroad), whose calendar is not the American federal one."""
+    found: list[tuple[date, str]] = []
+    for m in _VOTING_DAY.finditer(text):
+        if m["today"]:
+            day: date | None = base + timedelta(days=1 if m["today"].lower().startswith("tomorrow") else 0)
+            words = m.group(0)
+        else:
+            words = m["after"] or m["before"]
+            day = _calendar_date(words, base)
+        start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+        sentence = re.split(r"(?<=[.!?])\s+", text[start : end if end >= 0 else len(text)])
+        said = next((t for t in sentence if words in t), "")
+        if _PAST_VOTE.search(said) and not _FUTURE_VOTE.search(said):
+            continue  # "The vote on March 3 went badly": a vote held, not the one ahead
+        if day is not None and 0 <= (day - base).days <= VOTING_DAY_HORIZON:
+            found.append((day, " ".join(words.split())))
+    return min(found, default=None, key=lambda f: f[0])

@@ -15,6 +15,7 @@ from predictions.extraction.dates import (
     election_day,
     event_deadline,
     next_election_day,
+    stated_voting_day,
     trailing_deadline,
     year_ahead,
 )
@@ -418,6 +419,10 @@ def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPredic
 EVENT_EARLY = 60
 
 
+#: How much of a post's opening may date the vote it is about, in characters
+VOTING_DAY_OPENING = 3000
+
+
 # A heading ending with the full date it was issued on, in brackets
 _DATED_HEADING = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*\)\W*$")
 
@@ -438,13 +443,16 @@ def _deadline(
     siblings: set[str] | frozenset[str] = frozenset(),
     picks_post: bool = False,
     intro: tuple[str, ...] = (),
+    voting_day: tuple[date, str] | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
     deadline an earlier line announcing predictions gives ("predictions about what may be in store in the coming
     year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold") or the post's
-    introduction does (`intro`: "we make predictions for the ensuing year ... this year's predictions:"), else, in a
-    post about an American election, the next election day for a prediction of who wins."""
+    introduction does (`intro`: "we make predictions for the ensuing year ... this year's predictions:"), else the
+    day of the vote the post is about, when its opening says it (`voting_day`: "On June 1 we will separate the
+    wheat from the chaff"), else, in a post about an American election, the next election day for a prediction of
+    who wins."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
     own = found is not None  # the prediction's own words give it
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
@@ -481,6 +489,8 @@ def _deadline(
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
                 if announced and text in intro and text not in before and (announced[0] - base).days < INTRO_HORIZON:
                     announced = None  # an introduction's "tonight" or "this week" is no period of predictions
+    if found is None and announced is None and voting_day is not None:
+        found = voting_day
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
     event = event_deadline(pred.quote, base)  # "... will win the Super Bowl"
@@ -708,6 +718,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     if listing and len(found) < MAX_PREDICTIONS:
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
     intro = _introduction(doc, blocks, found)
+    # the vote a post is about, dated in its title or opening (where a post says what it is about)
+    voting_day = stated_voting_day(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
@@ -730,7 +742,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
-                             siblings=siblings, picks_post=picks_post, intro=intro)  # fmt: skip
+                             siblings=siblings, picks_post=picks_post, intro=intro,
+                             voting_day=voting_day)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
