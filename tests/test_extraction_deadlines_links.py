@@ -140,6 +140,23 @@ def test_the_day_of_the_vote_a_post_is_about_when_its_opening_says_it():
     assert stated_voting_day("the referendum on June 23, 2016", date(2015, 1, 5)) is None
 
 
+def test_an_undated_post_keeps_the_deadlines_it_writes_with_their_year():
+    def undated(text: str) -> list[date | None]:
+        return [p.resolve_by for p in extract_editorial(text).predictions]
+
+    post = (
+        "Some thoughts\n\nMy guess is the unemployment rate will decline to 4% by December 2025.\n\n"
+        "So a real turnaround isn't likely before 2013.\n\n"
+        "Biden will beat Trump with a bigger margin than in 2020.\n"
+    )
+    # written before them, whenever that was; a year compared with is no deadline
+    assert undated(post) == [date(2025, 12, 31), date(2012, 12, 31), None]
+    # a short first line without a title's shape may still say the year the post looks at
+    assert undated("Tech predictions for 2019.\n\nFoldable phones will be tempting for many buyers.\n") == [
+        date(2019, 12, 31)
+    ]
+
+
 def test_new_year_columns_read_next_year_as_the_year_ahead():
     december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
     assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]

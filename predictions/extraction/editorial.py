@@ -444,6 +444,7 @@ def _deadline(
     picks_post: bool = False,
     intro: tuple[str, ...] = (),
     voting_day: tuple[date, str] | None = None,
+    undated: bool = False,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -452,8 +453,14 @@ def _deadline(
     introduction does (`intro`: "we make predictions for the ensuing year ... this year's predictions:"), else the
     day of the vote the post is about, when its opening says it (`voting_day`: "On June 1 we will separate the
     wheat from the chaff"), else, in a post about an American election, the next election day for a prediction of
-    who wins."""
+    who wins.
+
+    `undated`: the post gives no date, nor a year-ahead title (`base` is today): a deadline the prediction writes
+    with its year ("by December 2025", "isn't likely before 2013") is kept though it is past, since the post was
+    written before it (not a year it compares with: "a margin similar to 2020's", "than in 2020")."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    if found is None and undated:
+        found = _written_with_year(pred.quote)
     own = found is not None  # the prediction's own words give it
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
         found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
@@ -503,9 +510,35 @@ def _deadline(
     if found is None and picks_post:  # a weekly picks column: the games of the week it is written in
         sunday = base + timedelta(days=(6 - base.weekday()) % 7)
         found = sunday, "this week's games"
-    if found is None or found[0] < base:
+    if found is None or (found[0] < base and not undated):
         return None
     return found
+
+
+#: Before any post: the floor of the deadlines an undated post's words may give
+UNDATED_FLOOR = date(1900, 1, 1)
+_YEAR_WRITTEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _written_with_year(text: str) -> tuple[date, str] | None:
+    """The deadline `text` gives with its year written ("by December 2025", "before 2013"), whenever it is."""
+    for _ in range(3):  # the first deadline that is one: "Much that happened in 2007 sets up what comes in 2008"
+        found = deadline_in(text, UNDATED_FLOOR)
+        at = text.find(found[1]) if found else -1
+        if not found or at < 0:
+            return None
+        if _YEAR_WRITTEN.search(found[1]) and not _NOT_AHEAD.search(text[max(0, at - 40) : at]):
+            return found
+        text = text[at + len(found[1]) :]
+    return None
+
+
+# Before a year, words of a year compared with or past: "than in 2020", "similar to 2020's", "happened in 2007"
+_NOT_AHEAD = re.compile(
+    r"(?:\b(?:than|since|as\s+in|like|compared\s+(?:to|with)|similar\s+to|margin)\s+(?:\w+\s+){0,3}"
+    r"|\b(?:happened|was|were|had|did|came|went|began|started|ended|saw)\s+)$",
+    re.I,
+)
 
 
 _NEW_YEAR = re.compile(r"\b(?:happy new year|new year['’]?s|the (?:new|coming) year|happy (?:19|20)\d\d)\b", re.I)
@@ -703,7 +736,9 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     if published_on or given:
         base, new_year = _relative_base(published_on or given, doc, title)
     else:
-        base, new_year = _undated_base(date.today(), title)
+        # no title: a short first line may be one ("Tech predictions for 2019.")
+        opening = next((line.body.strip("*_# \t") for line in doc.lines if line.body.strip()), "")
+        base, new_year = _undated_base(date.today(), title or (opening if len(opening) <= 100 else None))
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
@@ -743,7 +778,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
                              siblings=siblings, picks_post=picks_post, intro=intro,
-                             voting_day=voting_day)  # fmt: skip
+                             voting_day=voting_day, undated=not (published_on or given or new_year))  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
