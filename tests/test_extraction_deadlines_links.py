@@ -16,6 +16,7 @@ from predictions.extraction.dates import (
     election_day,
     event_deadline,
     next_election_day,
+    nfl_regular_season_end,
     stated_voting_day,
     year_ahead,
 )
@@ -155,6 +156,18 @@ def test_an_undated_post_keeps_the_deadlines_it_writes_with_their_year():
     assert undated("Tech predictions for 2019.\n\nFoldable phones will be tempting for many buyers.\n") == [
         date(2019, 12, 31)
     ]
+
+
+def test_an_nfl_season_preview_dates_its_calls_by_the_regular_seasons_last_sunday():
+    assert [nfl_regular_season_end(d) for d in (date(2020, 9, 10), date(2022, 9, 7), date(2011, 12, 19))] == [
+        date(2021, 1, 3), date(2023, 1, 8), date(2012, 1, 1),
+    ]  # fmt: skip
+    assert nfl_regular_season_end(date(2012, 1, 5)) is None  # the playoffs
+    post = (
+        "Predictions for the NFL season\n\nThe Bills will claim the AFC East, almost with ease.\n\n"
+        "Brady will win his seventh Super Bowl.\n"
+    )
+    assert _deadlines(post, date(2020, 9, 10)) == [date(2021, 1, 3), date(2021, 2, 7)]
 
 
 def test_new_year_columns_read_next_year_as_the_year_ahead():

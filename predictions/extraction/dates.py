@@ -706,3 +706,13 @@ def stated_voting_day(text: str, base: date) -> tuple[date, str] | None:
         if day is not None and 0 <= (day - base).days <= VOTING_DAY_HORIZON:
             found.append((day, " ".join(words.split())))
     return min(found, default=None, key=lambda f: f[0])
+
+
+def nfl_regular_season_end(base: date) -> date | None:
+    """The last Sunday of the NFL's regular season under way or ahead at `base` (a preseason or midseason post),
+    or None after it (the playoffs): the season opens the week after Labor Day (the first Monday of September) and
+    runs 17 weeks (18 from the 2021 season on)."""
+    season = base.year if base.month >= 3 else base.year - 1
+    labor_day = date(season, 9, 1) + timedelta(days=(7 - date(season, 9, 1).weekday()) % 7)
+    last = labor_day + timedelta(days=6 + 7 * ((18 if season >= 2021 else 17) - 1))
+    return last if last >= base else None

@@ -15,6 +15,7 @@ from predictions.extraction.dates import (
     election_day,
     event_deadline,
     next_election_day,
+    nfl_regular_season_end,
     stated_voting_day,
     trailing_deadline,
     year_ahead,
@@ -419,6 +420,19 @@ def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPredic
 EVENT_EARLY = 60
 
 
+# A post on an American football season: "Predictions for the NFL season", "football season is finally here"
+_FOOTBALL_SEASON = re.compile(
+    r"\b(?:NFL|(?-i:[Ff]ootball))\b[^.!?\n]{0,80}?\bseason\b|\bseason\b[^.!?\n]{0,80}?\bNFL\b", re.I
+)
+
+
+def _season_end(opening: str, base: date) -> tuple[date, str] | None:
+    """The last day of the regular season a post's title or opening previews, while it is ahead."""
+    if not _FOOTBALL_SEASON.search(opening) or (day := nfl_regular_season_end(base)) is None:
+        return None
+    return day, "the regular season's end"
+
+
 #: How much of a post's opening may date the vote it is about, in characters
 VOTING_DAY_OPENING = 3000
 
@@ -445,6 +459,7 @@ def _deadline(
     intro: tuple[str, ...] = (),
     voting_day: tuple[date, str] | None = None,
     undated: bool = False,
+    season_end: tuple[date, str] | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -457,7 +472,9 @@ def _deadline(
 
     `undated`: the post gives no date, nor a year-ahead title (`base` is today): a deadline the prediction writes
     with its year ("by December 2025", "isn't likely before 2013") is kept though it is past, since the post was
-    written before it (not a year it compares with: "a margin similar to 2020's", "than in 2020")."""
+    written before it (not a year it compares with: "a margin similar to 2020's", "than in 2020").
+    `season_end`: the post previews a sports season ("Predictions for the NFL season"): its regular season's last
+    day, for a prediction that names no date ("The Bills will claim the AFC East", "they will go 8-8")."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
     if found is None and undated:
         found = _written_with_year(pred.quote)
@@ -507,6 +524,8 @@ def _deadline(
         # Bowl" in "2015 predictions" is February's (the World Series, in the autumn, is left the year's end)
         found = event
     found = found or event
+    if found is None and season_end is not None and not picks_post:
+        found = season_end
     if found is None and picks_post:  # a weekly picks column: the games of the week it is written in
         sunday = base + timedelta(days=(6 - base.weekday()) % 7)
         found = sunday, "this week's games"
@@ -755,6 +774,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     intro = _introduction(doc, blocks, found)
     # the vote a post is about, dated in its title or opening (where a post says what it is about)
     voting_day = stated_voting_day(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
+    season_end = _season_end(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
@@ -778,7 +798,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
                              siblings=siblings, picks_post=picks_post, intro=intro,
-                             voting_day=voting_day, undated=not (published_on or given or new_year))  # fmt: skip
+                             voting_day=voting_day, undated=not (published_on or given or new_year),
+                             season_end=season_end)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
