@@ -46,6 +46,9 @@ BASE = date(2024, 3, 10)
         ("in the coming months", date(2024, 9, 10)),
         ("The 30-day session beginning Jan. 19 will be the most contentious ever.", date(2025, 2, 18)),
         ("It will happen (2021 – 2026)", date(2026, 12, 31)),
+        ("in 2-3 years", date(2027, 3, 10)),  # a range of counts: its upper end
+        ("over the next two to four weeks", date(2024, 4, 7)),
+        ("within five or ten years", date(2034, 3, 10)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):

@@ -74,8 +74,13 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _UNIT = r"(?P<unit>years?|months?|weeks?|days?|decades?)"
 _COUNT = r"(?P<count>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty)"
+# a range of counts, "2-3 years", "two to four weeks", "five or ten years": its upper end
+_RANGE = (
+    r"(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty)"
+    r"\s*(?:-|–|\s+to\s+|\s+or\s+)\s*)?"
+)
 _DURATION = re.compile(
-    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?{_COUNT}\s+{_UNIT}"
+    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?{_RANGE}{_COUNT}\s+{_UNIT}"
     r"(?P<tail>\s+from\s+(?:now|today)|['’]\s*time)?\b(?!\s+(?:of|ago|before|after|later|earlier)\b)",
     re.I,
 )
