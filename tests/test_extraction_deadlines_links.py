@@ -173,6 +173,14 @@ def test_an_nfl_season_preview_dates_its_calls_by_the_regular_seasons_last_sunda
     assert _deadlines(post, date(2020, 9, 10)) == [date(2021, 1, 3), date(2021, 2, 7)]
 
 
+def test_a_horizon_heading_dates_the_predictions_under_it():
+    post = (
+        "Predictions\n\n## Within a Year\n\nCloud prices will rise.\n\n## 2-3 Years\n\n"
+        "Some streaming platforms will shut down.\n\n## Ten years out\n\nMost cars will be electric.\n"
+    )
+    assert _deadlines(post, date(2022, 11, 10)) == [date(2023, 11, 10), date(2025, 11, 10), date(2032, 11, 10)]
+
+
 def test_new_year_columns_read_next_year_as_the_year_ahead():
     december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
     assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]

@@ -437,6 +437,16 @@ def _season_end(opening: str, base: date) -> tuple[date, str] | None:
 VOTING_DAY_OPENING = 3000
 
 
+# A heading that is a horizon, over the predictions of a post grouped by how far ahead they look: "2-3 Years",
+# "Five years out", "10 years from now" (read as "within" it)
+_HORIZON = re.compile(
+    r"^[#*_\s]*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)"
+    r"(?:\s*(?:-|–|\s+to\s+|\s+or\s+)\s*(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twenty))?"
+    r"\s+(?:years?|months?|weeks?|decades?)(?:\s+(?:out|ahead|from\s+now))?[*_:\s]*$",
+    re.I,
+)
+
+
 # A heading ending with the full date it was issued on, in brackets
 _DATED_HEADING = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*\)\W*$")
 
@@ -500,6 +510,8 @@ def _deadline(
             if found is None:
                 found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
             text = text[: dated.start()]
+        if text and _HORIZON.match(text):  # "## 2-3 Years": the predictions of that horizon, within it
+            text = "within " + text.strip("#*_: \t")
         if found is None and text:
             found = once("deadline", text, lambda t=text: deadline_in(t, base, new_year=new_year,
                                                                       us_politics=us_politics)) or once(
