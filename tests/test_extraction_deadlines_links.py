@@ -72,6 +72,17 @@ def test_the_american_election_calendar():
     )
 
 
+def test_november_alone_in_american_politics_is_the_election_day_of_a_claim_on_the_vote():
+    base = date(2012, 2, 20)
+    assert deadline_in("the GOP will take a drubbing in November", base, us_politics=True)[0] == date(2012, 11, 6)
+    assert deadline_in("Biden is the nominee come November voting", base, us_politics=True)[0] == date(2012, 11, 6)
+    # not a claim on the vote, not a post on American politics, or an odd year: the month
+    assert deadline_in("Unemployment will fall by November", base, us_politics=True)[0] == date(2012, 11, 30)
+    assert deadline_in("the GOP will take a drubbing in November", base)[0] == date(2012, 11, 30)
+    odd = deadline_in("the GOP will lose in November", date(2013, 2, 1), us_politics=True)
+    assert odd[0] == date(2013, 11, 30)
+
+
 def test_year_ahead_titles():
     for title in ("What to expect in 2025", "Looking ahead to 2025", "Prognostications for 2025", "2025 preview",
                   "My crystal ball for 2025", "What 2025 might bring"):  # fmt: skip

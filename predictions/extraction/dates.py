@@ -321,7 +321,19 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
         if other and other[1].lower().startswith("by ") and rest.lower().startswith(other[1][3:].lower()):
             if other[0] > day:
                 day, phrase = other[0], f"{phrase} or {other[1][3:]}"
+    november = us_politics and _NOVEMBER.fullmatch(phrase) and day.month == 11 and day.year % 2 == 0
+    if november and _ELECTORAL.search(text):
+        day = election_day(day.year)  # "the GOP will take a drubbing in November": an election year's November vote
     return day, phrase
+
+
+# November named alone, in a post on American politics, of a claim on the vote: the month of the federal election
+_NOVEMBER = re.compile(r"(?:(?:in|come|by|until|this|next|by\s+next)\s+)?(?:the\s+)?nov(?:ember|\.)?", re.I)
+_ELECTORAL = re.compile(
+    r"\b(?:elect\w*|vot\w*|ballots?|campaign\w*|races?|wins?|loses?|beats?|best|defeat\w*|drubbing|landslide"
+    r"|nominee|gop|democrats?|republicans?)\b",
+    re.I,
+)
 
 
 # Periods said in words that dateparser does not read: seasons, holidays, parts of a year, decades, vague counts
