@@ -61,7 +61,7 @@ def test_the_american_election_calendar():
     ]  # fmt: skip
     assert next_election_day(date(2024, 11, 6)) == date(2026, 11, 3)
     assert next_election_day(date(2024, 11, 6), presidential=True) == date(2028, 11, 7)
-    assert deadline_in("before the election", BASE, us_politics=True)[0] == date(2024, 11, 4)
+    assert deadline_in("before the election", BASE, us_politics=True)[0] == date(2024, 11, 5)  # settled that day
     assert deadline_in("by the midterms", BASE, us_politics=True)[0] == date(2026, 11, 3)
     assert deadline_in("in the 2024 election", BASE, us_politics=True)[0] == date(2024, 11, 5)
     # no calendar for a post that is not about American politics; an election as the subject is no deadline
@@ -320,11 +320,11 @@ def test_near_deadlines_and_poll_results():
         ("Rates will be cut early next year.", date(2025, 4, 30)),
         ("Prices will stay high for the rest of the year.", date(2024, 12, 31)),
         ("The deal will close by mid-year.", date(2024, 6, 30)),
-        ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 2)),
+        ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 3)),  # settled that day
         ("Hillary will be the nominee in '28.", date(2028, 12, 31)),
         ("Rates will be cut by year end 2025.", date(2025, 12, 31)),
         ("It will pass before the year is out.", date(2024, 12, 31)),
-        ("A push before the '26 midterms.", date(2026, 11, 2)),
+        ("A push before the '26 midterms.", date(2026, 11, 3)),
     ],
 )
 def test_deadlines_of_the_second_batch(text, day):

@@ -607,8 +607,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
                 when = next_election_day(base, presidential=presidential)
                 if re.search(r"mid-?\s?term", m.group(0), re.I) and when.year % 4 == 0:
                     when = election_day(when.year + 2)
-            if lead == "before":
-                when -= timedelta(days=1)
+            # "before the election": by election day, when it is settled (the labels' reading, 070 and 163)
             found.append((m.start(), when, m.group(0).strip()))
     return [f for f in found if f[1] >= base and not _in_after_clause(text, f[0])]
 
