@@ -49,10 +49,18 @@ BASE = date(2024, 3, 10)
         ("in 2-3 years", date(2027, 3, 10)),  # a range of counts: its upper end
         ("over the next two to four weeks", date(2024, 4, 7)),
         ("within five or ten years", date(2034, 3, 10)),
+        ("diesel will average $4.28 for the remainder of 2025", date(2025, 12, 31)),  # the whole or rest of a year
+        ("the trend will hold for at least all of 2025", date(2025, 12, 31)),
+        ("the slide will continue throughout the year", date(2024, 12, 31)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):
     assert deadline_in(text, BASE)[0] == day
+
+
+def test_the_whole_year_said_in_late_december_is_the_year_ahead():
+    assert deadline_in("maybe even the whole year", date(2014, 12, 30))[0] == date(2015, 12, 31)
+    assert deadline_in("prices stay high for the rest of the year", date(2014, 12, 20))[0] == date(2014, 12, 31)
 
 
 def test_the_american_election_calendar():

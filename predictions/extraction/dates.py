@@ -372,6 +372,15 @@ _YEAR_END = re.compile(
     r"|(?:for|over|during|in|through)\s+the\s+rest\s+of\s+(?:the|this)\s+year)\b",
     re.I,
 )
+# The whole or the rest of a year: "for the remainder of 2023", "at least all of 2018", "throughout the year",
+# "maybe even the whole year" (its end; the post's year when none is named)
+_WHOLE_YEAR = re.compile(
+    r"\b(?:(?:for|over|during|in|through(?:out)?)\s+)?(?:at\s+least\s+)?(?:all|the\s+(?:whole|rest|remainder|entirety))"
+    r"\s+of\s+(?:(?:the|this)\s+year|(?P<year>(?:19|20)\d\d))\b(?!\s*[-–/]\d)"
+    r"|\b(?:throughout|during)\s+the\s+(?:whole\s+|entire\s+)?year\b(?!\s+(?:ahead|to\s+come)\b)"
+    r"|\b(?:the\s+)?(?:whole|entire)\s+year\b(?!\s+(?:ahead|to\s+come)\b)",
+    re.I,
+)
 _MID_YEAR = re.compile(r"\b(?:by|before|until|around|at)\s+(?:the\s+)?mid-?\s?year\b", re.I)
 _DECADE = re.compile(
     r"\b(?P<lead>by|before|in|during|within|throughout|until|by\s+the\s+end\s+of)\s+the\s+"
@@ -519,6 +528,11 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         found.append((m.start(), date(year, month, day), m.group(0)))
     for m in _YEAR_END.finditer(text):
         found.append((m.start(), date(int(m["year"]) if m["year"] else base.year, 12, 31), m.group(0)))
+    for m in _WHOLE_YEAR.finditer(text):
+        year = int(m["year"]) if m["year"] else base.year
+        if not m["year"] and base.month == 12 and base.day >= 15 and not re.search(r"rest|remainder", m.group(0), re.I):
+            year += 1  # "throughout the year" written in the last days of December: the year ahead
+        found.append((m.start(), date(year, 12, 31), m.group(0)))
     for m in _MID_YEAR.finditer(text):
         middle = date(base.year, 6, 30)
         found.append((m.start(), middle if middle >= base else date(base.year + 1, 6, 30), m.group(0)))
