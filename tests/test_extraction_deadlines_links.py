@@ -52,6 +52,8 @@ BASE = date(2024, 3, 10)
         ("diesel will average $4.28 for the remainder of 2025", date(2025, 12, 31)),  # the whole or rest of a year
         ("the trend will hold for at least all of 2025", date(2025, 12, 31)),
         ("the slide will continue throughout the year", date(2024, 12, 31)),
+        ("rates will rise in the week ahead", date(2024, 3, 16)),  # the seven days from the post's
+        ("over the month ahead", date(2024, 4, 9)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):
@@ -132,6 +134,12 @@ def test_an_introduction_announcing_the_years_predictions_dates_every_item_under
     # an introduction's "tonight" is when the season opens, not the period its predictions are about
     tonight = "Opening night is tonight, so here are my predictions.\n\nEast\n\n- The Bulls will win 50 games\n"
     assert _deadlines(tonight, date(2007, 10, 30)) == [None]
+    # a week is a period: a weekly panel's introduction dates every panellist's call
+    weekly = (
+        "In the week ahead (Jan. 16-22), 20 percent of experts predict rates will rise.\n\n## Joel Naroff\n\n"
+        "Rates will go up.\n"
+    )
+    assert _deadlines(weekly, date(2020, 1, 16)) == [date(2020, 1, 22)]
 
 
 def test_an_event_early_in_a_year_ahead_list_dates_its_item():

@@ -408,6 +408,8 @@ _LONG_VIEW = re.compile(
     re.I,
 )
 _YEAR_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+year\s+ahead\b", re.I)
+# "in the week ahead", "over the month ahead": the week or the month from the post's day
+_WEEK_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+(?P<unit>week|month)\s+ahead\b", re.I)
 _OR_TWO = re.compile(
     r"\b(?:in|within|over|during)\s+(?:the\s+next\s+|the\s+coming\s+|a\s+)(?P<unit>year|month|week)\s+or\s+two\b", re.I
 )
@@ -570,6 +572,8 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
     for m in _YEAR_AHEAD.finditer(text):  # "for the year ahead": said in the autumn, the next calendar year
         ahead = date(base.year + 1, 12, 31) if base.month >= 10 else _add(base, 1, "year")
         found.append((m.start(), date(base.year, 12, 31) if base.month == 1 and base.day == 1 else ahead, m.group(0)))
+    for m in _WEEK_AHEAD.finditer(text):  # the seven days (the month) from the post's: "the week ahead (Jan. 16-22)"
+        found.append((m.start(), _add(base, 1, m["unit"]) - timedelta(days=1), m.group(0)))
     for m in _LONG_VIEW.finditer(text):  # "by mid-century", "by the end of this century", "the early 2040s"
         if m["mid"]:
             when = date(base.year // 100 * 100 + 50, 12, 31)

@@ -392,8 +392,12 @@ def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tupl
 
 #: How far an introduction reaches: its first blocks, each a short paragraph
 INTRO_BLOCKS, INTRO_CHARS = 4, 800
-#: The shortest period an introduction gives its predictions ("this year", "the coming months"), in days
-INTRO_HORIZON = 28
+# A day or an evening an introduction names ("Opening night is tonight, so ..."): not the period of its predictions
+_INTRO_NOT_PERIOD = re.compile(
+    r"\b(?:tonight|today|tomorrow|this\s+(?:morning|afternoon|evening)|weekend|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\b",
+    re.I,
+)
 
 
 def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPrediction, _Block]]) -> tuple[str, ...]:
@@ -409,7 +413,8 @@ def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPredic
         if block.kind not in {"prose", "heading"} or block.end - block.start > INTRO_CHARS:
             continue
         # its sentences that announce the predictions ("Opening night is tonight, so ..." before it is not theirs)
-        said = [t for t in re.split(r"(?<=[.!?:])\s+", doc.source[block.start : block.end]) if _ANNOUNCES.search(t)]
+        sentences = re.split(r"(?<=[.!?:])\s+(?=[A-Z\"“‘'(])", doc.source[block.start : block.end])  # not "Jan. 16"
+        said = [t for t in sentences if _ANNOUNCES.search(t)]
         if said:
             texts.append(" ".join(said))
     return tuple(texts)
@@ -523,8 +528,8 @@ def _deadline(
             found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
             if announced is None and text not in siblings:
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
-                if announced and text in intro and text not in before and (announced[0] - base).days < INTRO_HORIZON:
-                    announced = None  # an introduction's "tonight" or "this week" is no period of predictions
+                if announced and text in intro and text not in before and _INTRO_NOT_PERIOD.search(announced[1]):
+                    announced = None  # an introduction's "tonight" or "Sunday" is no period of predictions
     if found is None and announced is None and voting_day is not None:
         found = voting_day
     if found is None and election_post:
