@@ -54,6 +54,7 @@ BASE = date(2024, 3, 10)
         ("the slide will continue throughout the year", date(2024, 12, 31)),
         ("rates will rise in the week ahead", date(2024, 3, 16)),  # the seven days from the post's
         ("over the month ahead", date(2024, 4, 9)),
+        ("in a few short years the bills will overwhelm all revenue", date(2027, 3, 10)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):

@@ -390,8 +390,8 @@ _DECADE = re.compile(
 _VAGUE = {"couple": 2, "couple of": 2, "few": 3, "several": 5, "coming": None}
 _VAGUE_COUNT = re.compile(
     r"\b(?:in|within|over|during)\s+the\s+(?:next|coming|following)\s+(?P<how>couple(?:\s+of)?|few|several)?\s*"
-    r"(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few|several)\s+"
-    r"(?P<unit2>years|months|weeks|days)\b",
+    r"(?:(?:short|long)\s+)?(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few"
+    r"|several)\s+(?:(?:short|long)\s+)?(?P<unit2>years|months|weeks|days)\b",  # "in a few short years"
     re.I,
 )
 _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
