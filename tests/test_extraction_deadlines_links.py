@@ -55,6 +55,9 @@ BASE = date(2024, 3, 10)
         ("rates will rise in the week ahead", date(2024, 3, 16)),  # the seven days from the post's
         ("over the month ahead", date(2024, 4, 9)),
         ("in a few short years the bills will overwhelm all revenue", date(2027, 3, 10)),
+        ("El Nino will be weak for the winter season", date(2025, 2, 28)),  # winter ends with February
+        ("the winter season looks to be colder than average", date(2025, 2, 28)),
+        ("this winter will be cold", date(2025, 2, 28)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):

@@ -338,12 +338,16 @@ _ELECTORAL = re.compile(
 
 # Periods said in words that dateparser does not read: seasons, holidays, parts of a year, decades, vague counts
 # ("the next few years"), and the American election calendar.
-_SEASON_END = {"spring": (6, 20), "summer": (9, 22), "autumn": (12, 21), "fall": (12, 21), "winter": (3, 20)}
+# A winter ends with February (the meteorological winter, December to February: the convention of weather outlooks,
+# COLLECTING_401-425.md on 410); the other seasons at their solstice or equinox
+_SEASON_END = {"spring": (6, 20), "summer": (9, 22), "autumn": (12, 21), "fall": (12, 21), "winter": (2, 29)}
 _SEASON_START = {"spring": (3, 20), "summer": (6, 21), "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21)}
 _SEASONS = r"(?P<season>spring|summer|autumn|fall|winter)"
 _SEASON_PHRASE = re.compile(
-    rf"\b(?P<lead>by|before|until|till|in|during|over|through|this|next|come|(?:by|before|until)\s+next)\s+(?:the\s+)?"
-    rf"(?:(?P<next>next|coming)\s+)?{_SEASONS}(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
+    rf"\b(?P<lead>by|before|until|till|in|during|over|through|this|next|come|for|(?:by|before|until)\s+next"
+    # "the winter season looks to be below average": a season named as one is the period of the claim
+    r"|the(?=\s+(?:(?:next|coming)\s+)?(?:spring|summer|autumn|fall|winter)\s+season\b))\s+(?:the\s+)?"
+    rf"(?:(?P<next>next|coming)\s+)?{_SEASONS}(?:\s+season)?(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
     re.I,
 )
 _HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day|canada\s+day|bastille\s+day|australia\s+day|valentine['’]?s\s+day)"  # noqa: E501
@@ -502,6 +506,11 @@ def _holiday(name: str, year: int) -> date:
     return last - timedelta(days=last.weekday())
 
 
+def _season_day(year: int, month: int, day: int) -> date:
+    """(2, 29) is February's last day."""
+    return date(year, 3, 1) - timedelta(days=1) if (month, day) == (2, 29) else date(year, month, day)
+
+
 def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[int, date, str]]:
     found: list[tuple[int, date, str]] = []
     for m in _SEASON_PHRASE.finditer(text):
@@ -510,10 +519,10 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         month, day = (_SEASON_START if by else _SEASON_END)[season]
         year = int(m["year"]) if m["year"] else base.year
         if not m["year"] and season == "winter" and not by and base.month >= 9:
-            year += 1  # "this winter" said in the autumn ends in March
-        when = date(year, month, day)
+            year += 1  # "this winter" said in the autumn ends next February
+        when = _season_day(year, month, day)
         if not m["year"] and (when < base or lead.endswith("next") or m["next"]):
-            when = date(year + 1, month, day)
+            when = _season_day(year + 1, month, day)
         found.append((m.start(), when, m.group(0)))
     for m in _HOLIDAY_PHRASE.finditer(text):
         year = int(m["year"]) if m["year"] else base.year
