@@ -221,6 +221,12 @@ def test_new_year_columns_read_next_year_as_the_year_ahead():
     assert _deadlines(later, date(2009, 3, 4)) == [date(2010, 12, 31)]
 
 
+def test_a_new_year_columns_durations_count_from_the_post_not_from_the_first_of_january():
+    post = "2017 Predictions\n\n1. Trump will have a scandal within 6 months 90%\n2. Rates will rise this year.\n"
+    assert _deadlines(post, date(2017, 1, 2)) == [date(2017, 7, 2), date(2017, 12, 31)]
+    assert deadline_in("within 6 months", date(2017, 1, 1), since=date(2017, 1, 2))[0] == date(2017, 7, 2)
+
+
 def test_a_list_item_ending_with_its_years_in_brackets():
     post = (
         "Predictions for 2030\n\n1. China will fall to strife. Famine will occur. (2021 – 2025)\n2. Solar will grow.\n"

@@ -260,12 +260,17 @@ def _in_after_clause(text: str, at: int) -> bool:
     )
 
 
-def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:
+def deadline_in(
+    text: str, base: date, *, new_year: bool = False, us_politics: bool = False, since: date | None = None
+) -> tuple[date, str] | None:
     """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase).
     `new_year`: a New Year's column, whose `base` is already the 1st of January of the year it is about, so that
     "this year", "next year" and "the coming year" are that year. `us_politics`: the post is about American
-    politics, so that "the election", "election day", "the midterms" are the next federal election day."""
-    found: list[tuple[int, date, str]] = list(_spoken_periods(text, base, us_politics=us_politics))
+    politics, so that "the election", "election day", "the midterms" are the next federal election day. `since`:
+    the post's own date, when `base` is not it (a New Year's column read from the 1st of January): a duration
+    ("within 6 months", "in the next few years") is counted from it."""
+    since = since or base
+    found: list[tuple[int, date, str]] = list(_spoken_periods(text, base, us_politics=us_politics, since=since))
     for m in _DURATION.finditer(text):
         if not (m["lead"] or m["tail"]):
             continue  # "five games" is no deadline; "in five years" and "five years from now" are
@@ -277,7 +282,7 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
             continue  # "buyers will be able to close in 2 days": how long it takes, not when
         count = m["count"].lower()
         n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-        found.append((m.start(), _add(base, n, m["unit"]), m.group(0)))
+        found.append((m.start(), _add(since, n, m["unit"]), m.group(0)))
     for m in _DEADLINE.finditer(text):
         expression = m["led"] or m["bare"] or m["paren"]
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
@@ -317,7 +322,7 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
     alternative = _OR.match(text, end + len(phrase)) if end >= 0 else None
     if alternative:
         rest = text[alternative.end() : alternative.end() + 120]
-        other = deadline_in("by " + rest, base, new_year=new_year, us_politics=us_politics)
+        other = deadline_in("by " + rest, base, new_year=new_year, us_politics=us_politics, since=since)
         if other and other[1].lower().startswith("by ") and rest.lower().startswith(other[1][3:].lower()):
             if other[0] > day:
                 day, phrase = other[0], f"{phrase} or {other[1][3:]}"
@@ -511,7 +516,10 @@ def _season_day(year: int, month: int, day: int) -> date:
     return date(year, 3, 1) - timedelta(days=1) if (month, day) == (2, 29) else date(year, month, day)
 
 
-def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[int, date, str]]:
+def _spoken_periods(
+    text: str, base: date, *, us_politics: bool, since: date | None = None
+) -> list[tuple[int, date, str]]:
+    since = since or base
     found: list[tuple[int, date, str]] = []
     for m in _SEASON_PHRASE.finditer(text):
         lead, season = m["lead"].lower(), m["season"].lower()
@@ -577,7 +585,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         how = (m["how"] or m["how2"] or "coming").lower().replace("couple of", "couple")
         unit = (m["unit"] or m["unit2"]).lower()
         count = _VAGUE.get(how) or _COMING_DEFAULT[unit]
-        found.append((m.start(), _add(base, count, unit), m.group(0)))
+        found.append((m.start(), _add(since, count, unit), m.group(0)))
     for m in _YEAR_AHEAD.finditer(text):  # "for the year ahead": said in the autumn, the next calendar year
         ahead = date(base.year + 1, 12, 31) if base.month >= 10 else _add(base, 1, "year")
         found.append((m.start(), date(base.year, 12, 31) if base.month == 1 and base.day == 1 else ahead, m.group(0)))
@@ -595,12 +603,12 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             when = date(max(int(m["y1"]), int(m["y2"])), 12, 31)
         found.append((m.start(), when, m.group(0)))
     for m in _NEXT_DECADE.finditer(text):
-        found.append((m.start(), _add(base, 10, "year"), m.group(0)))
+        found.append((m.start(), _add(since, 10, "year"), m.group(0)))
     for m in _OR_TWO.finditer(text):
-        found.append((m.start(), _add(base, 2, m["unit"]), m.group(0)))
+        found.append((m.start(), _add(since, 2, m["unit"]), m.group(0)))
     for m in _VAGUE_BARE.finditer(text):
         unit = (m["unit"] or m["unit2"]).lower()
-        found.append((m.start(), _add(base, _COMING_DEFAULT[unit], unit), m.group(0)))
+        found.append((m.start(), _add(since, _COMING_DEFAULT[unit], unit), m.group(0)))
     for m in _TURN_OF_DECADE.finditer(text):
         found.append((m.start(), date(base.year // 10 * 10 + 9, 12, 31), m.group(0)))
     for m in _BARE_QUARTER.finditer(text):

@@ -475,6 +475,7 @@ def _deadline(
     voting_day: tuple[date, str] | None = None,
     undated: bool = False,
     season_end: tuple[date, str] | None = None,
+    since: date | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
@@ -488,9 +489,10 @@ def _deadline(
     `undated`: the post gives no date, nor a year-ahead title (`base` is today): a deadline the prediction writes
     with its year ("by December 2025", "isn't likely before 2013") is kept though it is past, since the post was
     written before it (not a year it compares with: "a margin similar to 2020's", "than in 2020").
-    `season_end`: the post previews a sports season ("Predictions for the NFL season"): its regular season's last
-    day, for a prediction that names no date ("The Bills will claim the AFC East", "they will go 8-8")."""
-    found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    `since`: the post's own date, from which a duration is counted (`base` may be the 1st of January of a New
+    Year's column). `season_end`: the post previews a sports season ("Predictions for the NFL season"): its
+    regular season's last day, for a prediction that names no date ("The Bills will claim the AFC East")."""
+    found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics, since=since)
     if found is None and undated:
         found = _written_with_year(pred.quote)
     own = found is not None  # the prediction's own words give it
@@ -519,7 +521,7 @@ def _deadline(
             text = "within " + text.strip("#*_: \t")
         if found is None and text:
             found = once("deadline", text, lambda t=text: deadline_in(t, base, new_year=new_year,
-                                                                      us_politics=us_politics)) or once(
+                                                                      us_politics=us_politics, since=since)) or once(
                 "ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics)
             )  # fmt: skip
     announced = None  # a relative deadline of a line announcing predictions ("over the next few years")
@@ -816,7 +818,7 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
                              item_text=doc.source[block.start : block.end], memo=memo,
                              siblings=siblings, picks_post=picks_post, intro=intro,
                              voting_day=voting_day, undated=not (published_on or given or new_year),
-                             season_end=season_end)  # fmt: skip
+                             season_end=season_end, since=published_on or given)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
