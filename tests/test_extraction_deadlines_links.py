@@ -58,6 +58,9 @@ BASE = date(2024, 3, 10)
         ("El Nino will be weak for the winter season", date(2025, 2, 28)),  # winter ends with February
         ("the winter season looks to be colder than average", date(2025, 2, 28)),
         ("this winter will be cold", date(2025, 2, 28)),
+        ("prepaid plans will be common within the next year", date(2025, 3, 10)),  # a year on, not 2025's end
+        ("it will pass in the next month", date(2024, 4, 10)),
+        ("it will pass next year", date(2025, 12, 31)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):

@@ -419,6 +419,10 @@ _LONG_VIEW = re.compile(
 _YEAR_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+year\s+ahead\b", re.I)
 # "in the week ahead", "over the month ahead": the week or the month from the post's day
 _WEEK_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+(?P<unit>week|month)\s+ahead\b", re.I)
+# "within the next year", "over the next month": a year (a month) from the post, not the next calendar one
+_NEXT_UNIT = re.compile(
+    r"\b(?:within|in|over|during)\s+the\s+next\s+(?P<unit>year|month|week)\b(?!\s+or\s+two\b)", re.I
+)
 _OR_TWO = re.compile(
     r"\b(?:in|within|over|during)\s+(?:the\s+next\s+|the\s+coming\s+|a\s+)(?P<unit>year|month|week)\s+or\s+two\b", re.I
 )
@@ -604,6 +608,8 @@ def _spoken_periods(
         found.append((m.start(), when, m.group(0)))
     for m in _NEXT_DECADE.finditer(text):
         found.append((m.start(), _add(since, 10, "year"), m.group(0)))
+    for m in _NEXT_UNIT.finditer(text):
+        found.append((m.start(), _add(since, 1, m["unit"]), m.group(0)))
     for m in _OR_TWO.finditer(text):
         found.append((m.start(), _add(since, 2, m["unit"]), m.group(0)))
     for m in _VAGUE_BARE.finditer(text):
