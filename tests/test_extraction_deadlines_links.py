@@ -205,6 +205,12 @@ def test_an_nfl_season_preview_dates_its_calls_by_the_regular_seasons_last_sunda
         "Brady will win his seventh Super Bowl.\n"
     )
     assert _deadlines(post, date(2020, 9, 10)) == [date(2021, 1, 3), date(2021, 2, 7)]
+    # a post that only names the NFL: a call on who makes the playoffs is settled by the regular season's end
+    odds = (
+        "Random odds\n\nI assign odds to NFL events.\n\n16:1 - Chance the Eagles make the playoffs.\n\n"
+        "The coach will be fired.\n"
+    )
+    assert _deadlines(odds, date(2011, 12, 19)) == [date(2012, 1, 1), None]
 
 
 def test_a_horizon_heading_dates_the_predictions_under_it():

@@ -429,13 +429,21 @@ EVENT_EARLY = 60
 _FOOTBALL_SEASON = re.compile(
     r"\b(?:NFL|(?-i:[Ff]ootball))\b[^.!?\n]{0,80}?\bseason\b|\bseason\b[^.!?\n]{0,80}?\bNFL\b", re.I
 )
+_NFL = re.compile(r"(?-i:\bNFL\b)")
+# A call on who makes the playoffs ("Chance the Eagles make the playoffs", "we get Tebow in the playoffs"): settled
+# by the regular season's end
+_MAKES_PLAYOFFS = re.compile(
+    r"\b(?:make|makes|making|miss|misses|missing|reach|reaches|in|into|clinch|clinches)\s+(?:the\s+)?playoffs?\b", re.I
+)
 
 
-def _season_end(opening: str, base: date) -> tuple[date, str] | None:
-    """The last day of the regular season a post's title or opening previews, while it is ahead."""
-    if not _FOOTBALL_SEASON.search(opening) or (day := nfl_regular_season_end(base)) is None:
-        return None
-    return day, "the regular season's end"
+def _season_end(opening: str, base: date) -> tuple[tuple[date, str] | None, bool]:
+    """The last day of the NFL regular season under way or ahead, for a post whose title or opening names the NFL,
+    and whether the post previews that season (then every undated call of it is the season's)."""
+    preview = bool(_FOOTBALL_SEASON.search(opening))
+    if not (preview or _NFL.search(opening)) or (day := nfl_regular_season_end(base)) is None:
+        return None, False
+    return (day, "the regular season's end"), preview
 
 
 #: How much of a post's opening may date the vote it is about, in characters
@@ -475,6 +483,7 @@ def _deadline(
     voting_day: tuple[date, str] | None = None,
     undated: bool = False,
     season_end: tuple[date, str] | None = None,
+    season_preview: bool = False,
     since: date | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
@@ -491,7 +500,8 @@ def _deadline(
     written before it (not a year it compares with: "a margin similar to 2020's", "than in 2020").
     `since`: the post's own date, from which a duration is counted (`base` may be the 1st of January of a New
     Year's column). `season_end`: the post previews a sports season ("Predictions for the NFL season"): its
-    regular season's last day, for a prediction that names no date ("The Bills will claim the AFC East")."""
+    regular season's last day, for a prediction that names no date ("The Bills will claim the AFC East"); in any
+    post on the NFL, for a call on who makes the playoffs (`season_preview` false)."""
     found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics, since=since)
     if found is None and undated:
         found = _written_with_year(pred.quote)
@@ -544,7 +554,8 @@ def _deadline(
         found = event
     found = found or event
     if found is None and season_end is not None and not picks_post:
-        found = season_end
+        if season_preview or _MAKES_PLAYOFFS.search(pred.quote):
+            found = season_end
     if found is None and picks_post:  # a weekly picks column: the games of the week it is written in
         sunday = base + timedelta(days=(6 - base.weekday()) % 7)
         found = sunday, "this week's games"
@@ -793,7 +804,9 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     intro = _introduction(doc, blocks, found)
     # the vote a post is about, dated in its title or opening (where a post says what it is about)
     voting_day = stated_voting_day(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
-    season_end = _season_end(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
+    season_end, season_preview = _season_end(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
+    if not (published_on or given):
+        season_end = None  # which season, for a post that gives no date?
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
@@ -818,7 +831,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
                              item_text=doc.source[block.start : block.end], memo=memo,
                              siblings=siblings, picks_post=picks_post, intro=intro,
                              voting_day=voting_day, undated=not (published_on or given or new_year),
-                             season_end=season_end, since=published_on or given)  # fmt: skip
+                             season_end=season_end, season_preview=season_preview,
+                             since=published_on or given)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
