@@ -228,6 +228,13 @@ def test_new_year_columns_read_next_year_as_the_year_ahead():
     assert _deadlines(january, date(2009, 1, 4)) == [date(2009, 12, 31)]
     later = "Some thoughts\n\nThe new coach will have his players in place next year.\n"
     assert _deadlines(later, date(2009, 3, 4)) == [date(2010, 12, 31)]
+    # no title, no greeting: items naming the coming year, written at the year's end, make a New Year's column,
+    # whose every item is that year's
+    items = (
+        "These are quite often wrong.\n\n- The Speaker will be confirmed.\n- Neither will retire in 2015.\n"
+        "- At least three senators will announce this year that they will retire.\n- Good 2015 movies: Inside Out.\n"
+    )
+    assert _deadlines(items, date(2014, 12, 31))[:3] == [date(2015, 12, 31)] * 3
 
 
 def test_a_new_year_columns_durations_count_from_the_post_not_from_the_first_of_january():

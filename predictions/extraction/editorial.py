@@ -542,6 +542,8 @@ def _deadline(
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
                 if announced and text in intro and text not in before and _INTRO_NOT_PERIOD.search(announced[1]):
                     announced = None  # an introduction's "tonight" or "Sunday" is no period of predictions
+    if found is None and announced is None and new_year:
+        found = date(base.year, 12, 31), str(base.year)  # a New Year's column: its predictions are the year's
     if found is None and announced is None and voting_day is not None:
         found = voting_day
     if found is None and election_post:
@@ -590,6 +592,8 @@ _NOT_AHEAD = re.compile(
 )
 
 
+#: How much of a December post is read for the year it names
+NEW_YEAR_READ = 20_000
 _NEW_YEAR = re.compile(r"\b(?:happy new year|new year['’]?s|the (?:new|coming) year|happy (?:19|20)\d\d)\b", re.I)
 
 
@@ -600,6 +604,12 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
     ahead = year_ahead(title or "")
     if published_on.month == 12 and published_on.day >= 15:
         if (ahead and ahead[0].year == published_on.year + 1) or _NEW_YEAR.search(doc.source[:3000]):
+            return date(published_on.year + 1, 1, 1), True
+        # its items name the coming year, more than the year ending ("Neither will retire in 2015", "Good 2015
+        # movies: ...", written on 31 December 2014): a New Year's column, whatever its title
+        text = doc.source[:NEW_YEAR_READ]
+        coming = len(re.findall(rf"(?<!\d){published_on.year + 1}(?!\d)", text))
+        if coming >= 2 and coming > len(re.findall(rf"(?<!\d){published_on.year}(?!\d)", text)):
             return date(published_on.year + 1, 1, 1), True
     if published_on.month == 1 and published_on.day <= 10 and ahead and ahead[0].year == published_on.year:
         return date(published_on.year, 1, 1), True  # "Predictions for 2009" of 4 January: written in December
