@@ -15,6 +15,7 @@ from predictions.extraction.dates import (
     deadline_in,
     election_day,
     event_deadline,
+    inauguration_day,
     next_election_day,
     nfl_regular_season_end,
     stated_voting_day,
@@ -98,6 +99,20 @@ def test_november_alone_in_american_politics_is_the_election_day_of_a_claim_on_t
     assert deadline_in("the GOP will take a drubbing in November", base)[0] == date(2012, 11, 30)
     odd = deadline_in("the GOP will lose in November", date(2013, 2, 1), us_politics=True)
     assert odd[0] == date(2013, 11, 30)
+
+
+def test_the_presidential_term_dates_claims_on_a_presidents_first_months_and_the_rest_of_the_term():
+    base = date(2017, 1, 2)  # between the election and the inauguration
+    assert inauguration_day(base, ahead=False) == date(2017, 1, 20)
+    assert inauguration_day(date(2015, 1, 1), ahead=True) == date(2017, 1, 20)
+    assert deadline_in("a scandal within 3 months of taking office", base, us_politics=True)[0] == date(2017, 4, 20)
+    assert deadline_in("an incident in the first 6 months of the Trump administration", base, us_politics=True)[
+        0
+    ] == date(2017, 7, 20)
+    assert deadline_in("in his first 100 days in office", base, us_politics=True)[0] == date(2017, 4, 30)
+    rest = deadline_in("He will not recover for the remainder of his presidency.", date(2015, 1, 1), us_politics=True)
+    assert rest[0] == date(2017, 1, 20)
+    assert deadline_in("within 3 months of taking office", base) is None  # no calendar outside American politics
 
 
 def test_year_ahead_titles():

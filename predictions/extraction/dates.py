@@ -453,6 +453,34 @@ _ELECTION = re.compile(
     re.I,
 )
 
+# The presidential term: "within 3 months of taking office", "in the first 6 months of the Trump administration",
+# "in his first 100 days" (from the inauguration), "for the remainder of his presidency" (to the next one)
+_TERM_START = re.compile(
+    rf"\b(?:within|in|during|over)\s+(?:the\s+|(?:his|her|their)\s+)?(?:first\s+)?{_COUNT}\s+{_UNIT}"
+    r"(?:\s+(?:of|after|in)\s+(?:taking\s+office|(?:the\s+|his\s+|her\s+)?(?:[\w’'-]+\s+){0,2}"
+    r"(?:administration|presidency|inauguration|term\s+in\s+office))|(?=\s+in\s+office\b))",
+    re.I,
+)
+_TERM_END = re.compile(
+    r"\b(?:for\s+|by\s+|at\s+|until\s+)?the\s+(?:remainder|rest|end)\s+of\s+(?:his|her|the|this|their)\s+"
+    r"(?:(?:first|second)\s+)?(?:presidency|presidential\s+term|term\s+in\s+office)\b",
+    re.I,
+)
+
+
+def inauguration_day(base: date, *, ahead: bool) -> date:
+    """An American president's inauguration, 20 January after a presidential election: the last one on or before
+    `base` (a new president's first months), or, `ahead`, the next one after it (the end of the term under way)."""
+    year = base.year - (base.year - 1) % 4  # 2017, 2021, ...: the years of an inauguration
+    day = date(year, 1, 20)
+    if day > base:
+        day = date(year - 4, 1, 20)
+    if ahead:
+        return date(day.year + 4, 1, 20)
+    # written between the election and the inauguration: the coming one ("within 3 months of taking office")
+    return date(day.year + 4, 1, 20) if base >= election_day(day.year + 3) else day
+
+
 _YEARS_ELECTION = re.compile(
     r"\b(?P<which>this|next)\s+year['’]s\s+(?:(?P<presidential>presidential)\s+|(?:general|mid-?\s?term|congressional"
     r"|federal)\s+)*(?:elections?|race|vote)\b",
@@ -628,6 +656,12 @@ def _spoken_periods(
             n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
             found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
     if us_politics:
+        for m in _TERM_START.finditer(text):  # "within 3 months of taking office": from the inauguration
+            count = m["count"].lower()
+            n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+            found.append((m.start(), _add(inauguration_day(base, ahead=False), n, m["unit"]), m.group(0)))
+        for m in _TERM_END.finditer(text):  # "for the remainder of his presidency": the next inauguration
+            found.append((m.start(), inauguration_day(base, ahead=True), m.group(0)))
         for m in _YEARS_ELECTION.finditer(text):  # "next year's presidential election": that year's election day
             year = base.year + (m["which"].lower() == "next")
             presidential = bool(m["presidential"])
