@@ -115,6 +115,12 @@ def test_the_presidential_term_dates_claims_on_a_presidents_first_months_and_the
     assert deadline_in("within 3 months of taking office", base) is None  # no calendar outside American politics
 
 
+def test_a_duration_past_the_calendar_is_its_last_day_not_an_error():
+    assert deadline_in("it will happen in 999 decades", date(2017, 1, 1))[0] == date.max
+    post = "Predictions\n\nI predict it will happen in 999 decades.\n"
+    assert _deadlines(post, date(2017, 1, 1)) == [date.max]
+
+
 def test_year_ahead_titles():
     for title in ("What to expect in 2025", "Looking ahead to 2025", "Prognostications for 2025", "2025 preview",
                   "My crystal ball for 2025", "What 2025 might bring"):  # fmt: skip

@@ -158,6 +158,8 @@ def _add(base: date, count: int, unit: str) -> date:
     months = count * {"month": 1, "year": 12, "decade": 120}[unit]
     year, month = divmod(base.month - 1 + months, 12)
     year += base.year
+    if year > date.max.year:
+        return date.max  # "in 999 decades": past the calendar, not an error
     return date(year, month + 1, min(base.day, calendar.monthrange(year, month + 1)[1]))
 
 
