@@ -121,6 +121,17 @@ def test_a_duration_past_the_calendar_is_its_last_day_not_an_error():
     assert _deadlines(post, date(2017, 1, 1)) == [date.max]
 
 
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 6, 1), date(9999, 12, 31)])
+def test_the_calendar_rules_keep_to_the_calendar_at_its_ends(day):
+    post = (
+        "Predictions for the NFL season\n\nThe primaries are near. On June 1 we will know.\n\n"
+        "- The Bills will make the playoffs.\n- Trump will have a scandal within 3 months of taking office.\n"
+        "- It will last for the remainder of his presidency. The winter season will be cold.\n"
+        "- In 2-3 years it ends.\n- Rates rise in the week ahead.\n- Roma will win Best Picture.\n"
+    )
+    assert len(extract_editorial(post, published_on=day).predictions) >= 5  # no OverflowError, no ValueError
+
+
 def test_year_ahead_titles():
     for title in ("What to expect in 2025", "Looking ahead to 2025", "Prognostications for 2025", "2025 preview",
                   "My crystal ball for 2025", "What 2025 might bring"):  # fmt: skip

@@ -154,7 +154,8 @@ def _end_of(moment: datetime, period: str) -> date:
 def _add(base: date, count: int, unit: str) -> date:
     unit = unit.lower().rstrip("s")
     if unit in {"day", "week"}:
-        return base + timedelta(days=count * (7 if unit == "week" else 1))
+        days = count * (7 if unit == "week" else 1)
+        return base + timedelta(days=days) if (date.max - base).days >= days else date.max
     months = count * {"month": 1, "year": 12, "decade": 120}[unit]
     year, month = divmod(base.month - 1 + months, 12)
     year += base.year
@@ -470,6 +471,15 @@ _TERM_END = re.compile(
 )
 
 
+def _in_calendar(read, *args, **kwargs):  # noqa: ANN001, ANN202
+    """`read(*args, **kwargs)`, or None when the day it would give is outside the calendar (a post dated in the
+    year 1 or 9999)."""
+    try:
+        return read(*args, **kwargs)
+    except (OverflowError, ValueError):
+        return None
+
+
 def inauguration_day(base: date, *, ahead: bool) -> date:
     """An American president's inauguration, 20 January after a presidential election: the last one on or before
     `base` (a new president's first months), or, `ahead`, the next one after it (the end of the term under way)."""
@@ -546,8 +556,12 @@ def _holiday(name: str, year: int) -> date:
 
 
 def _season_day(year: int, month: int, day: int) -> date:
-    """(2, 29) is February's last day."""
-    return date(year, 3, 1) - timedelta(days=1) if (month, day) == (2, 29) else date(year, month, day)
+    """(2, 29) is February's last day; a year past the calendar, its last day."""
+    if year > date.max.year:
+        return date.max
+    if (month, day) == (2, 29):
+        return date(year, 2, 29) if calendar.isleap(year) else date(year, 2, 28)
+    return date(year, month, day)
 
 
 def _spoken_periods(
@@ -585,7 +599,8 @@ def _spoken_periods(
         year = int(m["year"]) if m["year"] else base.year
         if not m["year"] and base.month == 12 and base.day >= 15 and not re.search(r"rest|remainder", m.group(0), re.I):
             year += 1  # "throughout the year" written in the last days of December: the year ahead
-        found.append((m.start(), date(year, 12, 31), m.group(0)))
+        if year <= date.max.year:
+            found.append((m.start(), date(year, 12, 31), m.group(0)))
     for m in _MID_YEAR.finditer(text):
         middle = date(base.year, 6, 30)
         found.append((m.start(), middle if middle >= base else date(base.year + 1, 6, 30), m.group(0)))
@@ -661,9 +676,11 @@ def _spoken_periods(
         for m in _TERM_START.finditer(text):  # "within 3 months of taking office": from the inauguration
             count = m["count"].lower()
             n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-            found.append((m.start(), _add(inauguration_day(base, ahead=False), n, m["unit"]), m.group(0)))
+            if start := _in_calendar(inauguration_day, base, ahead=False):
+                found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
         for m in _TERM_END.finditer(text):  # "for the remainder of his presidency": the next inauguration
-            found.append((m.start(), inauguration_day(base, ahead=True), m.group(0)))
+            if end := _in_calendar(inauguration_day, base, ahead=True):
+                found.append((m.start(), end, m.group(0)))
         for m in _YEARS_ELECTION.finditer(text):  # "next year's presidential election": that year's election day
             year = base.year + (m["which"].lower() == "next")
             presidential = bool(m["presidential"])
@@ -752,6 +769,8 @@ def event_deadline(text: str, base: date) -> tuple[date, str] | None:
     if day < base and when in _LATEST and date(base.year, *_LATEST[when]) >= base:
         day = date(base.year, *_LATEST[when])  # written after the usual day: this year's, held later
     elif day < base:
+        if base.year >= date.max.year:
+            return None  # next year's is past the calendar
         day = when(base.year + 1)  # type: ignore[operator]
     return day, name
 
@@ -786,11 +805,11 @@ def stated_voting_day(text: str, base: date) -> tuple[date, str] | None:
     found: list[tuple[date, str]] = []
     for m in _VOTING_DAY.finditer(text):
         if m["today"]:
-            day: date | None = base + timedelta(days=1 if m["today"].lower().startswith("tomorrow") else 0)
+            day: date | None = _add(base, 1 if m["today"].lower().startswith("tomorrow") else 0, "day")
             words = m.group(0)
         else:
             words = m["after"] or m["before"]
-            day = _calendar_date(words, base)
+            day = _in_calendar(_calendar_date, words, base)
         start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
         sentence = re.split(r"(?<=[.!?])\s+", text[start : end if end >= 0 else len(text)])
         said = next((t for t in sentence if words in t), "")
@@ -806,6 +825,9 @@ def nfl_regular_season_end(base: date) -> date | None:
     or None after it (the playoffs): the season opens the week after Labor Day (the first Monday of September) and
     runs 17 weeks (18 from the 2021 season on)."""
     season = base.year if base.month >= 3 else base.year - 1
-    labor_day = date(season, 9, 1) + timedelta(days=(7 - date(season, 9, 1).weekday()) % 7)
-    last = labor_day + timedelta(days=6 + 7 * ((18 if season >= 2021 else 17) - 1))
+    try:
+        labor_day = date(season, 9, 1) + timedelta(days=(7 - date(season, 9, 1).weekday()) % 7)
+        last = labor_day + timedelta(days=6 + 7 * ((18 if season >= 2021 else 17) - 1))
+    except (OverflowError, ValueError):
+        return None  # a post dated at the calendar's ends
     return last if last >= base else None

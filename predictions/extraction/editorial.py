@@ -609,7 +609,8 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
         # movies: ...", written on 31 December 2014): a New Year's column, whatever its title
         text = doc.source[:NEW_YEAR_READ]
         coming = len(re.findall(rf"(?<!\d){published_on.year + 1}(?!\d)", text))
-        if coming >= 2 and coming > len(re.findall(rf"(?<!\d){published_on.year}(?!\d)", text)):
+        ending = len(re.findall(rf"(?<!\d){published_on.year}(?!\d)", text))
+        if coming >= 2 and coming > ending and published_on.year < date.max.year:
             return date(published_on.year + 1, 1, 1), True
     if published_on.month == 1 and published_on.day <= 10 and ahead and ahead[0].year == published_on.year:
         return date(published_on.year, 1, 1), True  # "Predictions for 2009" of 4 January: written in December
