@@ -237,6 +237,9 @@ def test_an_nfl_season_preview_dates_its_calls_by_the_regular_seasons_last_sunda
         "Brady will win his seventh Super Bowl.\n"
     )
     assert _deadlines(post, date(2020, 9, 10)) == [date(2021, 1, 3), date(2021, 2, 7)]
+    # in a season preview, "this year" is the season, which ends in January
+    this_year = "Football season is finally here\n\nI do believe the Titans will make the playoffs this year.\n"
+    assert _deadlines(this_year, date(2022, 9, 7)) == [date(2023, 1, 8)]
     # a post that only names the NFL: a call on who makes the playoffs is settled by the regular season's end
     odds = (
         "Random odds\n\nI assign odds to NFL events.\n\n16:1 - Chance the Eagles make the playoffs.\n\n"

@@ -430,6 +430,7 @@ _FOOTBALL_SEASON = re.compile(
     r"\b(?:NFL|(?-i:[Ff]ootball))\b[^.!?\n]{0,80}?\bseason\b|\bseason\b[^.!?\n]{0,80}?\bNFL\b", re.I
 )
 _NFL = re.compile(r"(?-i:\bNFL\b)")
+_THIS_SEASON = re.compile(r"(?:in\s+)?this\s+(?:year|season)", re.I)
 # A call on who makes the playoffs ("Chance the Eagles make the playoffs", "we get Tebow in the playoffs"): settled
 # by the regular season's end
 _MAKES_PLAYOFFS = re.compile(
@@ -506,6 +507,8 @@ def _deadline(
     if found is None and undated:
         found = _written_with_year(pred.quote)
     own = found is not None  # the prediction's own words give it
+    if own and season_preview and season_end is not None and _THIS_SEASON.fullmatch(found[1]):
+        found = season_end  # "the Titans will make the playoffs this year", in a season preview: the season's
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
         found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
     if found is None and block.kind == "list" and item_text:
