@@ -11,7 +11,16 @@ from datetime import date
 import pytest
 
 from predictions.extraction import extract_editorial
-from predictions.extraction.dates import deadline_in, election_day, next_election_day, year_ahead
+from predictions.extraction.dates import (
+    deadline_in,
+    election_day,
+    event_deadline,
+    inauguration_day,
+    next_election_day,
+    nfl_regular_season_end,
+    stated_voting_day,
+    year_ahead,
+)
 from predictions.extraction.links import own_site_link, self_link
 
 BASE = date(2024, 3, 10)
@@ -38,10 +47,30 @@ BASE = date(2024, 3, 10)
         ("in the coming months", date(2024, 9, 10)),
         ("The 30-day session beginning Jan. 19 will be the most contentious ever.", date(2025, 2, 18)),
         ("It will happen (2021 – 2026)", date(2026, 12, 31)),
+        ("in 2-3 years", date(2027, 3, 10)),  # a range of counts: its upper end
+        ("over the next two to four weeks", date(2024, 4, 7)),
+        ("within five or ten years", date(2034, 3, 10)),
+        ("diesel will average $4.28 for the remainder of 2025", date(2025, 12, 31)),  # the whole or rest of a year
+        ("the trend will hold for at least all of 2025", date(2025, 12, 31)),
+        ("the slide will continue throughout the year", date(2024, 12, 31)),
+        ("rates will rise in the week ahead", date(2024, 3, 16)),  # the seven days from the post's
+        ("over the month ahead", date(2024, 4, 9)),
+        ("in a few short years the bills will overwhelm all revenue", date(2027, 3, 10)),
+        ("El Nino will be weak for the winter season", date(2025, 2, 28)),  # winter ends with February
+        ("the winter season looks to be colder than average", date(2025, 2, 28)),
+        ("this winter will be cold", date(2025, 2, 28)),
+        ("prepaid plans will be common within the next year", date(2025, 3, 10)),  # a year on, not 2025's end
+        ("it will pass in the next month", date(2024, 4, 10)),
+        ("it will pass next year", date(2025, 12, 31)),
     ],
 )
 def test_deadline_phrases_read_from_the_post_date(text, day):
     assert deadline_in(text, BASE)[0] == day
+
+
+def test_the_whole_year_said_in_late_december_is_the_year_ahead():
+    assert deadline_in("maybe even the whole year", date(2014, 12, 30))[0] == date(2015, 12, 31)
+    assert deadline_in("prices stay high for the rest of the year", date(2014, 12, 20))[0] == date(2014, 12, 31)
 
 
 def test_the_american_election_calendar():
@@ -50,7 +79,7 @@ def test_the_american_election_calendar():
     ]  # fmt: skip
     assert next_election_day(date(2024, 11, 6)) == date(2026, 11, 3)
     assert next_election_day(date(2024, 11, 6), presidential=True) == date(2028, 11, 7)
-    assert deadline_in("before the election", BASE, us_politics=True)[0] == date(2024, 11, 4)
+    assert deadline_in("before the election", BASE, us_politics=True)[0] == date(2024, 11, 5)  # settled that day
     assert deadline_in("by the midterms", BASE, us_politics=True)[0] == date(2026, 11, 3)
     assert deadline_in("in the 2024 election", BASE, us_politics=True)[0] == date(2024, 11, 5)
     # no calendar for a post that is not about American politics; an election as the subject is no deadline
@@ -59,6 +88,48 @@ def test_the_american_election_calendar():
         date(2024, 12, 31),
         "this year",
     )
+
+
+def test_november_alone_in_american_politics_is_the_election_day_of_a_claim_on_the_vote():
+    base = date(2012, 2, 20)
+    assert deadline_in("the GOP will take a drubbing in November", base, us_politics=True)[0] == date(2012, 11, 6)
+    assert deadline_in("Biden is the nominee come November voting", base, us_politics=True)[0] == date(2012, 11, 6)
+    # not a claim on the vote, not a post on American politics, or an odd year: the month
+    assert deadline_in("Unemployment will fall by November", base, us_politics=True)[0] == date(2012, 11, 30)
+    assert deadline_in("the GOP will take a drubbing in November", base)[0] == date(2012, 11, 30)
+    odd = deadline_in("the GOP will lose in November", date(2013, 2, 1), us_politics=True)
+    assert odd[0] == date(2013, 11, 30)
+
+
+def test_the_presidential_term_dates_claims_on_a_presidents_first_months_and_the_rest_of_the_term():
+    base = date(2017, 1, 2)  # between the election and the inauguration
+    assert inauguration_day(base, ahead=False) == date(2017, 1, 20)
+    assert inauguration_day(date(2015, 1, 1), ahead=True) == date(2017, 1, 20)
+    assert deadline_in("a scandal within 3 months of taking office", base, us_politics=True)[0] == date(2017, 4, 20)
+    assert deadline_in("an incident in the first 6 months of the Trump administration", base, us_politics=True)[
+        0
+    ] == date(2017, 7, 20)
+    assert deadline_in("in his first 100 days in office", base, us_politics=True)[0] == date(2017, 4, 30)
+    rest = deadline_in("He will not recover for the remainder of his presidency.", date(2015, 1, 1), us_politics=True)
+    assert rest[0] == date(2017, 1, 20)
+    assert deadline_in("within 3 months of taking office", base) is None  # no calendar outside American politics
+
+
+def test_a_duration_past_the_calendar_is_its_last_day_not_an_error():
+    assert deadline_in("it will happen in 999 decades", date(2017, 1, 1))[0] == date.max
+    post = "Predictions\n\nI predict it will happen in 999 decades.\n"
+    assert _deadlines(post, date(2017, 1, 1)) == [date.max]
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 6, 1), date(9999, 12, 31)])
+def test_the_calendar_rules_keep_to_the_calendar_at_its_ends(day):
+    post = (
+        "Predictions for the NFL season\n\nThe primaries are near. On June 1 we will know.\n\n"
+        "- The Bills will make the playoffs.\n- Trump will have a scandal within 3 months of taking office.\n"
+        "- It will last for the remainder of his presidency. The winter season will be cold.\n"
+        "- In 2-3 years it ends.\n- Rates rise in the week ahead.\n- Roma will win Best Picture.\n"
+    )
+    assert len(extract_editorial(post, published_on=day).predictions) >= 5  # no OverflowError, no ValueError
 
 
 def test_year_ahead_titles():
@@ -83,6 +154,108 @@ def test_an_election_post_gives_its_election_day_to_who_wins_predictions():
     assert _deadlines("Some thoughts.\n\nThe team will not win.\n", date(2024, 11, 4)) == [None]
 
 
+def test_an_election_eve_post_gives_its_election_day_to_every_call():
+    post = (
+        "Governors: my last look before the election\n\nThe Republicans and the Democrats are tied in Ohio.\n\n"
+        "This race will be extremely close.\n\nTurnout will be higher than in 2020.\n"
+    )
+    assert _deadlines(post, date(2024, 10, 26)) == [date(2024, 11, 5), date(2024, 11, 5)]
+    # months before it, a call that is not about who wins is not dated by the election
+    assert _deadlines(post, date(2024, 3, 1)) == [None, None]
+
+
+def test_an_introduction_announcing_the_years_predictions_dates_every_item_under_it():
+    post = (
+        "Every January our club meets. Here are a few of this year's predictions:\n\n"
+        "## The economy\n\n- Google will buy Netflix\n- Greece will leave the euro\n"
+    )
+    assert _deadlines(post, date(2015, 1, 3)) == [date(2015, 12, 31), date(2015, 12, 31)]
+    # an introduction's "tonight" is when the season opens, not the period its predictions are about
+    tonight = "Opening night is tonight, so here are my predictions.\n\nEast\n\n- The Bulls will win 50 games\n"
+    assert _deadlines(tonight, date(2007, 10, 30)) == [None]
+    # a week is a period: a weekly panel's introduction dates every panellist's call
+    weekly = (
+        "In the week ahead (Jan. 16-22), 20 percent of experts predict rates will rise.\n\n## Joel Naroff\n\n"
+        "Rates will go up.\n"
+    )
+    assert _deadlines(weekly, date(2020, 1, 16)) == [date(2020, 1, 22)]
+
+
+def test_an_event_early_in_a_year_ahead_list_dates_its_item():
+    post = "My 2017 predictions\n\n- The Patriots will win the Super Bowl\n- The Cubs will win the World Series\n"
+    # the Super Bowl of February 2017, not the year's end; the World Series, in the autumn, keeps the year's end
+    assert _deadlines(post, date(2017, 1, 2)) == [date(2017, 2, 5), date(2017, 12, 31)]
+
+
+def test_the_oscars_are_on_the_last_sunday_of_february_or_by_the_end_of_march():
+    assert event_deadline("Moonlight will win Best Picture", date(2017, 1, 2)) == (date(2017, 2, 26), "Best Picture")
+    assert event_deadline("Roma will win the Oscar", date(2019, 2, 1)) == (date(2019, 2, 24), "Oscar")
+    # written after that Sunday, in March: this year's ceremony, held later
+    assert event_deadline("Oppenheimer wins Best Picture", date(2024, 3, 1))[0] == date(2024, 3, 31)
+    assert event_deadline("Oppenheimer wins Best Picture", date(2024, 4, 2))[0] == date(2025, 2, 23)
+
+
+def test_the_day_of_the_vote_a_post_is_about_when_its_opening_says_it():
+    primary = (
+        "Race for governor nears end\n\nThe primaries are only six weeks away. On June 1 we will know. The winner "
+        "faces the Nov. 2 General Election.\n\nThe mayor will probably keep his 22 percent.\n"
+    )
+    assert set(_deadlines(primary, date(2010, 4, 14))) == {date(2010, 6, 1)}  # the earlier vote, not November's
+    abroad = "Losing the election\n\nThe Tories will win with a majority of 70 (come the exit poll on 12 December).\n"
+    assert _deadlines(abroad, date(2019, 11, 2)) == [date(2019, 12, 12)]
+    today = "Primary day\n\nThe runner-up in today's primary may run again. I would guess Smith will edge out Jones.\n"
+    assert _deadlines(today, date(2008, 9, 9))[-1] == date(2008, 9, 9)
+    # a past vote, or one too far off, dates nothing
+    assert stated_voting_day("The vote on March 3 went badly.", date(2008, 9, 9)) is None
+    assert stated_voting_day("the referendum on June 23, 2016", date(2015, 1, 5)) is None
+
+
+def test_an_undated_post_keeps_the_deadlines_it_writes_with_their_year():
+    def undated(text: str) -> list[date | None]:
+        return [p.resolve_by for p in extract_editorial(text).predictions]
+
+    post = (
+        "Some thoughts\n\nMy guess is the unemployment rate will decline to 4% by December 2025.\n\n"
+        "So a real turnaround isn't likely before 2013.\n\n"
+        "Biden will beat Trump with a bigger margin than in 2020.\n"
+    )
+    # written before them, whenever that was; a year compared with is no deadline
+    assert undated(post) == [date(2025, 12, 31), date(2012, 12, 31), None]
+    # a short first line without a title's shape may still say the year the post looks at
+    assert undated("Tech predictions for 2019.\n\nFoldable phones will be tempting for many buyers.\n") == [
+        date(2019, 12, 31)
+    ]
+
+
+def test_an_nfl_season_preview_dates_its_calls_by_the_regular_seasons_last_sunday():
+    assert [nfl_regular_season_end(d) for d in (date(2020, 9, 10), date(2022, 9, 7), date(2011, 12, 19))] == [
+        date(2021, 1, 3), date(2023, 1, 8), date(2012, 1, 1),
+    ]  # fmt: skip
+    assert nfl_regular_season_end(date(2012, 1, 5)) is None  # the playoffs
+    post = (
+        "Predictions for the NFL season\n\nThe Bills will claim the AFC East, almost with ease.\n\n"
+        "Brady will win his seventh Super Bowl.\n"
+    )
+    assert _deadlines(post, date(2020, 9, 10)) == [date(2021, 1, 3), date(2021, 2, 7)]
+    # in a season preview, "this year" is the season, which ends in January
+    this_year = "Football season is finally here\n\nI do believe the Titans will make the playoffs this year.\n"
+    assert _deadlines(this_year, date(2022, 9, 7)) == [date(2023, 1, 8)]
+    # a post that only names the NFL: a call on who makes the playoffs is settled by the regular season's end
+    odds = (
+        "Random odds\n\nI assign odds to NFL events.\n\n16:1 - Chance the Eagles make the playoffs.\n\n"
+        "The coach will be fired.\n"
+    )
+    assert _deadlines(odds, date(2011, 12, 19)) == [date(2012, 1, 1), None]
+
+
+def test_a_horizon_heading_dates_the_predictions_under_it():
+    post = (
+        "Predictions\n\n## Within a Year\n\nCloud prices will rise.\n\n## 2-3 Years\n\n"
+        "Some streaming platforms will shut down.\n\n## Ten years out\n\nMost cars will be electric.\n"
+    )
+    assert _deadlines(post, date(2022, 11, 10)) == [date(2023, 11, 10), date(2025, 11, 10), date(2032, 11, 10)]
+
+
 def test_new_year_columns_read_next_year_as_the_year_ahead():
     december = "Happy New Year\n\nHere are my predictions.\n\nThe council will finally approve the budget next year.\n"
     assert _deadlines(december, date(2009, 12, 28)) == [date(2010, 12, 31)]
@@ -90,6 +263,19 @@ def test_new_year_columns_read_next_year_as_the_year_ahead():
     assert _deadlines(january, date(2009, 1, 4)) == [date(2009, 12, 31)]
     later = "Some thoughts\n\nThe new coach will have his players in place next year.\n"
     assert _deadlines(later, date(2009, 3, 4)) == [date(2010, 12, 31)]
+    # no title, no greeting: items naming the coming year, written at the year's end, make a New Year's column,
+    # whose every item is that year's
+    items = (
+        "These are quite often wrong.\n\n- The Speaker will be confirmed.\n- Neither will retire in 2015.\n"
+        "- At least three senators will announce this year that they will retire.\n- Good 2015 movies: Inside Out.\n"
+    )
+    assert _deadlines(items, date(2014, 12, 31))[:3] == [date(2015, 12, 31)] * 3
+
+
+def test_a_new_year_columns_durations_count_from_the_post_not_from_the_first_of_january():
+    post = "2017 Predictions\n\n1. Trump will have a scandal within 6 months 90%\n2. Rates will rise this year.\n"
+    assert _deadlines(post, date(2017, 1, 2)) == [date(2017, 7, 2), date(2017, 12, 31)]
+    assert deadline_in("within 6 months", date(2017, 1, 1), since=date(2017, 1, 2))[0] == date(2017, 7, 2)
 
 
 def test_a_list_item_ending_with_its_years_in_brackets():
@@ -211,11 +397,11 @@ def test_near_deadlines_and_poll_results():
         ("Rates will be cut early next year.", date(2025, 4, 30)),
         ("Prices will stay high for the rest of the year.", date(2024, 12, 31)),
         ("The deal will close by mid-year.", date(2024, 6, 30)),
-        ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 2)),
+        ("A push for gun control before the 2026 mid-term elections.", date(2026, 11, 3)),  # settled that day
         ("Hillary will be the nominee in '28.", date(2028, 12, 31)),
         ("Rates will be cut by year end 2025.", date(2025, 12, 31)),
         ("It will pass before the year is out.", date(2024, 12, 31)),
-        ("A push before the '26 midterms.", date(2026, 11, 2)),
+        ("A push before the '26 midterms.", date(2026, 11, 3)),
     ],
 )
 def test_deadlines_of_the_second_batch(text, day):

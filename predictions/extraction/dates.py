@@ -74,8 +74,13 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _UNIT = r"(?P<unit>years?|months?|weeks?|days?|decades?)"
 _COUNT = r"(?P<count>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty)"
+# a range of counts, "2-3 years", "two to four weeks", "five or ten years": its upper end
+_RANGE = (
+    r"(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty)"
+    r"\s*(?:-|–|\s+to\s+|\s+or\s+)\s*)?"
+)
 _DURATION = re.compile(
-    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?{_COUNT}\s+{_UNIT}"
+    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?{_RANGE}{_COUNT}\s+{_UNIT}"
     r"(?P<tail>\s+from\s+(?:now|today)|['’]\s*time)?\b(?!\s+(?:of|ago|before|after|later|earlier)\b)",
     re.I,
 )
@@ -149,10 +154,13 @@ def _end_of(moment: datetime, period: str) -> date:
 def _add(base: date, count: int, unit: str) -> date:
     unit = unit.lower().rstrip("s")
     if unit in {"day", "week"}:
-        return base + timedelta(days=count * (7 if unit == "week" else 1))
+        days = count * (7 if unit == "week" else 1)
+        return base + timedelta(days=days) if (date.max - base).days >= days else date.max
     months = count * {"month": 1, "year": 12, "decade": 120}[unit]
     year, month = divmod(base.month - 1 + months, 12)
     year += base.year
+    if year > date.max.year:
+        return date.max  # "in 999 decades": past the calendar, not an error
     return date(year, month + 1, min(base.day, calendar.monthrange(year, month + 1)[1]))
 
 
@@ -255,12 +263,17 @@ def _in_after_clause(text: str, at: int) -> bool:
     )
 
 
-def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: bool = False) -> tuple[date, str] | None:
+def deadline_in(
+    text: str, base: date, *, new_year: bool = False, us_politics: bool = False, since: date | None = None
+) -> tuple[date, str] | None:
     """The first deadline `text` gives, relative to `base` (the post's date): (its last day, the phrase).
     `new_year`: a New Year's column, whose `base` is already the 1st of January of the year it is about, so that
     "this year", "next year" and "the coming year" are that year. `us_politics`: the post is about American
-    politics, so that "the election", "election day", "the midterms" are the next federal election day."""
-    found: list[tuple[int, date, str]] = list(_spoken_periods(text, base, us_politics=us_politics))
+    politics, so that "the election", "election day", "the midterms" are the next federal election day. `since`:
+    the post's own date, when `base` is not it (a New Year's column read from the 1st of January): a duration
+    ("within 6 months", "in the next few years") is counted from it."""
+    since = since or base
+    found: list[tuple[int, date, str]] = list(_spoken_periods(text, base, us_politics=us_politics, since=since))
     for m in _DURATION.finditer(text):
         if not (m["lead"] or m["tail"]):
             continue  # "five games" is no deadline; "in five years" and "five years from now" are
@@ -272,7 +285,7 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
             continue  # "buyers will be able to close in 2 days": how long it takes, not when
         count = m["count"].lower()
         n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-        found.append((m.start(), _add(base, n, m["unit"]), m.group(0)))
+        found.append((m.start(), _add(since, n, m["unit"]), m.group(0)))
     for m in _DEADLINE.finditer(text):
         expression = m["led"] or m["bare"] or m["paren"]
         if re.fullmatch(_MONTH, expression.strip(), re.I) and expression.strip().lower().rstrip(".") == "may":
@@ -312,21 +325,37 @@ def deadline_in(text: str, base: date, *, new_year: bool = False, us_politics: b
     alternative = _OR.match(text, end + len(phrase)) if end >= 0 else None
     if alternative:
         rest = text[alternative.end() : alternative.end() + 120]
-        other = deadline_in("by " + rest, base, new_year=new_year, us_politics=us_politics)
+        other = deadline_in("by " + rest, base, new_year=new_year, us_politics=us_politics, since=since)
         if other and other[1].lower().startswith("by ") and rest.lower().startswith(other[1][3:].lower()):
             if other[0] > day:
                 day, phrase = other[0], f"{phrase} or {other[1][3:]}"
+    november = us_politics and _NOVEMBER.fullmatch(phrase) and day.month == 11 and day.year % 2 == 0
+    if november and _ELECTORAL.search(text):
+        day = election_day(day.year)  # "the GOP will take a drubbing in November": an election year's November vote
     return day, phrase
+
+
+# November named alone, in a post on American politics, of a claim on the vote: the month of the federal election
+_NOVEMBER = re.compile(r"(?:(?:in|come|by|until|this|next|by\s+next)\s+)?(?:the\s+)?nov(?:ember|\.)?", re.I)
+_ELECTORAL = re.compile(
+    r"\b(?:elect\w*|vot\w*|ballots?|campaign\w*|races?|wins?|loses?|beats?|best|defeat\w*|drubbing|landslide"
+    r"|nominee|gop|democrats?|republicans?)\b",
+    re.I,
+)
 
 
 # Periods said in words that dateparser does not read: seasons, holidays, parts of a year, decades, vague counts
 # ("the next few years"), and the American election calendar.
-_SEASON_END = {"spring": (6, 20), "summer": (9, 22), "autumn": (12, 21), "fall": (12, 21), "winter": (3, 20)}
+# A winter ends with February (the meteorological winter, December to February: the convention of weather outlooks,
+# COLLECTING_401-425.md on 410); the other seasons at their solstice or equinox
+_SEASON_END = {"spring": (6, 20), "summer": (9, 22), "autumn": (12, 21), "fall": (12, 21), "winter": (2, 29)}
 _SEASON_START = {"spring": (3, 20), "summer": (6, 21), "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21)}
 _SEASONS = r"(?P<season>spring|summer|autumn|fall|winter)"
 _SEASON_PHRASE = re.compile(
-    rf"\b(?P<lead>by|before|until|till|in|during|over|through|this|next|come|(?:by|before|until)\s+next)\s+(?:the\s+)?"
-    rf"(?:(?P<next>next|coming)\s+)?{_SEASONS}(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
+    rf"\b(?P<lead>by|before|until|till|in|during|over|through|this|next|come|for|(?:by|before|until)\s+next"
+    # "the winter season looks to be below average": a season named as one is the period of the claim
+    r"|the(?=\s+(?:(?:next|coming)\s+)?(?:spring|summer|autumn|fall|winter)\s+season\b))\s+(?:the\s+)?"
+    rf"(?:(?P<next>next|coming)\s+)?{_SEASONS}(?:\s+season)?(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
     re.I,
 )
 _HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day|canada\s+day|bastille\s+day|australia\s+day|valentine['’]?s\s+day)"  # noqa: E501
@@ -355,6 +384,15 @@ _YEAR_END = re.compile(
     r"|(?:for|over|during|in|through)\s+the\s+rest\s+of\s+(?:the|this)\s+year)\b",
     re.I,
 )
+# The whole or the rest of a year: "for the remainder of 2023", "at least all of 2018", "throughout the year",
+# "maybe even the whole year" (its end; the post's year when none is named)
+_WHOLE_YEAR = re.compile(
+    r"\b(?:(?:for|over|during|in|through(?:out)?)\s+)?(?:at\s+least\s+)?(?:all|the\s+(?:whole|rest|remainder|entirety))"
+    r"\s+of\s+(?:(?:the|this)\s+year|(?P<year>(?:19|20)\d\d))\b(?!\s*[-–/]\d)"
+    r"|\b(?:throughout|during)\s+the\s+(?:whole\s+|entire\s+)?year\b(?!\s+(?:ahead|to\s+come)\b)"
+    r"|\b(?:the\s+)?(?:whole|entire)\s+year\b(?!\s+(?:ahead|to\s+come)\b)",
+    re.I,
+)
 _MID_YEAR = re.compile(r"\b(?:by|before|until|around|at)\s+(?:the\s+)?mid-?\s?year\b", re.I)
 _DECADE = re.compile(
     r"\b(?P<lead>by|before|in|during|within|throughout|until|by\s+the\s+end\s+of)\s+the\s+"
@@ -364,8 +402,8 @@ _DECADE = re.compile(
 _VAGUE = {"couple": 2, "couple of": 2, "few": 3, "several": 5, "coming": None}
 _VAGUE_COUNT = re.compile(
     r"\b(?:in|within|over|during)\s+the\s+(?:next|coming|following)\s+(?P<how>couple(?:\s+of)?|few|several)?\s*"
-    r"(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few|several)\s+"
-    r"(?P<unit2>years|months|weeks|days)\b",
+    r"(?:(?:short|long)\s+)?(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few"
+    r"|several)\s+(?:(?:short|long)\s+)?(?P<unit2>years|months|weeks|days)\b",  # "in a few short years"
     re.I,
 )
 _COMING_DEFAULT = {"years": 5, "months": 6, "weeks": 4, "days": 7}
@@ -382,6 +420,12 @@ _LONG_VIEW = re.compile(
     re.I,
 )
 _YEAR_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+year\s+ahead\b", re.I)
+# "in the week ahead", "over the month ahead": the week or the month from the post's day
+_WEEK_AHEAD = re.compile(r"\b(?:for|in|during|over|through(?:out)?)\s+the\s+(?P<unit>week|month)\s+ahead\b", re.I)
+# "within the next year", "over the next month": a year (a month) from the post, not the next calendar one
+_NEXT_UNIT = re.compile(
+    r"\b(?:within|in|over|during)\s+the\s+next\s+(?P<unit>year|month|week)\b(?!\s+or\s+two\b)", re.I
+)
 _OR_TWO = re.compile(
     r"\b(?:in|within|over|during)\s+(?:the\s+next\s+|the\s+coming\s+|a\s+)(?P<unit>year|month|week)\s+or\s+two\b", re.I
 )
@@ -411,6 +455,43 @@ _ELECTION = re.compile(
     r"(?P<what>election\s+day|elections?|mid-?\s?term\s+elections?|mid-?\s?terms?)\b",
     re.I,
 )
+
+# The presidential term: "within 3 months of taking office", "in the first 6 months of the Trump administration",
+# "in his first 100 days" (from the inauguration), "for the remainder of his presidency" (to the next one)
+_TERM_START = re.compile(
+    rf"\b(?:within|in|during|over)\s+(?:the\s+|(?:his|her|their)\s+)?(?:first\s+)?{_COUNT}\s+{_UNIT}"
+    r"(?:\s+(?:of|after|in)\s+(?:taking\s+office|(?:the\s+|his\s+|her\s+)?(?:[\w’'-]+\s+){0,2}"
+    r"(?:administration|presidency|inauguration|term\s+in\s+office))|(?=\s+in\s+office\b))",
+    re.I,
+)
+_TERM_END = re.compile(
+    r"\b(?:for\s+|by\s+|at\s+|until\s+)?the\s+(?:remainder|rest|end)\s+of\s+(?:his|her|the|this|their)\s+"
+    r"(?:(?:first|second)\s+)?(?:presidency|presidential\s+term|term\s+in\s+office)\b",
+    re.I,
+)
+
+
+def _in_calendar(read, *args, **kwargs):  # noqa: ANN001, ANN202
+    """`read(*args, **kwargs)`, or None when the day it would give is outside the calendar (a post dated in the
+    year 1 or 9999)."""
+    try:
+        return read(*args, **kwargs)
+    except (OverflowError, ValueError):
+        return None
+
+
+def inauguration_day(base: date, *, ahead: bool) -> date:
+    """An American president's inauguration, 20 January after a presidential election: the last one on or before
+    `base` (a new president's first months), or, `ahead`, the next one after it (the end of the term under way)."""
+    year = base.year - (base.year - 1) % 4  # 2017, 2021, ...: the years of an inauguration
+    day = date(year, 1, 20)
+    if day > base:
+        day = date(year - 4, 1, 20)
+    if ahead:
+        return date(day.year + 4, 1, 20)
+    # written between the election and the inauguration: the coming one ("within 3 months of taking office")
+    return date(day.year + 4, 1, 20) if base >= election_day(day.year + 3) else day
+
 
 _YEARS_ELECTION = re.compile(
     r"\b(?P<which>this|next)\s+year['’]s\s+(?:(?P<presidential>presidential)\s+|(?:general|mid-?\s?term|congressional"
@@ -474,7 +555,19 @@ def _holiday(name: str, year: int) -> date:
     return last - timedelta(days=last.weekday())
 
 
-def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[int, date, str]]:
+def _season_day(year: int, month: int, day: int) -> date:
+    """(2, 29) is February's last day; a year past the calendar, its last day."""
+    if year > date.max.year:
+        return date.max
+    if (month, day) == (2, 29):
+        return date(year, 2, 29) if calendar.isleap(year) else date(year, 2, 28)
+    return date(year, month, day)
+
+
+def _spoken_periods(
+    text: str, base: date, *, us_politics: bool, since: date | None = None
+) -> list[tuple[int, date, str]]:
+    since = since or base
     found: list[tuple[int, date, str]] = []
     for m in _SEASON_PHRASE.finditer(text):
         lead, season = m["lead"].lower(), m["season"].lower()
@@ -482,10 +575,10 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         month, day = (_SEASON_START if by else _SEASON_END)[season]
         year = int(m["year"]) if m["year"] else base.year
         if not m["year"] and season == "winter" and not by and base.month >= 9:
-            year += 1  # "this winter" said in the autumn ends in March
-        when = date(year, month, day)
+            year += 1  # "this winter" said in the autumn ends next February
+        when = _season_day(year, month, day)
         if not m["year"] and (when < base or lead.endswith("next") or m["next"]):
-            when = date(year + 1, month, day)
+            when = _season_day(year + 1, month, day)
         found.append((m.start(), when, m.group(0)))
     for m in _HOLIDAY_PHRASE.finditer(text):
         year = int(m["year"]) if m["year"] else base.year
@@ -502,6 +595,12 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         found.append((m.start(), date(year, month, day), m.group(0)))
     for m in _YEAR_END.finditer(text):
         found.append((m.start(), date(int(m["year"]) if m["year"] else base.year, 12, 31), m.group(0)))
+    for m in _WHOLE_YEAR.finditer(text):
+        year = int(m["year"]) if m["year"] else base.year
+        if not m["year"] and base.month == 12 and base.day >= 15 and not re.search(r"rest|remainder", m.group(0), re.I):
+            year += 1  # "throughout the year" written in the last days of December: the year ahead
+        if year <= date.max.year:
+            found.append((m.start(), date(year, 12, 31), m.group(0)))
     for m in _MID_YEAR.finditer(text):
         middle = date(base.year, 6, 30)
         found.append((m.start(), middle if middle >= base else date(base.year + 1, 6, 30), m.group(0)))
@@ -535,10 +634,12 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
         how = (m["how"] or m["how2"] or "coming").lower().replace("couple of", "couple")
         unit = (m["unit"] or m["unit2"]).lower()
         count = _VAGUE.get(how) or _COMING_DEFAULT[unit]
-        found.append((m.start(), _add(base, count, unit), m.group(0)))
+        found.append((m.start(), _add(since, count, unit), m.group(0)))
     for m in _YEAR_AHEAD.finditer(text):  # "for the year ahead": said in the autumn, the next calendar year
         ahead = date(base.year + 1, 12, 31) if base.month >= 10 else _add(base, 1, "year")
         found.append((m.start(), date(base.year, 12, 31) if base.month == 1 and base.day == 1 else ahead, m.group(0)))
+    for m in _WEEK_AHEAD.finditer(text):  # the seven days (the month) from the post's: "the week ahead (Jan. 16-22)"
+        found.append((m.start(), _add(base, 1, m["unit"]) - timedelta(days=1), m.group(0)))
     for m in _LONG_VIEW.finditer(text):  # "by mid-century", "by the end of this century", "the early 2040s"
         if m["mid"]:
             when = date(base.year // 100 * 100 + 50, 12, 31)
@@ -551,12 +652,14 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             when = date(max(int(m["y1"]), int(m["y2"])), 12, 31)
         found.append((m.start(), when, m.group(0)))
     for m in _NEXT_DECADE.finditer(text):
-        found.append((m.start(), _add(base, 10, "year"), m.group(0)))
+        found.append((m.start(), _add(since, 10, "year"), m.group(0)))
+    for m in _NEXT_UNIT.finditer(text):
+        found.append((m.start(), _add(since, 1, m["unit"]), m.group(0)))
     for m in _OR_TWO.finditer(text):
-        found.append((m.start(), _add(base, 2, m["unit"]), m.group(0)))
+        found.append((m.start(), _add(since, 2, m["unit"]), m.group(0)))
     for m in _VAGUE_BARE.finditer(text):
         unit = (m["unit"] or m["unit2"]).lower()
-        found.append((m.start(), _add(base, _COMING_DEFAULT[unit], unit), m.group(0)))
+        found.append((m.start(), _add(since, _COMING_DEFAULT[unit], unit), m.group(0)))
     for m in _TURN_OF_DECADE.finditer(text):
         found.append((m.start(), date(base.year // 10 * 10 + 9, 12, 31), m.group(0)))
     for m in _BARE_QUARTER.finditer(text):
@@ -570,6 +673,14 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
             n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
             found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
     if us_politics:
+        for m in _TERM_START.finditer(text):  # "within 3 months of taking office": from the inauguration
+            count = m["count"].lower()
+            n = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+            if start := _in_calendar(inauguration_day, base, ahead=False):
+                found.append((m.start(), _add(start, n, m["unit"]), m.group(0)))
+        for m in _TERM_END.finditer(text):  # "for the remainder of his presidency": the next inauguration
+            if end := _in_calendar(inauguration_day, base, ahead=True):
+                found.append((m.start(), end, m.group(0)))
         for m in _YEARS_ELECTION.finditer(text):  # "next year's presidential election": that year's election day
             year = base.year + (m["which"].lower() == "next")
             presidential = bool(m["presidential"])
@@ -590,8 +701,7 @@ def _spoken_periods(text: str, base: date, *, us_politics: bool) -> list[tuple[i
                 when = next_election_day(base, presidential=presidential)
                 if re.search(r"mid-?\s?term", m.group(0), re.I) and when.year % 4 == 0:
                     when = election_day(when.year + 2)
-            if lead == "before":
-                when -= timedelta(days=1)
+            # "before the election": by election day, when it is settled (the labels' reading, 070 and 163)
             found.append((m.start(), when, m.group(0).strip()))
     return [f for f in found if f[1] >= base and not _in_after_clause(text, f[0])]
 
@@ -626,9 +736,19 @@ def _sunday(year: int, month: int, nth: int) -> date:
     return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
 
 
+def _last_sunday_of_february(year: int) -> date:
+    last = date(year, 3, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
+
+
+#: Yearly events whose day moves within a window: the latest day of the window, for a post written after the usual day
+_LATEST = {_last_sunday_of_february: (3, 31)}
+
 _EVENTS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bsuper\s*bowl\b|\blombardi\s+trophy\b", re.I), lambda y: _sunday(y, 2, 2 if y >= 2022 else 1)),
-    (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), lambda y: date(y, 3, 31)),
+    # the Academy Awards: most often on the last Sunday of February (12 of the 22 ceremonies of 2004-2025, the
+    # others in March but for 2020's and 2021's); a post written after that Sunday, before April, means March's
+    (re.compile(r"\b(?:oscars?|academy\s+awards?|best\s+picture)\b", re.I), _last_sunday_of_february),
     (re.compile(r"\bworld\s+series\b", re.I), lambda y: date(y, 11, 5)),
     (re.compile(r"\b(?:stanley\s+cup|nba\s+(?:finals|championships?|titles?))\b", re.I), lambda y: date(y, 6, 30)),
     (re.compile(r"\b(?:march\s+madness|ncaa\s+(?:tournament|championship))\b", re.I),
@@ -646,6 +766,68 @@ def event_deadline(text: str, base: date) -> tuple[date, str] | None:
         return None
     _, name, when = min(hits, key=lambda h: h[0])
     day = when(base.year)  # type: ignore[operator]
-    if day < base:
+    if day < base and when in _LATEST and date(base.year, *_LATEST[when]) >= base:
+        day = date(base.year, *_LATEST[when])  # written after the usual day: this year's, held later
+    elif day < base:
+        if base.year >= date.max.year:
+            return None  # next year's is past the calendar
         day = when(base.year + 1)  # type: ignore[operator]
     return day, name
+
+
+_POLL_WORD = r"(?:elections?|primar(?:y|ies)|run-?offs?|referend(?:um|a)|polls?|polling\s+day|vote|caucus(?:es)?)"
+_DAY_OF_YEAR = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d\d)?)(?![\w/-])"
+)
+_VOTING_DAY = re.compile(
+    # "the primaries are six weeks away. On June 1 we will ...", "come the exit poll on 12 December"
+    rf"\b{_POLL_WORD}\b[^\n]{{0,80}}?\b(?:on|come)\s+(?:{_WEEKDAY},?\s+)?(?P<after>{_DAY_OF_YEAR})"
+    # "the June 1 primary", "the Nov. 2 General Election"
+    rf"|\b(?P<before>{_DAY_OF_YEAR})[ \t]+(?:(?:general|presidential|primary|special|federal|state|local|municipal"
+    rf"|parliamentary|legislative|runoff|party)[ \t]+)*{_POLL_WORD}\b"  # on one line: not a dateline over a title
+    # "the runner-up in today's primary"
+    r"|\b(?P<today>today['’]s|tomorrow['’]s)\s+(?:(?:general|presidential|primary|special|runoff)\s+)?"
+    r"(?:elections?|primar(?:y|ies)|run-?offs?|referendum|vote|caucus(?:es)?)\b",
+    re.I,
+)
+_PAST_VOTE = re.compile(r"\b(?:was|were|had|went|held|took|came|voted|elected|won|lost)\b", re.I)
+_FUTURE_VOTE = re.compile(r"\b(?:will|shall|going\s+to|would|may|might|could)\b|['’]ll\b", re.I)
+#: How far ahead of the post a vote it dates may be, in days
+VOTING_DAY_HORIZON = 200
+
+
+def stated_voting_day(text: str, base: date) -> tuple[date, str] | None:
+    """The day of the vote a post is about, when it says it ("On June 1 we will separate the wheat from the chaff",
+    "come the exit poll on 12 December", "the runner-up in today's primary"): the earliest such day from `base`
+    on, within VOTING_DAY_HORIZON days, with its words. For a post on any election (a primary, a runoff, an
+    election abroad), whose calendar is not the American federal one."""
+    found: list[tuple[date, str]] = []
+    for m in _VOTING_DAY.finditer(text):
+        if m["today"]:
+            day: date | None = _add(base, 1 if m["today"].lower().startswith("tomorrow") else 0, "day")
+            words = m.group(0)
+        else:
+            words = m["after"] or m["before"]
+            day = _in_calendar(_calendar_date, words, base)
+        start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+        sentence = re.split(r"(?<=[.!?])\s+", text[start : end if end >= 0 else len(text)])
+        said = next((t for t in sentence if words in t), "")
+        if _PAST_VOTE.search(said) and not _FUTURE_VOTE.search(said):
+            continue  # "The vote on March 3 went badly": a vote held, not the one ahead
+        if day is not None and 0 <= (day - base).days <= VOTING_DAY_HORIZON:
+            found.append((day, " ".join(words.split())))
+    return min(found, default=None, key=lambda f: f[0])
+
+
+def nfl_regular_season_end(base: date) -> date | None:
+    """The last Sunday of the NFL's regular season under way or ahead at `base` (a preseason or midseason post),
+    or None after it (the playoffs): the season opens the week after Labor Day (the first Monday of September) and
+    runs 17 weeks (18 from the 2021 season on)."""
+    season = base.year if base.month >= 3 else base.year - 1
+    try:
+        labor_day = date(season, 9, 1) + timedelta(days=(7 - date(season, 9, 1).weekday()) % 7)
+        last = labor_day + timedelta(days=6 + 7 * ((18 if season >= 2021 else 17) - 1))
+    except (OverflowError, ValueError):
+        return None  # a post dated at the calendar's ends
+    return last if last >= base else None

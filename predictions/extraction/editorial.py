@@ -15,6 +15,8 @@ from predictions.extraction.dates import (
     election_day,
     event_deadline,
     next_election_day,
+    nfl_regular_season_end,
+    stated_voting_day,
     trailing_deadline,
     year_ahead,
 )
@@ -348,13 +350,23 @@ def conventions_deadline(base: date) -> tuple[date, str] | None:
     return (day, f"the {year} conventions") if (day - base).days <= 366 else None
 
 
+#: An election-eve post: written this many days or fewer before the election day
+ELECTION_EVE_DAYS = 45
+
+
 def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
     """A prediction on an election's outcome that names no date: the next federal election day; on a nomination or
-    a running mate in the year before the conventions: the conventions."""
+    a running mate in the year before the conventions: the conventions; any other prediction of a post written in
+    the last weeks before an election day: that day."""
     if _NOMINATION.search(quote):
         return conventions_deadline(base)
-    if not _OUTCOME.search(quote) or re.search(r"\bprimar(?:y|ies)|caucus", quote, re.I):
+    if re.search(r"\bprimar(?:y|ies)|caucus", quote, re.I):
         return None  # primaries and caucuses have a calendar of their own
+    if not _OUTCOME.search(quote):
+        # any other call in a post written in the last weeks of a campaign ("This race will be extremely close",
+        # "it could be a very long night in Ohio", "they just won't break for Trump") is about that election
+        day = next_election_day(base)
+        return (day, f"election day {day.isoformat()}") if (day - base).days <= ELECTION_EVE_DAYS else None
     day = next_election_day(base, presidential=bool(_PRESIDENTIAL.search(quote)))
     return day, f"election day {day.isoformat()}"
 
@@ -395,6 +407,77 @@ def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tupl
     return None
 
 
+#: How far an introduction reaches: its first blocks, each a short paragraph
+INTRO_BLOCKS, INTRO_CHARS = 4, 800
+# A day or an evening an introduction names ("Opening night is tonight, so ..."): not the period of its predictions
+_INTRO_NOT_PERIOD = re.compile(
+    r"\b(?:tonight|today|tomorrow|this\s+(?:morning|afternoon|evening)|weekend|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\b",
+    re.I,
+)
+
+
+def _introduction(doc: _Doc, blocks: list[_Block], found: list[tuple[DraftPrediction, _Block]]) -> tuple[str, ...]:
+    """The paragraphs opening a post, before its first prediction, that announce its predictions ("One tradition is
+    for us to make predictions for the ensuing year ... Here are a few of this year's predictions:", "Tech
+    predictions for 2019."): what they say of the year or period ahead holds for every item under them, as a
+    title's year does, whatever headings come between."""
+    first = min((block.start for _, block in found), default=len(doc.source))
+    texts: list[str] = []
+    for block in blocks[: INTRO_BLOCKS * 2]:
+        if block.start >= first or len(texts) >= INTRO_BLOCKS:
+            break
+        if block.kind not in {"prose", "heading"} or block.end - block.start > INTRO_CHARS:
+            continue
+        # its sentences that announce the predictions ("Opening night is tonight, so ..." before it is not theirs)
+        sentences = re.split(r"(?<=[.!?:])\s+(?=[A-Z\"“‘'(])", doc.source[block.start : block.end])  # not "Jan. 16"
+        said = [t for t in sentences if _ANNOUNCES.search(t)]
+        if said:
+            texts.append(" ".join(said))
+    return tuple(texts)
+
+
+#: An event named by a prediction dates it, in a longer period its context gives, when it falls this many days or
+#: more before the period's end
+EVENT_EARLY = 60
+
+
+# A post on an American football season: "Predictions for the NFL season", "football season is finally here"
+_FOOTBALL_SEASON = re.compile(
+    r"\b(?:NFL|(?-i:[Ff]ootball))\b[^.!?\n]{0,80}?\bseason\b|\bseason\b[^.!?\n]{0,80}?\bNFL\b", re.I
+)
+_NFL = re.compile(r"(?-i:\bNFL\b)")
+_THIS_SEASON = re.compile(r"(?:in\s+)?this\s+(?:year|season)", re.I)
+# A call on who makes the playoffs ("Chance the Eagles make the playoffs", "we get Tebow in the playoffs"): settled
+# by the regular season's end
+_MAKES_PLAYOFFS = re.compile(
+    r"\b(?:make|makes|making|miss|misses|missing|reach|reaches|in|into|clinch|clinches)\s+(?:the\s+)?playoffs?\b", re.I
+)
+
+
+def _season_end(opening: str, base: date) -> tuple[tuple[date, str] | None, bool]:
+    """The last day of the NFL regular season under way or ahead, for a post whose title or opening names the NFL,
+    and whether the post previews that season (then every undated call of it is the season's)."""
+    preview = bool(_FOOTBALL_SEASON.search(opening))
+    if not (preview or _NFL.search(opening)) or (day := nfl_regular_season_end(base)) is None:
+        return None, False
+    return (day, "the regular season's end"), preview
+
+
+#: How much of a post's opening may date the vote it is about, in characters
+VOTING_DAY_OPENING = 3000
+
+
+# A heading that is a horizon, over the predictions of a post grouped by how far ahead they look: "2-3 Years",
+# "Five years out", "10 years from now" (read as "within" it)
+_HORIZON = re.compile(
+    r"^[#*_\s]*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)"
+    r"(?:\s*(?:-|–|\s+to\s+|\s+or\s+)\s*(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twenty))?"
+    r"\s+(?:years?|months?|weeks?|decades?)(?:\s+(?:out|ahead|from\s+now))?[*_:\s]*$",
+    re.I,
+)
+
+
 # A heading ending with the full date it was issued on, in brackets
 _DATED_HEADING = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*\)\W*$")
 
@@ -414,13 +497,35 @@ def _deadline(
     memo: dict[tuple[str, str], tuple[date, str] | None] | None = None,
     siblings: set[str] | frozenset[str] = frozenset(),
     picks_post: bool = False,
+    intro: tuple[str, ...] = (),
+    voting_day: tuple[date, str] | None = None,
+    undated: bool = False,
+    season_end: tuple[date, str] | None = None,
+    season_preview: bool = False,
+    since: date | None = None,
 ) -> tuple[date, str] | None:
     """The deadline the text gives: in the prediction itself, else in the sentence it continues ("And they won't
     work either." after "... this year"), else in the line announcing its list or the heading above it, else the
     deadline an earlier line announcing predictions gives ("predictions about what may be in store in the coming
-    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold"), else, in a post
-    about an American election, the next election day for a prediction of who wins."""
-    found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics)
+    year") or the year a year-ahead title announces ("2024 Predictions", "what 2017 might hold") or the post's
+    introduction does (`intro`: "we make predictions for the ensuing year ... this year's predictions:"), else the
+    day of the vote the post is about, when its opening says it (`voting_day`: "On June 1 we will separate the
+    wheat from the chaff"), else, in a post about an American election, the next election day for a prediction of
+    who wins.
+
+    `undated`: the post gives no date, nor a year-ahead title (`base` is today): a deadline the prediction writes
+    with its year ("by December 2025", "isn't likely before 2013") is kept though it is past, since the post was
+    written before it (not a year it compares with: "a margin similar to 2020's", "than in 2020").
+    `since`: the post's own date, from which a duration is counted (`base` may be the 1st of January of a New
+    Year's column). `season_end`: the post previews a sports season ("Predictions for the NFL season"): its
+    regular season's last day, for a prediction that names no date ("The Bills will claim the AFC East"); in any
+    post on the NFL, for a call on who makes the playoffs (`season_preview` false)."""
+    found = deadline_in(pred.quote, base, new_year=new_year, us_politics=us_politics, since=since)
+    if found is None and undated:
+        found = _written_with_year(pred.quote)
+    own = found is not None  # the prediction's own words give it
+    if own and season_preview and season_end is not None and _THIS_SEASON.fullmatch(found[1]):
+        found = season_end  # "the Titans will make the playoffs this year", in a season preview: the season's
     if found is None and item_text and (label := time_label(item_text)):  # "By July 4th: X. Y. Z."
         found = deadline_in(label if " " in label else f"in {label}", base, new_year=new_year)
     if found is None and block.kind == "list" and item_text:
@@ -442,28 +547,73 @@ def _deadline(
             if found is None:
                 found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
             text = text[: dated.start()]
+        if text and _HORIZON.match(text):  # "## 2-3 Years": the predictions of that horizon, within it
+            text = "within " + text.strip("#*_: \t")
         if found is None and text:
             found = once("deadline", text, lambda t=text: deadline_in(t, base, new_year=new_year,
-                                                                      us_politics=us_politics)) or once(
+                                                                      us_politics=us_politics, since=since)) or once(
                 "ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics)
             )  # fmt: skip
     announced = None  # a relative deadline of a line announcing predictions ("over the next few years")
-    for text in (*before, title):  # nearest first
+    for text in (*before, title, *intro):  # nearest first
         if found is None and text:
             found = once("ahead", text, lambda t=text: _ahead(t, base, us_politics=us_politics))
             if announced is None and text not in siblings:
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
+                if announced and text in intro and text not in before and _INTRO_NOT_PERIOD.search(announced[1]):
+                    announced = None  # an introduction's "tonight" or "Sunday" is no period of predictions
+    if found is None and announced is None and new_year:
+        found = date(base.year, 12, 31), str(base.year)  # a New Year's column: its predictions are the year's
+    if found is None and announced is None and voting_day is not None:
+        found = voting_day
     if found is None and election_post:
         found = _election_deadline(pred.quote, base)
-    found = found or announced or event_deadline(pred.quote, base)  # "... will win the Super Bowl"
+    event = event_deadline(pred.quote, base)  # "... will win the Super Bowl"
+    found = found or announced
+    if not own and found is not None and event is not None and (found[0] - event[0]).days > EVENT_EARLY:
+        # the event the prediction names, early in the period its list or title is about: "Patriots win the Super
+        # Bowl" in "2015 predictions" is February's (the World Series, in the autumn, is left the year's end)
+        found = event
+    found = found or event
+    if found is None and season_end is not None and not picks_post:
+        if season_preview or _MAKES_PLAYOFFS.search(pred.quote):
+            found = season_end
     if found is None and picks_post:  # a weekly picks column: the games of the week it is written in
         sunday = base + timedelta(days=(6 - base.weekday()) % 7)
         found = sunday, "this week's games"
-    if found is None or found[0] < base:
+    if found is None or (found[0] < base and not undated):
         return None
     return found
 
 
+#: Before any post: the floor of the deadlines an undated post's words may give
+UNDATED_FLOOR = date(1900, 1, 1)
+_YEAR_WRITTEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _written_with_year(text: str) -> tuple[date, str] | None:
+    """The deadline `text` gives with its year written ("by December 2025", "before 2013"), whenever it is."""
+    for _ in range(3):  # the first deadline that is one: "Much that happened in 2007 sets up what comes in 2008"
+        found = deadline_in(text, UNDATED_FLOOR)
+        at = text.find(found[1]) if found else -1
+        if not found or at < 0:
+            return None
+        if _YEAR_WRITTEN.search(found[1]) and not _NOT_AHEAD.search(text[max(0, at - 40) : at]):
+            return found
+        text = text[at + len(found[1]) :]
+    return None
+
+
+# Before a year, words of a year compared with or past: "than in 2020", "similar to 2020's", "happened in 2007"
+_NOT_AHEAD = re.compile(
+    r"(?:\b(?:than|since|as\s+in|like|compared\s+(?:to|with)|similar\s+to|margin)\s+(?:\w+\s+){0,3}"
+    r"|\b(?:happened|was|were|had|did|came|went|began|started|ended|saw)\s+)$",
+    re.I,
+)
+
+
+#: How much of a December post is read for the year it names
+NEW_YEAR_READ = 20_000
 _NEW_YEAR = re.compile(r"\b(?:happy new year|new year['’]?s|the (?:new|coming) year|happy (?:19|20)\d\d)\b", re.I)
 
 
@@ -474,6 +624,13 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
     ahead = year_ahead(title or "")
     if published_on.month == 12 and published_on.day >= 15:
         if (ahead and ahead[0].year == published_on.year + 1) or _NEW_YEAR.search(doc.source[:3000]):
+            return date(published_on.year + 1, 1, 1), True
+        # its items name the coming year, more than the year ending ("Neither will retire in 2015", "Good 2015
+        # movies: ...", written on 31 December 2014): a New Year's column, whatever its title
+        text = doc.source[:NEW_YEAR_READ]
+        coming = len(re.findall(rf"(?<!\d){published_on.year + 1}(?!\d)", text))
+        ending = len(re.findall(rf"(?<!\d){published_on.year}(?!\d)", text))
+        if coming >= 2 and coming > ending and published_on.year < date.max.year:
             return date(published_on.year + 1, 1, 1), True
     if published_on.month == 1 and published_on.day <= 10 and ahead and ahead[0].year == published_on.year:
         return date(published_on.year, 1, 1), True  # "Predictions for 2009" of 4 January: written in December
@@ -659,7 +816,9 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     if published_on or given:
         base, new_year = _relative_base(published_on or given, doc, title)
     else:
-        base, new_year = _undated_base(date.today(), title)
+        # no title: a short first line may be one ("Tech predictions for 2019.")
+        opening = next((line.body.strip("*_# \t") for line in doc.lines if line.body.strip()), "")
+        base, new_year = _undated_base(date.today(), title or (opening if len(opening) <= 100 else None))
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
@@ -673,6 +832,12 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
     if listing and len(found) < MAX_PREDICTIONS:
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
+    intro = _introduction(doc, blocks, found)
+    # the vote a post is about, dated in its title or opening (where a post says what it is about)
+    voting_day = stated_voting_day(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
+    season_end, season_preview = _season_end(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
+    if not (published_on or given):
+        season_end = None  # which season, for a post that gives no date?
     for pred, block in found:
         # the same words said again in a part of the post ("“Trump will not win.”" as its refrain) are the same
         # prediction (a paste of several posts, each its own part, keeps each one's)
@@ -695,7 +860,10 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         deadline = _deadline(pred, block, before, title, base, new_year=new_year, previous=carried,
                              us_politics=us_politics, election_post=election_post,
                              item_text=doc.source[block.start : block.end], memo=memo,
-                             siblings=siblings, picks_post=picks_post)  # fmt: skip
+                             siblings=siblings, picks_post=picks_post, intro=intro,
+                             voting_day=voting_day, undated=not (published_on or given or new_year),
+                             season_end=season_end, season_preview=season_preview,
+                             since=published_on or given)  # fmt: skip
         if deadline:
             pred.resolve_by, pred.deadline_phrase = deadline
         previous = (block, deadline)
