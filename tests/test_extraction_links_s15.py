@@ -3,8 +3,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from predictions.extraction import extract_editorial
-from tests.test_extraction_links_s13 import DAY, NEWS, _evidence, _urls  # the same helpers and made-up article
+
+DAY = date(2025, 1, 6)
+NEWS = "https://news.example.org/2025/01/05/harbour-tolls-rise-again"
+
+
+def _urls(text: str) -> list[str | None]:
+    return [e.url for e in extract_editorial(text, published_on=DAY).evidence]
+
+
+def _evidence(text: str) -> list[tuple[str | None, str | None, str | None]]:
+    return [(e.outlet, e.title, e.url) for e in extract_editorial(text, published_on=DAY).evidence]
 
 
 def test_a_subscription_page_and_a_sites_home_in_a_language_are_no_sources():
