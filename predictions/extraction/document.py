@@ -58,20 +58,12 @@ def looks_like_html(text: str) -> bool:
     return tags > 0 and tags >= len(_MARKDOWN_HINT.findall(sample))
 
 
-# An embed in a markdown post: '<iframe src="https://fred.example/graph/..."></iframe>' (the labels' convention,
-# COLLECTING_351-375.md: an embedded chart counts as data, an embedded question as the source the notes discuss)
-_IFRAME = re.compile(
-    r"<iframe\s[^>]*?\bsrc\s*=\s*[\"'](?P<url>https?://[^\"'\s]+)[\"'][^>]*>(?:\s*</iframe\s*>)?", re.I
-)
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<url>https?://[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I)
 # "·" and "◦": word processors' bullets; "3\\. Item": a number escaped by a markdown export
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·◦▪‣]|\d{1,3}\\?[.)])[ \t]+")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 _QUOTE_MARKER = re.compile(r"[ \t]*>[ \t]?")
-# A link's address may hold balanced brackets ("wiki/Report_(2025)"), stand in angle brackets ("(<https://...>)") and
-# have a title after it ('(https://... "Title")'): CommonMark's link destination and title
-_MD_DEST = r"<?(?P<url>https?://(?:[^\s()<>]|\([^\s()<>]*\))+)>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
-_MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\(" + _MD_DEST)
+_MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _BARE_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
 
 
@@ -82,7 +74,7 @@ _FRONT_MATTER_URL = re.compile(
     re.I,
 )
 # The end of a markdown link whose text began on the line before: "over two lines](https://...)"
-_MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\(" + _MD_DEST)
+_MD_LINK_TAIL = re.compile(r"^(?P<text>[^\[\]]*)\]\((?P<url>https?://[^\s)]+)\)")
 # The text of a markdown link left open at the end of a line: "- [A long title wrapped"
 _MD_LINK_OPEN = re.compile(r"(?<!!)\[(?P<text>[^\[\]]*)$")
 
@@ -92,9 +84,9 @@ _MD_REFERENCE = re.compile(
 )
 
 
-def _links_in(body: str, carried: str = "", said: str = "") -> list[_Link]:
+def _links_in(body: str, carried: str = "") -> list[_Link]:
     """The links of a line; `carried` is the text of a markdown link opened on the line before ("[A long title
-    wrapped" ... "over two lines](https://...)"), `said` the words before it there ("Inspired by")."""
+    wrapped" ... "over two lines](https://...)")."""
     if m := _MD_REFERENCE.match(body):  # a reference-style link's definition: [text]: url "title"
         return [_Link((m["title"] or m["text"]).strip(), m["url"], 0, len(body), name=m["text"].strip())]
     links, taken = [], []
@@ -104,16 +96,10 @@ def _links_in(body: str, carried: str = "", said: str = "") -> list[_Link]:
             continue
         links.append(_Link(m["text"].strip(), m["url"], m.start(), m.end()))
     if carried and (m := _MD_LINK_TAIL.match(body)):
-        link = _Link(f"{carried} {m['text'].strip()}".strip(), m["url"], 0, m.end())
-        if said:  # read in its sentence, which began on the line before ("Inspired by [a blog's" / "post](...)")
-            link.usage = (f"{said} {body}", len(said) + 1, len(said) + 1 + m.end())
-        links.append(link)
+        links.append(_Link(f"{carried} {m['text'].strip()}".strip(), m["url"], 0, m.end()))
     for m in _ANCHOR.finditer(body):
         text = re.sub(r"<[^>]+>", "", m["text"]).strip()
         links.append(_Link(text or None, m["url"], m.start(), m.end()))
-    if "<iframe" in body.lower():
-        for m in _IFRAME.finditer(body):  # an embedded chart or question shown in the post: a link like the others
-            links.append(_Link(None, m["url"], m.start(), m.end()))
     for link in links:
         taken.append((link.start, link.end))
     for m in _BARE_URL.finditer(body):
@@ -164,7 +150,6 @@ def _parse_text(text: str) -> _Doc:
     lines: list[_Line] = []
     offset = 0
     carried = ""  # a markdown link's text left open at the end of the line before
-    said = ""  # the words before it on the line it opened on
     raw_lines = text.splitlines(keepends=True)
     skip, front = _front_matter(raw_lines)
     open_item = False  # a "<li>" line alone: the next line with text is the item
@@ -199,7 +184,7 @@ def _parse_text(text: str) -> _Doc:
                 number=number,
                 start=offset + pos + lead,
                 body=body,
-                links=_links_in(body, carried, said),
+                links=_links_in(body, carried),
                 list_item=list_item,
                 heading=heading,
                 quoted=quoted,
@@ -212,7 +197,6 @@ def _parse_text(text: str) -> _Doc:
         else:
             opened = _MD_LINK_OPEN.search(body) if body.rfind("[") > body.rfind("]") else None
             carried = opened["text"].strip() if opened and len(opened["text"]) <= 200 else ""
-            said = body[max(0, opened.start() - 300) : opened.start()].strip() if carried and opened else ""
     _resolve_references(lines)
     return _Doc(
         source=text,

@@ -10,20 +10,15 @@ from predictions.extraction.dates import _WEEKDAY_OR_MONTH, _dateline, _find_dat
 from predictions.extraction.document import _Doc
 from predictions.extraction.draft import DraftEvidence
 from predictions.extraction.links import (
-    _CLAIM,
     _SENTENCE_CHAIN,
     _SOURCES_LABEL,
-    _colon_shape,
     _is_attribution,
-    _known_outlet,
     _line_evidence,
     _LineEvidence,
-    _title_case,
     _words,
     listed_headline,
-    tagged_headlines,
 )
-from predictions.extraction.probability import _NUM, _find_stated
+from predictions.extraction.probability import _NUM
 
 _MARKER = re.compile(
     r"^(?P<label>(?P<qual>(?:[A-Z][\w.&'’-]*\s+){1,3})?[Ee]ditor(?:['’]s\s+(?:[Nn]ote|[Cc]omment|[Tt]ake))?)\s*:\s+"
@@ -181,24 +176,11 @@ def _classify(doc: _Doc) -> list[_Info]:
         infos.append(_Info("list" if line.list_item else "prose", evidence=evidence))
     # The post's first line right above its date line or byline is its title, even shaped "Headline -- X" ("...
     # Suspect Identified -- News Roundup"): the post itself, not an article it cites.
-    # So is a text post's first line (after its date line, if that comes first) when the post has no title of its
-    # own (front matter, a page's title): "This Week in Politics – Week of March 20", "Film Review: A Quiet Passion".
     filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
-    top = next((i for i in filled if infos[i].kind not in {"dateline", "byline"}), None)
-    titled = doc.is_html or doc.meta_title is not None
-    dated = len(filled) >= 2 and infos[filled[1]].kind in {"dateline", "byline"}
-    if dated or (top is not None and not titled):
-        at = filled[0] if dated else top
-        first = infos[at]
-        # (a known outlet's headline pasted first, "Reuters: Drought pushes prices up", stays one)
-        known = (
-            not dated
-            and first.evidence is not None
-            and any(item.outlet and _known_outlet(item.outlet) for item in first.evidence.items)
-        )
-        if first.kind == "evidence" and not doc.lines[at].links and not known:
-            # (read as the colon rule below reads a headline line out of a list: no heading to the lines under it)
-            first.kind, first.evidence = "heading" if dated else "list" if doc.lines[at].list_item else "prose", None
+    if len(filled) >= 2 and infos[filled[1]].kind in {"dateline", "byline"}:
+        first = infos[filled[0]]
+        if first.kind == "evidence" and not doc.lines[filled[0]].links:
+            first.kind, first.evidence = "heading", None
     # A list under a sources label ("Further reading:"): its items without a link are headlines too, as
     # '"Headline" (Outlet)' and 'Outlet -- Headline'.
     label = False
@@ -215,12 +197,12 @@ def _classify(doc: _Doc) -> list[_Info]:
                 info.kind, info.evidence = "evidence", _LineEvidence([item], "list")
     # A reading list without a label: a run of three or more lines each "Headline (Outlet)" (one to a line, or to a
     # bullet set on the line above it: "-" / "Headline (Outlet)")
-    run: list[tuple[int, list[DraftEvidence]]] = []
+    run: list[tuple[int, DraftEvidence]] = []
     for i, info in enumerate([*infos, None]):
         body = doc.lines[i].body.strip() if info is not None else ""
         if info is not None and (info.kind == "blank" or body in {"-", "•", "*", "–", "—", "·"}):
             continue
-        items = None
+        item = None
         # (a headline with a colon of its own, "Economics: A Discipline Adrift (The Atlantic)", is not "Outlet:
         # Headline" here)
         colon = info is not None and info.evidence is not None and info.evidence.shape == "colon"
@@ -229,54 +211,18 @@ def _classify(doc: _Doc) -> list[_Info]:
             and (info.evidence is None or colon)
             and info.kind in {"list", "prose", "heading", "evidence"}
         ):
-            items = tagged_headlines(body.lstrip("-•*–—· \t")) if body.endswith((")", ").")) else None
-        if items is not None:
-            run.append((i, items))
+            item = listed_headline(body.lstrip("-•*–—· \t")) if body.endswith(")") else None
+        if item is not None:
+            run.append((i, item))
             continue
         if len(run) >= 3:
             for j, found in run:
-                if not found:
-                    continue  # a news item told in sentences with its sources in brackets: no headline
-                for item in found:
-                    item.line = doc.lines[j].number
-                infos[j].kind, infos[j].evidence = "evidence", _LineEvidence(found, "list")
+                found.line = doc.lines[j].number
+                infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([found], "list")
         run = []
-    # "Outlet:" alone on its line and the headline on the next, in title case, two or more times in the post (an
-    # opinion digest: the paper's name, its editorial's headline, then a paragraph quoted from it).
-    split = []
-    for k in range(len(filled) - 2):
-        i, j = filled[k], filled[k + 1]
-        head, body = doc.lines[i].body, doc.lines[j].body
-        if not head.endswith(":") or infos[j].evidence is not None or doc.lines[j].links or not _title_case(body):
-            continue
-        if _CLAIM.search(body) or len(_words(doc.lines[filled[k + 2]].body)) < 20:
-            continue  # a label over a forecast ("Sports:" / "City Will Win The League"); no paragraph quoted
-        if infos[i].kind in {"blank", "evidence"} or doc.lines[i].links or len(_words(head)) > 5:
-            continue
-        if (colon := _colon_shape(f"{head} {body}")) and colon[0] == body:
-            split.append((j, DraftEvidence(colon[0], colon[1], colon[2], None, doc.lines[j].number)))
-    if len(split) >= 2:
-        for j, item in split:
-            infos[j].kind, infos[j].evidence = "evidence", _LineEvidence([item], "colon")
-    # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label; or
-    # in a reading list whose items each have a line of comment under them (three or more such lines, one line
-    # apart).
-    filled = [i for i, info in enumerate(infos) if info.kind != "blank"]
-    # (a forecast is no headline here: "Acme: Will Buy A Rival", "Confidence: high", ...)
-    colons = [k for k, i in enumerate(filled) if infos[i].kind == "evidence" and infos[i].evidence is not None
-              and infos[i].evidence.shape == "colon" and not _CLAIM.search(doc.lines[i].body)
-              and _find_stated(doc.lines[i].body) is None]  # fmt: skip
-    commented: set[int] = set()
-    for k in range(len(colons)):
-        if k and colons[k] - colons[k - 1] <= 2:
-            continue
-        end = k
-        while end + 1 < len(colons) and colons[end + 1] - colons[end] <= 2:
-            end += 1
-        if end - k >= 2:
-            commented.update(filled[colons[j]] for j in range(k, end + 1))
+    # "Outlet: Headline" lines count only in a list: a list item, next to another link line, or under a label.
     for i, info in enumerate(infos):
-        if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon" or i in commented:
+        if info.kind != "evidence" or info.evidence is None or info.evidence.shape != "colon":
             continue
         # a photo caption or credit between a post's title and the line is not part of the post's text
         prev = next((j for j in range(i - 1, -1, -1) if infos[j].kind != "blank" and not _CAPTION.search(
