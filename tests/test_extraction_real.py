@@ -94,15 +94,18 @@ def test_untouched_part_keeps_its_floor():
     # rules, and once with the extractor as it was before them (d75e3d5), for comparison: predictions P 0.634 ->
     # 0.640 (285/445), R 0.594 -> 0.616 (285/463), probability in range 0.919 -> 0.929, deadline 0.562 -> 0.679
     # (171/252), links P 0.658 -> 0.713 (72/101), R 0.869 -> 0.857 (72/84). (The fresh set alone had been run once
-    # at the end of session 12: P 0.615 R 0.639, probability 0.907, deadline 0.531, links P 0.679 R 0.923.) Goals
-    # (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is met. The
-    # floors sit a little under, so that a change that loses ground on new posts fails; the messages give the
-    # figures only: the untouched part's misses are not looked at one by one.
+    # at the end of session 12: P 0.615 R 0.639, probability 0.907, deadline 0.531, links P 0.679 R 0.923.) Session
+    # 15 (odds lists, list structure, the statements' tense, deadlines from the calendar; run at its end): P 0.651
+    # R 0.648, probability 0.933, deadline 0.779 (208/267), links unchanged (that session's link rules lost on the
+    # untouched part and were reverted). Goals (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P
+    # and R >= 0.9): probability and deadline are met. The floors sit a little under, so that a change that loses
+    # ground on new posts fails; the messages give the figures only: the untouched part's misses are not looked at
+    # one by one.
     assert figures.posts >= 76
-    assert figures.prediction_recall.value >= 0.6, str(figures.prediction_recall)
-    assert figures.prediction_precision.value >= 0.62, str(figures.prediction_precision)
+    assert figures.prediction_recall.value >= 0.63, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.63, str(figures.prediction_precision)
     assert figures.probability_in_range.value >= 0.91, str(figures.probability_in_range)
-    assert figures.deadline_right.value >= 0.66, str(figures.deadline_right)
+    assert figures.deadline_right.value >= 0.76, str(figures.deadline_right)
     assert figures.link_recall.value >= 0.84, str(figures.link_recall)
     assert figures.link_precision.value >= 0.69, str(figures.link_precision)
 
@@ -113,14 +116,16 @@ def test_the_fresh_set_of_session_14_keeps_its_floor():
     # evidence links. Run once at the end of session 14, with the extractor as it was at the session's start and as
     # it was with that session's clause splitter (reverted after this run: it lost here): predictions P 0.592 (the
     # splitter 0.574) R 0.598 (0.591), probability in range 0.949, deadline 0.292 (28/96), links P 0.800 R 0.764.
-    # Goals (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is
-    # met. The floors sit a little under; the messages give the figures only (its misses are not looked at).
+    # Session 15, at its end: P 0.600 R 0.618, probability 0.951, deadline 0.343 (35/102), links unchanged (that
+    # session's link rules were reverted: here they gave P 0.741 R 0.755). Goals (P >= 0.7, R >= 0.8, probability
+    # >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is met. The floors sit a little under; the
+    # messages give the figures only (its misses are not looked at).
     figures = real_editorials.score([p for p in POSTS if real_editorials.fresh_in_session_14(p)])
     assert figures.posts == 75
-    assert figures.prediction_recall.value >= 0.58, str(figures.prediction_recall)
-    assert figures.prediction_precision.value >= 0.57, str(figures.prediction_precision)
-    assert figures.probability_in_range.value >= 0.93, str(figures.probability_in_range)
-    assert figures.deadline_right.value >= 0.27, str(figures.deadline_right)
+    assert figures.prediction_recall.value >= 0.6, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.58, str(figures.prediction_precision)
+    assert figures.probability_in_range.value >= 0.94, str(figures.probability_in_range)
+    assert figures.deadline_right.value >= 0.32, str(figures.deadline_right)
     assert figures.link_recall.value >= 0.74, str(figures.link_recall)
     assert figures.link_precision.value >= 0.78, str(figures.link_precision)
 
