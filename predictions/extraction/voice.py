@@ -291,6 +291,9 @@ _ODDS_RATIO = re.compile(r"^(?P<a>\d[\d,]*)\s*:\s*(?P<b>\d[\d,]*)\s*[–—-]+\s
 _ODDS_NUMBER = re.compile(r"^(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<pct>%|percent\b)?\s*(?:[:–—]\s*|-\s+|\s+)(?=[A-Z“\"‘'])")
 
 
+_ODDS_CHANCE = re.compile(r"^(?P<n>\d{1,3})\s*(?:%|percent\b)\s+(?:chance|likely|likelihood|probability)\b", re.I)
+
+
 def _says_percent(body: str) -> bool:
     return "%" in body or "percent" in body.lower()
 
@@ -322,7 +325,7 @@ def _odds_line(body: str) -> float | None:
         if re.search(r"\s[-–—]\s*\d[\d,.]*\s*$", rest):
             return None  # "31% - LIB - 21": a table's row (a vote share, then seats), not odds
         return round(n / 100, 4)
-    if m := re.match(r"^(?P<n>\d{1,3})\s*(?:%|percent\b)\s+(?:chance|likely|likelihood|probability)\b", text, re.I):
+    if m := _ODDS_CHANCE.match(text):
         return round(min(float(m["n"]), 100) / 100, 4)
     return None
 
@@ -552,12 +555,14 @@ def _tail_odds(text: str) -> float | None:
 def _odds_after_items(doc: _Doc, blocks: list[_Block]) -> None:
     """Items that end with their own odds, in a run of three or more such items (one item with a percentage at its
     end is more likely a quantity than odds): each is an odds line."""
+    source = doc.source
     found = [
         (k, odds)
         for k, block in enumerate(blocks)
         if block.kind in {"list", "prose"}
         and block.odds is None
-        and (odds := _tail_odds(doc.source[block.start : block.end])) is not None
+        and "%" in source[max(block.start, block.end - 10) : block.end]  # (a quick test before the pattern)
+        and (odds := _tail_odds(source[block.start : block.end])) is not None
     ]
     runs: list[list[tuple[int, float]]] = []
     for k, odds in found:
