@@ -552,18 +552,25 @@ def _tail_odds(text: str) -> float | None:
     return round(n / 100, 4) if n <= 100 else None
 
 
+#: How many items with their odds after them are read (five times the predictions a draft holds)
+ODDS_ITEMS_READ = 1000
+
+
 def _odds_after_items(doc: _Doc, blocks: list[_Block]) -> None:
     """Items that end with their own odds, in a run of three or more such items (one item with a percentage at its
     end is more likely a quantity than odds): each is an odds line."""
     source = doc.source
-    found = [
-        (k, odds)
-        for k, block in enumerate(blocks)
-        if block.kind in {"list", "prose"}
-        and block.odds is None
-        and "%" in source[max(block.start, block.end - 10) : block.end]  # (a quick test before the pattern)
-        and (odds := _tail_odds(source[block.start : block.end])) is not None
-    ]
+    found: list[tuple[int, float]] = []
+    for k, block in enumerate(blocks):
+        if len(found) >= ODDS_ITEMS_READ:
+            break  # (past the predictions a draft holds: a megabyte of odds lines is not read to its end)
+        if (
+            block.kind in {"list", "prose"}
+            and block.odds is None
+            and "%" in source[max(block.start, block.end - 10) : block.end]  # (a quick test before the pattern)
+            and (odds := _tail_odds(source[block.start : block.end])) is not None
+        ):
+            found.append((k, odds))
     runs: list[list[tuple[int, float]]] = []
     for k, odds in found:
         if runs and k - runs[-1][-1][0] <= 3:
