@@ -52,7 +52,8 @@ def fresh_in_session_14(post: Post) -> bool:
     """Posts 251-325: a fresh untouched set found and labelled blind in session 14 (COLLECTING_251-275.md,
     COLLECTING_276-300.md, COLLECTING_301-325.md), reported on its own beside the untouched posts of sessions 12 and
     13. (Posts 326-375, labelled blind in the same session, are held in reserve: ``split`` "reserve", scored by no
-    test.)"""
+    test; posts 451 onwards, labelled blind in session 15, are ``split`` "blind": kept for judging the next change,
+    scored by no test and run by nobody yet.)"""
     return post.split == "untouched" and 251 <= int(post.path.stem[:3]) <= 325
 
 
