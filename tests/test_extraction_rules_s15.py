@@ -49,6 +49,8 @@ def test_a_percentage_closing_one_item_or_a_quantity_is_not_odds():
         "- Inflation will fall to 2%\n- Unemployment will rise above 5%\n- Growth will slow by 1%\n"
     )
     assert all(p is None or p >= 0.5 for _, p in _found(quantities))  # the plain "will": not 2%, 5% and 1%
+    signed = "My outlook\n\n- GDP growth next year: -1.5%\n- Export growth next year: -3%\n- Farm output: -2%\n"
+    assert all(p is None or p >= 0.5 for _, p in _found(signed))  # a signed quantity, not odds of 1.5%, 3% and 2%
 
 
 def test_a_long_paragraph_ending_with_a_sentence_that_announces_a_list_makes_its_items_predictions():

@@ -45,6 +45,9 @@ class _Stated:
     end: int
 
 
+_SIGN_BEFORE = re.compile(r"(?:^|[\s:=(])[-−+]$")
+
+
 def _find_stated(text: str) -> _Stated | None:
     """A probability the author wrote as a number, in a context that makes it a probability."""
     if not _MAY_STATE.search(text):
@@ -79,6 +82,8 @@ def _find_stated(text: str) -> _Stated | None:
             candidates.append(_Stated(a / b, m.start(), m.end()))
     for cand in sorted(candidates, key=lambda c: c.start):
         before, after = text[max(0, cand.start - 80) : cand.start], text[cand.end :]
+        if _SIGN_BEFORE.search(before):
+            continue  # "GDP growth next year: -1.5%": a signed quantity, not a probability
         if (
             _PROB_AFTER.match(after)
             or _PROB_BEFORE.search(before)

@@ -543,6 +543,8 @@ def _tail_odds(text: str) -> float | None:
     if not (m := _TAIL_ODDS.search(text, cut)):
         return None
     claim = text[: m.start()].rstrip(" *_")
+    if claim.endswith((":", "=", "(")):
+        return None  # "GDP growth: -1.5%": a signed quantity, not odds
     # (one word is enough after an ellipsis: "...200M: 60%", the item above with another figure)
     if len(_words(claim)) < (1 if claim.startswith(("...", "…")) else 2):
         return None
