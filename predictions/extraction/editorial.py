@@ -834,8 +834,9 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
     intro = _introduction(doc, blocks, found)
     # the vote a post is about, dated in its title or opening (where a post says what it is about)
-    voting_day = stated_voting_day(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
-    season_end, season_preview = _season_end(f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}", base)
+    title_and_opening = f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}"
+    voting_day = stated_voting_day(title_and_opening, base)
+    season_end, season_preview = _season_end(title_and_opening, base)
     if not (published_on or given):
         season_end = None  # which season, for a post that gives no date?
     for pred, block in found:
