@@ -265,6 +265,10 @@ def _adversarial_posts(limit: int) -> list[tuple[str, str]]:
                                                "and ")),
         ("list items, all rejected", _filled(limit, lambda n, a, b: f"- The {a} said {b} will cost {n} dollars\n")),
         ("odds items, hard-wrapped", _filled(limit, lambda n, a, b: f"- The {a} will meet {b} {n}:\n  {n % 100}%\n")),
+        ("paragraphs announcing a list", _filled(limit, lambda n, a, b: f"Every winter the {a} meets to write down "
+                                                 f"what the season holds for {b}, read out again a year later with a "
+                                                 f"prize for the best guess. Here are this year's predictions ({n}):\n"
+                                                 f"- The {a} finishes {b}\n")),
         ("one paragraph of dated predictions", _filled(limit, lambda n, a, b: f"On {1 + n % 28} March {1990 + n % 60} "
                                                        f"the {a} will meet by the end of {2030 + n % 9}. ")),
         ("links only", _filled(limit, lambda n, a, b: f"[{b.title()} report {n}](https://news{n % 97}.example.com/2024/"

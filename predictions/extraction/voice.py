@@ -458,10 +458,15 @@ def _blocks(doc: _Doc, infos: list[_Info]) -> list[_Block]:
                 and bool(_ANNOUNCES.search(last))
                 and bool(_FIRST_PERSON.search(text) or re.search(r"\b(?:here|list)\b", text, re.I))
             )
-    for block, at in announcing:
-        header = replace(block, start=at, header=True)
-        block.end = at
-        blocks.insert(blocks.index(block) + 1, header)
+    if announcing:  # each such sentence becomes a header block of its own, right after its paragraph (one pass)
+        split_at = {id(block): at for block, at in announcing}
+        parts: list[_Block] = []
+        for block in blocks:
+            parts.append(block)
+            if (at := split_at.get(id(block))) is not None:
+                parts.append(replace(block, start=at, header=True))
+                block.end = at
+        blocks[:] = parts
     reasons = False
     for block in blocks:  # the items under "Why this could come true:", "Reasons:", "The drivers:"
         text = doc.source[block.start : block.end].strip()
