@@ -44,17 +44,24 @@ class Post:
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
-    def extract(self) -> Draft:
-        return extract_editorial(self.text(), published_on=self.published_on)
+    def extract(self, *, learned_reader: bool = True) -> Draft:
+        """The draft, as the article import makes it (with the learned reader), or by the rules alone."""
+        return extract_editorial(self.text(), published_on=self.published_on, learned_reader=learned_reader)
 
 
 def fresh_in_session_14(post: Post) -> bool:
     """Posts 251-325: a fresh untouched set found and labelled blind in session 14 (COLLECTING_251-275.md,
     COLLECTING_276-300.md, COLLECTING_301-325.md), reported on its own beside the untouched posts of sessions 12 and
     13. (Posts 326-375, labelled blind in the same session, are held in reserve: ``split`` "reserve", scored by no
-    test; posts 451 onwards, labelled blind in session 15, are ``split`` "blind": kept for judging the next change,
-    scored by no test and run by nobody yet.)"""
+    test; posts 451-525, labelled blind in session 15, judged session 16's learned reader once and then joined the
+    untouched part: ``blind_of_session_15``.)"""
     return post.split == "untouched" and 251 <= int(post.path.stem[:3]) <= 325
+
+
+def blind_of_session_15(post: Post) -> bool:
+    """Posts 451-525: labelled blind in session 15, run once in session 16 to judge the learned reader (the
+    README's "Session 16 decides"), then untouched."""
+    return post.split == "untouched" and 451 <= int(post.path.stem[:3]) <= 525
 
 
 def posts(split: str | None = None) -> list[Post]:
@@ -157,8 +164,11 @@ class Figures:
                 self.outlet_right.add(g.outlet == w["outlet"])
 
 
-def score(selected: list[Post]) -> Figures:
+def score(selected: list[Post], *, learned_reader: bool = True) -> Figures:
+    """The figures of the drafts of the selected posts: as the import makes them, or (``learned_reader=False``) by
+    the rules alone (on the posts the learned reader was trained on, the tuning part and the reserve, its figures
+    are in-sample: the rules' own are what those posts can still tell)."""
     figures = Figures()
     for post in selected:
-        figures.add(post, post.extract())
+        figures.add(post, post.extract(learned_reader=learned_reader))
     return figures

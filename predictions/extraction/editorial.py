@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import re
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from predictions.confidence import normalise_phrase, probability_for_phrase
+from predictions.extraction import learned
 from predictions.extraction.dates import (
     _find_date,
     deadline_in,
@@ -39,8 +41,13 @@ from predictions.extraction.sentences import (
     _FUTURE,
     _LABEL_ONLY,
     _MODAL,
+    _PAST_CLAIM,
+    _REMARK_LABEL,
+    _SCORED,
+    _SETTLED,
     _UNFINISHED,
     JOKE_ASIDE,
+    _attributed,
     _has_signal,
     _is_candidate,
     _is_number_only,
@@ -282,6 +289,85 @@ def _predictions(
             block_of[id(pred)] = block
         done = len(results)
     return [(pred, block_of[id(pred)]) for pred in results], stopped, unread_from
+
+
+def _never_added(
+    doc: _Doc, infos: list[_Info], starts: list[int], unit: learned.Unit, title: str, *, in_voice: bool
+) -> bool:
+    """What the learned reader may not add, whatever its probability: the post's title, a line that is an evidence
+    link ("Russia will loan Belarus $1.5bn — Reuters"), a question, someone else's words (a blockquote outside the
+    pundit's voice, "..., officials said")."""
+    line = bisect.bisect_right(starts, unit.start) - 1
+    if line >= 0 and (
+        infos[line].evidence is not None or infos[line].byline or (doc.lines[line].quoted and not in_voice)
+    ):
+        return True
+    if title and unit.text.strip(" .!*_#").casefold() == title.strip(" .!*_#").casefold():
+        return True
+    if len(re.findall(r"\w+", unit.text)) < 3:
+        return True  # "Blog", "Maybe not.": no claim of its own
+    plain = _unquoted(unit.text).strip()
+    if unit.text.rstrip(" *_)”\"'").endswith("?") or _attributed(plain):
+        return True
+    # a past prediction graded ("X exceeds $7 billion: 80% (did not happen)", "Right!"), a remark on the list
+    return bool(
+        _VERDICT.match(plain) or _GRADED.match(plain) or _SCORED.search(plain) or _REMARK_LABEL.match(plain)
+        or (_PAST_CLAIM.search(plain) and _SETTLED.search(plain))
+    )  # fmt: skip
+
+
+def _with_learned(
+    doc: _Doc,
+    infos: list[_Info],
+    blocks: list[_Block],
+    voice: list[_Block],
+    found: list[tuple[DraftPrediction, _Block]],
+    title: str,
+) -> list[tuple[DraftPrediction, _Block]]:
+    """The rules' predictions, with the sentences the learned reader (learned.py) takes for predictions that the
+    rules did not find, in the post's order. A post longer than learned.MAX_UNITS sentences: the rules alone."""
+    source = doc.source
+    in_voice = {id(b) for b in voice}
+    units: list[tuple[learned.Unit, _Block, str | None]] = []  # (unit, its block, the sentence before it)
+    for block in sorted(blocks, key=lambda b: b.start):
+        side = learned.standing(
+            item=block.kind == "list", announced=block.header_item, odds=block.odds is not None,
+            voice=id(block) in in_voice, heading=block.context or block.heading or "", title=title,
+        )  # fmt: skip
+        before = None
+        for s, e in _sentences(source, block.start, block.end):
+            text = source[s:e].strip()
+            if text:
+                start = source.index(text, s)
+                units.append((learned.Unit(start, start + len(text), text, side), block, before))
+                before = text
+            if len(units) > learned.MAX_UNITS:
+                return found
+    quotes = [pred.quote.strip() for pred, _ in found]
+    starts = [line.start for line in doc.lines]
+    # only what could be added is scored: not the rules' own predictions, nor what may never be added
+    units = [
+        (unit, block, before)
+        for unit, block, before in units
+        if not any(unit.text in q or q in unit.text for q in quotes)
+        and not _never_added(doc, infos, starts, unit, title, in_voice=id(block) in in_voice)
+    ]
+    topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
+    added: list[tuple[int, DraftPrediction, _Block]] = []
+    for (unit, block, before), p in zip(units, learned.probabilities([u for u, _, _ in units]), strict=True):
+        if p < learned.THRESHOLD:
+            continue
+        pred = _prediction(unit.text, context=before, topic=topic, asserted=True) or DraftPrediction(
+            unit.text, unit.text, probability_for_phrase("will"), "inferred", None, False
+        )
+        pred.quote = unit.text
+        added.append((unit.start, pred, block))
+    if not added:
+        return found
+    at = {id(pred): source.find(pred.quote, block.start) for pred, block in found}
+    merged = [(at[id(pred)], pred, block) for pred, block in found] + added
+    merged.sort(key=lambda x: x[0])
+    return [(pred, block) for _, pred, block in merged][:MAX_PREDICTIONS]
 
 
 # A claim said by a hedge and a noun phrase, after a prediction: "Possibly best picture.", "Maybe Ohio too."
@@ -764,11 +850,15 @@ def _cycles_not_collected() -> Iterator[None]:
 
 
 @_cycles_not_collected()
-def extract_editorial(text: str, *, default_pundit: str | None = None, published_on: date | None = None) -> Draft:
+def extract_editorial(
+    text: str, *, default_pundit: str | None = None, published_on: date | None = None, learned_reader: bool = False
+) -> Draft:
     """Turn an editorial (plain text, markdown or HTML) into a draft: see the package docstring for the rules.
 
     `published_on` is the post's date when the post does not give one itself; relative deadlines ("this year")
-    are read from the post's date, else from today."""
+    are read from the post's date, else from today. `learned_reader`: the rules' predictions are joined by the
+    sentences a learned model takes for predictions (learned.py; the article import turns it on with the setting
+    EXTRACTION_LEARNED_READER); off, the rules alone, which the rules' own tests describe."""
     doc = _parse_html(text) if looks_like_html(text) else _parse_text(text)
     infos = _classify(doc)
     blocks = _blocks(doc, infos)
@@ -832,6 +922,8 @@ def extract_editorial(text: str, *, default_pundit: str | None = None, published
     found, stopped, unread_from = _predictions(doc, blocks, voice, opinion, base, listing)
     if listing and len(found) < MAX_PREDICTIONS:
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
+    if learned_reader and opinion and not stopped:  # a news report: its "will" is reporting (voice.py)
+        found = _with_learned(doc, infos, blocks, voice, found, title or "")
     intro = _introduction(doc, blocks, found)
     # the vote a post is about, dated in its title or opening (where a post says what it is about)
     title_and_opening = f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}"

@@ -270,7 +270,7 @@ def page_from_html(html: str, *, base_url: str | None = None) -> Page:
     extractor, draft = "trafilatura", None
     if main and main.strip():
         main = _with_head(main, title=title, author=author, published_on=published_on)
-        draft = extract_editorial(main)
+        draft = extract_editorial(main, learned_reader=settings.EXTRACTION_LEARNED_READER)
     if draft is None or not (draft.predictions or draft.evidence):
         main, extractor, draft = html, "raw html", None
     return Page(
@@ -521,7 +521,9 @@ def article_import(
     if (text is None) == (url is None):
         raise ImportRefused({"non_field_errors": ["Give either the editorial's text or its url, not both."]})
     page = read_text(text) if text is not None else read_page(url or "")
-    draft = page.draft or extract_editorial(page.text, published_on=page.published_on)
+    draft = page.draft or extract_editorial(
+        page.text, published_on=page.published_on, learned_reader=settings.EXTRACTION_LEARNED_READER
+    )
     # Links back to the page itself or to the same blog's other posts are not cited sources.
     draft.evidence = [e for e in draft.evidence if not (e.url and own_site_link(e.url, page.final_url or page.url))]
     # What the main text lacks, the page's metadata gives (the pundit: byline or marker first, then the page's

@@ -99,6 +99,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Request bodies: the article import takes up to 1 MB of text; anything larger is refused with 400.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1_048_576)
+# The article import joins the rules' predictions with the sentences a small learned model (shipped with the code,
+# run on the CPU: predictions/extraction/learned.py) takes for predictions; off: the rules alone.
+EXTRACTION_LEARNED_READER = env.bool("EXTRACTION_LEARNED_READER", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES + 65_536
 
 # Cache: Redis where REDIS_URL is set (shared locks across workers), else local memory.

@@ -1,0 +1,81 @@
+"""A learned reader of a post's sentences: how likely each one is a prediction an editor would log.
+
+The rules (voice.py, editorial.py) decide by the words of a sentence and where it stands; they miss what they were
+not written for. This model was trained on the labelled real posts (tests/fixtures/editorials_real/, the tuning
+part and the reserve: 270 posts, 5,153 sentences): all-MiniLM-L6-v2, sentence-transformers' small English model
+(22 M parameters, Apache-2.0), fine-tuned as a classifier of one sentence paired with where it stands ("item |
+heading | title"), then exported to ONNX with int8 weights (bench/extraction_finetune.py: modes ``finetune`` and
+``export``; provenance and figures in model/README.md). It runs on the CPU through onnxruntime, with the model's own
+tokenizer (``tokenizers``); nothing is downloaded at run time.
+
+The model reads posts of at most MAX_UNITS sentences (a real editorial has a few dozen to a few hundred; ~3 ms a
+sentence here): a longer text (a book, a paste of an archive, the 1 MB post) is read by the rules alone, so that
+extraction of the largest allowed post stays under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+MODEL = Path(__file__).with_name("model")
+#: At or above this probability a sentence is a prediction (fixed before the blind run: model/README.md).
+THRESHOLD = 0.5
+#: The longest post, in sentences, the model reads (longer ones: the rules alone).
+MAX_UNITS = 300
+#: The model's input: the sentence and its standing, cut to this many tokens (as in training).
+MAX_TOKENS = 160
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence of a block, as the model sees it."""
+
+    start: int  # in the post's source, after stripping
+    end: int
+    text: str
+    standing: str
+
+
+def standing(*, item: bool, announced: bool, odds: bool, voice: bool, heading: str, title: str) -> str:
+    """The second text of the model's pair: the block's kind, its heading and the post's title (as in training:
+    bench/extraction_finetune.py's ``side``)."""
+    tags = [name for name, on in (("item", item), ("announced", announced), ("odds", odds)) if on]
+    tags += [] if voice else ["quoted"]
+    return f"{' '.join(tags)} | {heading[:150]} | {title[:100]}"
+
+
+@cache
+def _reader():  # type: ignore[no-untyped-def]
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(MODEL / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.no_padding()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # one request's sentences; a server runs several workers side by side
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(MODEL / "scorer.int8.onnx"), options, providers=["CPUExecutionProvider"])
+    return tokenizer, session
+
+
+def probabilities(units: list[Unit]) -> list[float]:
+    """The model's probability that each unit is a prediction. One sentence at a time: the int8 model quantizes
+    its activations per call, so a sentence scored in a batch would depend on its neighbours; alone, the same
+    sentence in the same standing always gets the same probability (and batches were no faster here)."""
+    import numpy as np
+
+    tokenizer, session = _reader()
+    out = []
+    for unit in units:
+        encoded = tokenizer.encode(unit.text, unit.standing)
+        feed = {
+            "input_ids": np.array([encoded.ids], dtype=np.int64),
+            "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
+        }
+        out.append(float(session.run(None, feed)[0][0]))
+    return out
