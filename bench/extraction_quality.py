@@ -60,7 +60,7 @@ django.setup()
 
 import trafilatura  # noqa: E402
 
-from predictions.extraction import Draft, extract_editorial  # noqa: E402
+from predictions.extraction import Draft, extract_editorial, learned  # noqa: E402
 from predictions.services.article_import import decode_body, page_from_html  # noqa: E402
 from tests import real_editorials  # noqa: E402
 from tests.test_extraction import match_evidence, match_predictions  # noqa: E402
@@ -182,7 +182,10 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
         print(f"    probability in the labelled range {figures.probability_in_range}")
         print(f"    deadline right (text gives one)   {figures.deadline_right}")
         print(f"    links        precision {figures.link_precision}  recall {figures.link_recall}")
-        print(f"    outlet of matched URL links       {figures.outlet_right}\n")
+        print(f"    outlet of matched URL links       {figures.outlet_right}")
+        # the learned reader was trained on the tuning part (and the reserve): there its figures are in-sample
+        rules = real_editorials.score(selected, learned_reader=False)
+        print(f"    the rules alone (no learned reader): {_one_line(rules)}\n")
         # the tuning part's posts by when they joined it: the first labelling's tuning posts, the 17 of the first
         # untouched third (moved to tuning in session 12, ``was_untouched``), and the posts labelled later (``added``)
         first = [p for p in selected if "added" not in p.label and "was_untouched" not in p.label]
@@ -193,10 +196,12 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
         ]
         if part == "untouched":  # by when they were labelled: each set is reported on its own too
             fresh_14 = [p for p in selected if real_editorials.fresh_in_session_14(p)]
+            blind_15 = [p for p in selected if real_editorials.blind_of_session_15(p)]
             groups = [
                 ("the fresh set of session 12 and the posts drawn in session 13", [
-                    p for p in selected if not real_editorials.fresh_in_session_14(p)]),
+                    p for p in selected if p not in fresh_14 and p not in blind_15]),
                 ("the fresh set 251-325 of session 14", fresh_14),
+                ("the blind set 451-525 of session 15", blind_15),
             ]  # fmt: skip
         if sum(bool(g) for _, g in groups) > 1:
             for label, group in groups:
@@ -287,10 +292,28 @@ def speed() -> None:
         runs = []
         for _ in range(2):
             start = time.process_time()
-            draft = extract_editorial(text)
+            draft = extract_editorial(text, learned_reader=True)  # as the import reads it
             runs.append(time.process_time() - start)
         print(f"  {label:36s} {len(text):9,d} chars: first {runs[0]:.2f} s, next {runs[1]:.2f} s "
               f"({len(draft.predictions)} predictions, {len(draft.evidence)} links)")  # fmt: skip
+    # the longest post the learned reader reads (learned.MAX_UNITS sentences), every sentence one the rules reject
+    # (the author's plans, present-tense claims) so that each one is scored by the model
+    for label, piece in (
+        ("plans, the most the model reads", "I will write about the {a} and {b} again in post {n} next year. "),
+        ("claims, the most the model reads", "The {a} drops {b} in vote {n}, and nobody objects to it at all. "),
+    ):
+        names, topics = ["mayor", "council", "board", "court"], ["the budget", "the roads", "the tram", "the port"]
+        text = "".join(
+            piece.format(n=n, a=names[n % 4], b=topics[n // 4 % 4]) + ("\n\n" if n % 5 == 4 else "")
+            for n in range(learned.MAX_UNITS)
+        )
+        runs = []
+        for _ in range(2):
+            start = time.process_time()
+            draft = extract_editorial(text, learned_reader=True)
+            runs.append(time.process_time() - start)
+        print(f"  {label:36s} {len(text):9,d} chars: first {runs[0]:.2f} s, next {runs[1]:.2f} s "
+              f"({len(draft.predictions)} predictions)")  # fmt: skip
     print()
 
 

@@ -15,6 +15,8 @@ The modules, in the order the work is done:
     probability  stated numbers and confidence phrases (predictions.confidence)
     statement  the quote → a proposition in the future tense
     editorial  the whole post → a Draft
+    learned    a learned reader of sentences (a small fine-tuned model, int8 ONNX, on the CPU): the sentences it
+               takes for predictions join the rules' when the caller asks (the article import does, by setting)
     wordtest   a quick word test before a long pattern (the words every match of it holds)
 
 Who speaks (the pundit, and where predictions may come from)

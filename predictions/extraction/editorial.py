@@ -47,6 +47,7 @@ from predictions.extraction.sentences import (
     _SETTLED,
     _UNFINISHED,
     JOKE_ASIDE,
+    MAX_SENTENCE,
     _attributed,
     _has_signal,
     _is_candidate,
@@ -349,7 +350,8 @@ def _with_learned(
     units = [
         (unit, block, before)
         for unit, block, before in units
-        if not any(unit.text in q or q in unit.text for q in quotes)
+        if len(unit.text) <= MAX_SENTENCE  # no sentence an editor logs (sentences.py)
+        and not any(unit.text in q or q in unit.text for q in quotes)
         and not _never_added(doc, infos, starts, unit, title, in_voice=id(block) in in_voice)
     ]
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
