@@ -301,11 +301,17 @@ def speed() -> None:
     for label, piece in (
         ("plans, the most the model reads", "I will write about the {a} and {b} again in post {n} next year. "),
         ("claims, the most the model reads", "The {a} drops {b} in vote {n}, and nobody objects to it at all. "),
+        # sentences of ~45 tokens: 250 of them just under the tokens the model reads in one post (MAX_TOKENS_READ)
+        (
+            "long claims, the most tokens read",
+            "The {a} drops {b} in vote {n}, and nobody in the chamber, the "
+            "press gallery or the crowded public seats at the back of the old hall objects to it at all. ",
+        ),
     ):
         names, topics = ["mayor", "council", "board", "court"], ["the budget", "the roads", "the tram", "the port"]
         text = "".join(
             piece.format(n=n, a=names[n % 4], b=topics[n // 4 % 4]) + ("\n\n" if n % 5 == 4 else "")
-            for n in range(learned.MAX_UNITS)
+            for n in range(learned.MAX_UNITS if "long" not in label else 250)
         )
         runs = []
         for _ in range(2):

@@ -90,7 +90,7 @@ def test_a_news_report_gets_nothing_from_it():
         ("The election outlook for 2027\n\nThe mayor will lose.\n", "The election outlook for 2027"),  # the title
         ("I think prices will rise.\n\nWill the council ever agree on a budget?\n", "Will the council"),  # a question
         ("I think prices will rise.\n\nRates will rise in March, officials said.\n", "Rates will rise"),  # attributed
-        ("Outlook\n\nBy Jane Doe\n\nRates will rise in March.\n", "By Jane Doe"),  # a byline
+        ("Outlook\n\nRates will rise in March.\n\nBy Gyan Pathak.\n", "By Gyan Pathak."),  # a byline
         ("Outlook\n\nRates will rise in March.\n\n> The regime will fall within a year.\n", "The regime"),  # quoted
         ("Outlook\n\nRates will rise.\n\nRussia will loan Belarus $1.5bn — Reuters\n", "Russia will"),  # a link line
         ("Outlook\n\nRates will rise.\n\nMaybe not.\n", "Maybe not."),  # fewer than three words
@@ -136,3 +136,24 @@ def test_the_import_uses_it_by_the_setting(editor_client, settings):
         r = editor_client.post("/api/v1/imports/article/", body, format="json")
         assert r.status_code == 200, r.content
         assert any(wanted in p["quote"] for p in r.json()["predictions"]) is on
+
+
+def test_a_post_of_long_sentences_is_read_by_the_rules_alone():
+    # fewer than MAX_UNITS sentences, but more tokens than the model reads in one post (each sentence is cut to
+    # MAX_TOKENS, the model's time grows with the tokens): the rules alone, the same draft
+    long = "The council " + " ".join(f"discussed item {n} of the budget" for n in range(40)) + " at length today. "
+    units = [learned.Unit(0, 0, long, "")] * (learned.MAX_TOKENS_READ // learned.MAX_TOKENS + 1)
+    assert learned.probabilities(units) is None
+    assert learned.probabilities(units[:3]) is not None
+    text = "Outlook\n\nI think the mayor will lose in May.\n\n" + "\n\n".join(long for _ in range(len(units)))
+    both = extract_editorial(text, published_on=date(2026, 1, 5), learned_reader=True)
+    rules = extract_editorial(text, published_on=date(2026, 1, 5))
+    assert [p.to_dict() for p in both.predictions] == [p.to_dict() for p in rules.predictions] != []
+
+
+def test_the_seed_keeps_its_exact_result_with_it():
+    # the demo editorial (tests/test_extraction.py pins its draft): the learned reader adds nothing to it
+    text = (ROOT / "tests" / "fixtures" / "editorials" / "000_seed_wnu_2020-09-14.txt").read_text(encoding="utf-8")
+    both = extract_editorial(text, learned_reader=True)
+    assert both.to_dict() == extract_editorial(text).to_dict()
+    assert len(both.predictions) == 2 and len(both.evidence) == 12

@@ -65,6 +65,7 @@ from predictions.extraction.voice import (
     PICK_LINE,
     _Block,
     _blocks,
+    _byline,
     _classify,
     _Info,
     _voice,
@@ -305,8 +306,8 @@ def _never_added(
         return True
     if title and unit.text.strip(" .!*_#").casefold() == title.strip(" .!*_#").casefold():
         return True
-    if len(re.findall(r"\w+", unit.text)) < 3:
-        return True  # "Blog", "Maybe not.": no claim of its own
+    if len(re.findall(r"\w+", unit.text)) < 3 or _byline(unit.text):
+        return True  # "Blog", "Maybe not.", "By Gyan Pathak.": no claim of its own
     plain = _unquoted(unit.text).strip()
     if unit.text.rstrip(" *_)”\"'").endswith("?") or _attributed(plain):
         return True
@@ -326,7 +327,8 @@ def _with_learned(
     title: str,
 ) -> list[tuple[DraftPrediction, _Block]]:
     """The rules' predictions, with the sentences the learned reader (learned.py) takes for predictions that the
-    rules did not find, in the post's order. A post longer than learned.MAX_UNITS sentences: the rules alone."""
+    rules did not find, in the post's order. A post longer than learned.MAX_UNITS sentences or learned.MAX_TOKENS_READ
+    tokens: the rules alone."""
     source = doc.source
     in_voice = {id(b) for b in voice}
     units: list[tuple[learned.Unit, _Block, str | None]] = []  # (unit, its block, the sentence before it)
@@ -356,7 +358,10 @@ def _with_learned(
     ]
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
     added: list[tuple[int, DraftPrediction, _Block]] = []
-    for (unit, block, before), p in zip(units, learned.probabilities([u for u, _, _ in units]), strict=True):
+    scores = learned.probabilities([u for u, _, _ in units])
+    if scores is None:  # more tokens than the model reads in one post: the rules alone
+        return found
+    for (unit, block, before), p in zip(units, scores, strict=True):
         if p < learned.THRESHOLD:
             continue
         pred = _prediction(unit.text, context=before, topic=topic, asserted=True) or DraftPrediction(

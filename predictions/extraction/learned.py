@@ -8,9 +8,9 @@ heading | title"), then exported to ONNX with int8 weights (bench/extraction_fin
 ``export``; provenance and figures in model/README.md). It runs on the CPU through onnxruntime, with the model's own
 tokenizer (``tokenizers``); nothing is downloaded at run time.
 
-The model reads posts of at most MAX_UNITS sentences (a real editorial has a few dozen to a few hundred; ~3 ms a
-sentence here): a longer text (a book, a paste of an archive, the 1 MB post) is read by the rules alone, so that
-extraction of the largest allowed post stays under a second.
+The model reads posts of at most MAX_UNITS sentences and MAX_TOKENS_READ tokens (a real editorial has a few dozen
+sentences; ~2-3 ms a sentence here): a longer text (a book, a paste of an archive, the 1 MB post, 300 sentences of
+150 words each) is read by the rules alone, so that extraction of the largest allowed post stays under a second.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ MODEL = Path(__file__).with_name("model")
 THRESHOLD = 0.5
 #: The longest post, in sentences, the model reads (longer ones: the rules alone).
 MAX_UNITS = 300
+#: The most tokens the model reads in one post (sentences and their standing, each cut to MAX_TOKENS): the model's
+#: time grows with them (~0.05 ms a token here), so 300 sentences of 160 tokens each (a 1 MB post of long
+#: sentences) are not read; a real post of 300 sentences holds ~12,000 (an editorial of a few dozen: 1,000-4,000).
+MAX_TOKENS_READ = 12_000
 #: The model's input: the sentence and its standing, cut to this many tokens (as in training).
 MAX_TOKENS = 160
 
@@ -62,20 +66,23 @@ def _reader():  # type: ignore[no-untyped-def]
     return tokenizer, session
 
 
-def probabilities(units: list[Unit]) -> list[float]:
-    """The model's probability that each unit is a prediction. One sentence at a time: the int8 model quantizes
-    its activations per call, so a sentence scored in a batch would depend on its neighbours; alone, the same
-    sentence in the same standing always gets the same probability (and batches were no faster here)."""
+def probabilities(units: list[Unit]) -> list[float] | None:
+    """The model's probability that each unit is a prediction; None when the units hold more than MAX_TOKENS_READ
+    tokens (the rules alone read such a post). One sentence at a time: the int8 model quantizes its activations per
+    call, so a sentence scored in a batch would depend on its neighbours; alone, the same sentence in the same
+    standing always gets the same probability (and batches were no faster here)."""
     import numpy as np
 
     tokenizer, session = _reader()
+    encoded = [tokenizer.encode(unit.text, unit.standing) for unit in units]
+    if sum(len(e.ids) for e in encoded) > MAX_TOKENS_READ:
+        return None
     out = []
-    for unit in units:
-        encoded = tokenizer.encode(unit.text, unit.standing)
+    for e in encoded:
         feed = {
-            "input_ids": np.array([encoded.ids], dtype=np.int64),
-            "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
-            "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
+            "input_ids": np.array([e.ids], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids], dtype=np.int64),
         }
         out.append(float(session.run(None, feed)[0][0]))
     return out
