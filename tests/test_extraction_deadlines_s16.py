@@ -47,12 +47,18 @@ def test_a_title_deadline_dates_the_posts_predictions() -> None:
 
 
 def test_only_a_led_deadline_of_a_title_counts() -> None:
-    assert _title_deadline("A Deal Before Christmas?", date(2017, 10, 28)) == (
+    assert _title_deadline("A Deal Before Christmas?", date(2017, 10, 28), False) == (
         date(2017, 12, 25),
         "Before Christmas",
     )
-    assert _title_deadline("Thoughts on Monday", date(2017, 10, 28)) is None
-    assert _title_deadline("What happens next year", date(2017, 10, 28)) is None
+    assert _title_deadline("Thoughts on Monday", date(2017, 10, 28), False) is None
+    assert _title_deadline("What happens next year", date(2017, 10, 28), False) is None
+    assert _title_deadline("Governors: my last look before the election", date(2024, 10, 26), True) is None
+    # in a post on American politics, "by November" of a claim on the vote is election day
+    assert _title_deadline("Why Trump will lose by November", date(2024, 3, 1), True) == (
+        date(2024, 11, 5),
+        "by November",
+    )
 
 
 def test_an_undated_opening_seeing_a_year_out_is_a_new_years_column() -> None:

@@ -506,12 +506,14 @@ def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tupl
 _LED_DEADLINE = re.compile(r"(?:by|before|until|till|no\s+later\s+than)\b", re.I)
 
 
-def _title_deadline(title: str, base: date) -> tuple[date, str] | None:
+def _title_deadline(title: str, base: date, us_politics: bool) -> tuple[date, str] | None:
     """A deadline a title sets, led by "by", "before" or "until" ("Indictments By Monday", "A Deal Before
     Christmas?"): the deadline of the post's predictions that give none themselves. Not an election's ("my last
     look before the election" says when the post is written; a call on who wins has its election day anyway)."""
-    found = deadline_in(title, base)
-    return found if found and _LED_DEADLINE.match(found[1]) else None
+    found = deadline_in(title, base, us_politics=us_politics)
+    if found and _LED_DEADLINE.match(found[1]) and not _ELECTION_POST.search(found[1]):
+        return found
+    return None
 
 
 #: How far an introduction reaches: its first blocks, each a short paragraph
@@ -685,7 +687,7 @@ def _deadline(
                 if announced and text in intro and text not in before and _INTRO_NOT_PERIOD.search(announced[1]):
                     announced = None  # an introduction's "tonight" or "Sunday" is no period of predictions
     if found is None and announced is None and title:  # "Mueller: Indictments By Monday": the post's deadline
-        announced = once("titled", title, lambda: _title_deadline(title, base))
+        announced = once("titled", title, lambda: _title_deadline(title, base, us_politics))
     if found is None and announced is None and new_year:
         found = date(base.year, 12, 31), str(base.year)  # a New Year's column: its predictions are the year's
     if found is None and announced is None and voting_day is not None:
