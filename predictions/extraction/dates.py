@@ -80,7 +80,8 @@ _RANGE = (
     r"\s*(?:-|–|\s+to\s+|\s+or\s+)\s*)?"
 )
 _DURATION = re.compile(
-    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?{_RANGE}{_COUNT}\s+{_UNIT}"
+    rf"\b(?P<lead>(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming)\s+|within\s+|in\s+)?"
+    rf"(?:(?<=\s)(?:about|around|roughly|approximately|some)\s+)?{_RANGE}{_COUNT}\s+{_UNIT}"
     r"(?P<tail>\s+from\s+(?:now|today)|['’]\s*time)?\b(?!\s+(?:of|ago|before|after|later|earlier)\b)",
     re.I,
 )
@@ -360,7 +361,7 @@ _SEASON_PHRASE = re.compile(
 )
 _HOLIDAYS = r"(?P<holiday>christmas(?:\s+day)?|thanksgiving|new\s+year['’]?s(?:\s+day|\s+eve)?|easter|halloween|labou?r\s+day|memorial\s+day|independence\s+day|canada\s+day|bastille\s+day|australia\s+day|valentine['’]?s\s+day)"  # noqa: E501
 _HOLIDAY_PHRASE = re.compile(
-    rf"\b(?P<lead>by|before|until|till|in\s+time\s+for|for)\s+(?:next\s+)?{_HOLIDAYS}"
+    rf"\b(?P<lead>by|before|until|till|in\s+time\s+for|for|around)\s+(?:next\s+)?{_HOLIDAYS}"
     r"(?:\s+(?P<year>(?:19|20)\d\d))?\b",
     re.I,
 )
@@ -401,7 +402,7 @@ _DECADE = re.compile(
 )
 _VAGUE = {"couple": 2, "couple of": 2, "few": 3, "several": 5, "coming": None}
 _VAGUE_COUNT = re.compile(
-    r"\b(?:in|within|over|during)\s+the\s+(?:next|coming|following)\s+(?P<how>couple(?:\s+of)?|few|several)?\s*"
+    r"\b(?:in|within|over|during|for)\s+the\s+(?:next|coming|following)\s+(?P<how>couple(?:\s+of)?|few|several)?\s*"
     r"(?:(?:short|long)\s+)?(?P<unit>years|months|weeks|days)\b|\b(?:in|within)\s+(?:a\s+)?(?P<how2>couple\s+of|few"
     r"|several)\s+(?:(?:short|long)\s+)?(?P<unit2>years|months|weeks|days)\b",  # "in a few short years"
     re.I,
@@ -718,10 +719,24 @@ def trailing_deadline(text: str, base: date) -> tuple[date, str] | None:
     return (day, m.group(0).strip(" .")) if day >= base else None
 
 
+# Before a year, words seeing it out: "to close out 1998 with a list of predictions" is about the year after it
+_SEEN_OUT = re.compile(
+    r"\b(?:(?:close|closing|round|rounding|wrap|wrapping)\s+(?:out|off|up)|see\s+out|seeing\s+out)\s+$", re.I
+)
+
+
 def year_ahead(text: str) -> tuple[date, str] | None:
     """The year a title or announcing line is about: "2024 Predictions", "predictions for 2015", "what I think
-    2007 will bring" → (31 December of that year, the year)."""
-    m = _TITLE_YEAR.search(text)
+    2007 will bring" → (31 December of that year, the year); not a year it sees out ("to close out 1998 with a list
+    of predictions ... prophecies for 1999": 1999)."""
+    m = next(
+        (
+            m
+            for m in _TITLE_YEAR.finditer(text)
+            if not (m["before"] and _SEEN_OUT.search(text[max(0, m.start() - 30) : m.start()]))
+        ),
+        None,
+    )
     if not m:
         return None
     year = m["after"] or m["before"] or m["will"] or (f"20{m['short']}" if m["short"] else None)
@@ -830,4 +845,17 @@ def nfl_regular_season_end(base: date) -> date | None:
         last = labor_day + timedelta(days=6 + 7 * ((18 if season >= 2021 else 17) - 1))
     except (OverflowError, ValueError):
         return None  # a post dated at the calendar's ends
+    return last if last >= base else None
+
+
+def nba_regular_season_end(base: date) -> date | None:
+    """The last day of the NBA's regular season under way or ahead at `base`, or None after it (the playoffs): the
+    Wednesday of 10-16 April (the 16th in 2008, the 12th in 2017, the 11th in 2018; the 82 games start in late
+    October)."""
+    season = base.year + 1 if base.month >= 7 else base.year
+    try:
+        tenth = date(season, 4, 10)
+    except ValueError:
+        return None  # a post dated at the calendar's end
+    last = tenth + timedelta(days=(2 - tenth.weekday()) % 7)
     return last if last >= base else None

@@ -16,6 +16,7 @@ from predictions.extraction.dates import (
     deadline_in,
     election_day,
     event_deadline,
+    nba_regular_season_end,
     next_election_day,
     nfl_regular_season_end,
     stated_voting_day,
@@ -464,9 +465,11 @@ def _election_deadline(quote: str, base: date) -> tuple[date, str] | None:
     return day, f"election day {day.isoformat()}"
 
 
-# A weekly column of picks on games: "my picks", "Picks against the spread", "this week's pick'em", "Upset Special"
+# A weekly column of picks on games: "my picks", "Picks against the spread", "4-0 versus the spread", "this week's
+# pick'em", "Upset Special"
 _PICKS_POST = re.compile(
-    r"\b(?:(?:my|our|your|weekly|week['’]s|this\s+week['’]s)\s+picks\b|pick['’]?em\b|against\s+the\s+spread\b"
+    r"\b(?:(?:my|our|your|weekly|week['’]s|this\s+week['’]s)\s+picks\b|pick['’]?em\b"
+    r"|(?:against|versus|vs\.?)\s+the\s+spread\b"
     r"|upset\s+(?:\(?not[-\s]so[-\s]\)?\s*)?special\b)",
     re.I,
 )
@@ -497,6 +500,19 @@ def _announced(text: str, base: date, new_year: bool, us_politics: bool) -> tupl
     """The relative deadline of a line announcing predictions ("predictions for the next few years:")."""
     if _ANNOUNCES.search(text) or _UNFINISHED.search(text):
         return deadline_in(text, base, new_year=new_year, us_politics=us_politics)
+    return None
+
+
+_LED_DEADLINE = re.compile(r"(?:by|before|until|till|no\s+later\s+than)\b", re.I)
+
+
+def _title_deadline(title: str, base: date, us_politics: bool) -> tuple[date, str] | None:
+    """A deadline a title sets, led by "by", "before" or "until" ("Indictments By Monday", "A Deal Before
+    Christmas?"): the deadline of the post's predictions that give none themselves. Not an election's ("my last
+    look before the election" says when the post is written; a call on who wins has its election day anyway)."""
+    found = deadline_in(title, base, us_politics=us_politics)
+    if found and _LED_DEADLINE.match(found[1]) and not _ELECTION_POST.search(found[1]):
+        return found
     return None
 
 
@@ -548,13 +564,28 @@ _MAKES_PLAYOFFS = re.compile(
 )
 
 
+# A post on an NBA season: "NBA: Predicting Every Team's Win Total For 2016-17", "NBA season preview", or a
+# preview's projected records of 82 games ("1. Bulls (50-32)", "Record Prediction: 42-40")
+_NBA = re.compile(r"(?-i:\bNBA\b)")
+_BASKETBALL_SEASON = re.compile(
+    r"(?-i:\bNBA\b)[^.!?\n]{0,80}?\b(?:season|preview|win\s+totals?)\b|\b(?:season|preview)\b[^.!?\n]{0,80}?(?-i:\bNBA\b)",
+    re.I,
+)
+_RECORD = re.compile(r"(?<![\d.-])(\d\d)\s*-\s*(\d\d)(?![\d.-])")
+
+
 def _season_end(opening: str, base: date) -> tuple[tuple[date, str] | None, bool]:
-    """The last day of the NFL regular season under way or ahead, for a post whose title or opening names the NFL,
-    and whether the post previews that season (then every undated call of it is the season's)."""
+    """The last day of the NFL (else the NBA) regular season under way or ahead, for a post whose title or opening
+    names the league, and whether the post previews that season (then every undated call of it is the
+    season's)."""
     preview = bool(_FOOTBALL_SEASON.search(opening))
-    if not (preview or _NFL.search(opening)) or (day := nfl_regular_season_end(base)) is None:
-        return None, False
-    return (day, "the regular season's end"), preview
+    if (preview or _NFL.search(opening)) and (day := nfl_regular_season_end(base)) is not None:
+        return (day, "the regular season's end"), preview
+    records = sum(int(won) + int(lost) == 82 for won, lost in _RECORD.findall(opening))
+    preview = bool(_BASKETBALL_SEASON.search(opening)) or records >= 2
+    if (preview or _NBA.search(opening)) and (day := nba_regular_season_end(base)) is not None:
+        return (day, "the regular season's end"), preview
+    return None, False
 
 
 #: How much of a post's opening may date the vote it is about, in characters
@@ -655,6 +686,8 @@ def _deadline(
                 announced = once("announced", text, lambda t=text: _announced(t, base, new_year, us_politics))
                 if announced and text in intro and text not in before and _INTRO_NOT_PERIOD.search(announced[1]):
                     announced = None  # an introduction's "tonight" or "Sunday" is no period of predictions
+    if found is None and announced is None and title:  # "Mueller: Indictments By Monday": the post's deadline
+        announced = once("titled", title, lambda: _title_deadline(title, base, us_politics))
     if found is None and announced is None and new_year:
         found = date(base.year, 12, 31), str(base.year)  # a New Year's column: its predictions are the year's
     if found is None and announced is None and voting_day is not None:
@@ -730,14 +763,31 @@ def _relative_base(published_on: date, doc: _Doc, title: str | None) -> tuple[da
     return published_on, False
 
 
-def _undated_base(today: date, title: str | None) -> tuple[date, bool]:
+# An opening that sees a year out: "As 2022 comes to a close", "Soon we bid adieu to 2011", "as we end 2022"
+_YEAR_CLOSING = re.compile(
+    r"\b(?P<year>(?:19|20)\d\d)\s+(?:comes|draws|is\s+coming|is\s+drawing|winds|is\s+winding)\s+(?:to\s+(?:a\s+|an\s+)?"
+    r"(?:close|end)|down)\b"
+    r"|\b(?:bid|say|said|wave)\s+(?:adieu|farewell|goodbye|good-bye)\s+to\s+(?P<bid>(?:19|20)\d\d)\b"
+    r"|\bas\s+we\s+(?:end|close\s+out|wrap\s+up|leave|ring\s+out)\s+(?P<end>(?:19|20)\d\d)\b",
+    re.I,
+)
+#: How much of an undated post's opening may say which year it sees out
+YEAR_CLOSING_OPENING = 1500
+
+
+def _undated_base(today: date, title: str | None, opening: str = "") -> tuple[date, bool]:
     """The day relative deadlines are read from in a post that gives no date: a year-ahead title ("My 2019
     predictions", "Predictions for 2019") says when it was written, at the turn of that year, so that "this year"
-    and "by year end" are that year's (and its list's items that year's); else today. A title about a year further
-    ahead than the next one ("Predictions for 2050") is a long view, not a date."""
+    and "by year end" are that year's (and its list's items that year's); so does an opening seeing a year out ("As
+    2022 comes to a close, ...": a New Year's column of 2023); else today. A title about a year further ahead than
+    the next one ("Predictions for 2050") is a long view, not a date."""
     ahead = year_ahead(title or "")
     if ahead and ahead[0].year <= today.year + 1:
         return date(ahead[0].year, 1, 1), True
+    if (m := _YEAR_CLOSING.search(opening[:YEAR_CLOSING_OPENING])) and (
+        year := int(m["year"] or m["bid"] or m["end"])
+    ) < today.year:
+        return date(year + 1, 1, 1), True
     return today, False
 
 
@@ -915,7 +965,7 @@ def extract_editorial(
     else:
         # no title: a short first line may be one ("Tech predictions for 2019.")
         opening = next((line.body.strip("*_# \t") for line in doc.lines if line.body.strip()), "")
-        base, new_year = _undated_base(date.today(), title or (opening if len(opening) <= 100 else None))
+        base, new_year = _undated_base(date.today(), title or (opening if len(opening) <= 100 else None), doc.source)
     predictions = []
     position = {id(b): i for i, b in enumerate(blocks)}
     previous: tuple[_Block, tuple[date, str] | None] | None = None
