@@ -197,11 +197,14 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
         if part == "untouched":  # by when they were labelled: each set is reported on its own too
             fresh_14 = [p for p in selected if real_editorials.fresh_in_session_14(p)]
             blind_15 = [p for p in selected if real_editorials.blind_of_session_15(p)]
+            blind_16 = [p for p in selected if real_editorials.blind_of_session_16(p)]
+            later = {id(p) for p in fresh_14 + blind_15 + blind_16}
             groups = [
                 ("the fresh set of session 12 and the posts drawn in session 13", [
-                    p for p in selected if p not in fresh_14 and p not in blind_15]),
+                    p for p in selected if id(p) not in later]),
                 ("the fresh set 251-325 of session 14", fresh_14),
                 ("the blind set 451-525 of session 15", blind_15),
+                ("the blind set 601-675 of session 16", blind_16),
             ]  # fmt: skip
         if sum(bool(g) for _, g in groups) > 1:
             for label, group in groups:

@@ -64,6 +64,12 @@ def blind_of_session_15(post: Post) -> bool:
     return post.split == "untouched" and 451 <= int(post.path.stem[:3]) <= 525
 
 
+def blind_of_session_16(post: Post) -> bool:
+    """Posts 601-675: labelled blind in session 16, run once that session to judge a second model against the
+    shipped learned reader (the README's "second question"), then untouched."""
+    return post.split == "untouched" and 601 <= int(post.path.stem[:3]) <= 675
+
+
 def posts(split: str | None = None) -> list[Post]:
     found = [
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))

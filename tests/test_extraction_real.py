@@ -67,8 +67,10 @@ def test_the_untouched_part_is_the_fresh_set_and_the_seeded_draws_and_a_third_of
     assert len(fresh_14) == 75 and all(251 <= int(p.path.stem[:3]) <= 325 for p in fresh_14)
     blind_15 = [p for p in POSTS if real_editorials.blind_of_session_15(p)]
     assert len(blind_15) == 75 and all("session 15: blind set" in p.label["added"] for p in blind_15)
+    blind_16 = [p for p in POSTS if real_editorials.blind_of_session_16(p)]
+    assert len(blind_16) == 75 and all("session 16: blind set" in p.label["added"] for p in blind_16)
     untouched = {p.path.stem for p in real_editorials.posts("untouched")}
-    assert {p.path.stem for p in fresh + drawn + fresh_14 + blind_15} == untouched
+    assert {p.path.stem for p in fresh + drawn + fresh_14 + blind_15 + blind_16} == untouched
     # (of the posts the tests score: the reserve is scored by none, nor a blind set not yet run)
     scored = real_editorials.posts("tuning") + real_editorials.posts("untouched")
     assert 3 * len(untouched) >= len(scored)
@@ -94,7 +96,11 @@ def test_untouched_part_keeps_its_floor():
         [
             p
             for p in real_editorials.posts("untouched")
-            if not (real_editorials.fresh_in_session_14(p) or real_editorials.blind_of_session_15(p))
+            if not (
+                real_editorials.fresh_in_session_14(p)
+                or real_editorials.blind_of_session_15(p)
+                or real_editorials.blind_of_session_16(p)
+            )
         ]
     )
     # The untouched part: the fresh set 101-150 (46 posts) and, since session 13, the 30 posts drawn from that
@@ -105,13 +111,15 @@ def test_untouched_part_keeps_its_floor():
     # at the end of session 12: P 0.615 R 0.639, probability 0.907, deadline 0.531, links P 0.679 R 0.923.) Session
     # 15 (odds lists, list structure, the statements' tense, deadlines from the calendar; run at its end): P 0.651
     # R 0.648, probability 0.933, deadline 0.779 (208/267), links unchanged (that session's link rules lost on the
-    # untouched part and were reverted). Goals (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7, links P
-    # and R >= 0.9): probability and deadline are met. The floors sit a little under, so that a change that loses
-    # ground on new posts fails; the messages give the figures only: the untouched part's misses are not looked at
-    # one by one.
+    # untouched part and were reverted). Session 16 (the learned reader joins the rules, as the import runs it;
+    # run at its end): P 0.631 (325/515) R 0.702 (325/463), probability 0.916, deadline 0.777 (223/287), links
+    # unchanged (the rules alone: P 0.651 R 0.648). Goals (P >= 0.7, R >= 0.8, probability >= 0.8, deadline >= 0.7,
+    # links P and R >= 0.9): probability and deadline are met. The floors sit a little under, so that a change that
+    # loses ground on new posts fails; the messages give the figures only: the untouched part's misses are not
+    # looked at one by one.
     assert figures.posts >= 76
-    assert figures.prediction_recall.value >= 0.63, str(figures.prediction_recall)
-    assert figures.prediction_precision.value >= 0.63, str(figures.prediction_precision)
+    assert figures.prediction_recall.value >= 0.68, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.61, str(figures.prediction_precision)
     assert figures.probability_in_range.value >= 0.91, str(figures.probability_in_range)
     assert figures.deadline_right.value >= 0.76, str(figures.deadline_right)
     assert figures.link_recall.value >= 0.84, str(figures.link_recall)
@@ -126,13 +134,14 @@ def test_the_fresh_set_of_session_14_keeps_its_floor():
     # splitter 0.574) R 0.598 (0.591), probability in range 0.949, deadline 0.292 (28/96), links P 0.800 R 0.764.
     # Session 15, at its end: P 0.600 R 0.618, probability 0.951, deadline 0.343 (35/102), links unchanged (that
     # session's link rules were reverted: here they gave P 0.741 R 0.755). Goals (P >= 0.7, R >= 0.8, probability
-    # >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is met. The floors sit a little under; the
-    # messages give the figures only (its misses are not looked at).
+    # >= 0.8, deadline >= 0.7, links P and R >= 0.9): only probability is met. Session 16, with the learned reader:
+    # P 0.548 (222/405) R 0.750 (222/296), probability 0.931, deadline 0.344 (42/122), links unchanged. The floors
+    # sit a little under; the messages give the figures only (its misses are not looked at).
     figures = real_editorials.score([p for p in POSTS if real_editorials.fresh_in_session_14(p)])
     assert figures.posts == 75
-    assert figures.prediction_recall.value >= 0.6, str(figures.prediction_recall)
-    assert figures.prediction_precision.value >= 0.58, str(figures.prediction_precision)
-    assert figures.probability_in_range.value >= 0.94, str(figures.probability_in_range)
+    assert figures.prediction_recall.value >= 0.73, str(figures.prediction_recall)
+    assert figures.prediction_precision.value >= 0.53, str(figures.prediction_precision)
+    assert figures.probability_in_range.value >= 0.91, str(figures.probability_in_range)
     assert figures.deadline_right.value >= 0.32, str(figures.deadline_right)
     assert figures.link_recall.value >= 0.74, str(figures.link_recall)
     assert figures.link_precision.value >= 0.78, str(figures.link_precision)
@@ -221,3 +230,43 @@ def test_the_blind_training_batches_of_session_16_keep_their_level():
     assert figures.prediction_recall.value >= 0.49 and figures.prediction_precision.value >= 0.38
     assert figures.probability_in_range.value >= 0.8 and figures.deadline_right.value >= 0.42
     assert figures.link_recall.value >= 0.78 and figures.link_precision.value >= 0.74
+
+
+def _f1(figures: real_editorials.Figures) -> float:
+    p, r = figures.prediction_precision.value, figures.prediction_recall.value
+    return 2 * p * r / max(1e-9, p + r)
+
+
+@pytest.mark.parametrize(
+    ("first", "floors"),
+    [
+        # 451-525 (session 15's blind set): judged the learned reader once in session 16 (rules P 0.602 R 0.570),
+        # then untouched; at the end of session 16: P 0.593 (197/332) R 0.706 (197/279), probability 0.853,
+        # deadline 0.434 (46/106), links P 0.545 R 0.923
+        (451, {"P": 0.57, "R": 0.68, "probability": 0.83, "deadline": 0.41, "links P": 0.52, "links R": 0.9}),
+        # 601-675 (session 16's blind set): judged model B against the shipped A once (A kept), then untouched: P
+        # 0.413 (136/329) R 0.654 (136/208), probability 0.857, deadline 0.338 (27/80), links P 0.619 R 0.929
+        (601, {"P": 0.39, "R": 0.63, "probability": 0.83, "deadline": 0.31, "links P": 0.6, "links R": 0.9}),
+    ],
+)
+def test_the_blind_sets_judged_in_session_16_keep_their_floor(first, floors):
+    chosen = [p for p in real_editorials.posts("untouched") if first <= int(p.path.stem[:3]) < first + 75]
+    figures = real_editorials.score(chosen)
+    assert figures.posts == 75
+    got = {
+        "P": figures.prediction_precision, "R": figures.prediction_recall, "probability": figures.probability_in_range,
+        "deadline": figures.deadline_right, "links P": figures.link_precision, "links R": figures.link_recall,
+    }  # fmt: skip
+    assert all(got[name].value >= floor for name, floor in floors.items()), {k: str(v) for k, v in got.items()}
+
+
+def test_the_learned_reader_beats_the_rules_on_the_untouched_part():
+    # what the import ships against the rules alone, on all 301 untouched posts (session 16, at its end: P 0.557
+    # R 0.706, F1 0.623; the rules alone P 0.581 R 0.606, F1 0.593): more found, at some precision
+    untouched = real_editorials.posts("untouched")
+    both, rules = real_editorials.score(untouched), real_editorials.score(untouched, learned_reader=False)
+    assert both.prediction_recall.value >= rules.prediction_recall.value + 0.07, (
+        both.prediction_recall,
+        rules.prediction_recall,
+    )
+    assert _f1(both) >= _f1(rules) + 0.02, (_f1(both), _f1(rules))
