@@ -288,9 +288,30 @@ def _adversarial_posts(limit: int) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def _model_posts() -> list[tuple[str, str]]:
+    """The longest posts the learned reader reads (learned.MAX_UNITS sentences, or just under MAX_TOKENS_READ), every
+    sentence one the rules reject (the author's plans, present-tense claims), so that each one is scored by the
+    model."""
+    names, topics = ["mayor", "council", "board", "court"], ["the budget", "the roads", "the tram", "the port"]
+    shapes = [
+        ("plans, the most the model reads", "I will write about the {a} and {b} again in post {n} next year. ", 300),
+        ("claims, the most the model reads", "The {a} drops {b} in vote {n}, and nobody objects to it at all. ", 300),
+        # sentences of ~45 tokens: 250 of them just under the tokens the model reads in one post
+        ("long claims, the most tokens read", "The {a} drops {b} in vote {n}, and nobody in the chamber, the press "
+         "gallery or the crowded public seats at the back of the old hall objects to it at all. ", 250),
+    ]  # fmt: skip
+    assert learned.MAX_UNITS == 300 and learned.MAX_TOKENS_READ == 12_000  # the shapes are sized for these
+    return [
+        (label, "".join(piece.format(n=n, a=names[n % 4], b=topics[n // 4 % 4]) + ("\n\n" if n % 5 == 4 else "")
+                        for n in range(count)))
+        for label, piece, count in shapes
+    ]  # fmt: skip
+
+
 def speed() -> None:
-    print("2. Speed: posts of the largest size the import accepts (1,048,576 characters), CPU seconds\n")
-    for label, text in _largest_posts():
+    print("2. Speed: posts of the largest size the import accepts (1,048,576 characters), CPU seconds, then the")
+    print("   longest posts the learned reader reads\n")
+    for label, text in _largest_posts() + _model_posts():
         text = text[:1_048_576]
         runs = []
         for _ in range(2):
@@ -299,30 +320,6 @@ def speed() -> None:
             runs.append(time.process_time() - start)
         print(f"  {label:36s} {len(text):9,d} chars: first {runs[0]:.2f} s, next {runs[1]:.2f} s "
               f"({len(draft.predictions)} predictions, {len(draft.evidence)} links)")  # fmt: skip
-    # the longest post the learned reader reads (learned.MAX_UNITS sentences), every sentence one the rules reject
-    # (the author's plans, present-tense claims) so that each one is scored by the model
-    for label, piece in (
-        ("plans, the most the model reads", "I will write about the {a} and {b} again in post {n} next year. "),
-        ("claims, the most the model reads", "The {a} drops {b} in vote {n}, and nobody objects to it at all. "),
-        # sentences of ~45 tokens: 250 of them just under the tokens the model reads in one post (MAX_TOKENS_READ)
-        (
-            "long claims, the most tokens read",
-            "The {a} drops {b} in vote {n}, and nobody in the chamber, the "
-            "press gallery or the crowded public seats at the back of the old hall objects to it at all. ",
-        ),
-    ):
-        names, topics = ["mayor", "council", "board", "court"], ["the budget", "the roads", "the tram", "the port"]
-        text = "".join(
-            piece.format(n=n, a=names[n % 4], b=topics[n // 4 % 4]) + ("\n\n" if n % 5 == 4 else "")
-            for n in range(learned.MAX_UNITS if "long" not in label else 250)
-        )
-        runs = []
-        for _ in range(2):
-            start = time.process_time()
-            draft = extract_editorial(text, learned_reader=True)
-            runs.append(time.process_time() - start)
-        print(f"  {label:36s} {len(text):9,d} chars: first {runs[0]:.2f} s, next {runs[1]:.2f} s "
-              f"({len(draft.predictions)} predictions)")  # fmt: skip
     print()
 
 
