@@ -54,7 +54,8 @@ def fresh_in_session_14(post: Post) -> bool:
     COLLECTING_276-300.md, COLLECTING_301-325.md), reported on its own beside the untouched posts of sessions 12 and
     13. (Posts 326-375, labelled blind in the same session, are held in reserve: ``split`` "reserve", scored by no
     test; posts 451-525, labelled blind in session 15, judged session 16's learned reader once and then joined the
-    untouched part: ``blind_of_session_15``.)"""
+    untouched part: ``blind_of_session_15``; 601-675 likewise in session 16: ``blind_of_session_16``; posts 676-750,
+    labelled blind at the end of session 16, are ``split`` "blind": run by nobody, kept for judging the next change.)"""
     return post.split == "untouched" and 251 <= int(post.path.stem[:3]) <= 325
 
 
