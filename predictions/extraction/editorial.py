@@ -349,20 +349,28 @@ def _with_learned(
                 return found
     quotes = [pred.quote.strip() for pred, _ in found]
     starts = [line.start for line in doc.lines]
-    # only what could be added is scored: not the rules' own predictions, nor what may never be added
+    # the rules' own predictions' sentences (scored for the veto), and what could be added: not what may never be
+    overlapping = [[i for i, q in enumerate(quotes) if unit.text in q or q in unit.text] for unit, _, _ in units]
+    ours = [(unit, hits) for (unit, _, _), hits in zip(units, overlapping, strict=True) if hits]
     units = [
         (unit, block, before)
-        for unit, block, before in units
-        if len(unit.text) <= MAX_SENTENCE  # no sentence an editor logs (sentences.py)
-        and not any(unit.text in q or q in unit.text for q in quotes)
+        for (unit, block, before), hits in zip(units, overlapping, strict=True)
+        if not hits
+        and len(unit.text) <= MAX_SENTENCE  # no sentence an editor logs (sentences.py)
         and not _never_added(doc, infos, starts, unit, title, in_voice=id(block) in in_voice)
     ]
     topic = _topic([source[b.start : b.end] for b in voice]) or _topic([source])
     added: list[tuple[int, DraftPrediction, _Block]] = []
-    scores = learned.probabilities([u for u, _, _ in units])
+    scores = learned.probabilities([u for u, _ in ours] + [u for u, _, _ in units])
     if scores is None:  # more tokens than the model reads in one post: the rules alone
         return found
-    for (unit, block, before), p in zip(units, scores, strict=True):
+    best = [0.0] * len(found)
+    seen = [False] * len(found)
+    for (_, hits), p in zip(ours, scores, strict=False):
+        for i in hits:
+            best[i], seen[i] = max(best[i], p), True
+    found = [f for f, b, s in zip(found, best, seen, strict=True) if not s or b >= learned.VETO]
+    for (unit, block, before), p in zip(units, scores[len(ours) :], strict=True):
         if p < learned.THRESHOLD:
             continue
         pred = _prediction(unit.text, context=before, topic=topic, asserted=True) or DraftPrediction(
