@@ -55,7 +55,7 @@ def fresh_in_session_14(post: Post) -> bool:
     13. (Posts 326-375, labelled blind in the same session, are held in reserve: ``split`` "reserve", scored by no
     test; posts 451-525, labelled blind in session 15, judged session 16's learned reader once and then joined the
     untouched part: ``blind_of_session_15``; 601-675 likewise in session 16: ``blind_of_session_16``; posts 676-750,
-    labelled blind at the end of session 16, are ``split`` "blind": run by nobody, kept for judging the next change.)"""
+    labelled blind at the end of session 16, judged session 17's veto once: ``blind_of_session_17``.)"""
     return post.split == "untouched" and 251 <= int(post.path.stem[:3]) <= 325
 
 
@@ -69,6 +69,12 @@ def blind_of_session_16(post: Post) -> bool:
     """Posts 601-675: labelled blind in session 16, run once that session to judge a second model against the
     shipped learned reader (the README's "second question"), then untouched."""
     return post.split == "untouched" and 601 <= int(post.path.stem[:3]) <= 675
+
+
+def blind_of_session_17(post: Post) -> bool:
+    """Posts 676-750: labelled blind at the end of session 16, run once in session 17 to judge the learned reader's
+    veto of the rules' predictions (kept), then untouched."""
+    return post.split == "untouched" and 676 <= int(post.path.stem[:3]) <= 750
 
 
 def posts(split: str | None = None) -> list[Post]:

@@ -70,10 +70,24 @@ def test_it_adds_the_forecasts_the_rules_miss():
     assert not any(wanted in q for q in rules)
     added = [p for p in both if wanted in p.quote]
     assert len(added) == 1 and added[0].statement and added[0].probability is not None
-    assert rules <= {p.quote for p in both}  # the rules' predictions all stay
     quotes = [p.quote for p in both]
     text = post.text()
     assert [text.index(q) for q in quotes] == sorted(text.index(q) for q in quotes)  # in the post's order
+
+
+def test_it_drops_what_the_rules_take_for_predictions_and_it_does_not(monkeypatch):
+    # the veto (learned.VETO, judged on the blind set 676-750 in session 17): in the same column the rules take
+    # sentences such as "Conspiracy theorists will assume this is just a cover-up to prevent panic." (a gloss on a
+    # prophecy, not one) for predictions; the model gives them under VETO and they go; no labelled one goes
+    post = _post("591_")
+    labelled = [p["quote"] for p in post.label["predictions"]]
+    rules = {p.quote for p in post.extract(learned_reader=False).predictions}
+    both = {p.quote for p in post.extract(learned_reader=True).predictions}
+    dropped = rules - both
+    assert "Conspiracy theorists will assume this is just a cover-up to prevent panic." in dropped
+    assert not any(want in q for q in dropped for want in labelled)
+    monkeypatch.setattr(learned, "VETO", 0.0)  # off: the rules' predictions all stay
+    assert rules <= {p.quote for p in post.extract(learned_reader=True).predictions}
 
 
 def test_a_news_report_gets_nothing_from_it():

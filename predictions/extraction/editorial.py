@@ -327,9 +327,10 @@ def _with_learned(
     found: list[tuple[DraftPrediction, _Block]],
     title: str,
 ) -> list[tuple[DraftPrediction, _Block]]:
-    """The rules' predictions, with the sentences the learned reader (learned.py) takes for predictions that the
-    rules did not find, in the post's order. A post longer than learned.MAX_UNITS sentences or learned.MAX_TOKENS_READ
-    tokens: the rules alone."""
+    """The rules' predictions, less those whose sentence the learned reader (learned.py) scores under learned.VETO,
+    with the sentences it takes for predictions that the rules did not find, in the post's order. A post longer
+    than learned.MAX_UNITS sentences or learned.MAX_TOKENS_READ tokens (the rules' sentences count): the rules
+    alone."""
     source = doc.source
     in_voice = {id(b) for b in voice}
     units: list[tuple[learned.Unit, _Block, str | None]] = []  # (unit, its block, the sentence before it)
