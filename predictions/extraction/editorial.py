@@ -319,6 +319,17 @@ def _never_added(
     )  # fmt: skip
 
 
+# What the learned reader's veto never drops: the author's stance said outright, a chance given as a number ("There is
+# a 70% chance that ...", "I'd put the chance at 1 in 5") or a verb or noun of forecasting ("My own view: the bank will
+# cut", "I predict"); the model, trained on a few hundred posts, can score such a line low in a post unlike them
+_AUTHOR_STANCE = re.compile(
+    r"\d\s*(?:%|percent\b|per\s?cent\b)|\bchances?\b|\bodds\b|\b\d{1,3}\s+in\s+\d{1,4}\b"
+    r"|\b(?:I|we)\s+(?:think|believe|predict|expect|reckon|suspect|bet|forecast|guess)\b"
+    r"|\bmy\s+(?:own\s+)?(?:view|prediction|forecast|guess|bet|call|pick|expectation)\b",
+    re.I,
+)
+
+
 def _with_learned(
     doc: _Doc,
     infos: list[_Info],
@@ -370,7 +381,11 @@ def _with_learned(
     for (_, hits), p in zip(ours, scores, strict=False):
         for i in hits:
             best[i], seen[i] = max(best[i], p), True
-    found = [f for f, b, s in zip(found, best, seen, strict=True) if not s or b >= learned.VETO]
+    found = [
+        (pred, block)
+        for (pred, block), b, s in zip(found, best, seen, strict=True)
+        if not s or b >= learned.VETO or _AUTHOR_STANCE.search(pred.quote)
+    ]
     for (unit, block, before), p in zip(units, scores[len(ours) :], strict=True):
         if p < learned.THRESHOLD:
             continue
