@@ -319,13 +319,13 @@ def _never_added(
     )  # fmt: skip
 
 
-# What the learned reader's veto never drops: the author's stance said outright, a chance given as a number ("There is
-# a 70% chance that ...", "I'd put the chance at 1 in 5") or a verb or noun of forecasting ("My own view: the bank will
-# cut", "I predict"); the model, trained on a few hundred posts, can score such a line low in a post unlike them
+# What the learned reader's veto never drops: the author's forecast said outright, a chance given as a number ("There
+# is a 70% chance that ...", "I'd put the chance at 1 in 5") or a word of forecasting ("My own view: the bank will
+# cut", "I predict"); the model, trained on a few hundred posts, can score such a line low in a post unlike them. (Not
+# "I think", "I expect": said of the present as often as of the future, they are the model's to judge.)
 _AUTHOR_STANCE = re.compile(
     r"\d\s*(?:%|percent\b|per\s?cent\b)|\bchances?\b|\bodds\b|\b\d{1,3}\s+in\s+\d{1,4}\b"
-    r"|\b(?:I|we)\s+(?:think|believe|predict|expect|reckon|suspect|bet|forecast|guess)\b"
-    r"|\bmy\s+(?:own\s+)?(?:view|prediction|forecast|guess|bet|call|pick|expectation)\b",
+    r"|\b(?:I|we)\s+(?:predict|forecast)\b|\bmy\s+(?:own\s+)?(?:view|prediction|forecast)\b",
     re.I,
 )
 
