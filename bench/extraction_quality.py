@@ -242,7 +242,8 @@ def _largest_posts() -> list[tuple[str, str]]:
     html = (PAGES / "seed_wnu_blog.html").read_text(encoding="utf-8")
     paragraph = "The committee met again on Tuesday and discussed the budget, the roads and the library at length. "
     return [
-        ("real posts, repeated", (real + "\n\n") * (limit // (len(real) + 2))),
+        # (the real posts now hold more than the limit: their first 1 MB, cut at a paragraph)
+        ("real posts, repeated", ((real + "\n\n") * (limit // (len(real) + 2) + 1))[:limit].rsplit("\n\n", 1)[0]),
         ("the seed post, repeated", (seed + "\n\n") * (limit // (len(seed) + 2))),
         ("one long report, no prediction", paragraph * (limit // len(paragraph))),
         ("the seed page's HTML, repeated", html * (limit // len(html))),
