@@ -376,15 +376,14 @@ def _with_learned(
     scores = learned.probabilities([u for u, _ in ours] + [u for u, _, _ in units])
     if scores is None:  # more tokens than the model reads in one post: the rules alone
         return found
-    best = [0.0] * len(found)
-    seen = [False] * len(found)
-    for (_, hits), p in zip(ours, scores, strict=False):
+    best: list[float | None] = [None] * len(found)  # the model's best score of each prediction's sentences
+    for (_, hits), p in zip(ours, scores[: len(ours)], strict=True):
         for i in hits:
-            best[i], seen[i] = max(best[i], p), True
+            best[i] = max(best[i] or 0.0, p)
     found = [
         (pred, block)
-        for (pred, block), b, s in zip(found, best, seen, strict=True)
-        if not s or b >= learned.VETO or _AUTHOR_STANCE.search(pred.quote)
+        for (pred, block), b in zip(found, best, strict=True)
+        if b is None or b >= learned.VETO or _AUTHOR_STANCE.search(pred.quote)
     ]
     for (unit, block, before), p in zip(units, scores[len(ours) :], strict=True):
         if p < learned.THRESHOLD:
