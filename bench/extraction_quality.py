@@ -166,6 +166,14 @@ def _one_line(f: real_editorials.Figures) -> str:
             f"R {f.link_recall.value:.3f}")  # fmt: skip
 
 
+def _figures_of(chosen: list[real_editorials.Post], drafts: dict[int, Draft]) -> real_editorials.Figures:
+    """The figures of the chosen posts, from their drafts (by the post's id), each made once."""
+    figures = real_editorials.Figures()
+    for post in chosen:
+        figures.add(post, drafts[id(post)])
+    return figures
+
+
 def real_posts(show_misses: bool, show_posts: bool) -> None:
     every = real_editorials.posts()
     sources = {(urlsplit(p.label["source_url"]).hostname or "").removeprefix("www.") for p in every}
@@ -177,11 +185,10 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
             continue
         # posts without a date (published_on null): their labels' deadlines often rest on a date the excerpt does
         # not hold (the page's address, its archive): the extractor reads relative phrases from today there
-        figures, dated, undated = real_editorials.Figures(), real_editorials.Figures(), real_editorials.Figures()
-        for post in selected:
-            draft = post.extract()
-            figures.add(post, draft)
-            (dated if post.published_on else undated).add(post, draft)
+        drafts = {id(post): post.extract() for post in selected}  # read once; the groups below are scored from them
+        figures = _figures_of(selected, drafts)
+        dated = _figures_of([p for p in selected if p.published_on], drafts)
+        undated = _figures_of([p for p in selected if not p.published_on], drafts)
         labelled = sum(len(p.label["predictions"]) for p in selected)
         print(f"  {part} part: {figures.posts} posts, {labelled} labelled predictions")
         print(f"    predictions  precision {figures.prediction_precision}  recall {figures.prediction_recall}")
@@ -218,11 +225,11 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
         if sum(bool(g) for _, g in groups) > 1:
             for label, group in groups:
                 if group:
-                    print(f"    of which {label} {len(group)}: {_one_line(real_editorials.score(group))}")
+                    print(f"    of which {label} {len(group)}: {_one_line(_figures_of(group, drafts))}")
             print()
         if show_posts and part == "tuning":
             for post in selected:
-                f = real_editorials.score([post])
+                f = _figures_of([post], drafts)
                 mark = "" if not f.misses else f"   <- {len(f.misses)} miss(es)"
                 print(f"      {post.path.stem[:40]:40s} predictions {f.prediction_recall.hits}/"
                       f"{f.prediction_precision.total}/{f.prediction_recall.total}  deadline "

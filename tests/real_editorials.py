@@ -59,22 +59,27 @@ def fresh_in_session_14(post: Post) -> bool:
     return post.split == "untouched" and 251 <= int(post.path.stem[:3]) <= 325
 
 
+def untouched_between(post: Post, first: int, last: int) -> bool:
+    """An untouched post numbered first..last (a blind set, once it has judged its change)."""
+    return post.split == "untouched" and first <= int(post.path.stem[:3]) <= last
+
+
 def blind_of_session_15(post: Post) -> bool:
     """Posts 451-525: labelled blind in session 15, run once in session 16 to judge the learned reader (the
     README's "Session 16 decides"), then untouched."""
-    return post.split == "untouched" and 451 <= int(post.path.stem[:3]) <= 525
+    return untouched_between(post, 451, 525)
 
 
 def blind_of_session_16(post: Post) -> bool:
     """Posts 601-675: labelled blind in session 16, run once that session to judge a second model against the
     shipped learned reader (the README's "second question"), then untouched."""
-    return post.split == "untouched" and 601 <= int(post.path.stem[:3]) <= 675
+    return untouched_between(post, 601, 675)
 
 
 def blind_of_session_17(post: Post) -> bool:
     """Posts 676-750: labelled blind at the end of session 16, run once in session 17 to judge the learned reader's
     veto of the rules' predictions (kept), then untouched."""
-    return post.split == "untouched" and 676 <= int(post.path.stem[:3]) <= 750
+    return untouched_between(post, 676, 750)
 
 
 def posts(split: str | None = None) -> list[Post]:

@@ -261,7 +261,7 @@ def _f1(figures: real_editorials.Figures) -> float:
     ],
 )
 def test_the_blind_sets_judged_since_session_16_keep_their_floor(first, floors):
-    chosen = [p for p in real_editorials.posts("untouched") if first <= int(p.path.stem[:3]) < first + 75]
+    chosen = [p for p in real_editorials.posts("untouched") if real_editorials.untouched_between(p, first, first + 74)]
     figures = real_editorials.score(chosen)
     assert figures.posts == 75
     assert all(_values(figures)[name] >= floor for name, floor in floors.items()), _values(figures)
