@@ -330,6 +330,43 @@ _AUTHOR_STANCE = re.compile(
 )
 
 
+# An item grading an earlier forecast ("Wearables continue to tank: Fairly true.", "IoT proves a hard sell: I think
+# this came true.", "Begins collection by EOY: 70% (did not happen)").
+_ITEM_GRADE = re.compile(
+    r"(?:[:—–]|\()\s*(?:I\s+think\s+)?(?:(?:fairly|mostly|largely|partly|partially|half|definitely|completely|totally)\s+)?"
+    r"(?:true|false|right|wrong|correct|incorrect|nope|happened|happening(?:\s+now)?|did\s+not\s+happen"
+    r"|didn['’]t\s+happen|(?:this|it|that)\s+(?:came\s+true|happened|is\s+(?:still\s+)?continuing)|I\s+got\s+(?:it|this|that)"
+    r"|the\s+case|not\s+yet)\b",
+    re.I,
+)
+# A timetable's line: a time, or a day and a month, then what happens then ("19:00 - 23:00 Early Registration",
+# "16 February Registration deadline", "9 March - 31 March Papers are revised").
+_TIMETABLE_LINE = re.compile(
+    r"^\W*(?:\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\b|\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*(?:January|February|March|April|May"
+    r"|June|July|August|September|October|November|December))",
+    re.I,
+)
+
+
+def _graded_or_timetable(doc: _Doc, blocks: list[_Block]) -> set[int]:
+    """The blocks (ids) of a list that grades earlier forecasts item by item, or of a timetable: no item of either
+    is a forecast to log, whatever its wording ("Big Data's growth will be hampered ...: Definitely the case.")."""
+    marked: set[int] = set()
+    runs: list[list[_Block]] = []
+    for block in sorted(blocks, key=lambda b: b.start):  # a list's items, its headings ("Friday, 29 November") between
+        if block.kind == "list" and runs:
+            runs[-1].append(block)
+        elif block.kind != "heading":
+            runs.append([block] if block.kind == "list" else [])
+    for run in runs:
+        items = [doc.source[b.start : b.end] for b in run]
+        graded = sum(bool(_ITEM_GRADE.search(item)) for item in items)
+        timed = sum(bool(_TIMETABLE_LINE.match(item)) and not _speaks_ahead(item) for item in items)
+        if (graded >= 2 and 3 * graded >= len(items)) or (timed >= 3 and 2 * timed >= len(items)):
+            marked.update(id(b) for b in run)
+    return marked
+
+
 def _with_learned(
     doc: _Doc,
     infos: list[_Info],
@@ -1004,6 +1041,8 @@ def extract_editorial(
         found = sorted(found + _headed_claims(doc, blocks, title), key=lambda pb: pb[1].start)[:MAX_PREDICTIONS]
     if learned_reader and opinion and not stopped:  # a news report: its "will" is reporting (voice.py)
         found = _with_learned(doc, infos, blocks, voice, found, title or "")
+    if recalled := _graded_or_timetable(doc, blocks):
+        found = [(pred, block) for pred, block in found if id(block) not in recalled]
     intro = _introduction(doc, blocks, found)
     # the vote a post is about, dated in its title or opening (where a post says what it is about)
     title_and_opening = f"{title or ''}\n{doc.source[:VOTING_DAY_OPENING]}"
