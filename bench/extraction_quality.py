@@ -195,6 +195,12 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
         print(f"    probability in the labelled range {figures.probability_in_range}")
         print(f"    deadline right (text gives one)   {figures.deadline_right}")
         print(f"      of which in posts with a date   {dated.deadline_right}, without one {undated.deadline_right}")
+        unseen, both = figures.deadline_unseen, figures.deadline_right
+        print(
+            f"      not counted: labels of undated posts whose text never names the year {unseen}; counted in "
+            f"(as before session 18): {(both.hits + unseen.hits) / max(1, both.total + unseen.total):.3f} "
+            f"({both.hits + unseen.hits}/{both.total + unseen.total})"
+        )
         print(f"    links        precision {figures.link_precision}  recall {figures.link_recall}")
         print(f"    outlet of matched URL links       {figures.outlet_right}")
         # the learned reader was trained on the tuning part (and the reserve): there its figures are in-sample
