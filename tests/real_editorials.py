@@ -97,6 +97,12 @@ def blind_of_session_17(post: Post) -> bool:
     return untouched_between(post, 676, 750)
 
 
+def blind_of_session_18(post: Post) -> bool:
+    """Posts 751-825: labelled blind in session 17, run once in session 18 to judge the graded-list and timetable
+    rule (kept: no effect there), then untouched."""
+    return untouched_between(post, 751, 825)
+
+
 def posts(split: str | None = None) -> list[Post]:
     found = [
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))

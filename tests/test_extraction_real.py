@@ -71,8 +71,10 @@ def test_the_untouched_part_is_the_fresh_set_and_the_seeded_draws_and_a_third_of
     blind_17 = [p for p in POSTS if real_editorials.blind_of_session_17(p)]
     assert len(blind_17) == 75 and all("session 16: blind set" in p.label["added"] for p in blind_17)
     assert len(blind_16) == 75 and all("session 16: blind set" in p.label["added"] for p in blind_16)
+    blind_18 = [p for p in POSTS if real_editorials.blind_of_session_18(p)]
+    assert len(blind_18) == 75 and all("session 17: blind set" in p.label["added"] for p in blind_18)
     untouched = {p.path.stem for p in real_editorials.posts("untouched")}
-    assert {p.path.stem for p in fresh + drawn + fresh_14 + blind_15 + blind_16 + blind_17} == untouched
+    assert {p.path.stem for p in fresh + drawn + fresh_14 + blind_15 + blind_16 + blind_17 + blind_18} == untouched
     # (of the posts the tests score: the reserve is scored by none, nor a blind set not yet run)
     scored = real_editorials.posts("tuning") + real_editorials.posts("untouched")
     assert 3 * len(untouched) >= len(scored)
@@ -103,6 +105,7 @@ def test_untouched_part_keeps_its_floor():
                 or real_editorials.blind_of_session_15(p)
                 or real_editorials.blind_of_session_16(p)
                 or real_editorials.blind_of_session_17(p)
+                or real_editorials.blind_of_session_18(p)
             )
         ]
     )
@@ -258,6 +261,10 @@ def _f1(figures: real_editorials.Figures) -> float:
         # R 0.621 -> 0.581, F1 0.498 -> 0.523: kept), then untouched: P 0.475 (115/242) R 0.581 (115/198),
         # probability 0.874, deadline 0.392 (38/97), links P 0.296 (8/27) R 0.800 (8/10)
         (676, {"P": 0.45, "R": 0.56, "probability": 0.85, "deadline": 0.37, "links P": 0.27, "links R": 0.79}),
+        # 751-825 (labelled blind in session 17): judged session 18's graded-list and timetable rule once (README: no
+        # effect there, F1 0.561 with and without: kept), then untouched: P 0.558 (220/394) R 0.563 (220/391),
+        # probability 0.910, deadline 0.571 (101/177; session 18's reading), links P 0.515 (17/33) R 0.895 (17/19)
+        (751, {"P": 0.53, "R": 0.54, "probability": 0.89, "deadline": 0.55, "links P": 0.49, "links R": 0.89}),
     ],
 )
 def test_the_blind_sets_judged_since_session_16_keep_their_floor(first, floors):
