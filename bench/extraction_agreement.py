@@ -123,7 +123,7 @@ def extracted(post: real_editorials.Post) -> tuple[list[dict], list[dict]]:
 
 
 def group_of(post: real_editorials.Post) -> str:
-    number = int(post.path.stem[:3])
+    number = post.number
     if number <= 100:
         return "001-100 (first labellings)"
     if number <= 150:

@@ -43,7 +43,7 @@ SETS = {"dev": range(1, 201), "check": range(201, 251), "dev-old": range(1, 151)
 
 def tuning(name: str) -> list[real_editorials.Post]:
     numbers = SETS[name]
-    return [p for p in real_editorials.posts("tuning") if int(p.path.name[:3]) in numbers]
+    return [p for p in real_editorials.posts("tuning") if p.number in numbers]
 
 
 def figures(name: str, show_misses: bool) -> None:

@@ -579,7 +579,7 @@ def evaluate(data: list[Data], k: int | None, c: float) -> dict[str, PR]:
 
 
 def number(d: Data) -> int:
-    return int(d.post.name[:3])
+    return int(d.post.name.split("_", 1)[0])
 
 
 #: The blind-era check: the extractor as it was before it was tuned on a batch of posts (their labels were committed
@@ -651,7 +651,7 @@ def blind_era(c: float) -> None:
 #: extractor ran on it): the first labelling (001-053) at fc9a582, but the 17 of the first untouched third at
 #: b8fcb5c (untouched until then); 054-058 at 2a60102; 059-073 at 7fe86bd; 074-075 at 11d852b.
 def blind_commit(post: Post) -> str:
-    n = int(post.name[:3])
+    n = int(post.name.split("_", 1)[0])
     if "was_untouched" in post.label:
         return "b8fcb5c"
     return "fc9a582" if n <= 53 else "2a60102" if n <= 58 else "7fe86bd" if n <= 73 else "11d852b"

@@ -36,6 +36,11 @@ class Post:
     label: dict
 
     @property
+    def number(self) -> int:
+        """The post's number: NNN of NNN_slug (1000 and above have four digits)."""
+        return int(self.path.stem.split("_", 1)[0])
+
+    @property
     def split(self) -> str:
         return self.label["split"]
 
@@ -71,12 +76,12 @@ def fresh_in_session_14(post: Post) -> bool:
     test; posts 451-525, labelled blind in session 15, judged session 16's learned reader once and then joined the
     untouched part: ``blind_of_session_15``; 601-675 likewise in session 16: ``blind_of_session_16``; posts 676-750,
     labelled blind at the end of session 16, judged session 17's veto once: ``blind_of_session_17``.)"""
-    return post.split == "untouched" and 251 <= int(post.path.stem[:3]) <= 325
+    return post.split == "untouched" and 251 <= post.number <= 325
 
 
 def untouched_between(post: Post, first: int, last: int) -> bool:
     """An untouched post numbered first..last (a blind set, once it has judged its change)."""
-    return post.split == "untouched" and first <= int(post.path.stem[:3]) <= last
+    return post.split == "untouched" and first <= post.number <= last
 
 
 def blind_of_session_15(post: Post) -> bool:
@@ -108,7 +113,7 @@ def posts(split: str | None = None) -> list[Post]:
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
         for path in sorted(FOLDER.iterdir())
         # posts are named NNN_slug (README.md and the collectors' COLLECTING_*.md notes are not posts)
-        if path.suffix in SUFFIXES and path.name[:3].isdigit()
+        if path.suffix in SUFFIXES and path.name.split("_", 1)[0].isdigit()
     ]
     return [p for p in found if split is None or p.split == split]
 

@@ -42,7 +42,7 @@ def test_the_former_untouched_third_is_the_seeded_draw_and_now_tuning():
     untouched = set(order[: len(order) // 3])
     assert len(drawn) == 53
     assert {p.path.stem.split("_", 1)[1] for p in POSTS if "was_untouched" in p.label} == untouched
-    assert all(p.split == "tuning" for p in POSTS if int(p.path.stem[:3]) < 101)
+    assert all(p.split == "tuning" for p in POSTS if p.number < 101)
     assert len(real_editorials.posts("tuning")) >= 40
 
 
@@ -55,16 +55,16 @@ def test_the_untouched_part_is_the_fresh_set_and_the_seeded_draws_and_a_third_of
     fresh = [
         p for p in POSTS if str(p.label.get("added", "")).startswith("2026-12-02, session 12: fresh untouched set")
     ]
-    assert all(101 <= int(p.path.stem[:3]) <= 150 for p in fresh)
+    assert all(101 <= p.number <= 150 for p in fresh)
     drawn = []
     for first, last, seed, count in DRAWS:
-        batch = [p for p in POSTS if first <= int(p.path.stem[:3]) <= last]
+        batch = [p for p in POSTS if first <= p.number <= last]
         order = sorted(p.path.stem.split("_", 1)[1] for p in batch)
         random.Random(seed).shuffle(order)
         drawn += [p for p in batch if p.path.stem.split("_", 1)[1] in set(order[:count])]
     assert all("drawn_untouched" in p.label for p in drawn)
     fresh_14 = [p for p in POSTS if real_editorials.fresh_in_session_14(p)]
-    assert len(fresh_14) == 75 and all(251 <= int(p.path.stem[:3]) <= 325 for p in fresh_14)
+    assert len(fresh_14) == 75 and all(251 <= p.number <= 325 for p in fresh_14)
     blind_15 = [p for p in POSTS if real_editorials.blind_of_session_15(p)]
     assert len(blind_15) == 75 and all("session 15: blind set" in p.label["added"] for p in blind_15)
     blind_16 = [p for p in POSTS if real_editorials.blind_of_session_16(p)]
