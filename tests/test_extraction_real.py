@@ -167,7 +167,11 @@ def _session_16(post: real_editorials.Post) -> bool:
 
 def test_tuning_part_keeps_its_level():
     figures = real_editorials.score(
-        [p for p in real_editorials.posts("tuning") if not (_session_13(p) or _session_15(p) or _session_16(p))],
+        [
+            p
+            for p in real_editorials.posts("tuning")
+            if not (_session_13(p) or _session_15(p) or _session_16(p) or "session 18" in p.label.get("added", ""))
+        ],
         learned_reader=False,  # the rules' level: the learned reader was trained on these posts
     )
     # the 75 posts of the tuning part before session 13, the 17 of the first untouched third included. Before the
@@ -223,13 +227,19 @@ def test_the_second_labels_quote_their_posts_verbatim():
         # R 0.800; with the learned reader P 0.387 R 0.602 (its additions' vetoes were written from these posts'
         # misses).
         ("session 16", {"R": 0.49, "P": 0.38, "probability": 0.8, "deadline": 0.42, "links R": 0.78, "links P": 0.74}),
+        # 901-949 (excoll33-34, COLLECTING_901-925.md, _926-950.md; 44 posts): labelled blind in session 18 for the
+        # evidence links, as tuning data. Their first run, before anything was written from them: the rules
+        # predictions P 0.433 R 0.520, probability 0.922, deadline 0.294 (5/17), links P 0.648 R 0.836 (the product:
+        # predictions P 0.514 R 0.550); after session 18's link rules (reading-list items, a known outlet's article
+        # at its comments): links P 0.662 R 0.927.
+        ("session 18", {"R": 0.5, "P": 0.41, "probability": 0.9, "deadline": 0.29, "links R": 0.9, "links P": 0.64}),
     ],
 )
 def test_the_blind_training_batches_keep_their_level(session, floors):
     # the rules alone (the floors sit a little under): the learned reader was trained on the tuning part
     chosen = [p for p in real_editorials.posts("tuning") if session in str(p.label.get("added", ""))]
     figures = real_editorials.score(chosen, learned_reader=False)
-    assert figures.posts == 75
+    assert figures.posts == (44 if session == "session 18" else 75)
     assert all(value >= floors[name] for name, value in _values(figures).items() if name in floors), _values(figures)
 
 

@@ -126,6 +126,8 @@ def _outlet_and_authors(text: str) -> tuple[str, list[str]]:
     t = text.strip().strip("()[]").strip()
     if t.lower().startswith("by "):
         t = t[3:].strip()
+    elif t.lower().startswith(("from ", "via ")) and _known_outlet(t.split(None, 1)[1]):
+        t = t.split(None, 1)[1]  # "From CNN: Senate Health Care Bill Clears Key Hurdle"
     if "," in t:
         names_part, outlet = (part.strip() for part in t.rsplit(",", 1))
         names = [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", names_part) if n.strip()]
@@ -395,8 +397,8 @@ def _is_furniture(url: str) -> bool:
     host, segments, parts = _split_url(url)
     if _SHARE.search(parts.path + ("?" + parts.query if parts.query else "")) or _SHARE_HOST.search(host):
         return True  # a share button, also a share service's own address (addtoany.com/add_to/...)
-    if _comment_link(parts):
-        return True
+    if _comment_link(parts):  # a blog's comment form; a known outlet's article at its comments is the article
+        return _domain_outlet(url) not in _DOMAIN_OUTLETS.values()
     if "." in parts.path[-6:] and (_IMAGE.search(parts.path) or _OFFICE.search(parts.path)):
         return True  # an image; an editable office file (a template or slides to download)
     lowered = [seg.lower() for seg in segments]
@@ -764,6 +766,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
     if colon := _colon_shape(body):
         title, outlet, authors = colon
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
+    if reading := _quoted_headline_first(body):
+        return _LineEvidence([replace(reading, line=line.number)], "list")
     if inline := _inline_headlines(body):
         whole = listed_headline(body) if len(inline) == 1 and ":" in body else None
         if whole and whole.outlet == inline[0][1] and _title_case(whole.title.split(":", 1)[0]):
@@ -814,6 +818,22 @@ def _plain_headline(title: str, outlet: str) -> bool:
     if _SCORE.search(title) or _find_stated(title) is not None or _FIRST_PERSON.match(title):
         return False
     return not (":" in title and _known_outlet(title.split(":", 1)[0]))
+
+
+# A reading list's item: the headline in quotes, its outlet in brackets, then what the list says of it, often a
+# passage quoted from it ('“U.S. Inflation Hit A 39-Year High” (Wall Street Journal). “U.S. inflation reached ...”');
+# the opening quote may be lost ('Reasons For Optimism After A Difficult Year” (Bill Gates).')
+_QUOTED_HEADLINE_FIRST = re.compile(
+    r"^[“\"]?(?P<title>[A-Z0-9][^“”\"()]{10,200}?)[”\"]\s+\((?P<outlet>[A-Z][^()]{1,60})\)(?=[.,:;]?(?:\s|$))"
+)
+
+
+def _quoted_headline_first(body: str) -> DraftEvidence | None:
+    m = _QUOTED_HEADLINE_FIRST.match(body.strip())
+    if not m or not _is_attribution(m["outlet"]) or not _headline_ok(m["title"]) or _CLAIM.search(m["outlet"]):
+        return None
+    outlet, authors = _outlet_and_authors(m["outlet"])
+    return DraftEvidence(m["title"].strip(), outlet, authors, None, None)
 
 
 def listed_headline(body: str) -> DraftEvidence | None:

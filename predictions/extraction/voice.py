@@ -15,6 +15,7 @@ from predictions.extraction.links import (
     _is_attribution,
     _line_evidence,
     _LineEvidence,
+    _quoted_headline_first,
     _words,
     listed_headline,
 )
@@ -154,6 +155,10 @@ def _classify(doc: _Doc) -> list[_Info]:
             infos.append(_Info("dateline", date=day))
             continue
         if len(body) > 400 and not line.links:  # a paragraph: no headline, heading or odds line is this long
+            if reading := _quoted_headline_first(body):  # but a reading list's item and its quoted passage
+                reading.line = line.number
+                infos.append(_Info("evidence", evidence=_LineEvidence([reading], "list")))
+                continue
             infos.append(_Info("list" if line.list_item else "prose"))
             continue
         evidence = _line_evidence(line)
