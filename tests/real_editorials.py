@@ -108,6 +108,12 @@ def blind_of_session_18(post: Post) -> bool:
     return untouched_between(post, 751, 825)
 
 
+def links_blind_of_session_18(post: Post) -> bool:
+    """Posts 826-897: labelled blind in session 18 for the evidence links, run once that session to judge its link
+    rules (kept: no effect there), then untouched."""
+    return untouched_between(post, 826, 897)
+
+
 def posts(split: str | None = None) -> list[Post]:
     found = [
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
