@@ -52,3 +52,39 @@ This bill passes, and I predict it will be signed before Christmas.
     assert [(e.outlet, e.title) for e in extract_editorial(text).evidence] == [
         ("CNN", "Senate Health Care Bill Clears Key Hurdle")
     ]
+
+
+def test_videos_and_an_embedded_tweets_picture_are_no_evidence_but_the_article_beside_them_is():
+    text = """Apple will announce a larger iPhone next week, I am fairly sure.
+
+Reuters reported the [new screen supplier](https://www.reuters.com/technology/apple-screens-2014-09-01/) last month,
+and here is [the keynote teaser](https://www.youtube.com/watch?v=hyCzbXx9i-M) and [a talk on it](https://www.ted.com/talks/someone_on_screens).
+— Jane Doe (@jdoe) [pic.twitter.com/5yogPTP8E6](https://t.co/5yogPTP8E6)
+"""
+    urls = [e.url for e in extract_editorial(text).evidence]
+    assert urls == ["https://www.reuters.com/technology/apple-screens-2014-09-01/"]
+
+
+def test_a_reading_list_of_title_by_author_in_outlet_lines_gives_its_links():
+    text = """Weekend Reading
+
+Here is a selection of fine reading material on which to muse this weekend:
+
+The Fate of Earth by Elizabeth Kolbert in The New Yorker
+Russia’s House of Shadows by Joshua Yaffa in The New Yorker
+The best books for Rethinking Economics at Five Books
+A New History of the First Peoples in the Americas by Adam Rutherford in The Atlantic
+Ça va un peu by Adam Shatz in the London Review of Books, reviewing a history of the Congo
+"""
+    got = [(e.outlet, e.title, e.authors) for e in extract_editorial(text).evidence]
+    assert got == [
+        ("The New Yorker", "The Fate of Earth", ["Elizabeth Kolbert"]),
+        ("The New Yorker", "Russia’s House of Shadows", ["Joshua Yaffa"]),
+        ("The Atlantic", "A New History of the First Peoples in the Americas", ["Adam Rutherford"]),
+        ("London Review of Books", "Ça va un peu", ["Adam Shatz"]),
+    ]
+
+
+def test_one_line_of_title_by_author_in_a_paragraph_is_no_reading_list():
+    text = "The Fate of Earth by Elizabeth Kolbert in The New Yorker made me think the council will act.\n"
+    assert extract_editorial(text).evidence == []

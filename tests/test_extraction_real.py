@@ -186,7 +186,9 @@ def test_tuning_part_keeps_its_level():
     # rules (extune4): P 0.869 R 0.916, the rest unchanged.
     assert figures.prediction_recall.value >= 0.9 and figures.prediction_precision.value >= 0.86
     assert figures.probability_in_range.value >= 0.97 and figures.deadline_right.value >= 0.95
-    assert figures.link_recall.value >= 0.98 and figures.link_precision.value >= 0.95
+    # (session 18: videos are no evidence, so 054's "(except [Ann Coulter](youtube))" is lost: links R 0.987 -> 0.974;
+    # the same link in the same author's 1067 was labelled no evidence)
+    assert figures.link_recall.value >= 0.97 and figures.link_precision.value >= 0.95
 
 
 def test_the_blind_tuning_batches_of_session_13_keep_their_level():
@@ -231,19 +233,21 @@ def test_the_second_labels_quote_their_posts_verbatim():
         # R 0.800; with the learned reader P 0.387 R 0.602 (its additions' vetoes were written from these posts'
         # misses).
         ("session 16", {"R": 0.49, "P": 0.38, "probability": 0.8, "deadline": 0.42, "links R": 0.78, "links P": 0.74}),
-        # 901-949 (excoll33-34, COLLECTING_901-925.md, _926-950.md; 44 posts): labelled blind in session 18 for the
-        # evidence links, as tuning data. Their first run, before anything was written from them: the rules
-        # predictions P 0.433 R 0.520, probability 0.922, deadline 0.294 (5/17), links P 0.648 R 0.836 (the product:
-        # predictions P 0.514 R 0.550); after session 18's link rules (reading-list items, a known outlet's article
-        # at its comments): links P 0.662 R 0.927.
-        ("session 18", {"R": 0.5, "P": 0.41, "probability": 0.9, "deadline": 0.29, "links R": 0.9, "links P": 0.64}),
+        # 901-949 and 1051-1074 (excoll33, 34 and 39: COLLECTING_901-925.md, _926-950.md, _1051-1075.md; 68 posts):
+        # labelled blind in session 18 for the evidence links, as tuning data. First run of 901-949, before anything
+        # was written from them: the rules' predictions P 0.433 R 0.520, probability 0.922, deadline 0.294 (5/17),
+        # links P 0.648 R 0.836; of 1051-1074 (after the first link rules): predictions P 0.511 R 0.575, probability
+        # 0.969, deadline 0.490 (24/49), links P 0.636 R 0.881. After session 18's link rules (reading-list items,
+        # a known outlet's article at its comments, videos, "Title by Author in Outlet" lines), all 68: predictions
+        # P 0.475 R 0.550, probability 0.948, deadline 0.439 (29/66), links P 0.711 R 0.945.
+        ("session 18", {"R": 0.53, "P": 0.45, "probability": 0.92, "deadline": 0.41, "links R": 0.92, "links P": 0.69}),
     ],
 )
 def test_the_blind_training_batches_keep_their_level(session, floors):
     # the rules alone (the floors sit a little under): the learned reader was trained on the tuning part
     chosen = [p for p in real_editorials.posts("tuning") if session in str(p.label.get("added", ""))]
     figures = real_editorials.score(chosen, learned_reader=False)
-    assert figures.posts == (44 if session == "session 18" else 75)
+    assert figures.posts == (68 if session == "session 18" else 75)
     assert all(value >= floors[name] for name, value in _values(figures).items() if name in floors), _values(figures)
 
 

@@ -18,6 +18,7 @@ from predictions.extraction.links import (
     _quoted_headline_first,
     _words,
     listed_headline,
+    title_by_author_in,
 )
 from predictions.extraction.probability import _NUM
 
@@ -200,9 +201,11 @@ def _classify(doc: _Doc) -> list[_Info]:
             if item := listed_headline(line.body):
                 item.line = line.number
                 info.kind, info.evidence = "evidence", _LineEvidence([item], "list")
-    # A reading list without a label: a run of three or more lines each "Headline (Outlet)" (one to a line, or to a
-    # bullet set on the line above it: "-" / "Headline (Outlet)")
+    # A reading list without a label: a run of three or more lines each "Headline (Outlet)" or "Headline by Author in
+    # Outlet" (one to a line, or to a bullet set on the line above it: "-" / "Headline (Outlet)"); one line of
+    # another shape between two of them ("The best books for Rethinking Economics at Five Books") does not end it
     run: list[tuple[int, DraftEvidence]] = []
+    gap = False
     for i, info in enumerate([*infos, None]):
         body = doc.lines[i].body.strip() if info is not None else ""
         if info is not None and (info.kind == "blank" or body in {"-", "•", "*", "–", "—", "·"}):
@@ -216,10 +219,17 @@ def _classify(doc: _Doc) -> list[_Info]:
             and (info.evidence is None or colon)
             and info.kind in {"list", "prose", "heading", "evidence"}
         ):
-            item = listed_headline(body.lstrip("-•*–—· \t")) if body.endswith(")") else None
+            bare = body.lstrip("-•*–—· \t")
+            item = listed_headline(bare) if body.endswith(")") else None
+            item = item or title_by_author_in(bare)  # "The Fate of Earth by Elizabeth Kolbert in The New Yorker"
         if item is not None:
             run.append((i, item))
+            gap = False
             continue
+        if run and not gap and info is not None and info.kind in {"list", "prose", "heading"} and len(body) <= 300:
+            gap = True
+            continue
+        gap = False
         if len(run) >= 3:
             for j, found in run:
                 found.line = doc.lines[j].number
