@@ -114,6 +114,12 @@ def links_blind_of_session_18(post: Post) -> bool:
     return untouched_between(post, 826, 897)
 
 
+def second_links_blind_of_session_18(post: Post) -> bool:
+    """Posts 1001-1049: labelled blind in session 18 for the evidence links, run once that session to judge its
+    second link rules (kept: links F1 0.807 -> 0.811), then untouched."""
+    return untouched_between(post, 1001, 1049)
+
+
 def posts(split: str | None = None) -> list[Post]:
     found = [
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
