@@ -325,11 +325,11 @@ def _model_posts() -> list[tuple[str, str]]:
     shapes = [
         ("plans, the most the model reads", "I will write about the {a} and {b} again in post {n} next year. ", 300),
         ("claims, the most the model reads", "The {a} drops {b} in vote {n}, and nobody objects to it at all. ", 300),
-        # sentences of ~45 tokens: 250 of them just under the tokens the model reads in one post
+        # sentences of ~45 tokens: 170 of them just under the tokens the model reads in one post
         ("long claims, the most tokens read", "The {a} drops {b} in vote {n}, and nobody in the chamber, the press "
-         "gallery or the crowded public seats at the back of the old hall objects to it at all. ", 250),
+         "gallery or the crowded public seats at the back of the old hall objects to it at all. ", 170),
     ]  # fmt: skip
-    assert learned.MAX_UNITS == 300 and learned.MAX_TOKENS_READ == 12_000  # the shapes are sized for these
+    assert learned.MAX_UNITS == 300 and learned.MAX_TOKENS_READ == 8_000  # the shapes are sized for these
     return [
         (label, "".join(piece.format(n=n, a=names[n % 4], b=topics[n // 4 % 4]) + ("\n\n" if n % 5 == 4 else "")
                         for n in range(count)))

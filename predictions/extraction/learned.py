@@ -29,9 +29,10 @@ VETO = 0.05
 #: The longest post, in sentences, the model reads (longer ones: the rules alone).
 MAX_UNITS = 300
 #: The most tokens the model reads in one post (sentences and their standing, each cut to MAX_TOKENS): the model's
-#: time grows with them (~0.05 ms a token here), so 300 sentences of 160 tokens each (a 1 MB post of long
-#: sentences) are not read; a real post of 300 sentences holds ~12,000 (an editorial of a few dozen: 1,000-4,000).
-MAX_TOKENS_READ = 12_000
+#: time grows with them (0.05-0.1 ms a token here, by the machine's load), so 300 sentences of 160 tokens each (a
+#: 1 MB post of long sentences) are not read; an editorial of a few dozen sentences holds 1,000-4,000 (the longest of
+#: the 1,011 labelled real excerpts: 3,727). Session 18: 12,000 -> 8,000, the longest read taking 1.2 s on a busy day.
+MAX_TOKENS_READ = 8_000
 #: The model's input: the sentence and its standing, cut to this many tokens (as in training).
 MAX_TOKENS = 160
 
