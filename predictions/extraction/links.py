@@ -792,8 +792,8 @@ def _line_evidence(line: _Line) -> _LineEvidence | None:
     if colon := _colon_shape(body):
         title, outlet, authors = colon
         return _LineEvidence([DraftEvidence(title, outlet, authors, None, line.number)], "colon")
-    if reading := _quoted_headline_first(body):
-        return _LineEvidence([replace(reading, line=line.number)], "list")
+    if reading := _quoted_headline_first(body, line.number):
+        return _LineEvidence([reading], "list")
     if inline := _inline_headlines(body):
         whole = listed_headline(body) if len(inline) == 1 and ":" in body else None
         if whole and whole.outlet == inline[0][1] and _title_case(whole.title.split(":", 1)[0]):
@@ -854,12 +854,12 @@ _QUOTED_HEADLINE_FIRST = re.compile(
 )
 
 
-def _quoted_headline_first(body: str) -> DraftEvidence | None:
+def _quoted_headline_first(body: str, line: int) -> DraftEvidence | None:
     m = _QUOTED_HEADLINE_FIRST.match(body.strip())
     if not m or not _is_attribution(m["outlet"]) or not _headline_ok(m["title"]) or _CLAIM.search(m["outlet"]):
         return None
     outlet, authors = _outlet_and_authors(m["outlet"])
-    return DraftEvidence(m["title"].strip(), outlet, authors, None, None)
+    return DraftEvidence(m["title"].strip(), outlet, authors, None, line)
 
 
 # A reading list's line: "The Fate of Earth by Elizabeth Kolbert in The New Yorker", "Citizens of anywhere by

@@ -156,8 +156,7 @@ def _classify(doc: _Doc) -> list[_Info]:
             infos.append(_Info("dateline", date=day))
             continue
         if len(body) > 400 and not line.links:  # a paragraph: no headline, heading or odds line is this long
-            if reading := _quoted_headline_first(body):  # but a reading list's item and its quoted passage
-                reading.line = line.number
+            if reading := _quoted_headline_first(body, line.number):  # but a reading list's item and its passage
                 infos.append(_Info("evidence", evidence=_LineEvidence([reading], "list")))
                 continue
             infos.append(_Info("list" if line.list_item else "prose"))
