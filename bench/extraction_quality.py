@@ -215,24 +215,12 @@ def real_posts(show_misses: bool, show_posts: bool) -> None:
             ("the later-added", [p for p in selected if "added" in p.label]),
         ]
         if part == "untouched":  # by when they were labelled: each set is reported on its own too
-            fresh_14 = [p for p in selected if real_editorials.fresh_in_session_14(p)]
-            blind_15 = [p for p in selected if real_editorials.blind_of_session_15(p)]
-            blind_16 = [p for p in selected if real_editorials.blind_of_session_16(p)]
-            blind_17 = [p for p in selected if real_editorials.blind_of_session_17(p)]
-            blind_18 = [p for p in selected if real_editorials.blind_of_session_18(p)]
-            links_18 = [p for p in selected if real_editorials.links_blind_of_session_18(p)]
-            links_18b = [p for p in selected if real_editorials.second_links_blind_of_session_18(p)]
-            later = {id(p) for p in fresh_14 + blind_15 + blind_16 + blind_17 + blind_18 + links_18 + links_18b}
             groups = [
                 ("the fresh set of session 12 and the posts drawn in session 13", [
-                    p for p in selected if id(p) not in later]),
-                ("the fresh set 251-325 of session 14", fresh_14),
-                ("the blind set 451-525 of session 15", blind_15),
-                ("the blind set 601-675 of session 16", blind_16),
-                ("the blind set 676-750 of session 16 (run in session 17)", blind_17),
-                ("the blind set 751-825 of session 17 (run in session 18)", blind_18),
-                ("the blind link set 826-897 of session 18", links_18),
-                ("the second blind link set 1001-1049 of session 18", links_18b),
+                    p for p in selected if not real_editorials.in_later_set(p)]),
+            ] + [
+                (label, [p for p in selected if real_editorials.untouched_between(p, first, last)])
+                for label, first, last in real_editorials.LATER_SETS
             ]  # fmt: skip
         if sum(bool(g) for _, g in groups) > 1:
             for label, group in groups:

@@ -120,6 +120,24 @@ def second_links_blind_of_session_18(post: Post) -> bool:
     return untouched_between(post, 1001, 1049)
 
 
+#: The untouched sets labelled after the first untouched part (session 12's fresh set and session 13's draws), each
+#: reported on its own: (what it is, first post, last post).
+LATER_SETS = (
+    ("the fresh set 251-325 of session 14", 251, 325),
+    ("the blind set 451-525 of session 15", 451, 525),
+    ("the blind set 601-675 of session 16", 601, 675),
+    ("the blind set 676-750 of session 16 (run in session 17)", 676, 750),
+    ("the blind set 751-825 of session 17 (run in session 18)", 751, 825),
+    ("the blind link set 826-897 of session 18", 826, 897),
+    ("the second blind link set 1001-1049 of session 18", 1001, 1049),
+)
+
+
+def in_later_set(post: Post) -> bool:
+    """An untouched post of one of LATER_SETS (not of the first untouched part)."""
+    return any(untouched_between(post, first, last) for _, first, last in LATER_SETS)
+
+
 def posts(split: str | None = None) -> list[Post]:
     found = [
         Post(path, json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))

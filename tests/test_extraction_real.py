@@ -102,19 +102,7 @@ def test_every_label_quotes_the_post_verbatim_with_a_source_and_a_licence_note(p
 
 def test_untouched_part_keeps_its_floor():
     figures = real_editorials.score(
-        [
-            p
-            for p in real_editorials.posts("untouched")
-            if not (
-                real_editorials.fresh_in_session_14(p)
-                or real_editorials.blind_of_session_15(p)
-                or real_editorials.blind_of_session_16(p)
-                or real_editorials.blind_of_session_17(p)
-                or real_editorials.blind_of_session_18(p)
-                or real_editorials.links_blind_of_session_18(p)
-                or real_editorials.second_links_blind_of_session_18(p)
-            )
-        ]
+        [p for p in real_editorials.posts("untouched") if not real_editorials.in_later_set(p)]
     )
     # The untouched part: the fresh set 101-150 (46 posts) and, since session 13, the 30 posts drawn from that
     # session's blind batches (DRAWS): 76 posts, 463 labelled predictions. Run at the end of session 13, after its
