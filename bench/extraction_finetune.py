@@ -315,7 +315,36 @@ def export() -> None:
         | {"probability": {0: "batch"}},
     )  # fmt: skip
     quantize_dynamic(str(full), str(folder / "model.int8.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    unsigned_weights(folder / "model.int8.onnx", folder / "model.int8.onnx")
     print(f"{folder / 'model.int8.onnx'}: {(folder / 'model.int8.onnx').stat().st_size / 1e6:.1f} MB")
+
+
+def unsigned_weights(source: Path, target: Path) -> None:
+    """The int8 model with its MatMulInteger weights and their zero points made unsigned: each value plus 128 (a
+    symmetric int8 weight w with zero point 0 becomes w + 128 with zero point 128), so every product is the same
+    integer. Session 19: onnxruntime multiplies unsigned activations by signed weights, on a CPU without AVX-512
+    VNNI, with VPMADDUBSW, which saturates, so the model gave other probabilities there than on the machines it was
+    judged on; unsigned by unsigned it multiplies exactly on every x86 CPU (model/README.md)."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(source))
+    initializers = {i.name: i for i in model.graph.initializer}
+    users: dict[str, list[str]] = {}
+    for node in model.graph.node:
+        for name in node.input:
+            users.setdefault(name, []).append(node.op_type)
+    for node in model.graph.node:
+        if node.op_type != "MatMulInteger":
+            continue
+        for name in (node.input[1], node.input[3]):  # the weight and its zero point
+            tensor = initializers[name]
+            if tensor.data_type == onnx.TensorProto.INT8:
+                assert users[name] == ["MatMulInteger"], (name, users[name])
+                shifted = numpy_helper.to_array(tensor).astype(np.int16) + 128
+                tensor.CopyFrom(numpy_helper.from_array(shifted.astype(np.uint8), name))
+    onnx.save(model, str(target))
 
 
 if __name__ == "__main__":
@@ -328,6 +357,8 @@ if __name__ == "__main__":
         finetune()
     elif mode == "export":
         export()
+    elif mode == "unsigned":  # session 19: model A's file made unsigned (python ... unsigned SOURCE TARGET)
+        unsigned_weights(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
         print("bench/extraction_finetune.py: session 15's measurement of a fine-tuned small language model against")
         print("the rules; it needs a separate torch venv (see its docstring). Figures: bench/extraction_finetune.md")

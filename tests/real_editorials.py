@@ -120,6 +120,12 @@ def second_links_blind_of_session_18(post: Post) -> bool:
     return untouched_between(post, 1001, 1049)
 
 
+def blind_of_session_19(post: Post) -> bool:
+    """Posts 951-999: labelled blind in session 18, run once in session 19 to judge model D (model A's recipe on 413
+    posts) against the shipped model A (A kept: F1 0.563 -> 0.573, under the +0.02 asked), then untouched."""
+    return untouched_between(post, 951, 999)
+
+
 #: The untouched sets labelled after the first untouched part (session 12's fresh set and session 13's draws), each
 #: reported on its own: (what it is, first post, last post).
 LATER_SETS = (
@@ -130,6 +136,7 @@ LATER_SETS = (
     ("the blind set 751-825 of session 17 (run in session 18)", 751, 825),
     ("the blind link set 826-897 of session 18", 826, 897),
     ("the second blind link set 1001-1049 of session 18", 1001, 1049),
+    ("the blind set 951-999 of session 18 (run in session 19)", 951, 999),
 )
 
 

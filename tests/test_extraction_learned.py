@@ -36,6 +36,23 @@ def test_the_model_files_are_the_ones_judged():
         assert hashlib.sha256((learned.MODEL / name).read_bytes()).hexdigest() == digest, name
 
 
+@pytest.mark.parametrize(
+    ("text", "standing", "probability"),
+    [
+        ("Trump will win re-election.", "item | Predictions for 2020 | My predictions", 0.91392),
+        ("Trump will win re-election.", " |  | Outlook", 0.96551),
+    ],
+)
+def test_the_model_gives_the_same_probabilities_on_every_cpu(text, standing, probability):
+    # Session 19: with signed int8 weights, onnxruntime multiplies on a CPU without AVX-512 VNNI (this machine, an
+    # AMD EPYC with AVX2 only) with an instruction that saturates (VPMADDUBSW), and the same model gave other
+    # probabilities than on the machines it was judged on (0.973 and 0.953 here; the fresh set 251-325 lost 3 of its
+    # 218 matched labels). Its weights are now unsigned (the same values shifted by 128, zero points likewise: the
+    # same integer products, bench/extraction_finetune.py `unsigned_weights`), which no x86 kernel saturates: the
+    # figures recorded on the VNNI machines come back exactly. Pinned values, computed that way.
+    assert learned.probabilities([learned.Unit(0, 0, text, standing)])[0] == pytest.approx(probability, abs=0.003)
+
+
 def test_the_standing_is_written_as_in_training():
     # the bench that trained the model builds the second text of the pair with its own `side`: the same string
     spec = importlib.util.spec_from_file_location("extraction_finetune", ROOT / "bench" / "extraction_finetune.py")
