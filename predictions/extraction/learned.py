@@ -4,9 +4,10 @@ The rules (voice.py, editorial.py) decide by the words of a sentence and where i
 not written for. This model was trained on the labelled real posts (tests/fixtures/editorials_real/, the tuning
 part and the reserve: 270 posts, 5,153 sentences): all-MiniLM-L6-v2, sentence-transformers' small English model
 (22 M parameters, Apache-2.0), fine-tuned as a classifier of one sentence paired with where it stands ("item |
-heading | title"), then exported to ONNX with int8 weights (bench/extraction_finetune.py: modes ``finetune`` and
-``export``; provenance and figures in model/README.md). It runs on the CPU through onnxruntime, with the model's own
-tokenizer (``tokenizers``); nothing is downloaded at run time.
+heading | title"), then exported to ONNX with int8 weights, stored unsigned so that every x86 CPU computes the same
+probabilities (bench/extraction_finetune.py: modes ``finetune`` and ``export``; provenance and figures in
+model/README.md). It runs on the CPU through onnxruntime, with the model's own tokenizer (``tokenizers``); nothing
+is downloaded at run time.
 
 The model reads posts of at most MAX_UNITS sentences and MAX_TOKENS_READ tokens (a real editorial has a few dozen
 sentences; ~2-3 ms a sentence here): a longer text (a book, a paste of an archive, the 1 MB post, 300 sentences of
